@@ -1,0 +1,11 @@
+package dev.upc.agent.libpod;
+
+import java.util.Map;
+
+/** One entry of a container listing. */
+public record ContainerSummary(String id, String name, String state, Map<String, String> labels) {
+
+    public ContainerSummary {
+        labels = Map.copyOf(labels == null ? Map.of() : labels);
+    }
+}

@@ -1,0 +1,9 @@
+package dev.upc.agent.libpod;
+
+/** libpod rejected the request as malformed (a bug on our side or an unsupported podman version) */
+public class LibpodBadRequestException extends LibpodException {
+
+    public LibpodBadRequestException(String operation, String message) {
+        super(operation, 400, message);
+    }
+}
