@@ -1,0 +1,167 @@
+package dev.upc.e2e.pc;
+
+import dev.upc.agent.libpod.LibpodClient;
+import dev.upc.agent.libpod.LibpodUnreachableException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One simulated PC: a private {@code podman system service} with its own storage, run root, temp
+ * dir and socket, so several PCs on one machine share nothing but the kernel. Images, containers
+ * and checkpoints must cross between them exactly as between real PCs.
+ *
+ * <p>The run root and libpod's temp dir (where it stages checkpoint archives) live on tmpfs when
+ * {@code /dev/shm} exists, as {@code /run} does on a real PC; the image and container storage stays
+ * on disk.
+ */
+public final class SimulatedPc implements AutoCloseable {
+
+    private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final String name;
+    private final Path home;
+    private final Path fastDir;
+    private final Path socket;
+    private final Process service;
+    private final LibpodClient client;
+
+    private SimulatedPc(String name, Path home, Path fastDir, Process service) {
+        this.name = name;
+        this.home = home;
+        this.fastDir = fastDir;
+        this.socket = home.resolve("podman.sock");
+        this.service = service;
+        this.client = LibpodClient.forSocket(socket);
+    }
+
+    /** Starts the PC's podman service and waits until it answers. */
+    public static SimulatedPc start(String name) {
+        try {
+            Path home = Files.createTempDirectory("upc-pc-" + name + "-");
+            Path shm = Path.of("/dev/shm");
+            Path fastDir = Files.isDirectory(shm) && Files.isWritable(shm)
+                    ? Files.createTempDirectory(shm, "upc-pc-" + name + "-") : home.resolve("fast");
+            Files.createDirectories(fastDir.resolve("tmp"));
+            List<String> command = new ArrayList<>(List.of("podman"));
+            command.addAll(flags(home, fastDir));
+            command.addAll(List.of("system", "service", "--time=0", "unix://" + home.resolve("podman.sock")));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(home.resolve("service.log").toFile());
+            builder.environment().put("PATH", PATH); // runc finds the criu that ./upc setup installed
+            builder.environment().put("TMPDIR", fastDir.resolve("tmp").toString());
+            SimulatedPc pc = new SimulatedPc(name, home, fastDir, builder.start());
+            pc.awaitReady(Duration.ofSeconds(30));
+            return pc;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start simulated PC " + name, e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public LibpodClient client() {
+        return client;
+    }
+
+    /** The podman CLI command that acts on this PC's storage (for baselines and diagnostics). */
+    public List<String> podmanCli(String... args) {
+        List<String> command = new ArrayList<>(List.of("podman"));
+        command.addAll(flags(home, fastDir));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Runs the podman CLI on this PC's storage; fails with its output if it fails. */
+    public String runCli(Duration timeout, String... args) {
+        return Processes.run(podmanCli(args), timeout, PATH);
+    }
+
+    private static List<String> flags(Path home, Path fastDir) {
+        return List.of("--root", home.resolve("root").toString(),
+                "--runroot", fastDir.resolve("runroot").toString(),
+                "--tmpdir", fastDir.resolve("libpod-tmp").toString(),
+                "--runtime", "runc", "--cgroup-manager", "cgroupfs", "--events-backend", "file");
+    }
+
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!service.isAlive()) {
+                throw new IllegalStateException("podman service of PC " + name + " exited: " + serviceLog());
+            }
+            try {
+                client.ping();
+                return;
+            } catch (LibpodUnreachableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("podman service of PC " + name + " not ready after "
+                            + timeout.toSeconds() + " s: " + serviceLog(), e);
+                }
+                sleep(50);
+            }
+        }
+    }
+
+    private String serviceLog() {
+        try {
+            return Files.readString(home.resolve("service.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /** Removes every container and image of this PC, stops its service and deletes its files. */
+    @Override
+    public void close() {
+        service.destroy();
+        try {
+            if (!service.waitFor(10, TimeUnit.SECONDS)) {
+                service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            runCli(Duration.ofMinutes(2), "system", "reset", "--force");
+        } catch (RuntimeException e) {
+            System.err.println("upc: reset of simulated PC " + name + " failed: " + e.getMessage());
+        }
+        deleteTree(home);
+        deleteTree(fastDir);
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("upc: could not delete " + root + ": " + e.getMessage());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
