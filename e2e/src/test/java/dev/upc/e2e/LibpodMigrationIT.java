@@ -5,20 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upc.agent.libpod.ArchiveStream;
 import dev.upc.agent.libpod.CheckpointOptions;
-import dev.upc.agent.libpod.ContainerSpec;
-import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.agent.libpod.LibpodNotFoundException;
 import dev.upc.agent.libpod.LibpodServerException;
 import dev.upc.agent.libpod.RestoreOptions;
 import dev.upc.e2e.job.CounterImage;
+import dev.upc.e2e.job.CounterJobs;
 import dev.upc.e2e.job.CounterOutput;
 import dev.upc.e2e.migration.DirectMigration;
 import dev.upc.e2e.pc.SimulatedPc;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,44 +113,18 @@ class LibpodMigrationIT {
     }
 
     private static CounterOutput runUntil(String name, int memMiB, int intervalMs, Predicate<CounterOutput> ready) {
-        LibpodClient a = pcA.client();
-        a.create(ContainerSpec.of(name, CounterImage.REFERENCE, CounterImage.counter(memMiB, intervalMs))
-                .withLabels(Map.of("upc.job", name)));
-        a.start(name);
-        return awaitOutput(a, name, ready, Duration.ofSeconds(60));
+        return CounterJobs.start(pcA.client(), name, memMiB, intervalMs, ready);
     }
 
     /** Asserts the restored job printed new ticks that continue A's count, and returns its output. */
     private static CounterOutput assertContinues(CounterOutput before, String restored, int newTicks) {
-        LibpodClient b = pcB.client();
-        int seenAtRestore = CounterOutput.of(b.logs(restored, -1)).ticks().size();
-        CounterOutput after = awaitOutput(b, restored, out -> out.ticks().size() >= seenAtRestore + newTicks,
-                Duration.ofSeconds(60));
-        var printedOnB = after.ticksAfter(seenAtRestore);
-        assertThat(printedOnB.get(0)).as("first tick printed on B").isGreaterThan(before.lastTick());
+        CounterJobs.Continuation continuation = CounterJobs.continuation(before, pcB.client(), restored, newTicks);
+        CounterOutput after = continuation.after();
+        assertThat(continuation.firstTickAfter()).as("first tick printed on B").isGreaterThan(before.lastTick());
         assertThat(after.starts()).as("the program never started again").isEqualTo(1);
         assertThat(after.consecutive()).as("ticks " + after.ticks()).isTrue();
-        assertThat(b.inspect(restored).running()).isTrue();
+        assertThat(continuation.continued()).isTrue();
+        assertThat(pcB.client().inspect(restored).running()).isTrue();
         return after;
-    }
-
-    private static CounterOutput awaitOutput(LibpodClient pc, String name, Predicate<CounterOutput> ready,
-                                             Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            CounterOutput output = CounterOutput.of(pc.logs(name, -1));
-            if (ready.test(output)) {
-                return output;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + " did not get there in " + timeout + "; output so far: " + output);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted");
-            }
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -47,8 +48,10 @@ public final class SimulatedPc implements AutoCloseable {
         try {
             Path home = Files.createTempDirectory("upc-pc-" + name + "-");
             Path shm = Path.of("/dev/shm");
+            // podman refuses a run root path longer than 50 characters: keep this name short
+            String unique = "upc-" + name + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30), 36);
             Path fastDir = Files.isDirectory(shm) && Files.isWritable(shm)
-                    ? Files.createTempDirectory(shm, "upc-pc-" + name + "-") : home.resolve("fast");
+                    ? Files.createDirectory(shm.resolve(unique)) : home.resolve("fast");
             Files.createDirectories(fastDir.resolve("tmp"));
             List<String> command = new ArrayList<>(List.of("podman"));
             command.addAll(flags(home, fastDir));
@@ -137,6 +140,7 @@ public final class SimulatedPc implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
+            runCli(Duration.ofMinutes(1), "rm", "--all", "--force", "--time", "0"); // else reset waits 10 s per job
             runCli(Duration.ofMinutes(2), "system", "reset", "--force");
         } catch (RuntimeException e) {
             System.err.println("upc: reset of simulated PC " + name + " failed: " + e.getMessage());

@@ -197,13 +197,15 @@ public final class LibpodClient {
     }
 
     /**
-     * Removes the container, stopping it first if {@code force}.
+     * Removes the container; with {@code force} a running one is killed first, at once (a job is
+     * PID 1 in its container and ignores the polite SIGTERM, so waiting for it only wastes time).
      *
      * @return false when there was no such container (removal is idempotent)
      */
     public boolean remove(String name, boolean force) {
-        LibpodRequest request = LibpodRequest.builder("DELETE", container(name, ""))
-                .query("force", force).query("v", true).responseTimeout(timeouts.longWork()).build();
+        LibpodRequest request = LibpodRequest.builder("DELETE", API + container(name, ""))
+                .query("force", force).query("timeout", force ? 0 : null).query("v", true)
+                .responseTimeout(timeouts.longWork()).build();
         try {
             call(request, "remove " + name);
             return true;

@@ -1,5 +1,6 @@
 package dev.upc.agent.libpod;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,20 +17,20 @@ final class LogFrames {
 
     static List<LogLine> parse(byte[] raw) {
         List<LogLine> lines = new ArrayList<>();
-        StringBuilder out = new StringBuilder();
-        StringBuilder err = new StringBuilder();
+        // bytes, not text, until a line is whole: a frame may end inside a multi-byte character
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         int at = 0;
         while (at < raw.length) {
             if (!isFrameHeader(raw, at)) {
-                split(new String(raw, at, raw.length - at, StandardCharsets.UTF_8), LogLine.Stream.STDOUT, out, lines);
+                split(raw, at, raw.length, LogLine.Stream.STDOUT, out, lines);
                 break;
             }
             LogLine.Stream stream = raw[at] == 2 ? LogLine.Stream.STDERR : LogLine.Stream.STDOUT;
             int length = ((raw[at + 4] & 0xff) << 24) | ((raw[at + 5] & 0xff) << 16)
                     | ((raw[at + 6] & 0xff) << 8) | (raw[at + 7] & 0xff);
             int end = (int) Math.min((long) at + 8 + length, raw.length);
-            String text = new String(raw, at + 8, end - at - 8, StandardCharsets.UTF_8);
-            split(text, stream, stream == LogLine.Stream.STDERR ? err : out, lines);
+            split(raw, at + 8, end, stream, stream == LogLine.Stream.STDERR ? err : out, lines);
             at = end;
         }
         flush(out, LogLine.Stream.STDOUT, lines);
@@ -42,18 +43,23 @@ final class LogFrames {
                 && raw[at + 3] == 0;
     }
 
-    private static void split(String text, LogLine.Stream stream, StringBuilder pending, List<LogLine> lines) {
-        pending.append(text);
-        int newline;
-        while ((newline = pending.indexOf("\n")) >= 0) {
-            lines.add(new LogLine(stream, pending.substring(0, newline)));
-            pending.delete(0, newline + 1);
+    private static void split(byte[] raw, int from, int to, LogLine.Stream stream, ByteArrayOutputStream pending,
+                              List<LogLine> lines) {
+        int lineStart = from;
+        for (int i = from; i < to; i++) {
+            if (raw[i] == '\n') {
+                pending.write(raw, lineStart, i - lineStart);
+                lines.add(new LogLine(stream, pending.toString(StandardCharsets.UTF_8)));
+                pending.reset();
+                lineStart = i + 1;
+            }
         }
+        pending.write(raw, lineStart, to - lineStart);
     }
 
-    private static void flush(StringBuilder pending, LogLine.Stream stream, List<LogLine> lines) {
-        if (pending.length() > 0) {
-            lines.add(new LogLine(stream, pending.toString()));
+    private static void flush(ByteArrayOutputStream pending, LogLine.Stream stream, List<LogLine> lines) {
+        if (pending.size() > 0) {
+            lines.add(new LogLine(stream, pending.toString(StandardCharsets.UTF_8)));
         }
     }
 }

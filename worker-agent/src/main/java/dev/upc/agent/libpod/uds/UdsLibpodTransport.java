@@ -112,7 +112,8 @@ public final class UdsLibpodTransport implements LibpodTransport {
         }
         try {
             ChunkedOutput chunked = body.length() >= 0 ? null : new ChunkedOutput(out);
-            BodyOutput bodyOut = new BodyOutput(chunked == null ? out : new BufferedOutputStream(chunked, WRITE_BUFFER));
+            BodyOutput bodyOut = new BodyOutput(chunked == null ? out : new BufferedOutputStream(chunked, WRITE_BUFFER),
+                    watch);
             body.writeTo(bodyOut);
             bodyOut.flush();
             if (chunked != null) {
@@ -151,7 +152,7 @@ public final class UdsLibpodTransport implements LibpodTransport {
                     throw new IOException("malformed HTTP status line: " + statusLine);
                 }
                 Map<String, String> headers = new HashMap<>();
-                for (String line; !(line = in.readLine()).isEmpty(); ) {
+                for (String line; !(line = headerLine(in)).isEmpty(); ) {
                     int colon = line.indexOf(':');
                     if (colon <= 0) {
                         throw new IOException("malformed HTTP header: " + line);
@@ -164,6 +165,14 @@ public final class UdsLibpodTransport implements LibpodTransport {
                 }
                 return new Head(status, headers);
             }
+        }
+
+        private static String headerLine(ChannelInput in) throws IOException {
+            String line = in.readLine();
+            if (line == null) {
+                throw new java.io.EOFException("libpod closed the connection inside the response head");
+            }
+            return line;
         }
 
         InputStream body(ChannelInput in, String method) throws IOException {
@@ -186,24 +195,32 @@ public final class UdsLibpodTransport implements LibpodTransport {
         }
     }
 
-    /** What a {@link LibpodRequest.Body} writes to: counts, and a close by the body does not end the exchange. */
+    /**
+     * What a {@link LibpodRequest.Body} writes to: counts, and a close by the body does not end the
+     * exchange. Every write is progress: a slow body that is still coming has not stalled, even while
+     * its bytes wait in the write buffer rather than reach the socket.
+     */
     private static final class BodyOutput extends java.io.FilterOutputStream {
+        private final ExchangeWatch watch;
         private long count;
 
-        BodyOutput(OutputStream out) {
+        BodyOutput(OutputStream out, ExchangeWatch watch) {
             super(out);
+            this.watch = watch;
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
             out.write(bytes, offset, length);
             count += length;
+            watch.progress();
         }
 
         @Override
         public void write(int b) throws IOException {
             out.write(b);
             count++;
+            watch.progress();
         }
 
         @Override
