@@ -62,7 +62,12 @@ public final class SimulatedPc implements AutoCloseable {
             builder.environment().put("PATH", PATH); // runc finds the criu that ./upc setup installed
             builder.environment().put("TMPDIR", fastDir.resolve("tmp").toString());
             SimulatedPc pc = new SimulatedPc(name, home, fastDir, builder.start());
-            pc.awaitReady(Duration.ofSeconds(30));
+            try {
+                pc.awaitReady(Duration.ofSeconds(30));
+            } catch (RuntimeException e) {
+                pc.close(); // leave no service or directories behind
+                throw e;
+            }
             return pc;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start simulated PC " + name, e);

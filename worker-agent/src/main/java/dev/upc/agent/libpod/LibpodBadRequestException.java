@@ -4,6 +4,10 @@ package dev.upc.agent.libpod;
 public class LibpodBadRequestException extends LibpodException {
 
     public LibpodBadRequestException(String operation, String message) {
-        super(operation, 400, message);
+        this(operation, 400, message);
+    }
+
+    public LibpodBadRequestException(String operation, int status, String message) {
+        super(operation, status, message);
     }
 }

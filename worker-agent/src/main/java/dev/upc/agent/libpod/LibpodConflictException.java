@@ -4,6 +4,10 @@ package dev.upc.agent.libpod;
 public class LibpodConflictException extends LibpodException {
 
     public LibpodConflictException(String operation, String message) {
-        super(operation, 409, message);
+        this(operation, 409, message);
+    }
+
+    public LibpodConflictException(String operation, int status, String message) {
+        super(operation, status, message);
     }
 }

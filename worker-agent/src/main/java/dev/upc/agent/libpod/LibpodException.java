@@ -29,13 +29,29 @@ public class LibpodException extends RuntimeException {
         return status;
     }
 
-    /** The single place where libpod's HTTP statuses become exception types. */
+    /**
+     * The single place where libpod's answers become exception types. Podman 4 answers several
+     * client errors with a plain 500 ("name already in use", "image not known"); its message names
+     * the cause, so those are typed by it, keeping the real status.
+     */
     public static LibpodException forStatus(String operation, int status, String libpodMessage) {
-        return switch (status) {
-            case 400 -> new LibpodBadRequestException(operation, libpodMessage);
-            case 404 -> new LibpodNotFoundException(operation, libpodMessage);
-            case 409 -> new LibpodConflictException(operation, libpodMessage);
+        int meaning = status == 500 ? meaningOf(libpodMessage) : status;
+        return switch (meaning) {
+            case 400 -> new LibpodBadRequestException(operation, status, libpodMessage);
+            case 404 -> new LibpodNotFoundException(operation, status, libpodMessage);
+            case 409 -> new LibpodConflictException(operation, status, libpodMessage);
             default -> new LibpodServerException(operation, status, libpodMessage);
         };
+    }
+
+    private static int meaningOf(String message) {
+        if (message.contains("already in use")) {
+            return 409;
+        }
+        if (message.contains("image not known") || message.contains("no such container")
+                || message.contains("no such image")) {
+            return 404;
+        }
+        return 500;
     }
 }

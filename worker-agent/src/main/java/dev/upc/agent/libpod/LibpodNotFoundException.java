@@ -4,6 +4,10 @@ package dev.upc.agent.libpod;
 public class LibpodNotFoundException extends LibpodException {
 
     public LibpodNotFoundException(String operation, String message) {
-        super(operation, 404, message);
+        this(operation, 404, message);
+    }
+
+    public LibpodNotFoundException(String operation, int status, String message) {
+        super(operation, status, message);
     }
 }
