@@ -1,0 +1,257 @@
+package dev.upc.scheduler.policy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * UPC's policy. Queued jobs go where they are expected to finish earliest, which may mean waiting a
+ * little for a much faster PC. With {@link PolicySettings#migrateForSpeed()}, running jobs move to a
+ * faster free PC when the time they save beats the cost of moving plus a margin; PCs whose owner came
+ * back or that are drained are vacated; jobs of lost PCs resume from their newest checkpoint; and
+ * jobs are checkpointed periodically. Without it, this is the earliest-finish baseline.
+ *
+ * <p>Estimates are in seconds from now. Ties go to the lower worker id, so decisions are repeatable.
+ */
+public final class EarliestFinishPolicy implements PlacementPolicy {
+
+    private final PolicySettings settings;
+
+    public EarliestFinishPolicy(PolicySettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return settings.migrateForSpeed() ? "upc-migration" : "earliest-finish";
+    }
+
+    @Override
+    public Decisions decide(ClusterSnapshot snapshot) {
+        Round round = new Round(snapshot);
+        List<JobView> queue = new ArrayList<>(LostWorkers.recover(snapshot, round.recoveries, round.failures));
+        Set<String> requeued = new HashSet<>();
+        queue.forEach(job -> requeued.add(job.id()));
+        if (settings.migrateForSpeed()) {
+            round.vacate(requeued);
+        }
+        for (JobView job : snapshot.jobs()) {
+            if (job.phase() == JobView.Phase.QUEUED) {
+                queue.add(job);
+            }
+        }
+        round.place(queue);
+        if (settings.migrateForSpeed()) {
+            round.migrateForSpeed(requeued);
+            round.periodicCheckpoints(requeued);
+        }
+        return new Decisions(round.placements, round.migrations, round.evictions, round.recoveries, round.failures,
+                round.checkpoints);
+    }
+
+    /** The mutable state of one call to {@link #decide}: capacity left and decisions so far. */
+    private final class Round {
+        private final ClusterSnapshot snapshot;
+        private final Instant now;
+        private final Capacity capacity;
+        private final Map<String, WorkerView> workers = new HashMap<>();
+        private final List<WorkerView> workersById;
+        private final Set<String> moving = new HashSet<>();
+        final List<Decisions.Placement> placements = new ArrayList<>();
+        final List<Decisions.Migration> migrations = new ArrayList<>();
+        final List<Decisions.Eviction> evictions = new ArrayList<>();
+        final List<Decisions.Recovery> recoveries = new ArrayList<>();
+        final List<Decisions.Failure> failures = new ArrayList<>();
+        final List<Decisions.PeriodicCheckpoint> checkpoints = new ArrayList<>();
+
+        Round(ClusterSnapshot snapshot) {
+            this.snapshot = snapshot;
+            this.now = snapshot.now();
+            this.capacity = new Capacity(snapshot);
+            snapshot.workers().forEach(worker -> workers.put(worker.id(), worker));
+            this.workersById = snapshot.workers().stream().sorted(Comparator.comparing(WorkerView::id)).toList();
+        }
+
+        /** Jobs on PCs whose owner is back or that are drained: move them to the best free PC, or off to the queue. */
+        void vacate(Set<String> requeued) {
+            for (JobView job : snapshot.jobs()) {
+                WorkerView source = job.workerId() == null ? null : workers.get(job.workerId());
+                if (job.phase() != JobView.Phase.RUNNING || requeued.contains(job.id()) || source == null
+                        || source.liveness() == WorkerView.Liveness.LOST || !job.migratable()) {
+                    continue;
+                }
+                Decisions.Reason reason = source.draining() ? Decisions.Reason.DRAIN
+                        : source.ownerActive() ? Decisions.Reason.OWNER_ACTIVE : null;
+                if (reason == null) {
+                    continue;
+                }
+                double remaining = job.remainingWork(settings.unknownWork());
+                WorkerView best = null;
+                double bestFinish = Double.MAX_VALUE;
+                for (WorkerView target : workersById) {
+                    if (target != source && capacity.fits(target, job) && target.facts().canRestoreFrom(source.facts())) {
+                        double finish = settings.migrationSeconds(job.checkpointBytes()) + remaining / target.speed(job.cpus());
+                        if (finish < bestFinish) {
+                            bestFinish = finish;
+                            best = target;
+                        }
+                    }
+                }
+                moving.add(job.id());
+                if (best == null) {
+                    evictions.add(new Decisions.Eviction(job.id(), source.id(), reason));
+                } else {
+                    capacity.take(best.id(), job.cpus());
+                    migrations.add(new Decisions.Migration(job.id(), source.id(), best.id(), reason, 0));
+                }
+            }
+        }
+
+        /**
+         * Longest job first, each to the worker where it would finish earliest, counting when a
+         * busy worker's cores come free. A job whose best worker is busy waits (its cores on that
+         * worker are booked for the rest of the round, so later jobs plan around it).
+         */
+        void place(List<JobView> queue) {
+            queue.sort(Comparator.comparingDouble((JobView job) -> -job.remainingWork(settings.unknownWork()))
+                    .thenComparing(JobView::id));
+            Map<String, double[]> coreFreeAt = coreFreeTimes();
+            for (JobView job : queue) {
+                double remaining = job.remainingWork(settings.unknownWork());
+                double start = job.checkpoint() != null ? settings.migrationSeconds(job.checkpointBytes())
+                        : settings.startSeconds();
+                WorkerView best = null;
+                double bestFinish = Double.MAX_VALUE;
+                double bestAvailable = 0;
+                for (WorkerView worker : workersById) {
+                    double[] cores = coreFreeAt.get(worker.id());
+                    if (cores == null || cores.length < job.cpus()
+                            || (job.checkpoint() != null && !worker.facts().canRestoreFrom(job.checkpoint().origin()))) {
+                        continue;
+                    }
+                    double available = cores[job.cpus() - 1];
+                    double finish = available + start + remaining / worker.speed(job.cpus());
+                    if (finish < bestFinish) {
+                        bestFinish = finish;
+                        best = worker;
+                        bestAvailable = available;
+                    }
+                }
+                if (best == null) {
+                    continue;
+                }
+                double[] cores = coreFreeAt.get(best.id());
+                for (int i = 0; i < job.cpus(); i++) {
+                    cores[i] = bestFinish;
+                }
+                Arrays.sort(cores);
+                if (bestAvailable == 0 && capacity.fits(best, job)) {
+                    capacity.take(best.id(), job.cpus());
+                    placements.add(new Decisions.Placement(job.id(), best.id(), job.checkpoint() != null));
+                }
+            }
+        }
+
+        /** For each accepting worker, when each of its cores is expected to be free (0 = now), ascending. */
+        private Map<String, double[]> coreFreeTimes() {
+            Map<String, List<Double>> busy = new HashMap<>();
+            for (JobView job : snapshot.jobs()) {
+                WorkerView worker = job.workerId() == null ? null : workers.get(job.workerId());
+                if (worker == null || job.phase() == JobView.Phase.QUEUED || moving.contains(job.id())) {
+                    continue;
+                }
+                double left = job.remainingWork(settings.unknownWork()) / worker.speed(job.cpus());
+                for (int i = 0; i < job.cpus(); i++) {
+                    busy.computeIfAbsent(worker.id(), id -> new ArrayList<>()).add(left);
+                }
+            }
+            Map<String, double[]> result = new HashMap<>();
+            for (WorkerView worker : workersById) {
+                if (!worker.accepting()) {
+                    continue;
+                }
+                int free = Math.max(0, capacity.free(worker.id()));
+                double[] cores = new double[Math.max(worker.cpus(), free)];
+                List<Double> taken = busy.getOrDefault(worker.id(), List.of());
+                for (int i = free; i < cores.length; i++) {
+                    int k = i - free;
+                    cores[i] = k < taken.size() ? taken.get(k) : 0;
+                }
+                Arrays.sort(cores);
+                result.put(worker.id(), cores);
+            }
+            return result;
+        }
+
+        /** Running jobs move to a faster free worker when the time saved beats the move's cost plus a margin. */
+        void migrateForSpeed(Set<String> requeued) {
+            record Candidate(JobView job, WorkerView from, WorkerView to, double gain) {
+            }
+            List<WorkerView> free = workersById.stream().filter(w -> w.accepting() && capacity.free(w.id()) > 0).toList();
+            if (free.isEmpty()) {
+                return;
+            }
+            List<Candidate> candidates = new ArrayList<>();
+            for (JobView job : snapshot.jobs()) {
+                WorkerView from = job.workerId() == null ? null : workers.get(job.workerId());
+                if (job.phase() != JobView.Phase.RUNNING || !job.migratable() || from == null || !from.accepting()
+                        || requeued.contains(job.id()) || moving.contains(job.id()) || tooRecent(job)) {
+                    continue;
+                }
+                double remaining = job.remainingWork(settings.unknownWork());
+                double here = remaining / from.speed(job.cpus());
+                double cost = settings.migrationSeconds(job.checkpointBytes());
+                double threshold = settings.marginSeconds() + settings.marginFraction() * here;
+                for (WorkerView to : free) {
+                    if (to == from || capacity.free(to.id()) < job.cpus() || !to.facts().canRestoreFrom(from.facts())) {
+                        continue;
+                    }
+                    double gain = here - (cost + remaining / to.speed(job.cpus()));
+                    if (gain > threshold) {
+                        candidates.add(new Candidate(job, from, to, gain));
+                    }
+                }
+            }
+            candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.gain())
+                    .thenComparing(c -> c.job().id()).thenComparing(c -> c.to().id()));
+            for (Candidate c : candidates) {
+                if (moving.contains(c.job().id()) || capacity.free(c.to().id()) < c.job().cpus()) {
+                    continue;
+                }
+                moving.add(c.job().id());
+                capacity.take(c.to().id(), c.job().cpus());
+                capacity.release(c.from().id(), c.job().cpus());
+                migrations.add(new Decisions.Migration(c.job().id(), c.from().id(), c.to().id(),
+                        Decisions.Reason.FASTER_WORKER, c.gain()));
+            }
+        }
+
+        private boolean tooRecent(JobView job) {
+            return job.since() != null
+                    && Duration.between(job.since(), now).toMillis() < settings.minResidenceSeconds() * 1000;
+        }
+
+        /** Checkpoint (and keep running) each job whose interval has passed since its last checkpoint or start. */
+        void periodicCheckpoints(Set<String> requeued) {
+            for (JobView job : snapshot.jobs()) {
+                WorkerView worker = job.workerId() == null ? null : workers.get(job.workerId());
+                if (job.phase() != JobView.Phase.RUNNING || !job.migratable() || job.checkpointIntervalSeconds() <= 0
+                        || worker == null || worker.liveness() != WorkerView.Liveness.ONLINE
+                        || requeued.contains(job.id()) || moving.contains(job.id())) {
+                    continue;
+                }
+                Instant last = job.lastCheckpointAt() != null ? job.lastCheckpointAt() : job.since();
+                if (last == null || !now.isBefore(last.plusSeconds(job.checkpointIntervalSeconds()))) {
+                    checkpoints.add(new Decisions.PeriodicCheckpoint(job.id(), worker.id()));
+                }
+            }
+        }
+    }
+}

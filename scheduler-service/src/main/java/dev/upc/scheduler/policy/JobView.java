@@ -1,0 +1,50 @@
+package dev.upc.scheduler.policy;
+
+import java.time.Instant;
+
+/**
+ * A job as the policy sees it.
+ *
+ * @param workerId        where it runs, or {@code null} while queued
+ * @param workEstimate    the submitter's estimate in reference-CPU seconds, or {@code null} if unknown
+ * @param workDone        reference-CPU seconds done so far (kept across checkpoints)
+ * @param checkpointBytes expected size of its checkpoint archive (about its resident memory)
+ * @param checkpoint      the newest checkpoint and where it was taken, or {@code null}
+ * @param since           when it was last placed (migrations wait a little before the next one)
+ * @param lastCheckpointAt when the newest checkpoint was taken, or {@code null}
+ */
+public record JobView(String id, Phase phase, String workerId, int cpus, Double workEstimate, double workDone,
+                      long checkpointBytes, boolean migratable, CheckpointRef checkpoint, int retries, int maxRetries,
+                      long checkpointIntervalSeconds, Instant since, Instant lastCheckpointAt) {
+
+    public enum Phase {
+        /** waiting for a worker, perhaps with a checkpoint to resume from */
+        QUEUED,
+        /** running on {@code workerId} */
+        RUNNING,
+        /** a command is in flight (placement, checkpoint, migration): leave it alone this round */
+        BUSY
+    }
+
+    /** The newest checkpoint of a job: where it was taken decides where it may be restored. */
+    public record CheckpointRef(String blobId, HostFacts origin) {
+    }
+
+    public JobView {
+        if (cpus < 1) {
+            throw new IllegalArgumentException("job " + id + " needs at least one cpu");
+        }
+    }
+
+    /**
+     * Remaining work in reference-CPU seconds. A job past its estimate is expected to need a little
+     * more; a job without estimate is expected to run about as long again as it has run (and at least
+     * {@code unknownWork}).
+     */
+    public double remainingWork(double unknownWork) {
+        if (workEstimate == null) {
+            return Math.max(workDone, unknownWork);
+        }
+        return Math.max(workEstimate - workDone, 0.05 * workEstimate);
+    }
+}

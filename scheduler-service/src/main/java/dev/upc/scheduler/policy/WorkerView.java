@@ -1,0 +1,31 @@
+package dev.upc.scheduler.policy;
+
+/**
+ * A PC as the policy sees it.
+ *
+ * @param score    benchmark score of one core: reference-CPU seconds of work done per second
+ * @param cpus     cores the owner lends to jobs
+ * @param ownerActive the owner is using the PC: it must be vacated and gets no new jobs
+ * @param draining an admin asked for the PC to be emptied
+ */
+public record WorkerView(String id, Liveness liveness, boolean ownerActive, boolean draining, double score, int cpus,
+                         HostFacts facts) {
+
+    public enum Liveness { ONLINE, SUSPECT, LOST }
+
+    public WorkerView {
+        if (score <= 0 || cpus < 0) {
+            throw new IllegalArgumentException("worker " + id + ": score must be > 0 and cpus >= 0");
+        }
+    }
+
+    /** Whether new work may start here. */
+    public boolean accepting() {
+        return liveness == Liveness.ONLINE && !ownerActive && !draining && cpus > 0;
+    }
+
+    /** Work per second of a job using {@code jobCpus} cores here. */
+    public double speed(int jobCpus) {
+        return score * jobCpus;
+    }
+}

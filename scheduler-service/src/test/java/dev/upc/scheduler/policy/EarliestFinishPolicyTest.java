@@ -1,0 +1,357 @@
+package dev.upc.scheduler.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upc.scheduler.policy.Decisions.Migration;
+import dev.upc.scheduler.policy.Decisions.Placement;
+import dev.upc.scheduler.policy.Decisions.Reason;
+import dev.upc.scheduler.policy.JobView.Phase;
+import dev.upc.scheduler.policy.WorkerView.Liveness;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Each rule of UPC's policy on a crafted snapshot. */
+class EarliestFinishPolicyTest {
+
+    static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+    static final HostFacts X86 = new HostFacts("amd64", Set.of("sse4_2", "avx2"), "runc", "4.1.1");
+    static final long MIB = 1L << 20;
+
+    private final PlacementPolicy upc = new EarliestFinishPolicy(PolicySettings.defaults());
+    private final List<WorkerView> workers = new ArrayList<>();
+    private final List<JobView> jobs = new ArrayList<>();
+
+    // ---- placement -----------------------------------------------------------------------------
+
+    @Test
+    void placesAQueuedJobOnTheFastestFreeWorker() {
+        worker("slow", 1.0);
+        worker("fast", 3.0);
+        queued("j1", 600);
+
+        assertThat(decide().placements()).containsExactly(new Placement("j1", "fast", false));
+    }
+
+    @Test
+    void longestJobGetsTheFastestWorker() {
+        worker("slow", 1.0);
+        worker("fast", 2.0);
+        queued("short", 100);
+        queued("long", 1000);
+
+        assertThat(decide().placements()).containsExactlyInAnyOrder(
+                new Placement("long", "fast", false), new Placement("short", "slow", false));
+    }
+
+    @Test
+    void waitsForAMuchFasterWorkerThatFreesSoon() {
+        worker("slow", 1.0);
+        worker("fast", 10.0);
+        running("almost-done", "fast", 1000, 990); // 10 work left: fast frees in 1 s
+        queued("j1", 1000);                        // slow: 1000 s; fast: 1 s + 100 s
+
+        Decisions decisions = decide();
+
+        assertThat(decisions.placements()).isEmpty();
+    }
+
+    @Test
+    void usesTheSlowWorkerWhenTheFastOneIsBusyForLong() {
+        worker("slow", 1.0);
+        worker("fast", 2.0);
+        running("big", "fast", 100_000, 0);
+        queued("j1", 600);
+
+        assertThat(decide().placements()).containsExactly(new Placement("j1", "slow", false));
+    }
+
+    @Test
+    void tiesGoToTheLowerWorkerId() {
+        worker("b", 2.0);
+        worker("a", 2.0);
+        queued("j1", 600);
+
+        assertThat(decide().placements()).containsExactly(new Placement("j1", "a", false));
+    }
+
+    @Test
+    void neverPlacesOnBusyOwnerActiveDrainingOrSuspectWorkers() {
+        workers.add(new WorkerView("owner", Liveness.ONLINE, true, false, 5.0, 1, X86));
+        workers.add(new WorkerView("drain", Liveness.ONLINE, false, true, 5.0, 1, X86));
+        workers.add(new WorkerView("suspect", Liveness.SUSPECT, false, false, 5.0, 1, X86));
+        worker("full", 5.0);
+        running("other", "full", 100_000, 0);
+        worker("ok", 0.5);
+        queued("j1", 60);
+
+        assertThat(decide().placements()).containsExactly(new Placement("j1", "ok", false));
+    }
+
+    // ---- migration for speed -------------------------------------------------------------------
+
+    @Test
+    void movesARunningJobToAFasterFreeWorkerWhenItPays() {
+        worker("slow", 1.0);
+        worker("fast", 3.0);
+        running("j1", "slow", 3600, 600); // 3000 s left here, 1000 s there
+
+        List<Migration> migrations = decide().migrations();
+
+        assertThat(migrations).hasSize(1);
+        Migration move = migrations.get(0);
+        assertThat(move.jobId()).isEqualTo("j1");
+        assertThat(move.to()).isEqualTo("fast");
+        assertThat(move.reason()).isEqualTo(Reason.FASTER_WORKER);
+        assertThat(move.expectedGainSeconds()).isBetween(1990.0, 2000.0);
+    }
+
+    @Test
+    void doesNotMoveWhenTheGainDoesNotPay() {
+        worker("slow", 1.0);
+        worker("fast", 1.2);
+        running("j1", "slow", 200, 100); // 100 s left; 83 s there: gain 17 s minus cost < 30 s margin
+
+        assertThat(decide().migrations()).isEmpty();
+    }
+
+    @Test
+    void doesNotMoveAHugeCheckpointForASmallGain() {
+        worker("slow", 1.0);
+        worker("fast", 2.0);
+        JobView big = running("j1", "slow", 400, 0); // gains 200 s, but 64 GiB take ~530 s to move
+        jobs.set(jobs.indexOf(big), withCheckpointBytes(big, 64L << 30));
+
+        assertThat(decide().migrations()).isEmpty();
+    }
+
+    @Test
+    void doesNotMoveAJobThatWasJustPlaced() {
+        worker("slow", 1.0);
+        worker("fast", 3.0);
+        JobView job = running("j1", "slow", 3600, 0);
+        jobs.set(0, withSince(job, NOW.minusSeconds(10)));
+
+        assertThat(decide().migrations()).isEmpty();
+    }
+
+    @Test
+    void doesNotMoveJobsThatAreNotMigratable() {
+        worker("slow", 1.0);
+        worker("fast", 3.0);
+        JobView job = running("j1", "slow", 3600, 0);
+        jobs.set(0, notMigratable(job));
+
+        assertThat(decide().migrations()).isEmpty();
+    }
+
+    @Test
+    void earliestFinishBaselineNeverMigrates() {
+        worker("slow", 1.0);
+        worker("fast", 3.0);
+        running("j1", "slow", 3600, 600);
+
+        Decisions decisions = new EarliestFinishPolicy(PolicySettings.defaults().withoutMigration())
+                .decide(new ClusterSnapshot(NOW, workers, jobs));
+
+        assertThat(decisions.migrations()).isEmpty();
+        assertThat(decisions.checkpoints()).isEmpty();
+    }
+
+    // ---- compatibility -------------------------------------------------------------------------
+
+    @Test
+    void neverRestoresWhereACpuFlagIsMissing() {
+        worker("slow", 1.0);
+        workers.add(new WorkerView("old-cpu", Liveness.ONLINE, false, false, 3.0, 1,
+                new HostFacts("amd64", Set.of("sse4_2"), "runc", "4.1.1")));
+        running("j1", "slow", 3600, 600);
+
+        assertThat(decide().migrations()).isEmpty();
+    }
+
+    @Test
+    void neverRestoresOnAnotherArchitectureRuntimeOrOlderCriu() {
+        worker("slow", 1.0);
+        workers.add(new WorkerView("arm", Liveness.ONLINE, false, false, 3.0, 1,
+                new HostFacts("arm64", X86.cpuFlags(), "runc", "4.1.1")));
+        workers.add(new WorkerView("crun", Liveness.ONLINE, false, false, 3.0, 1,
+                new HostFacts("amd64", X86.cpuFlags(), "crun", "4.1.1")));
+        workers.add(new WorkerView("old-criu", Liveness.ONLINE, false, false, 3.0, 1,
+                new HostFacts("amd64", X86.cpuFlags(), "runc", "3.17.1")));
+        running("j1", "slow", 3600, 600);
+
+        assertThat(decide().migrations()).isEmpty();
+    }
+
+    @Test
+    void restoresOnANewerCriuWithMoreCpuFlags() {
+        worker("slow", 1.0);
+        workers.add(new WorkerView("newer", Liveness.ONLINE, false, false, 3.0, 1,
+                new HostFacts("amd64", Set.of("sse4_2", "avx2", "avx512f"), "runc", "4.2")));
+        running("j1", "slow", 3600, 600);
+
+        assertThat(decide().migrations()).extracting(Migration::to).containsExactly("newer");
+    }
+
+    // ---- owner, drain, lost --------------------------------------------------------------------
+
+    @Test
+    void ownerBackMovesTheJobToAFreeWorkerEvenASlowerOne() {
+        workers.add(new WorkerView("desk", Liveness.ONLINE, true, false, 3.0, 1, X86));
+        worker("spare", 1.0);
+        running("j1", "desk", 3600, 600);
+
+        assertThat(decide().migrations()).containsExactly(new Migration("j1", "desk", "spare", Reason.OWNER_ACTIVE, 0));
+    }
+
+    @Test
+    void ownerBackWithNowhereToGoEvictsToTheQueue() {
+        workers.add(new WorkerView("desk", Liveness.ONLINE, true, false, 3.0, 1, X86));
+        running("j1", "desk", 3600, 600);
+
+        Decisions decisions = decide();
+
+        assertThat(decisions.evictions()).containsExactly(new Decisions.Eviction("j1", "desk", Reason.OWNER_ACTIVE));
+        assertThat(decisions.migrations()).isEmpty();
+    }
+
+    @Test
+    void drainMovesEverythingOff() {
+        workers.add(new WorkerView("old", Liveness.ONLINE, false, true, 3.0, 2, X86));
+        worker("new", 1.0);
+        running("j1", "old", 3600, 0);
+        running("j2", "old", 3600, 0);
+
+        Decisions decisions = decide();
+
+        assertThat(decisions.migrations()).extracting(Migration::reason).containsExactly(Reason.DRAIN);
+        assertThat(decisions.evictions()).extracting(Decisions.Eviction::reason).containsExactly(Reason.DRAIN);
+    }
+
+    @Test
+    void lostWorkerResumesFromTheNewestCheckpointOnACompatibleWorker() {
+        workers.add(new WorkerView("gone", Liveness.LOST, false, false, 3.0, 1, X86));
+        workers.add(new WorkerView("arm", Liveness.ONLINE, false, false, 9.0, 1,
+                new HostFacts("arm64", X86.cpuFlags(), "runc", "4.1.1")));
+        worker("ok", 1.0);
+        JobView job = running("j1", "gone", 3600, 1200);
+        jobs.set(0, withCheckpoint(job));
+
+        Decisions decisions = decide();
+
+        assertThat(decisions.recoveries()).containsExactly(new Decisions.Recovery("j1", "gone", true));
+        assertThat(decisions.placements()).containsExactly(new Placement("j1", "ok", true));
+    }
+
+    @Test
+    void lostWorkerWithoutCheckpointRestartsTheJob() {
+        workers.add(new WorkerView("gone", Liveness.LOST, false, false, 3.0, 1, X86));
+        workers.add(new WorkerView("arm", Liveness.ONLINE, false, false, 9.0, 1,
+                new HostFacts("arm64", X86.cpuFlags(), "runc", "4.1.1")));
+        running("j1", "gone", 3600, 1200);
+
+        Decisions decisions = decide();
+
+        assertThat(decisions.recoveries()).containsExactly(new Decisions.Recovery("j1", "gone", false));
+        assertThat(decisions.placements()).containsExactly(new Placement("j1", "arm", false));
+    }
+
+    @Test
+    void lostWorkerWithNoRetriesLeftFailsTheJob() {
+        workers.add(new WorkerView("gone", Liveness.LOST, false, false, 3.0, 1, X86));
+        worker("ok", 1.0);
+        JobView job = running("j1", "gone", 3600, 1200);
+        jobs.set(0, withRetries(job, 3, 3));
+
+        Decisions decisions = decide();
+
+        assertThat(decisions.failures()).extracting(Decisions.Failure::jobId).containsExactly("j1");
+        assertThat(decisions.placements()).isEmpty();
+    }
+
+    @Test
+    void suspectWorkerKeepsItsJobs() {
+        workers.add(new WorkerView("flaky", Liveness.SUSPECT, false, false, 1.0, 1, X86));
+        worker("fast", 3.0);
+        running("j1", "flaky", 3600, 0);
+
+        Decisions decisions = decide();
+
+        assertThat(decisions.recoveries()).isEmpty();
+        assertThat(decisions.migrations()).isEmpty();
+    }
+
+    // ---- periodic checkpoints ------------------------------------------------------------------
+
+    @Test
+    void checkpointsWhenTheIntervalHasPassed() {
+        worker("w", 1.0);
+        JobView due = withInterval(running("due", "w", 3600, 0), 300, NOW.minusSeconds(301));
+        JobView notYet = withInterval(running("fresh", "w", 3600, 0), 300, NOW.minusSeconds(100));
+        jobs.clear();
+        jobs.add(due);
+        jobs.add(notYet);
+
+        assertThat(decide().checkpoints()).containsExactly(new Decisions.PeriodicCheckpoint("due", "w"));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private Decisions decide() {
+        return upc.decide(new ClusterSnapshot(NOW, workers, jobs));
+    }
+
+    private void worker(String id, double score) {
+        workers.add(new WorkerView(id, Liveness.ONLINE, false, false, score, 1, X86));
+    }
+
+    private void queued(String id, double work) {
+        jobs.add(new JobView(id, Phase.QUEUED, null, 1, work, 0, 16 * MIB, true, null, 0, 3, 0, null, null));
+    }
+
+    private JobView running(String id, String worker, double work, double done) {
+        JobView job = new JobView(id, Phase.RUNNING, worker, 1, work, done, 16 * MIB, true, null, 0, 3, 0,
+                NOW.minusSeconds(3600), null);
+        jobs.add(job);
+        return job;
+    }
+
+    static JobView withCheckpointBytes(JobView j, long bytes) {
+        return new JobView(j.id(), j.phase(), j.workerId(), j.cpus(), j.workEstimate(), j.workDone(), bytes,
+                j.migratable(), j.checkpoint(), j.retries(), j.maxRetries(), j.checkpointIntervalSeconds(), j.since(),
+                j.lastCheckpointAt());
+    }
+
+    static JobView withSince(JobView j, Instant since) {
+        return new JobView(j.id(), j.phase(), j.workerId(), j.cpus(), j.workEstimate(), j.workDone(),
+                j.checkpointBytes(), j.migratable(), j.checkpoint(), j.retries(), j.maxRetries(),
+                j.checkpointIntervalSeconds(), since, j.lastCheckpointAt());
+    }
+
+    static JobView notMigratable(JobView j) {
+        return new JobView(j.id(), j.phase(), j.workerId(), j.cpus(), j.workEstimate(), j.workDone(),
+                j.checkpointBytes(), false, j.checkpoint(), j.retries(), j.maxRetries(), j.checkpointIntervalSeconds(),
+                j.since(), j.lastCheckpointAt());
+    }
+
+    static JobView withCheckpoint(JobView j) {
+        return new JobView(j.id(), j.phase(), j.workerId(), j.cpus(), j.workEstimate(), j.workDone(),
+                j.checkpointBytes(), j.migratable(), new JobView.CheckpointRef("j1-ckpt-3", X86), j.retries(),
+                j.maxRetries(), j.checkpointIntervalSeconds(), j.since(), NOW.minusSeconds(60));
+    }
+
+    static JobView withRetries(JobView j, int retries, int max) {
+        return new JobView(j.id(), j.phase(), j.workerId(), j.cpus(), j.workEstimate(), j.workDone(),
+                j.checkpointBytes(), j.migratable(), j.checkpoint(), retries, max, j.checkpointIntervalSeconds(),
+                j.since(), j.lastCheckpointAt());
+    }
+
+    static JobView withInterval(JobView j, long seconds, Instant last) {
+        return new JobView(j.id(), j.phase(), j.workerId(), j.cpus(), j.workEstimate(), j.workDone(),
+                j.checkpointBytes(), j.migratable(), j.checkpoint(), j.retries(), j.maxRetries(), seconds, j.since(),
+                last);
+    }
+}
