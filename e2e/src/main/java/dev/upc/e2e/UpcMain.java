@@ -2,6 +2,7 @@ package dev.upc.e2e;
 
 import dev.upc.e2e.bench.MigrationBench;
 import dev.upc.e2e.demo.MigrationShowcase;
+import dev.upc.scheduler.simulation.PolicyBench;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -25,12 +26,13 @@ public final class UpcMain {
 
     private static int bench(List<String> args, Path work) {
         if (args.isEmpty()) {
-            return usage("usage: ./upc bench NAME; benches: migration");
+            return usage("usage: ./upc bench NAME; benches: migration, policy");
         }
         List<String> options = args.subList(1, args.size());
         return switch (args.get(0)) {
             case "migration" -> MigrationBench.run(options, work);
-            default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration)");
+            case "policy" -> PolicyBench.run(options);
+            default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration, policy)");
         };
     }
 

@@ -56,6 +56,18 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                 round.checkpoints);
     }
 
+    /**
+     * What a job without estimate is assumed to need: as much as the longest estimate among the jobs
+     * at hand (at least the configured default). Unknown jobs are thus treated as long and start
+     * early on fast PCs: a long job started late on a slow PC is what stretches a batch's end, while
+     * a short one started early costs little.
+     */
+    private double unknownWorkPrior(ClusterSnapshot snapshot) {
+        double longest = snapshot.jobs().stream().filter(job -> job.workEstimate() != null)
+                .mapToDouble(JobView::workEstimate).max().orElse(0);
+        return Math.max(settings.unknownWork(), longest);
+    }
+
     /** The mutable state of one call to {@link #decide}: capacity left and decisions so far. */
     private final class Round {
         private final ClusterSnapshot snapshot;
@@ -64,6 +76,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
         private final Map<String, WorkerView> workers = new HashMap<>();
         private final List<WorkerView> workersById;
         private final Set<String> moving = new HashSet<>();
+        private final double unknownWork;
         final List<Decisions.Placement> placements = new ArrayList<>();
         final List<Decisions.Migration> migrations = new ArrayList<>();
         final List<Decisions.Eviction> evictions = new ArrayList<>();
@@ -77,6 +90,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
             this.capacity = new Capacity(snapshot);
             snapshot.workers().forEach(worker -> workers.put(worker.id(), worker));
             this.workersById = snapshot.workers().stream().sorted(Comparator.comparing(WorkerView::id)).toList();
+            this.unknownWork = unknownWorkPrior(snapshot);
         }
 
         /** Jobs on PCs whose owner is back or that are drained: move them to the best free PC, or off to the queue. */
@@ -92,7 +106,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                 if (reason == null) {
                     continue;
                 }
-                double remaining = job.remainingWork(settings.unknownWork());
+                double remaining = remaining(job);
                 WorkerView best = null;
                 double bestFinish = Double.MAX_VALUE;
                 for (WorkerView target : workersById) {
@@ -117,66 +131,69 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
         /**
          * Longest job first, each to the worker where it would finish earliest, counting when a
          * busy worker's cores come free. A job whose best worker is busy waits (its cores on that
-         * worker are booked for the rest of the round, so later jobs plan around it).
+         * worker are booked for the rest of the round, so later jobs plan around it). Arrays, not
+         * maps, in the inner loop: it runs jobs × workers times.
          */
         void place(List<JobView> queue) {
-            queue.sort(Comparator.comparingDouble((JobView job) -> -job.remainingWork(settings.unknownWork()))
-                    .thenComparing(JobView::id));
-            Map<String, double[]> coreFreeAt = coreFreeTimes();
-            for (JobView job : queue) {
-                double remaining = job.remainingWork(settings.unknownWork());
+            List<JobView> ordered = new ArrayList<>(queue);
+            Map<String, Double> remainingOf = new HashMap<>();
+            ordered.forEach(job -> remainingOf.put(job.id(), remaining(job)));
+            ordered.sort(Comparator.comparingDouble((JobView job) -> -remainingOf.get(job.id())).thenComparing(JobView::id));
+            List<WorkerView> accepting = workersById.stream().filter(WorkerView::accepting).toList();
+            double[][] coreFreeAt = coreFreeTimes(accepting);
+            double[] score = accepting.stream().mapToDouble(WorkerView::score).toArray();
+            for (JobView job : ordered) {
+                double remaining = remainingOf.get(job.id());
+                int cpus = job.cpus();
                 double start = job.checkpoint() != null ? settings.migrationSeconds(job.checkpointBytes())
                         : settings.startSeconds();
-                WorkerView best = null;
+                int best = -1;
                 double bestFinish = Double.MAX_VALUE;
-                double bestAvailable = 0;
-                for (WorkerView worker : workersById) {
-                    double[] cores = coreFreeAt.get(worker.id());
-                    if (cores == null || cores.length < job.cpus()
-                            || (job.checkpoint() != null && !worker.facts().canRestoreFrom(job.checkpoint().origin()))) {
+                for (int i = 0; i < score.length; i++) {
+                    double[] cores = coreFreeAt[i];
+                    if (cores.length < cpus) {
                         continue;
                     }
-                    double available = cores[job.cpus() - 1];
-                    double finish = available + start + remaining / worker.speed(job.cpus());
-                    if (finish < bestFinish) {
+                    double finish = cores[cpus - 1] + start + remaining / (score[i] * cpus);
+                    if (finish < bestFinish && (job.checkpoint() == null
+                            || accepting.get(i).facts().canRestoreFrom(job.checkpoint().origin()))) {
                         bestFinish = finish;
-                        best = worker;
-                        bestAvailable = available;
+                        best = i;
                     }
                 }
-                if (best == null) {
+                if (best < 0) {
                     continue;
                 }
-                double[] cores = coreFreeAt.get(best.id());
-                for (int i = 0; i < job.cpus(); i++) {
+                double[] cores = coreFreeAt[best];
+                boolean freeNow = cores[cpus - 1] == 0;
+                for (int i = 0; i < cpus; i++) {
                     cores[i] = bestFinish;
                 }
                 Arrays.sort(cores);
-                if (bestAvailable == 0 && capacity.fits(best, job)) {
-                    capacity.take(best.id(), job.cpus());
-                    placements.add(new Decisions.Placement(job.id(), best.id(), job.checkpoint() != null));
+                WorkerView worker = accepting.get(best);
+                if (freeNow && capacity.fits(worker, job)) {
+                    capacity.take(worker.id(), cpus);
+                    placements.add(new Decisions.Placement(job.id(), worker.id(), job.checkpoint() != null));
                 }
             }
         }
 
         /** For each accepting worker, when each of its cores is expected to be free (0 = now), ascending. */
-        private Map<String, double[]> coreFreeTimes() {
+        private double[][] coreFreeTimes(List<WorkerView> accepting) {
             Map<String, List<Double>> busy = new HashMap<>();
             for (JobView job : snapshot.jobs()) {
                 WorkerView worker = job.workerId() == null ? null : workers.get(job.workerId());
                 if (worker == null || job.phase() == JobView.Phase.QUEUED || moving.contains(job.id())) {
                     continue;
                 }
-                double left = job.remainingWork(settings.unknownWork()) / worker.speed(job.cpus());
+                double left = remaining(job) / worker.speed(job.cpus());
                 for (int i = 0; i < job.cpus(); i++) {
                     busy.computeIfAbsent(worker.id(), id -> new ArrayList<>()).add(left);
                 }
             }
-            Map<String, double[]> result = new HashMap<>();
-            for (WorkerView worker : workersById) {
-                if (!worker.accepting()) {
-                    continue;
-                }
+            double[][] result = new double[accepting.size()][];
+            for (int w = 0; w < accepting.size(); w++) {
+                WorkerView worker = accepting.get(w);
                 int free = Math.max(0, capacity.free(worker.id()));
                 double[] cores = new double[Math.max(worker.cpus(), free)];
                 List<Double> taken = busy.getOrDefault(worker.id(), List.of());
@@ -185,7 +202,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                     cores[i] = k < taken.size() ? taken.get(k) : 0;
                 }
                 Arrays.sort(cores);
-                result.put(worker.id(), cores);
+                result[w] = cores;
             }
             return result;
         }
@@ -205,7 +222,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                         || requeued.contains(job.id()) || moving.contains(job.id()) || tooRecent(job)) {
                     continue;
                 }
-                double remaining = job.remainingWork(settings.unknownWork());
+                double remaining = remaining(job);
                 double here = remaining / from.speed(job.cpus());
                 double cost = settings.migrationSeconds(job.checkpointBytes());
                 double threshold = settings.marginSeconds() + settings.marginFraction() * here;
@@ -231,6 +248,10 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                 migrations.add(new Decisions.Migration(c.job().id(), c.from().id(), c.to().id(),
                         Decisions.Reason.FASTER_WORKER, c.gain()));
             }
+        }
+
+        private double remaining(JobView job) {
+            return job.remainingWork(unknownWork);
         }
 
         private boolean tooRecent(JobView job) {

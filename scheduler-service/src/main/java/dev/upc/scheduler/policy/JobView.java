@@ -38,12 +38,12 @@ public record JobView(String id, Phase phase, String workerId, int cpus, Double 
 
     /**
      * Remaining work in reference-CPU seconds. A job past its estimate is expected to need a little
-     * more; a job without estimate is expected to run about as long again as it has run (and at least
-     * {@code unknownWork}).
+     * more. A job without estimate is expected to need {@code unknownWork} in all, and once it has run
+     * longer than half of that, about as long again as it has run (long jobs tend to run long).
      */
     public double remainingWork(double unknownWork) {
         if (workEstimate == null) {
-            return Math.max(workDone, unknownWork);
+            return Math.max(unknownWork - workDone, workDone);
         }
         return Math.max(workEstimate - workDone, 0.05 * workEstimate);
     }

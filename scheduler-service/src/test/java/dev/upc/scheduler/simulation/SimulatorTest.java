@@ -1,0 +1,50 @@
+package dev.upc.scheduler.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upc.scheduler.policy.EarliestFinishPolicy;
+import dev.upc.scheduler.policy.FirstFreePolicy;
+import dev.upc.scheduler.policy.PolicySettings;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SimulatorTest {
+
+    private final PolicySettings settings = PolicySettings.defaults();
+    private final Simulator simulator = new Simulator(settings, 10);
+
+    @Test
+    void oneJobOnOnePcTakesItsWorkOverItsSpeedPlusStart() {
+        Scenario scenario = new Scenario("one", List.of(new Scenario.Pc("pc", 2.0, 1, Scenarios.FACTS, List.of())),
+                List.of(new Scenario.Job("j", 100, 100.0, 1, 1 << 20, 0)));
+
+        Simulator.Result result = simulator.run(scenario, new FirstFreePolicy());
+
+        assertThat(result.makespan()).isCloseTo(51.0, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(result.lowerBound()).isEqualTo(50.0);
+    }
+
+    @Test
+    void ownerTimeStopsProgressUntilTheOwnerLeaves() {
+        Scenario scenario = new Scenario("owner", List.of(new Scenario.Pc("pc", 1.0, 1, Scenarios.FACTS,
+                List.of(new Scenario.Session(10, 110)))), List.of(new Scenario.Job("j", 100, 100.0, 1, 1 << 20, 0)));
+
+        Simulator.Result result = simulator.run(scenario, new FirstFreePolicy());
+
+        assertThat(result.makespan()).isCloseTo(201.0, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    @Test
+    void onTheUpcExperimentMigrationBeatsBothBaselines() {
+        Scenario scenario = Scenarios.upcExperiment();
+
+        double firstFree = simulator.run(scenario, new FirstFreePolicy()).makespan();
+        double earliestFinish = simulator.run(scenario, new EarliestFinishPolicy(settings.withoutMigration())).makespan();
+        Simulator.Result upc = simulator.run(scenario, new EarliestFinishPolicy(settings));
+
+        assertThat(upc.migrations()).isPositive();
+        assertThat(upc.makespan()).isLessThan(earliestFinish);
+        assertThat(earliestFinish).isLessThan(firstFree);
+        assertThat(upc.makespan()).isGreaterThanOrEqualTo(scenario.lowerBound());
+    }
+}
