@@ -1,9 +1,9 @@
 package dev.upc.store.health;
 
+import dev.upc.store.config.StoreConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -14,8 +14,8 @@ public class StorageDirectoryCheck implements HealthCheck {
 
     private final Path directory;
 
-    StorageDirectoryCheck(@ConfigProperty(name = "upc.store.directory") Path directory) {
-        this.directory = directory;
+    StorageDirectoryCheck(StoreConfig config) {
+        this.directory = config.directory();
     }
 
     @Override
@@ -23,6 +23,7 @@ public class StorageDirectoryCheck implements HealthCheck {
         var response = HealthCheckResponse.named("storage-directory").withData("directory", directory.toString());
         try {
             Files.createDirectories(directory);
+            // Starts with '.' like upload temp files, so a probe left by a crash is swept at start.
             Path probe = Files.createTempFile(directory, ".ready-", ".probe");
             Files.delete(probe);
             return response.up().build();

@@ -1,0 +1,45 @@
+package dev.upc.store.blob;
+
+import dev.upc.protocol.BlobInfo;
+import dev.upc.protocol.BlobKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Immutable, checksummed blobs by kind and id, in the shape of kubelet's checkpoint manager. Blocking calls:
+ * the REST layer runs them on worker threads. A blob is whole or absent: readers never see a partial put.
+ */
+public interface BlobStore {
+
+    /**
+     * Streams {@code content} into the blob {@code key}. Identical content under an existing id is a no-op
+     * ({@code created == false}); different content is a {@link BlobConflictException}.
+     *
+     * @param expectedSha256 lowercase hex; a mismatch is a {@link DigestMismatchException} and stores nothing
+     * @throws UploadAbortedException        reading {@code content} failed; nothing was stored
+     * @throws InsufficientStorageException  the disk is full; nothing was stored
+     */
+    PutResult put(BlobKey key, InputStream content, Optional<String> expectedSha256) throws IOException;
+
+    /**
+     * The blob, checked against its recorded sha256 before it is handed out.
+     *
+     * @throws BlobNotFoundException  no such blob
+     * @throws CorruptBlobException   its bytes no longer match; it is not returned
+     */
+    Blob get(BlobKey key) throws IOException;
+
+    /** Recorded metadata only, without checking the content. */
+    Optional<BlobInfo> stat(BlobKey key) throws IOException;
+
+    /** Removes the blob; no error when it is absent. Returns whether it existed. */
+    boolean delete(BlobKey key) throws IOException;
+
+    /** The blobs of {@code kind} whose id starts with {@code prefix}, sorted by id. */
+    List<BlobInfo> list(BlobKind kind, String prefix) throws IOException;
+
+    record PutResult(BlobInfo info, boolean created) {
+    }
+}

@@ -1,0 +1,232 @@
+package dev.upc.store.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.upc.protocol.ApiPaths;
+import dev.upc.protocol.BlobHeaders;
+import dev.upc.protocol.BlobKind;
+import dev.upc.protocol.BlobList;
+import dev.upc.protocol.ErrorResponse;
+import dev.upc.store.blob.Blob;
+import dev.upc.store.blob.BlobKey;
+import dev.upc.store.blob.BlobStore;
+import dev.upc.store.blob.InvalidRequestException;
+import dev.upc.store.config.StoreConfig;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /api/v1/blobs/{kind}[/{id}]} on plain Vert.x routes: Quarkus REST would buffer request bodies (and cap
+ * them at max-body-size), while here PUT streams through {@link RequestBodyStream} and GET goes out with
+ * {@code sendFile} (zero-copy). Store calls block, so they run on worker threads; this class only parses,
+ * delegates and writes responses.
+ *
+ * <p>The id is taken from the raw request path, not from the router's normalized one: normalization decodes
+ * {@code %2e} and removes dot segments, which would turn {@code checkpoints/%2e%2e} into a different
+ * resource instead of the 400 it deserves.
+ */
+@ApplicationScoped
+public class BlobRoutes {
+
+    private static final String BLOBS = ApiPaths.V1 + "/blobs";
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]{0,128}");
+    private static final String OCTET_STREAM = "application/octet-stream";
+
+    private final BlobStore store;
+    private final BlobErrorMapper errors;
+    private final ObjectMapper json;
+    private final StoreConfig config;
+
+    BlobRoutes(BlobStore store, BlobErrorMapper errors, ObjectMapper json, StoreConfig config) {
+        this.store = store;
+        this.errors = errors;
+        this.json = json;
+        this.config = config;
+    }
+
+    void init(@Observes Router router) {
+        router.route(BLOBS + "*").handler(this::dispatch);
+    }
+
+    private void dispatch(RoutingContext ctx) {
+        String path = ctx.request().path();
+        if (!path.equals(BLOBS) && !path.startsWith(BLOBS + "/")) {
+            ctx.next();
+            return;
+        }
+        try {
+            String[] segments = path.equals(BLOBS) ? new String[0] : path.substring(BLOBS.length() + 1).split("/", -1);
+            if (segments.length == 0 || segments.length > 2) {
+                throw new InvalidRequestException("invalid_blob_path",
+                        "expected " + BLOBS + "/{kind} or " + BLOBS + "/{kind}/{id}; ids cannot contain '/'");
+            }
+            String kindSegment = decode(segments[0]);
+            BlobKind kind = BlobKind.fromPathSegment(kindSegment).orElseThrow(() -> new InvalidRequestException(
+                    "unknown_blob_kind", "unknown blob kind '" + kindSegment + "'; use checkpoints, images or outputs"));
+            HttpMethod method = ctx.request().method();
+            if (segments.length == 1) {
+                if (!HttpMethod.GET.equals(method)) {
+                    throw new MethodNotAllowedException(method.name(), "GET");
+                }
+                list(ctx, kind);
+                return;
+            }
+            BlobKey key = new BlobKey(kind, decode(segments[1]));
+            if (HttpMethod.PUT.equals(method)) {
+                put(ctx, key);
+            } else if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
+                get(ctx, key, HttpMethod.HEAD.equals(method));
+            } else if (HttpMethod.DELETE.equals(method)) {
+                blocking(ctx, () -> store.delete(key), existed -> ctx.response().setStatusCode(204).end());
+            } else {
+                throw new MethodNotAllowedException(method.name(), "PUT, GET, HEAD or DELETE");
+            }
+        } catch (RuntimeException e) {
+            fail(ctx, e);
+        }
+    }
+
+    private void list(RoutingContext ctx, BlobKind kind) {
+        String prefix = Optional.ofNullable(ctx.request().getParam("prefix")).orElse("");
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new InvalidRequestException("invalid_prefix", "prefix must match " + PREFIX.pattern());
+        }
+        blocking(ctx, () -> store.list(kind, prefix), blobs -> sendJson(ctx, 200, new BlobList(kind, prefix, blobs)));
+    }
+
+    private void put(RoutingContext ctx, BlobKey key) {
+        HttpServerRequest request = ctx.request();
+        Optional<String> expected = expectedSha256(request);
+        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            request.response().writeContinue();
+        }
+        RequestBodyStream body = new RequestBodyStream(request, ctx.vertx().getOrCreateContext(),
+                config.uploadIdleTimeout());
+        blocking(ctx, () -> {
+            try (body) {
+                return store.put(key, body, expected);
+            }
+        }, result -> sendJson(ctx, result.created() ? 201 : 200, result.info()));
+    }
+
+    private void get(RoutingContext ctx, BlobKey key, boolean head) {
+        Optional<ByteRange.Spec> rangeSpec = ByteRange.parse(ctx.request().getHeader("Range"));
+        blocking(ctx, () -> store.get(key), blob -> {
+            long size = blob.info().size();
+            ByteRange range = rangeSpec.map(spec -> spec.resolve(size)).orElse(new ByteRange(0, size - 1));
+            HttpServerResponse response = ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, OCTET_STREAM)
+                    .putHeader(HttpHeaders.ETAG, "\"" + blob.info().sha256() + "\"")
+                    .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+            if (rangeSpec.isPresent()) {
+                response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, range.contentRange(size));
+            }
+            send(ctx, blob, range, head);
+        });
+    }
+
+    private void send(RoutingContext ctx, Blob blob, ByteRange range, boolean head) {
+        HttpServerResponse response = ctx.response();
+        long length = range.length();
+        if (head || length == 0) {
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length)).end();
+            return;
+        }
+        response.sendFile(blob.file().toString(), blob.contentOffset() + range.first(), length)
+                .onFailure(e -> {
+                    if (response.headWritten()) {
+                        // Too late for an error body: cut the connection so the client sees a short read.
+                        ctx.request().connection().close();
+                    } else {
+                        fail(ctx, e);
+                    }
+                });
+    }
+
+    private static Optional<String> expectedSha256(HttpServerRequest request) {
+        String header = request.getHeader(BlobHeaders.EXPECTED_SHA256);
+        if (header == null) {
+            return Optional.empty();
+        }
+        if (!SHA256_HEX.matcher(header.trim()).matches()) {
+            throw new InvalidRequestException("invalid_digest",
+                    BlobHeaders.EXPECTED_SHA256 + " must be 64 hex digits (a sha256)");
+        }
+        return Optional.of(header.trim().toLowerCase(Locale.ROOT));
+    }
+
+    private static String decode(String segment) {
+        try {
+            // URLDecoder is a form decoder: keep '+' literal as it is in a path.
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("invalid_blob_path", "bad percent-encoding in the path");
+        }
+    }
+
+    private <T> void blocking(RoutingContext ctx, Callable<T> call, Consumer<T> respond) {
+        ctx.vertx().<T>executeBlocking(call, false).onComplete(result -> {
+            try {
+                if (result.failed()) {
+                    fail(ctx, result.cause());
+                } else {
+                    respond.accept(result.result());
+                }
+            } catch (RuntimeException e) {
+                fail(ctx, e);
+            }
+        });
+    }
+
+    private void fail(RoutingContext ctx, Throwable failure) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        HttpServerRequest request = ctx.request();
+        if (!request.isEnded()) {
+            // Refused before the body was read (bad id, digest header, full disk): read and drop the rest so
+            // the client gets this answer instead of a reset while it is still sending.
+            request.handler(chunk -> { }).resume();
+        }
+        ErrorResponse error = errors.toErrorResponse(failure);
+        if (failure instanceof RangeNotSatisfiableException e) {
+            response.putHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + e.size());
+        }
+        if (failure instanceof MethodNotAllowedException e) {
+            response.putHeader(HttpHeaders.ALLOW, e.allow());
+        }
+        sendJson(ctx, error.status(), error);
+    }
+
+    private void sendJson(RoutingContext ctx, int status, Object body) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + body.getClass().getSimpleName(), e);
+        }
+        response.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(Buffer.buffer(bytes));
+    }
+}

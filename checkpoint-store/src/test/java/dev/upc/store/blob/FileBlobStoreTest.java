@@ -1,0 +1,230 @@
+package dev.upc.store.blob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.upc.protocol.BlobInfo;
+import dev.upc.protocol.BlobKind;
+import dev.upc.store.config.StoreConfig;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file store on a real directory, without HTTP: commit, conflicts, races, aborts, corruption, sweep. */
+class FileBlobStoreTest {
+
+    private static final Instant NOW = Instant.parse("2025-03-01T10:00:00.123Z");
+
+    @TempDir
+    Path root;
+
+    private FileBlobStore store;
+    private ExecutorService pool;
+
+    @BeforeEach
+    void open() throws IOException {
+        store = new FileBlobStore(config(root), Clock.fixed(NOW, ZoneOffset.UTC));
+        store.removeOrphanedUploads();
+        pool = Executors.newFixedThreadPool(8);
+    }
+
+    @AfterEach
+    void close() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void putsReadsListsAndDeletes() throws Exception {
+        BlobKey key = new BlobKey(BlobKind.CHECKPOINTS, "job-1.ckpt");
+
+        BlobStore.PutResult put = store.put(key, bytes("hello"), Optional.empty());
+
+        assertThat(put.created()).isTrue();
+        assertThat(put.info()).isEqualTo(new BlobInfo(BlobKind.CHECKPOINTS, "job-1.ckpt", 5,
+                "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", NOW));
+        Blob blob = store.get(key);
+        assertThat(Files.readAllBytes(blob.file())).endsWith("hello".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.list(BlobKind.CHECKPOINTS, "job-")).containsExactly(put.info());
+        assertThat(store.list(BlobKind.IMAGES, "")).isEmpty();
+
+        assertThat(store.delete(key)).isTrue();
+        assertThat(store.delete(key)).isFalse();
+        assertThatThrownBy(() -> store.get(key)).isInstanceOf(BlobNotFoundException.class);
+        assertThat(store.stat(key)).isEmpty();
+    }
+
+    @Test
+    void identicalPutIsNoOpAndDifferentContentConflicts() throws Exception {
+        BlobKey key = new BlobKey(BlobKind.IMAGES, "img");
+        store.put(key, bytes("one"), Optional.empty());
+
+        assertThat(store.put(key, bytes("one"), Optional.empty()).created()).isFalse();
+        assertThatThrownBy(() -> store.put(key, bytes("two"), Optional.empty()))
+                .isInstanceOf(BlobConflictException.class);
+        assertThat(tempFiles()).isEmpty();
+    }
+
+    @Test
+    void wrongExpectedDigestStoresNothing() throws IOException {
+        BlobKey key = new BlobKey(BlobKind.OUTPUTS, "out");
+
+        assertThatThrownBy(() -> store.put(key, bytes("data"), Optional.of("0".repeat(64))))
+                .isInstanceOf(DigestMismatchException.class);
+        assertThat(store.list(BlobKind.OUTPUTS, "")).isEmpty();
+        assertThat(tempFiles()).isEmpty();
+    }
+
+    @Test
+    void failingSourceLeavesNoBlobAndNoTempFile() {
+        BlobKey key = new BlobKey(BlobKind.CHECKPOINTS, "aborted");
+        InputStream breaksAfterSomeBytes = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent++ > 100_000) {
+                    throw new IOException("client closed the connection");
+                }
+                return 'x';
+            }
+        };
+
+        assertThatThrownBy(() -> store.put(key, breaksAfterSomeBytes, Optional.empty()))
+                .isInstanceOf(UploadAbortedException.class);
+        assertThatThrownBy(() -> store.get(key)).isInstanceOf(BlobNotFoundException.class);
+        assertThat(tempFiles()).isEmpty();
+    }
+
+    @Test
+    void corruptContentIsNeverReturnedAndAGoodReputRepairsIt() throws Exception {
+        BlobKey key = new BlobKey(BlobKind.CHECKPOINTS, "rot");
+        store.put(key, bytes("precious"), Optional.empty());
+        Path file = store.get(key).file();
+        byte[] raw = Files.readAllBytes(file);
+        raw[raw.length - 1] ^= 1;
+        Files.write(file, raw);
+
+        assertThatThrownBy(() -> store.get(key)).isInstanceOf(CorruptBlobException.class)
+                .hasMessageContaining("corrupt");
+
+        assertThat(store.put(key, bytes("precious"), Optional.empty()).created()).isTrue();
+        assertThat(Files.readAllBytes(store.get(key).file())).endsWith("precious".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void truncatedOrForeignFilesAreCorruptNotServed() throws Exception {
+        Files.writeString(root.resolve("images").resolve("foreign"), "not a blob file");
+
+        assertThatThrownBy(() -> store.get(new BlobKey(BlobKind.IMAGES, "foreign")))
+                .isInstanceOf(CorruptBlobException.class);
+    }
+
+    @Test
+    void concurrentIdenticalPutsCreateExactlyOnce() throws Exception {
+        BlobKey key = new BlobKey(BlobKind.CHECKPOINTS, "race-same");
+        CyclicBarrier start = new CyclicBarrier(8);
+        List<Future<BlobStore.PutResult>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            results.add(pool.submit(() -> {
+                start.await();
+                return store.put(key, bytes("x".repeat(200_000)), Optional.empty());
+            }));
+        }
+
+        long created = 0;
+        for (Future<BlobStore.PutResult> result : results) {
+            created += result.get().created() ? 1 : 0;
+        }
+        assertThat(created).isEqualTo(1);
+        assertThat(tempFiles()).isEmpty();
+    }
+
+    @Test
+    void concurrentDifferentPutsHaveOneWinnerAndConflicts() throws Exception {
+        BlobKey key = new BlobKey(BlobKind.CHECKPOINTS, "race-different");
+        CyclicBarrier start = new CyclicBarrier(8);
+        List<Future<BlobStore.PutResult>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String content = "content " + i + " " + "y".repeat(200_000);
+            Callable<BlobStore.PutResult> put = () -> {
+                start.await();
+                return store.put(key, bytes(content), Optional.empty());
+            };
+            results.add(pool.submit(put));
+        }
+
+        int created = 0;
+        int conflicts = 0;
+        for (Future<BlobStore.PutResult> result : results) {
+            try {
+                created += result.get().created() ? 1 : 0;
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(BlobConflictException.class);
+                conflicts++;
+            }
+        }
+        assertThat(created).isEqualTo(1);
+        assertThat(conflicts).isEqualTo(7);
+        assertThat(store.get(key).info().size()).isEqualTo("content 0 ".length() + 200_000);
+    }
+
+    @Test
+    void startupSweepRemovesOrphanedUploads() throws Exception {
+        Files.writeString(root.resolve("checkpoints").resolve(".upload-left-by-a-crash"), "partial");
+        Files.writeString(root.resolve(".ready-123.probe"), "");
+
+        assertThat(store.removeOrphanedUploads()).isEqualTo(2);
+        assertThat(tempFiles()).isEmpty();
+    }
+
+    private List<Path> tempFiles() {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(".")).toList();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InputStream bytes(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static StoreConfig config(Path directory) {
+        return new StoreConfig() {
+            @Override
+            public Path directory() {
+                return directory;
+            }
+
+            @Override
+            public Duration verifiedTtl() {
+                return Duration.ofMinutes(10);
+            }
+
+            @Override
+            public Duration uploadIdleTimeout() {
+                return Duration.ofSeconds(60);
+            }
+        };
+    }
+}
