@@ -1,0 +1,49 @@
+package dev.upc.registry.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "upc.registry")
+public interface RegistryConfig {
+
+    /** The cluster join token a PC presents (as a bearer token) to register; compared in constant time. */
+    String joinToken();
+
+    /** How often workers are asked to heartbeat. */
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
+    /** A worker whose last heartbeat is older than this is SUSPECT. */
+    @WithDefault("30s")
+    Duration suspectAfter();
+
+    /** A worker whose last heartbeat is older than this is LOST; must exceed suspect-after. */
+    @WithDefault("90s")
+    Duration lostAfter();
+
+    /** Issuer of the tokens this registry signs; must equal mp.jwt.verify.issuer. */
+    @WithDefault("upc")
+    String tokenIssuer();
+
+    /** Lifetime of a worker token; the agent re-registers (same id, fresh token) before it ends. */
+    @WithDefault("24h")
+    Duration workerTokenTtl();
+
+    /** Lifetime of the admin token written to admin-token-file at start. */
+    @WithDefault("30d")
+    Duration adminTokenTtl();
+
+    /** If set, a fresh admin token (JWT, group admin) is written here at start, readable by the owner only. */
+    Optional<Path> adminTokenFile();
+
+    /** Request bodies longer than this are refused with 413 before they are read. */
+    @WithDefault("65536")
+    long maxBodyBytes();
+
+    /** How often the workers-per-status gauges are recounted from the database. */
+    @WithDefault("15s")
+    Duration metricsRefresh();
+}

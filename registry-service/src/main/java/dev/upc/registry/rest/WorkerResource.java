@@ -1,0 +1,125 @@
+package dev.upc.registry.rest;
+
+import dev.upc.protocol.ApiPaths;
+import dev.upc.protocol.Heartbeat;
+import dev.upc.protocol.HeartbeatReply;
+import dev.upc.protocol.WorkerInfo;
+import dev.upc.protocol.WorkerList;
+import dev.upc.protocol.WorkerRegistered;
+import dev.upc.protocol.WorkerRegistration;
+import dev.upc.protocol.WorkerStatus;
+import dev.upc.registry.service.HeartbeatService;
+import dev.upc.registry.service.InvalidRequestException;
+import dev.upc.registry.service.NotYourWorkerException;
+import dev.upc.registry.service.RegistryTokens;
+import dev.upc.registry.service.WorkerService;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/** The registry's v1 API: registration (join token), heartbeats (worker token), admin verbs (admin token). */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "workers")
+@SecurityRequirement(name = "bearer")
+public class WorkerResource {
+
+    private final WorkerService workers;
+    private final HeartbeatService heartbeats;
+    private final JsonWebToken caller;
+
+    WorkerResource(WorkerService workers, HeartbeatService heartbeats, JsonWebToken caller) {
+        this.workers = workers;
+        this.heartbeats = heartbeats;
+        this.caller = caller;
+    }
+
+    @POST
+    @Path(ApiPaths.WORKERS)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @PermitAll
+    @JoinTokenRequired
+    @Operation(summary = "Register a PC with the cluster join token; the same machineId always gets the same id")
+    public Uni<WorkerRegistered> register(@Valid @NotNull WorkerRegistration registration) {
+        return workers.register(registration);
+    }
+
+    @PUT
+    @Path(ApiPaths.WORKER_HEARTBEAT)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(RegistryTokens.WORKER)
+    @Operation(summary = "Report the worker's state (its own token only); answers the desired state")
+    public Uni<HeartbeatReply> heartbeat(@PathParam("workerId") String workerId, @Valid @NotNull Heartbeat heartbeat) {
+        if (!workerId.equals(caller.getSubject())) {
+            throw new NotYourWorkerException(workerId);
+        }
+        return heartbeats.record(workerId, heartbeat);
+    }
+
+    @GET
+    @Path(ApiPaths.WORKERS)
+    @RolesAllowed(RegistryTokens.ADMIN)
+    @Operation(summary = "List workers, optionally only those with a status and all the given labels (key or key=value)")
+    public Uni<WorkerList> list(@QueryParam("status") String status, @QueryParam("label") List<String> labels,
+                                @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(10000) int limit) {
+        return workers.list(parseStatus(status), labels, limit).map(WorkerList::new);
+    }
+
+    @GET
+    @Path(ApiPaths.WORKER)
+    @RolesAllowed(RegistryTokens.ADMIN)
+    @Operation(summary = "One worker with its status, facts and latest report")
+    public Uni<WorkerInfo> get(@PathParam("workerId") String workerId) {
+        return workers.get(workerId);
+    }
+
+    @POST
+    @Path(ApiPaths.WORKER_DRAIN)
+    @RolesAllowed(RegistryTokens.ADMIN)
+    @Operation(summary = "Drain a worker: its heartbeats answer DRAIN from now on")
+    public Uni<WorkerInfo> drain(@PathParam("workerId") String workerId) {
+        return workers.drain(workerId);
+    }
+
+    @DELETE
+    @Path(ApiPaths.WORKER)
+    @RolesAllowed(RegistryTokens.ADMIN)
+    @Operation(summary = "Remove a worker (idempotent); its agent must register again")
+    public Uni<RestResponse<Void>> remove(@PathParam("workerId") String workerId) {
+        return workers.remove(workerId).replaceWith(RestResponse.noContent());
+    }
+
+    private static Optional<WorkerStatus> parseStatus(String status) {
+        if (status == null || status.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(WorkerStatus.valueOf(status.trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("status", "status is one of ONLINE, SUSPECT, LOST (got '" + status + "')");
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.upc.registry.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.upc.protocol.DesiredState;
+import dev.upc.protocol.WorkerInfo;
+import dev.upc.protocol.WorkerRegistered;
+import dev.upc.protocol.WorkerRegistration;
+import dev.upc.protocol.WorkerStatus;
+import dev.upc.registry.Worker;
+import dev.upc.registry.config.RegistryConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Registration and the admin's view and verbs; heartbeats are {@link HeartbeatService}'s. */
+@ApplicationScoped
+public class WorkerService {
+
+    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._/-]{1,63}");
+    private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+
+    private final RegistryConfig config;
+    private final Clock clock;
+    private final Liveness liveness;
+    private final RegistryTokens tokens;
+    private final ObjectMapper json;
+    private final SecureRandom random = new SecureRandom();
+
+    WorkerService(RegistryConfig config, Clock clock, Liveness liveness, RegistryTokens tokens, ObjectMapper json) {
+        this.config = config;
+        this.clock = clock;
+        this.liveness = liveness;
+        this.tokens = tokens;
+        this.json = json;
+    }
+
+    /** Registers a PC, or refreshes the facts of a known one (same id, fresh token, counts as a sign of life). */
+    @WithTransaction
+    public Uni<WorkerRegistered> register(WorkerRegistration registration) {
+        if (registration.jobCpus() > registration.cores()) {
+            return Uni.createFrom().failure(new InvalidRequestException("jobCpus",
+                    "jobCpus (" + registration.jobCpus() + ") must not exceed cores (" + registration.cores() + ")"));
+        }
+        Instant now = clock.instant();
+        return lockMachine(registration.machineId())
+                .chain(() -> Worker.find("machineId", registration.machineId()).<Worker>firstResult())
+                .chain(existing -> {
+                    if (existing != null) {
+                        apply(existing, registration, now);
+                        return Uni.createFrom().<Worker>item(existing);
+                    }
+                    Worker created = new Worker();
+                    created.id = newWorkerId();
+                    created.registeredAt = now;
+                    created.desiredState = DesiredState.ACTIVE;
+                    apply(created, registration, now);
+                    return created.<Worker>persist();
+                })
+                .map(worker -> {
+                    IssuedToken token = tokens.forWorker(worker.id);
+                    return new WorkerRegistered(worker.id, token.token(), token.expiresAt(),
+                            config.heartbeatInterval().toSeconds(), worker.desiredState);
+                });
+    }
+
+    @WithSession
+    public Uni<WorkerInfo> get(String workerId) {
+        Instant now = clock.instant();
+        return Worker.<Worker>findById(workerId)
+                .onItem().ifNull().failWith(() -> new WorkerNotFoundException(workerId))
+                .map(worker -> toInfo(worker, now));
+    }
+
+    /**
+     * Workers matching every filter, by hostname then id.
+     *
+     * @param status ONLINE, SUSPECT or LOST at the time of the call; empty for any
+     * @param labels each {@code key=value} (the label has that value) or {@code key} (the label is present)
+     */
+    @WithSession
+    public Uni<List<WorkerInfo>> list(Optional<WorkerStatus> status, List<String> labels, int limit) {
+        Instant now = clock.instant();
+        StringBuilder sql = new StringBuilder("SELECT * FROM workers WHERE true");
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        status.ifPresent(s -> {
+            switch (s) {
+                case ONLINE -> sql.append(" AND last_seen > :online");
+                case SUSPECT -> sql.append(" AND last_seen <= :online AND last_seen > :lost");
+                case LOST -> sql.append(" AND last_seen <= :lost");
+            }
+            if (s != WorkerStatus.LOST) {
+                parameters.put("online", liveness.onlineCutoff(now));
+            }
+            if (s != WorkerStatus.ONLINE) {
+                parameters.put("lost", liveness.lostCutoff(now));
+            }
+        });
+        for (int i = 0; i < labels.size(); i++) {
+            String label = labels.get(i);
+            int eq = label.indexOf('=');
+            String key = eq < 0 ? label : label.substring(0, eq);
+            if (!LABEL_KEY.matcher(key).matches()) {
+                return Uni.createFrom().failure(new InvalidRequestException("label",
+                        "a label filter is key or key=value, with a key of letters, digits and ._/- (got '" + label + "')"));
+            }
+            String name = "label" + i;
+            if (eq < 0) {
+                sql.append(" AND jsonb_exists(labels, :").append(name).append(')');
+                parameters.put(name, key);
+            } else {
+                // Cast through text: a parameter typed jsonb would be sent as a JSON string, not an object.
+                sql.append(" AND labels @> CAST(CAST(:").append(name).append(" AS text) AS jsonb)");
+                parameters.put(name, write(Map.of(key, label.substring(eq + 1))));
+            }
+        }
+        sql.append(" ORDER BY hostname, id LIMIT :limit");
+        parameters.put("limit", limit);
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery(sql.toString(), Worker.class);
+            parameters.forEach(query::setParameter);
+            return query.getResultList();
+        }).map(workers -> workers.stream().map(worker -> toInfo(worker, now)).toList());
+    }
+
+    /** Asks the worker to drain: its next heartbeat answers DRAIN. */
+    @WithTransaction
+    public Uni<WorkerInfo> drain(String workerId) {
+        Instant now = clock.instant();
+        return Worker.<Worker>findById(workerId)
+                .onItem().ifNull().failWith(() -> new WorkerNotFoundException(workerId))
+                .map(worker -> {
+                    worker.desiredState = DesiredState.DRAIN;
+                    return toInfo(worker, now);
+                });
+    }
+
+    /** Forgets the worker; true if it existed. Its next heartbeat gets 404 and the agent registers anew. */
+    @WithTransaction
+    public Uni<Boolean> remove(String workerId) {
+        return Worker.deleteById(workerId);
+    }
+
+    private Uni<Void> lockMachine(String machineId) {
+        // Serializes concurrent registrations of one machine, so a racing pair cannot create two rows.
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext(:machine))) AS locked")
+                .setParameter("machine", machineId)
+                .getSingleResult())
+                .replaceWithVoid();
+    }
+
+    private void apply(Worker worker, WorkerRegistration r, Instant now) {
+        worker.machineId = r.machineId();
+        worker.hostname = r.hostname();
+        worker.agentVersion = r.agentVersion();
+        worker.cores = r.cores();
+        worker.memoryMiB = r.memoryMiB();
+        worker.jobCpus = r.jobCpus();
+        worker.cpuModel = r.cpuModel();
+        worker.cpuFlags = String.join(" ", r.cpuFlags());
+        worker.benchmarkScore = r.benchmarkScore();
+        worker.podmanVersion = r.podmanVersion();
+        worker.criuVersion = r.criuVersion();
+        worker.ociRuntime = r.ociRuntime();
+        worker.cgroupVersion = r.cgroupVersion();
+        worker.arch = r.arch();
+        worker.labels = r.labels();
+        worker.lastSeen = now;
+    }
+
+    private WorkerInfo toInfo(Worker w, Instant now) {
+        List<String> flags = w.cpuFlags == null || w.cpuFlags.isBlank() ? List.of() : Arrays.asList(w.cpuFlags.split(" "));
+        var registration = new WorkerRegistration(w.machineId, w.hostname, w.agentVersion, w.cores, w.memoryMiB,
+                w.jobCpus, w.cpuModel, flags, w.benchmarkScore, w.podmanVersion, w.criuVersion, w.ociRuntime,
+                w.cgroupVersion, w.arch, w.labels);
+        return new WorkerInfo(w.id, liveness.statusAt(w.lastSeen, now), w.desiredState, w.registeredAt, w.lastSeen,
+                registration, w.latestReport);
+    }
+
+    private String newWorkerId() {
+        // "w" + 12 base32 characters: 60 random bits, short enough for container names and logs.
+        char[] id = new char[13];
+        id[0] = 'w';
+        for (int i = 1; i < id.length; i++) {
+            id[i] = ID_ALPHABET[random.nextInt(ID_ALPHABET.length)];
+        }
+        return new String(id);
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.upc.registry.testing;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** Calls the registry the way an agent or an admin does, and mints tokens the way an attacker might. */
+public final class RegistryClient {
+
+    public static final String JOIN_TOKEN = "test-join-token-0123456789";
+
+    private RegistryClient() {
+    }
+
+    public static String uniqueMachineId() {
+        return "m-" + UUID.randomUUID();
+    }
+
+    public static Map<String, Object> registration(String machineId) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("machineId", machineId);
+        body.put("hostname", "pc-" + machineId.substring(machineId.length() - 6));
+        body.put("agentVersion", "0.1.0");
+        body.put("cores", 8);
+        body.put("memoryMiB", 16384);
+        body.put("jobCpus", 6);
+        body.put("cpuModel", "Test CPU @ 3.0GHz");
+        body.put("cpuFlags", List.of("sse4_2", "avx2"));
+        body.put("benchmarkScore", 1.25);
+        body.put("podmanVersion", "4.3.1");
+        body.put("criuVersion", "4.1.1");
+        body.put("ociRuntime", "runc");
+        body.put("cgroupVersion", 1);
+        body.put("arch", "amd64");
+        body.put("labels", Map.of("room", "lab-3"));
+        return body;
+    }
+
+    public static Map<String, Object> heartbeat(String ownerState) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("ownerState", ownerState);
+        body.put("freeCpus", 4.0);
+        body.put("freeMemoryMiB", 8000);
+        body.put("load", 0.5);
+        body.put("containers", List.of(Map.of("jobId", "job-1", "epoch", 2, "state", "running",
+                "cpuSeconds", 12.5, "rssMiB", 256)));
+        return body;
+    }
+
+    public static ValidatableResponse register(Object body) {
+        return given().auth().oauth2(JOIN_TOKEN).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/workers").then();
+    }
+
+    /** Registers a fresh machine; returns {workerId, workerToken}. */
+    public static Registered registerNew() {
+        return registerNew(registration(uniqueMachineId()));
+    }
+
+    public static Registered registerNew(Map<String, Object> body) {
+        var response = register(body).statusCode(200).extract();
+        return new Registered(response.path("workerId"), response.path("workerToken"));
+    }
+
+    public static ValidatableResponse sendHeartbeat(String workerId, String token, Object body) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON).body(body)
+                .put("/api/v1/workers/{id}/heartbeat", workerId).then();
+    }
+
+    public static RequestSpecification asAdmin() {
+        return given().auth().oauth2(adminToken());
+    }
+
+    /** The admin token the registry wrote at start. */
+    public static String adminToken() {
+        try {
+            return Files.readString(Path.of(config("upc.registry.admin-token-file"))).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A token signed with the cluster's key: for expired and wrong-group cases. */
+    public static String signedToken(String subject, String group, Instant expiresAt) {
+        return sign(subject, group, expiresAt, clusterKey());
+    }
+
+    public static String sign(String subject, String group, Instant expiresAt, PrivateKey key) {
+        return Jwt.issuer("upc").subject(subject).upn(subject).groups(Set.of(group))
+                .issuedAt(expiresAt.minus(Duration.ofHours(1))).expiresAt(expiresAt).jws().sign(key);
+    }
+
+    public static PrivateKey clusterKey() {
+        try {
+            String location = config(SigningKeysResource.PRIVATE_KEY_LOCATION).replaceFirst("^file:", "");
+            return KeyUtils.decodePrivateKey(Files.readString(Path.of(location)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String config(String name) {
+        return ConfigProvider.getConfig().getValue(name, String.class);
+    }
+
+    public record Registered(String workerId, String token) {
+    }
+}
