@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import dev.upc.store.testing.StoreProcess;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,36 +44,25 @@ class StoreProcessIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static Process store;
+    private static StoreProcess store;
     private static Path directory;
-    private static Path log;
     private static String base;
     private static int port;
+    private static String adminToken;
 
     @BeforeAll
     static void start() throws Exception {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-        assertThat(jar).as("package the module first").exists();
         directory = Path.of("target", "it-store-" + UUID.randomUUID()).toAbsolutePath();
-        log = Path.of("target", "it-store.log").toAbsolutePath();
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        base = "http://127.0.0.1:" + port + "/api/v1/blobs";
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-jar",
-                jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("UPC_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("UPC_STORE_DIR", directory.toString());
-        store = builder.start();
-        awaitReady();
+        store = StoreProcess.start(directory, Path.of("target", "it-store.log").toAbsolutePath(), Map.of());
+        port = store.port();
+        base = store.blobs();
+        adminToken = store.adminToken();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (store != null) {
-            store.destroy();
-            store.waitFor();
+            store.close();
         }
     }
 
@@ -83,6 +73,7 @@ class StoreProcessIT {
         // only ~6 MiB/s here (measured; 32 s for 256 MiB even into a trivial socket sink).
         HttpURLConnection put = (HttpURLConnection) URI.create(base + "/checkpoints/big-1").toURL().openConnection();
         put.setRequestMethod("PUT");
+        put.setRequestProperty("Authorization", "Bearer " + adminToken);
         put.setDoOutput(true);
         put.setFixedLengthStreamingMode(GIB);
         try (OutputStream out = put.getOutputStream()) {
@@ -98,7 +89,7 @@ class StoreProcessIT {
         assertThat(info.get("sha256").asText()).isEqualTo(upload.sha256());
 
         HttpResponse<InputStream> get = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/checkpoints/big-1"))
-                .timeout(Duration.ofMinutes(3)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofMinutes(3)).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(get.statusCode()).isEqualTo(200);
         assertThat(get.headers().firstValue("ETag")).hasValue("\"" + upload.sha256() + "\"");
         assertThat(get.headers().firstValueAsLong("Content-Length")).hasValue(GIB);
@@ -115,7 +106,8 @@ class StoreProcessIT {
         assertThat(HexFormat.of().formatHex(sha256.digest())).isEqualTo(upload.sha256());
         assertThat(store.isAlive()).as("store survived with -Xmx64m").isTrue();
 
-        HTTP.send(HttpRequest.newBuilder(URI.create(base + "/checkpoints/big-1")).DELETE().build(),
+        HTTP.send(HttpRequest.newBuilder(URI.create(base + "/checkpoints/big-1"))
+                .header("Authorization", "Bearer " + adminToken).DELETE().build(),
                 HttpResponse.BodyHandlers.discarding());
     }
 
@@ -124,6 +116,7 @@ class StoreProcessIT {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
             out.write(("PUT /api/v1/blobs/checkpoints/aborted HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + adminToken + "\r\n"
                     + "Content-Length: 104857600\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             byte[] chunk = new byte[1 << 20];
             for (int i = 0; i < 8; i++) {
@@ -134,7 +127,8 @@ class StoreProcessIT {
         }
 
         awaitTrue(() -> uploadTempFiles().isEmpty(), "upload temp file removed after the client left");
-        HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/checkpoints/aborted")).build(),
+        HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/checkpoints/aborted"))
+                .header("Authorization", "Bearer " + adminToken).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(404);
     }
@@ -154,6 +148,31 @@ class StoreProcessIT {
         assertThat(statuses.stream().filter(s -> s == 201)).hasSize(1);
         assertThat(statuses.stream().filter(s -> s == 409)).hasSize(7);
         assertThat(uploadTempFiles()).isEmpty();
+    }
+
+    @Test
+    void uploadsNeedATokenForTheirBlobAndAreRefusedBeforeAnyByteIsStored() throws Exception {
+        String blob = "/checkpoints/job-9-1-1";
+        assertThat(putSized(blob, null, 8L << 20)).isEqualTo(401);
+        assertThat(putSized(blob, store.mint().capability("checkpoints/job-9-1-2", "write"), 8L << 20)).isEqualTo(403);
+        assertThat(putSized(blob, store.mint().capability("checkpoints/job-9-1-1", "read"), 8L << 20)).isEqualTo(403);
+        assertThat(uploadTempFiles()).isEmpty();
+
+        assertThat(putSized(blob, store.mint().capability("checkpoints/job-9-1-1", "write"), 8L << 20)).isEqualTo(201);
+    }
+
+    private int putSized(String blob, String token, long size) throws IOException {
+        HttpURLConnection put = (HttpURLConnection) URI.create(base + blob).toURL().openConnection();
+        put.setRequestMethod("PUT");
+        if (token != null) {
+            put.setRequestProperty("Authorization", "Bearer " + token);
+        }
+        put.setDoOutput(true);
+        put.setFixedLengthStreamingMode(size);
+        try (OutputStream out = put.getOutputStream()) {
+            new GeneratedContent(size, 9).transferTo(out);
+        }
+        return put.getResponseCode();
     }
 
     @Test
@@ -178,7 +197,7 @@ class StoreProcessIT {
                 results.add(pool.submit(() -> {
                     start.await();
                     return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/checkpoints/" + id))
-                            .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(),
+                            .header("Authorization", "Bearer " + adminToken).PUT(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(),
                             HttpResponse.BodyHandlers.discarding()).statusCode();
                 }));
             }
@@ -198,20 +217,6 @@ class StoreProcessIT {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void awaitReady() throws Exception {
-        awaitTrue(() -> {
-            if (!store.isAlive()) {
-                throw new IllegalStateException("store exited: " + Files.readString(log));
-            }
-            try {
-                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        }, "store ready");
     }
 
     private static void awaitTrue(java.util.concurrent.Callable<Boolean> condition, String what) throws Exception {

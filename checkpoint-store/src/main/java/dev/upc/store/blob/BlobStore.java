@@ -4,6 +4,7 @@ import dev.upc.protocol.BlobInfo;
 import dev.upc.protocol.BlobKind;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,6 +40,17 @@ public interface BlobStore {
 
     /** The blobs of {@code kind} whose id starts with {@code prefix}, sorted by id. */
     List<BlobInfo> list(BlobKind kind, String prefix) throws IOException;
+
+    /** How many blobs of {@code kind} there are, cheaply (for metrics: nothing is read or verified). */
+    long count(BlobKind kind) throws IOException;
+
+    /**
+     * Removes partial uploads that were last written before {@code lastWrittenBefore}: left by a crash or by an
+     * upload whose cleanup failed. Uploads still receiving bytes are newer and stay.
+     *
+     * @return how many were removed
+     */
+    int removeAbandonedUploads(Instant lastWrittenBefore) throws IOException;
 
     record PutResult(BlobInfo info, boolean created) {
     }

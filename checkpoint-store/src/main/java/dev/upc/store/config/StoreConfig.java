@@ -1,9 +1,13 @@
 package dev.upc.store.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 @ConfigMapping(prefix = "upc.store")
 public interface StoreConfig {
@@ -21,4 +25,36 @@ public interface StoreConfig {
     /** A client that sends no body bytes for this long has its upload aborted (frees the worker thread). */
     @WithDefault("60s")
     Duration uploadIdleTimeout();
+
+    /** Readiness fails while the directory's filesystem has less usable space than this. */
+    @WithDefault("1G")
+    MemorySize minFreeBytes();
+
+    Retention retention();
+
+    interface Retention {
+
+        /** How often the sweep applies the rules and removes abandoned temp files; {@code off} disables it. */
+        @WithDefault("5m")
+        String sweepInterval();
+
+        /** Keep at most this many checkpoints per job (the newest); unset keeps all. */
+        OptionalInt keepPerJob();
+
+        /**
+         * Extracts the job id from a checkpoint id: a regex matching the whole id, with the job id in group
+         * {@code job}. Checkpoint ids it does not match are exempt from {@link #keepPerJob()}.
+         */
+        @WithDefault("(?<job>.+)-\\d{1,18}-\\d{1,18}")
+        String jobIdPattern();
+
+        /**
+         * Blobs older than this are deleted, per kind path segment ({@code checkpoints}, {@code images},
+         * {@code outputs}); a kind without an entry is never deleted for age.
+         */
+        Map<String, Duration> maxAge();
+
+        /** Total bytes the store may hold; above it the oldest checkpoints are evicted (never other kinds). */
+        Optional<MemorySize> sizeBudget();
+    }
 }

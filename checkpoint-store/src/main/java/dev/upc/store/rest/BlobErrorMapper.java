@@ -1,6 +1,8 @@
 package dev.upc.store.rest;
 
 import dev.upc.protocol.ErrorResponse;
+import dev.upc.store.access.AccessDeniedException;
+import dev.upc.store.access.NotAuthenticatedException;
 import dev.upc.store.blob.BlobConflictException;
 import dev.upc.store.blob.BlobNotFoundException;
 import dev.upc.store.blob.CorruptBlobException;
@@ -26,6 +28,12 @@ public class BlobErrorMapper {
         }
         if (failure instanceof UploadAbortedException e) {
             return ErrorResponse.of(400, "upload_aborted", e.getMessage());
+        }
+        if (failure instanceof NotAuthenticatedException e) {
+            return ErrorResponse.of(401, "unauthorized", e.getMessage());
+        }
+        if (failure instanceof AccessDeniedException e) {
+            return ErrorResponse.of(403, "forbidden", e.getMessage());
         }
         if (failure instanceof BlobNotFoundException e) {
             return ErrorResponse.of(404, "no_such_blob", e.getMessage());

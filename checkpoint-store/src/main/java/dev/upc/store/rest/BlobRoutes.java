@@ -7,11 +7,16 @@ import dev.upc.protocol.BlobHeaders;
 import dev.upc.protocol.BlobKind;
 import dev.upc.protocol.BlobList;
 import dev.upc.protocol.ErrorResponse;
+import dev.upc.store.access.BlobAccess;
+import dev.upc.store.access.BlobOperation;
+import dev.upc.store.access.NotAuthenticatedException;
 import dev.upc.store.blob.Blob;
 import dev.upc.store.blob.BlobKey;
 import dev.upc.store.blob.BlobStore;
 import dev.upc.store.blob.InvalidRequestException;
 import dev.upc.store.config.StoreConfig;
+import dev.upc.store.metrics.StoreMetrics;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -28,12 +33,14 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * {@code /api/v1/blobs/{kind}[/{id}]} on plain Vert.x routes: Quarkus REST would buffer request bodies (and cap
  * them at max-body-size), while here PUT streams through {@link RequestBodyStream} and GET goes out with
  * {@code sendFile} (zero-copy). Store calls block, so they run on worker threads; this class only parses,
- * delegates and writes responses.
+ * checks access ({@link BlobAccess}: 401 before anything else, then 400 for a bad path, then 403), delegates,
+ * times and writes responses.
  *
  * <p>The id is taken from the raw request path, not from the router's normalized one: normalization decodes
  * {@code %2e} and removes dot segments, which would turn {@code checkpoints/%2e%2e} into a different
@@ -51,12 +58,17 @@ public class BlobRoutes {
     private final BlobErrorMapper errors;
     private final ObjectMapper json;
     private final StoreConfig config;
+    private final BlobAccess access;
+    private final StoreMetrics metrics;
 
-    BlobRoutes(BlobStore store, BlobErrorMapper errors, ObjectMapper json, StoreConfig config) {
+    BlobRoutes(BlobStore store, BlobErrorMapper errors, ObjectMapper json, StoreConfig config, BlobAccess access,
+               StoreMetrics metrics) {
         this.store = store;
         this.errors = errors;
         this.json = json;
         this.config = config;
+        this.access = access;
+        this.metrics = metrics;
     }
 
     void init(@Observes Router router) {
@@ -69,8 +81,13 @@ public class BlobRoutes {
             ctx.next();
             return;
         }
+        String[] segments = path.equals(BLOBS) ? new String[0] : path.substring(BLOBS.length() + 1).split("/", -1);
+        HttpMethod method = ctx.request().method();
+        Timer.Sample timing = metrics.requestStarted();
+        String operation = operationName(method, segments.length);
+        ctx.addEndHandler(v -> metrics.requestDone(timing, operation, ctx.response().getStatusCode()));
         try {
-            String[] segments = path.equals(BLOBS) ? new String[0] : path.substring(BLOBS.length() + 1).split("/", -1);
+            JsonWebToken token = access.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
             if (segments.length == 0 || segments.length > 2) {
                 throw new InvalidRequestException("invalid_blob_path",
                         "expected " + BLOBS + "/{kind} or " + BLOBS + "/{kind}/{id}; ids cannot contain '/'");
@@ -78,20 +95,23 @@ public class BlobRoutes {
             String kindSegment = decode(segments[0]);
             BlobKind kind = BlobKind.fromPathSegment(kindSegment).orElseThrow(() -> new InvalidRequestException(
                     "unknown_blob_kind", "unknown blob kind '" + kindSegment + "'; use checkpoints, images or outputs"));
-            HttpMethod method = ctx.request().method();
             if (segments.length == 1) {
                 if (!HttpMethod.GET.equals(method)) {
                     throw new MethodNotAllowedException(method.name(), "GET");
                 }
+                access.authorize(token, BlobOperation.LIST, kind, Optional.empty());
                 list(ctx, kind);
                 return;
             }
             BlobKey key = new BlobKey(kind, decode(segments[1]));
             if (HttpMethod.PUT.equals(method)) {
+                access.authorize(token, BlobOperation.WRITE, kind, Optional.of(key.id()));
                 put(ctx, key);
             } else if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
+                access.authorize(token, BlobOperation.READ, kind, Optional.of(key.id()));
                 get(ctx, key, HttpMethod.HEAD.equals(method));
             } else if (HttpMethod.DELETE.equals(method)) {
+                access.authorize(token, BlobOperation.DELETE, kind, Optional.of(key.id()));
                 blocking(ctx, () -> store.delete(key), existed -> ctx.response().setStatusCode(204).end());
             } else {
                 throw new MethodNotAllowedException(method.name(), "PUT, GET, HEAD or DELETE");
@@ -99,6 +119,16 @@ public class BlobRoutes {
         } catch (RuntimeException e) {
             fail(ctx, e);
         }
+    }
+
+    private static String operationName(HttpMethod method, int segments) {
+        if (HttpMethod.GET.equals(method)) {
+            return segments == 1 ? "list" : "get";
+        }
+        if (HttpMethod.PUT.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.DELETE.equals(method)) {
+            return method.name().toLowerCase(Locale.ROOT);
+        }
+        return "other";
     }
 
     private void list(RoutingContext ctx, BlobKind kind) {
@@ -121,7 +151,10 @@ public class BlobRoutes {
             try (body) {
                 return store.put(key, body, expected);
             }
-        }, result -> sendJson(ctx, result.created() ? 201 : 200, result.info()));
+        }, result -> {
+            metrics.bytesIn(key.kind(), result.info().size());
+            sendJson(ctx, result.created() ? 201 : 200, result.info());
+        });
     }
 
     private void get(RoutingContext ctx, BlobKey key, boolean head) {
@@ -148,6 +181,7 @@ public class BlobRoutes {
             return;
         }
         response.sendFile(blob.file().toString(), blob.contentOffset() + range.first(), length)
+                .onSuccess(v -> metrics.bytesOut(blob.info().kind(), length))
                 .onFailure(e -> {
                     if (response.headWritten()) {
                         // Too late for an error body: cut the connection so the client sees a short read.
@@ -210,6 +244,9 @@ public class BlobRoutes {
         }
         if (failure instanceof MethodNotAllowedException e) {
             response.putHeader(HttpHeaders.ALLOW, e.allow());
+        }
+        if (failure instanceof NotAuthenticatedException) {
+            response.putHeader("WWW-Authenticate", "Bearer realm=\"upc\"");
         }
         sendJson(ctx, error.status(), error);
     }

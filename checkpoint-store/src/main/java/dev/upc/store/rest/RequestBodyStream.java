@@ -14,16 +14,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A request body as a blocking {@link InputStream} for a worker thread, with backpressure: the event loop
- * pauses the request once {@value #HIGH_WATER} chunks wait unread and resumes it when the reader has drained
- * them to {@value #LOW_WATER}. So an upload holds at most a few hundred KiB in memory whatever its size.
+ * pauses the request once {@value #HIGH_WATER} bytes wait unread and resumes it when the reader has drained
+ * them to {@value #LOW_WATER}. So an upload holds at most about 2 MiB in memory whatever its size, and the
+ * sender is not stalled by every short pause of the writer (fsync-free page-cache writes, hashing).
  *
  * <p>Create it on the request's event loop, before returning from the route handler, so no chunk is missed.
  * A connection closed before the body ended surfaces as an {@link IOException} from {@code read}.
  */
 final class RequestBodyStream extends InputStream {
 
-    private static final int HIGH_WATER = 16;
-    private static final int LOW_WATER = 4;
+    private static final int HIGH_WATER = 2 << 20;
+    private static final int LOW_WATER = 512 << 10;
     private static final Object END = new Object();
 
     private final HttpServerRequest request;
@@ -44,7 +45,7 @@ final class RequestBodyStream extends InputStream {
         this.idleTimeout = idleTimeout;
         request.handler(chunk -> {
             chunks.add(chunk);
-            if (unread.incrementAndGet() >= HIGH_WATER && !paused) {
+            if (unread.addAndGet(chunk.length()) >= HIGH_WATER && !paused) {
                 paused = true;
                 request.pause();
             }
@@ -100,7 +101,7 @@ final class RequestBodyStream extends InputStream {
         }
         current = (Buffer) chunk;
         position = 0;
-        if (unread.decrementAndGet() <= LOW_WATER) {
+        if (unread.addAndGet(-current.length()) <= LOW_WATER) {
             context.runOnContext(v -> {
                 if (paused && unread.get() <= LOW_WATER) {
                     paused = false;

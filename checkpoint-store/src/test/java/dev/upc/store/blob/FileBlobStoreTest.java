@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upc.protocol.BlobInfo;
 import dev.upc.protocol.BlobKind;
-import dev.upc.store.config.StoreConfig;
+import dev.upc.store.testing.TestStoreConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,11 +40,13 @@ class FileBlobStoreTest {
     Path root;
 
     private FileBlobStore store;
+    private SimpleMeterRegistry meters;
     private ExecutorService pool;
 
     @BeforeEach
     void open() throws IOException {
-        store = new FileBlobStore(config(root), Clock.fixed(NOW, ZoneOffset.UTC));
+        meters = new SimpleMeterRegistry();
+        store = new FileBlobStore(new TestStoreConfig(root), Clock.fixed(NOW, ZoneOffset.UTC), meters);
         store.removeOrphanedUploads();
         pool = Executors.newFixedThreadPool(8);
     }
@@ -126,6 +129,7 @@ class FileBlobStoreTest {
 
         assertThatThrownBy(() -> store.get(key)).isInstanceOf(CorruptBlobException.class)
                 .hasMessageContaining("corrupt");
+        assertThat(meters.counter("upc.store.corrupt.blobs").count()).isEqualTo(1);
 
         assertThat(store.put(key, bytes("precious"), Optional.empty()).created()).isTrue();
         assertThat(Files.readAllBytes(store.get(key).file())).endsWith("precious".getBytes(StandardCharsets.UTF_8));
@@ -207,24 +211,5 @@ class FileBlobStoreTest {
 
     private static InputStream bytes(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static StoreConfig config(Path directory) {
-        return new StoreConfig() {
-            @Override
-            public Path directory() {
-                return directory;
-            }
-
-            @Override
-            public Duration verifiedTtl() {
-                return Duration.ofMinutes(10);
-            }
-
-            @Override
-            public Duration uploadIdleTimeout() {
-                return Duration.ofSeconds(60);
-            }
-        };
     }
 }

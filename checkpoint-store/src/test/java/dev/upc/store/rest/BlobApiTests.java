@@ -1,6 +1,5 @@
 package dev.upc.store.rest;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,7 +8,12 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.upc.store.config.StoreConfig;
+import dev.upc.store.testing.StoreKeysResource;
+import dev.upc.store.testing.TokenMint;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -24,9 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The blob API over real HTTP against the real file store in target/store-test. */
+/** The blob API over real HTTP against the real file store in target/store-test, with an admin token. */
 @QuarkusTest
+@WithTestResource(StoreKeysResource.class)
 class BlobApiTests {
+
+    private static String adminToken;
 
     private static final String BLOBS = "/api/v1/blobs";
     private static final byte[] HELLO = "hello, checkpoint".getBytes(StandardCharsets.UTF_8);
@@ -173,6 +180,22 @@ class BlobApiTests {
                 .body("message", containsString(sha256(secret))).body(not(containsString("intXct")));
         given().header("Range", "bytes=0-3").get(url).then().statusCode(500).body("error", equalTo("blob_corrupt"));
         given().head(url).then().statusCode(500);
+        RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("upc_store_corrupt_blobs_total"));
+        assertThat(corruptCount()).isGreaterThanOrEqualTo(3.0);
+    }
+
+    private static double corruptCount() {
+        String metrics = RestAssured.given().get("/q/metrics").asString();
+        return metrics.lines().filter(l -> l.startsWith("upc_store_corrupt_blobs_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static RequestSpecification given() {
+        if (adminToken == null) {
+            adminToken = TokenMint.ofTestApplication().admin();
+        }
+        return RestAssured.given().auth().oauth2(adminToken);
     }
 
     private Stream<Path> listAll() throws IOException {

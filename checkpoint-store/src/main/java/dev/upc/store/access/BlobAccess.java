@@ -1,0 +1,117 @@
+package dev.upc.store.access;
+
+import dev.upc.protocol.BlobCapability;
+import dev.upc.protocol.BlobKind;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Decides whether a request's bearer token allows an operation (see {@link BlobCapability} for the tokens).
+ * The blob API is plain Vert.x routes, so it calls this itself instead of relying on the JAX-RS security layer.
+ * SmallRye JWT's parser checks signature (mp.jwt.verify.publickey[.location]), issuer (mp.jwt.verify.issuer)
+ * and expiry (with mp.jwt.verify.clock.skew); this class checks what the token grants.
+ */
+@ApplicationScoped
+public class BlobAccess {
+
+    private static final String BEARER = "bearer ";
+
+    private final JWTParser parser;
+
+    BlobAccess(JWTParser parser) {
+        this.parser = parser;
+    }
+
+    /** Verifies the token of an {@code Authorization} header; the first step, before the request is parsed. */
+    public JsonWebToken authenticate(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            throw new NotAuthenticatedException("missing Authorization: Bearer <token>");
+        }
+        if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new NotAuthenticatedException("the Authorization header must be 'Bearer <token>'");
+        }
+        String token = authorization.substring(BEARER.length()).trim();
+        try {
+            return parser.parse(token);
+        } catch (ParseException | RuntimeException e) {
+            // The parser's message names the failed check (expired, signature, issuer) without echoing the token.
+            throw new NotAuthenticatedException("invalid bearer token: " + reason(e));
+        }
+    }
+
+    /**
+     * @param id the blob id; empty for a listing
+     * @throws AccessDeniedException when the token does not grant {@code operation} on that blob
+     */
+    public void authorize(JsonWebToken token, BlobOperation operation, BlobKind kind, Optional<String> id) {
+        if (token.getGroups() != null && token.getGroups().contains(BlobCapability.ADMIN_GROUP)) {
+            return;
+        }
+        Set<String> blobs = claimValues(token.getClaim(BlobCapability.BLOB_CLAIM));
+        if (blobs.isEmpty()) {
+            throw new AccessDeniedException("this token is neither an admin token nor a blob capability");
+        }
+        String requested = id.map(i -> BlobCapability.blobClaim(kind, i)).orElse(kind.pathSegment());
+        if (operation.claimValue().isEmpty()) {
+            throw new AccessDeniedException(operation.name().toLowerCase(Locale.ROOT) + " of " + requested
+                    + " needs an admin token");
+        }
+        if (id.isEmpty() || !blobs.contains(requested)) {
+            throw new AccessDeniedException("this token is for " + String.join(", ", blobs) + ", not " + requested);
+        }
+        Set<String> operations = claimValues(token.getClaim(BlobCapability.OPERATION_CLAIM));
+        if (!operations.contains(operation.claimValue().get())) {
+            throw new AccessDeniedException("this token grants " + (operations.isEmpty() ? "no operation"
+                    : String.join(", ", operations)) + " on " + requested + ", not " + operation.claimValue().get());
+        }
+    }
+
+    /** A claim as strings: SmallRye hands custom claims over as JSON-P values, a String or a collection. */
+    private static Set<String> claimValues(Object claim) {
+        Set<String> values = new HashSet<>();
+        if (claim instanceof JsonString s) {
+            values.add(s.getString());
+        } else if (claim instanceof String s) {
+            values.add(s);
+        } else if (claim instanceof JsonArray array) {
+            for (JsonValue value : array) {
+                if (value instanceof JsonString s) {
+                    values.add(s.getString());
+                }
+            }
+        } else if (claim instanceof Collection<?> collection) {
+            for (Object value : collection) {
+                values.addAll(claimValues(value));
+            }
+        }
+        return values;
+    }
+
+    private static String reason(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = String.valueOf(cause.getMessage());
+        if (message.contains("expired") || message.contains("Expiration")) {
+            return "expired";
+        }
+        if (message.contains("ssuer")) {
+            return "wrong issuer";
+        }
+        if (message.contains("ignature")) {
+            return "bad signature";
+        }
+        return "not a valid signed JWT";
+    }
+}

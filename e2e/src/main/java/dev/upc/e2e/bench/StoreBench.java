@@ -1,0 +1,353 @@
+package dev.upc.e2e.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./upc bench store}: the packaged checkpoint store as its own process (-Xmx64m, as in production),
+ * PUT and GET of 256 and 1024 MiB blobs over loopback, against a plain file copy on the same disk in the same
+ * run ({@code dd bs=1M conv=fsync}: the store fsyncs every blob too). After an unmeasured warm-up, runs are
+ * interleaved (copy, PUT, GET) so disk noise hits all three alike, and the median of {@code --runs} is reported. One JSON line per size and
+ * operation on stdout; progress on stderr.
+ *
+ * <p>PUT streams from a source file (in the page cache, like the copy's input) through HttpURLConnection in
+ * fixed-length streaming mode; GET reads the body and discards it. The admin token is an RS256 JWT signed here
+ * with a key pair made for this run, the public half handed to the store with
+ * {@code -Dmp.jwt.verify.publickey.location}.
+ */
+public final class StoreBench {
+
+    private static final Path STORE_JAR = Path.of("checkpoint-store", "target", "quarkus-app", "quarkus-run.jar");
+    private static final int BUFFER = 1 << 20;
+    private static final long MIB = 1L << 20;
+
+    private final Path dir;
+    private final String blobs;
+    private final String token;
+    private int serial;
+
+    private StoreBench(Path dir, String blobs, String token) {
+        this.dir = dir;
+        this.blobs = blobs;
+        this.token = token;
+    }
+
+    public static int run(List<String> args, Path work) {
+        List<Integer> sizes = List.of(256, 1024);
+        int runs = 3;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--sizes" -> sizes = Stream.of(args.get(++i).split(",")).map(Integer::parseInt).toList();
+                case "--runs" -> runs = Integer.parseInt(args.get(++i));
+                default -> {
+                    System.err.println("usage: ./upc bench store [--sizes 256,1024] [--runs N]");
+                    return 2;
+                }
+            }
+        }
+        Path jar = STORE_JAR.toAbsolutePath();
+        if (!Files.exists(jar)) {
+            System.err.println("bench store: " + jar + " is missing; build the checkpoint-store module first");
+            return 1;
+        }
+        Path dir = work.resolve("bench-store");
+        Process store = null;
+        try {
+            deleteTree(dir);
+            Files.createDirectories(dir.resolve("store"));
+            KeyPair keys = rsaKeyPair();
+            Path publicKey = dir.resolve("public.pem");
+            Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(keys.getPublic().getEncoded())
+                    + "\n-----END PUBLIC KEY-----\n");
+            int port = freePort();
+            store = startStore(jar, port, dir, publicKey);
+            awaitReady(store, port, dir.resolve("store.log"));
+            StoreBench bench = new StoreBench(dir, "http://127.0.0.1:" + port + "/api/v1/blobs",
+                    adminToken(keys.getPrivate()));
+            bench.warmUp();
+            for (int size : sizes) {
+                bench.measure(size, runs).forEach(System.out::println);
+            }
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            if (store != null) {
+                progress("stopping the store");
+                store.destroy();
+                try {
+                    store.waitFor(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                store.destroyForcibly();
+            }
+            try {
+                deleteTree(dir.resolve("store"));
+            } catch (IOException e) {
+                progress("could not clean %s: %s", dir, e.getMessage());
+            }
+        }
+    }
+
+    /** A store in service is warm: one unmeasured round trip lets the JIT compile the hot paths first. */
+    private void warmUp() throws IOException {
+        progress("warming up: 3 x 64 MiB PUT, GET, DELETE");
+        Path source = dir.resolve("source-warm-up");
+        writeSource(source, 64 * MIB);
+        for (int i = 0; i < 3; i++) {
+            String id = "warm-up-1-" + i;
+            put(id, source, 64 * MIB);
+            get(id, 64 * MIB);
+            delete(id);
+        }
+        Files.delete(source);
+    }
+
+    private List<String> measure(int sizeMiB, int runs) throws IOException, InterruptedException {
+        long size = sizeMiB * MIB;
+        Path source = dir.resolve("source-" + sizeMiB);
+        progress("%d MiB: writing the source file", sizeMiB);
+        writeSource(source, size);
+        List<Double> copy = new ArrayList<>();
+        List<Double> put = new ArrayList<>();
+        List<Double> get = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            progress("%d MiB, run %d/%d: dd conv=fsync", sizeMiB, run, runs);
+            copy.add(ddCopy(source, dir.resolve("copy-" + sizeMiB)));
+            String id = "bench-" + sizeMiB + "-" + (++serial) + "-1";
+            progress("%d MiB, run %d/%d: PUT", sizeMiB, run, runs);
+            put.add(put(id, source, size));
+            progress("%d MiB, run %d/%d: GET", sizeMiB, run, runs);
+            get.add(get(id, size));
+            delete(id);
+        }
+        Files.deleteIfExists(source);
+        double baseline = sizeMiB / median(copy);
+        return List.of(json("put", sizeMiB, median(put), baseline), json("get", sizeMiB, median(get), baseline));
+    }
+
+    private static String json(String op, int sizeMiB, double seconds, double baselineMibPerSec) {
+        double mibPerSec = sizeMiB / seconds;
+        return String.format(Locale.ROOT, "{\"bench\":\"store\",\"op\":\"%s\",\"sizeMiB\":%d,\"seconds\":%.3f,"
+                        + "\"mibPerSec\":%.1f,\"baselineMibPerSec\":%.1f,\"ratio\":%.2f}",
+                op, sizeMiB, seconds, mibPerSec, baselineMibPerSec, mibPerSec / baselineMibPerSec);
+    }
+
+    /** Seconds for {@code dd} to copy the file and fsync the copy; the copy is removed afterwards. */
+    private static double ddCopy(Path source, Path target) throws IOException, InterruptedException {
+        Files.deleteIfExists(target);
+        long start = System.nanoTime();
+        Process dd = new ProcessBuilder("dd", "if=" + source, "of=" + target, "bs=1M", "conv=fsync", "status=none")
+                .redirectErrorStream(true).start();
+        String output = new String(dd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (dd.waitFor() != 0) {
+            throw new IOException("dd failed: " + output);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Files.delete(target);
+        return seconds;
+    }
+
+    private double put(String id, Path source, long size) throws IOException {
+        long start = System.nanoTime();
+        HttpURLConnection put = open(id);
+        put.setRequestMethod("PUT");
+        put.setDoOutput(true);
+        put.setFixedLengthStreamingMode(size);
+        try (FileChannel in = FileChannel.open(source); OutputStream out = put.getOutputStream()) {
+            byte[] buffer = new byte[BUFFER];
+            ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+            for (int n; (n = in.read(wrapped.clear())) > 0; ) {
+                out.write(buffer, 0, n);
+            }
+        }
+        int status = put.getResponseCode();
+        drain(status >= 400 ? put.getErrorStream() : put.getInputStream());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (status != 201) {
+            throw new IOException("PUT " + id + " answered " + status);
+        }
+        return seconds;
+    }
+
+    private double get(String id, long size) throws IOException {
+        long start = System.nanoTime();
+        HttpURLConnection get = open(id);
+        int status = get.getResponseCode();
+        if (status != 200) {
+            drain(get.getErrorStream());
+            throw new IOException("GET " + id + " answered " + status);
+        }
+        long received = drain(get.getInputStream());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (received != size) {
+            throw new IOException("GET " + id + " returned " + received + " of " + size + " bytes");
+        }
+        return seconds;
+    }
+
+    private void delete(String id) throws IOException {
+        HttpURLConnection delete = open(id);
+        delete.setRequestMethod("DELETE");
+        if (delete.getResponseCode() != 204) {
+            throw new IOException("DELETE " + id + " answered " + delete.getResponseCode());
+        }
+    }
+
+    private HttpURLConnection open(String id) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(blobs + "/checkpoints/" + id).toURL()
+                .openConnection();
+        connection.setRequestProperty("Authorization", "Bearer " + token);
+        connection.setReadTimeout((int) Duration.ofMinutes(5).toMillis());
+        return connection;
+    }
+
+    private static long drain(InputStream in) throws IOException {
+        long total = 0;
+        try (in) {
+            byte[] buffer = new byte[BUFFER];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                total += n;
+            }
+        }
+        return total;
+    }
+
+    /** Random, incompressible content, fsynced, so the first copy does not also pay for writing it back. */
+    private static void writeSource(Path file, long size) throws IOException {
+        byte[] block = new byte[BUFFER];
+        new SecureRandom().nextBytes(block);
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (long written = 0; written < size; written += BUFFER) {
+                block[0]++; // no two blocks alike
+                ByteBuffer buffer = ByteBuffer.wrap(block, 0, (int) Math.min(BUFFER, size - written));
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+            }
+            out.force(true);
+        }
+    }
+
+    private static Process startStore(Path jar, int port, Path dir, Path publicKey) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        progress("starting the store on port %d (-Xmx64m), blobs in %s", port, dir.resolve("store"));
+        return new ProcessBuilder(java, "-Xmx64m", "-XX:+ExitOnOutOfMemoryError",
+                "-Dquarkus.http.port=" + port,
+                "-Dupc.store.directory=" + dir.resolve("store"),
+                "-Dmp.jwt.verify.publickey.location=file:" + publicKey,
+                "-Dupc.store.retention.sweep-interval=off",
+                "-jar", jar.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("store.log").toFile()).start();
+    }
+
+    private static void awaitReady(Process store, int port, Path log) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!store.isAlive()) {
+                throw new IOException("the store exited; see " + log);
+            }
+            try {
+                HttpURLConnection ready = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/q/health/ready")
+                        .toURL().openConnection();
+                if (ready.getResponseCode() == 200) {
+                    drain(ready.getInputStream());
+                    progress("store ready");
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("the store was not ready within 60 s; see " + log);
+    }
+
+    /** An admin token as the store expects it (dev.upc.protocol.BlobCapability): RS256, iss upc, groups admin. */
+    private static String adminToken(PrivateKey key) {
+        long now = Instant.now().getEpochSecond();
+        String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
+        String claims = "{\"iss\":\"upc\",\"sub\":\"bench\",\"groups\":[\"admin\"],\"iat\":" + now
+                + ",\"exp\":" + (now + 3600) + "}";
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String signingInput = b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+        try {
+            Signature rs256 = Signature.getInstance("SHA256withRSA");
+            rs256.initSign(key);
+            rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + b64.encodeToString(rs256.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyPair rsaKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private static void progress(String format, Object... args) {
+        System.err.printf("[bench store] " + format + "%n", args);
+    }
+}
