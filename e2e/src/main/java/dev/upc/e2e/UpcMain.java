@@ -1,6 +1,8 @@
 package dev.upc.e2e;
 
 import dev.upc.e2e.bench.MigrationBench;
+import dev.upc.e2e.bench.RegistryBench;
+import dev.upc.e2e.bench.StoreBench;
 import dev.upc.e2e.demo.MigrationShowcase;
 import dev.upc.scheduler.simulation.PolicyBench;
 import java.nio.file.Path;
@@ -26,13 +28,15 @@ public final class UpcMain {
 
     private static int bench(List<String> args, Path work) {
         if (args.isEmpty()) {
-            return usage("usage: ./upc bench NAME; benches: migration, policy");
+            return usage("usage: ./upc bench NAME; benches: migration, policy, store, registry");
         }
         List<String> options = args.subList(1, args.size());
         return switch (args.get(0)) {
             case "migration" -> MigrationBench.run(options, work);
             case "policy" -> PolicyBench.run(options);
-            default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration, policy)");
+            case "store" -> StoreBench.run(options, work);
+            case "registry" -> RegistryBench.run(options, work);
+            default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration, policy, store, registry)");
         };
     }
 

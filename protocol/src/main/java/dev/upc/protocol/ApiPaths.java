@@ -9,6 +9,7 @@ public final class ApiPaths {
     public static final String WORKER = WORKERS + "/{workerId}";
     public static final String WORKER_HEARTBEAT = WORKER + "/heartbeat";
     public static final String WORKER_DRAIN = WORKER + "/drain";
+    public static final String WORKER_UNDRAIN = WORKER + "/undrain";
 
     public static final String JOBS = V1 + "/jobs";
     public static final String JOB = JOBS + "/{jobId}";

@@ -40,6 +40,8 @@ class AdminApiTests {
                 .body("status", equalTo(404)).body("error", equalTo("worker_not_found"));
         asAdmin().post("/api/v1/workers/{id}/drain", "wnosuchworker1").then().statusCode(404)
                 .body("error", equalTo("worker_not_found"));
+        asAdmin().post("/api/v1/workers/{id}/undrain", "wnosuchworker1").then().statusCode(404)
+                .body("error", equalTo("worker_not_found"));
     }
 
     @Test
@@ -59,7 +61,7 @@ class AdminApiTests {
 
     @ParameterizedTest
     @CsvSource({"GET,/api/v1/workers", "GET,/api/v1/workers/{id}", "POST,/api/v1/workers/{id}/drain",
-            "DELETE,/api/v1/workers/{id}"})
+            "POST,/api/v1/workers/{id}/undrain", "DELETE,/api/v1/workers/{id}"})
     void adminCallsNeedAnAdminToken(String method, String path) {
         var worker = registerNew();
         given().request(method, path.replace("{id}", worker.workerId())).then().statusCode(401)

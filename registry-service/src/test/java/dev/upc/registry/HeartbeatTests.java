@@ -58,6 +58,19 @@ class HeartbeatTests {
     }
 
     @Test
+    void anUndrainedWorkerIsToldToBeActiveAgain() {
+        var worker = registerNew();
+        asAdmin().post("/api/v1/workers/{id}/drain", worker.workerId()).then().statusCode(200);
+
+        asAdmin().post("/api/v1/workers/{id}/undrain", worker.workerId()).then().statusCode(200)
+                .body("desiredState", equalTo("ACTIVE"));
+        sendHeartbeat(worker.workerId(), worker.token(), heartbeat("IDLE")).statusCode(200)
+                .body("desiredState", equalTo("ACTIVE"));
+        asAdmin().post("/api/v1/workers/{id}/undrain", worker.workerId()).then().statusCode(200)
+                .body("desiredState", equalTo("ACTIVE"));
+    }
+
+    @Test
     void anotherWorkersTokenIsForbidden() {
         var mine = registerNew();
         var other = registerNew();

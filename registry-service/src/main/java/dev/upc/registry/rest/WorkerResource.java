@@ -104,6 +104,14 @@ public class WorkerResource {
         return workers.drain(workerId);
     }
 
+    @POST
+    @Path(ApiPaths.WORKER_UNDRAIN)
+    @RolesAllowed(RegistryTokens.ADMIN)
+    @Operation(summary = "Take a drain back: the worker's heartbeats answer ACTIVE again")
+    public Uni<WorkerInfo> undrain(@PathParam("workerId") String workerId) {
+        return workers.undrain(workerId);
+    }
+
     @DELETE
     @Path(ApiPaths.WORKER)
     @RolesAllowed(RegistryTokens.ADMIN)

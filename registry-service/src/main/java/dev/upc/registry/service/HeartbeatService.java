@@ -20,13 +20,20 @@ import java.time.ZoneOffset;
 /**
  * The hot path: thousands of heartbeats a second. Each is one prepared UPDATE on the reactive pool (no ORM
  * session, no history row): last_seen and the latest report are overwritten, the desired state comes back.
+ *
+ * <p>The UPDATE commits without waiting for its WAL flush ({@code synchronous_commit = off} for its own
+ * transaction only, the function form of {@code SET LOCAL}): a heartbeat lost to a database crash is harmless, the
+ * next one comes within the interval. Registration and admin writes keep the server's synchronous commit. Setting it
+ * in a CTE of the same statement keeps the heartbeat one round trip.
  */
 @ApplicationScoped
 public class HeartbeatService {
 
     private static final String RECORD = """
+            WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
             UPDATE workers
                SET last_seen = $1, owner_state = $2, latest_report = $3::text::jsonb, heartbeat_count = heartbeat_count + 1
+              FROM async_commit
              WHERE id = $4
             RETURNING desired_state""";
 

@@ -137,19 +137,29 @@ public class WorkerService {
     /** Asks the worker to drain: its next heartbeat answers DRAIN. */
     @WithTransaction
     public Uni<WorkerInfo> drain(String workerId) {
-        Instant now = clock.instant();
-        return Worker.<Worker>findById(workerId)
-                .onItem().ifNull().failWith(() -> new WorkerNotFoundException(workerId))
-                .map(worker -> {
-                    worker.desiredState = DesiredState.DRAIN;
-                    return toInfo(worker, now);
-                });
+        return setDesiredState(workerId, DesiredState.DRAIN);
+    }
+
+    /** Takes a drain back: its next heartbeat answers ACTIVE again; idempotent. */
+    @WithTransaction
+    public Uni<WorkerInfo> undrain(String workerId) {
+        return setDesiredState(workerId, DesiredState.ACTIVE);
     }
 
     /** Forgets the worker; true if it existed. Its next heartbeat gets 404 and the agent registers anew. */
     @WithTransaction
     public Uni<Boolean> remove(String workerId) {
         return Worker.deleteById(workerId);
+    }
+
+    private Uni<WorkerInfo> setDesiredState(String workerId, DesiredState state) {
+        Instant now = clock.instant();
+        return Worker.<Worker>findById(workerId)
+                .onItem().ifNull().failWith(() -> new WorkerNotFoundException(workerId))
+                .map(worker -> {
+                    worker.desiredState = state;
+                    return toInfo(worker, now);
+                });
     }
 
     private Uni<Void> lockMachine(String machineId) {
