@@ -1,0 +1,79 @@
+package dev.upc.scheduler.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "upc.scheduler")
+public interface SchedulerConfig {
+
+    /** How often the planner runs (it also runs soon after events that free or need a worker). */
+    @WithDefault("2s")
+    Duration planInterval();
+
+    /** Whether this instance competes for the planner lock and plans; tests drive the planner themselves. */
+    @WithDefault("true")
+    boolean plannerEnabled();
+
+    /** Lifetime of the store capability tokens in CHECKPOINT and RESTORE commands (minted fresh per delivery). */
+    @WithDefault("15m")
+    Duration capabilityTtl();
+
+    /** Upper bound of a long poll's waitSeconds. */
+    @WithDefault("60s")
+    Duration maxWait();
+
+    /** Key of the PostgreSQL advisory lock that elects the planning replica. */
+    @WithDefault("7305053")
+    long plannerLockKey();
+
+    /** Issuer of the tokens the scheduler signs; must equal mp.jwt.verify.issuer. */
+    @WithDefault("upc")
+    String tokenIssuer();
+
+    Policy policy();
+
+    Registry registry();
+
+    /** The policy's knobs (see PolicySettings). */
+    interface Policy {
+        @WithDefault("true")
+        boolean migrateForSpeed();
+
+        @WithDefault("130e6")
+        double transferBytesPerSecond();
+
+        @WithDefault("1.0")
+        double fixedMigrationSeconds();
+
+        @WithDefault("1.0")
+        double startSeconds();
+
+        @WithDefault("30")
+        double marginSeconds();
+
+        @WithDefault("0.10")
+        double marginFraction();
+
+        @WithDefault("60")
+        double minResidenceSeconds();
+
+        @WithDefault("600")
+        double unknownWork();
+    }
+
+    interface Registry {
+        /** Admin token for GET /api/v1/workers; if empty, read from admin-token-file. */
+        Optional<String> adminToken();
+
+        Optional<Path> adminTokenFile();
+
+        /** Whether readiness includes "the registry answers". */
+        @WithName("health-enabled")
+        @WithDefault("true")
+        boolean healthEnabled();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.upc.scheduler.rest;
+
+import dev.upc.protocol.AgentCommands;
+import dev.upc.protocol.AgentEvent;
+import dev.upc.protocol.AgentEventReply;
+import dev.upc.protocol.ApiPaths;
+import dev.upc.scheduler.service.AgentChannel;
+import dev.upc.scheduler.service.SchedulerException;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The agents' command channel (the worker's own token only). */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "agents")
+@SecurityRequirement(name = "bearer")
+@RolesAllowed(Roles.WORKER)
+public class AgentResource {
+
+    private final AgentChannel channel;
+    private final JsonWebToken caller;
+
+    AgentResource(AgentChannel channel, JsonWebToken caller) {
+        this.channel = channel;
+        this.caller = caller;
+    }
+
+    @GET
+    @Path(ApiPaths.AGENT_COMMANDS)
+    @Operation(summary = "Long poll: the worker's unacknowledged commands at once, else the first within waitSeconds")
+    public Uni<AgentCommands> commands(@PathParam("workerId") String workerId,
+                                       @QueryParam("waitSeconds") @DefaultValue("25") @Min(0) @Max(60) int waitSeconds) {
+        requireSelf(workerId);
+        return channel.poll(workerId, Duration.ofSeconds(waitSeconds)).map(AgentCommands::new);
+    }
+
+    @POST
+    @Path(ApiPaths.AGENT_EVENTS)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Report what became of a command; idempotent by (commandId, type)")
+    public Uni<AgentEventReply> events(@PathParam("workerId") String workerId, @Valid @NotNull AgentEvent event) {
+        requireSelf(workerId);
+        return channel.report(workerId, event);
+    }
+
+    private void requireSelf(String workerId) {
+        if (!workerId.equals(caller.getSubject())) {
+            throw SchedulerException.notYourWorker(workerId);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.upc.scheduler.service;
+
+import dev.upc.protocol.AgentCommand;
+import dev.upc.protocol.AgentCommandType;
+import dev.upc.protocol.AgentEvent;
+import dev.upc.protocol.AgentEventReply;
+import dev.upc.protocol.AgentEventType;
+import dev.upc.protocol.BlobCapability;
+import dev.upc.scheduler.planner.Planner;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The agents' side of the protocol: the long poll for commands and the events that acknowledge them.
+ *
+ * <p>Poll: unacknowledged commands of the worker, oldest first, at once if there are any; otherwise the poll waits
+ * until a command for the worker is committed (any replica, via NOTIFY) or {@code waitSeconds} pass (then empty).
+ * Every delivery of a CHECKPOINT or RESTORE carries a freshly minted capability token.
+ */
+@ApplicationScoped
+public class AgentChannel {
+
+    /** Which events may answer which command. */
+    private static final Map<AgentCommandType, Set<AgentEventType>> ANSWERS = Map.of(
+            AgentCommandType.RUN, EnumSet.of(AgentEventType.STARTED, AgentEventType.EXITED, AgentEventType.FAILED),
+            AgentCommandType.RESTORE, EnumSet.of(AgentEventType.RESTORED, AgentEventType.EXITED, AgentEventType.FAILED),
+            AgentCommandType.CHECKPOINT, EnumSet.of(AgentEventType.CHECKPOINTED, AgentEventType.FAILED),
+            AgentCommandType.KILL, EnumSet.of(AgentEventType.EXITED, AgentEventType.FAILED),
+            AgentCommandType.CLEANUP, EnumSet.of(AgentEventType.EXITED, AgentEventType.FAILED));
+
+    private final Pool pool;
+    private final JobStore store;
+    private final Orchestrator orchestrator;
+    private final CommandWakeups wakeups;
+    private final CapabilityTokens capabilities;
+    private final Planner planner;
+    private final Clock clock;
+
+    AgentChannel(Pool pool, JobStore store, Orchestrator orchestrator, CommandWakeups wakeups,
+                 CapabilityTokens capabilities, Planner planner, Clock clock) {
+        this.pool = pool;
+        this.store = store;
+        this.orchestrator = orchestrator;
+        this.wakeups = wakeups;
+        this.capabilities = capabilities;
+        this.planner = planner;
+        this.clock = clock;
+    }
+
+    public Uni<List<AgentCommand>> poll(String workerId, Duration wait) {
+        CompletableFuture<Void> woken = wakeups.register(workerId);
+        return store.unacked(pool, workerId)
+                .chain(commands -> {
+                    if (!commands.isEmpty() || wait.isZero()) {
+                        return Uni.createFrom().item(commands);
+                    }
+                    return Uni.createFrom().completionStage(woken)
+                            .ifNoItem().after(wait).recoverWithItem((Void) null)
+                            .chain(() -> store.unacked(pool, workerId));
+                })
+                .onTermination().invoke(() -> wakeups.unregister(workerId, woken))
+                .map(commands -> commands.stream().map(this::toWire).toList());
+    }
+
+    /** Applies an agent's event; see {@link AgentEventReply} for the answer. */
+    public Uni<AgentEventReply> report(String workerId, AgentEvent event) {
+        Instant now = clock.instant();
+        return pool.withTransaction(c -> store.lockCommand(c, event.commandId()).chain(command -> {
+            if (command == null || !command.workerId().equals(workerId)) {
+                return Uni.createFrom().failure(SchedulerException.commandNotFound(event.commandId()));
+            }
+            if (!command.jobId().equals(event.jobId())) {
+                return Uni.createFrom().failure(SchedulerException.invalid("jobId",
+                        "command " + command.id() + " is about job " + command.jobId()));
+            }
+            if (command.epoch() != event.epoch()) {
+                return Uni.createFrom().failure(SchedulerException.invalid("epoch",
+                        "command " + command.id() + " is about epoch " + command.epoch()));
+            }
+            if (!ANSWERS.get(command.type()).contains(event.type())) {
+                return Uni.createFrom().failure(SchedulerException.invalid("type",
+                        event.type() + " does not answer a " + command.type() + " (expected one of "
+                                + ANSWERS.get(command.type()) + ")"));
+            }
+            return store.recordAgentEvent(c, command.id(), event.type().name(), event, now).chain(first -> {
+                if (!first) {
+                    return Uni.createFrom().item(new AgentEventReply(AgentEventReply.Outcome.DUPLICATE, List.of()));
+                }
+                Tx tx = new Tx(c, store, now);
+                tx.ack(command.id());
+                return store.lock(c, command.jobId()).chain(job -> {
+                    AgentEventReply.Outcome outcome = orchestrator.onEvent(tx, job, command, event);
+                    return tx.run().map(done -> new AgentEventReply(outcome, tx.commands().stream()
+                            .filter(follow -> follow.workerId().equals(workerId)).map(this::toWire).toList()));
+                });
+            });
+        })).invoke(reply -> {
+            if (reply.outcome() == AgentEventReply.Outcome.APPLIED) {
+                planner.soon();
+            }
+        });
+    }
+
+    private AgentCommand toWire(StoredCommand command) {
+        String blobId = command.payload().blobId();
+        CapabilityTokens.Capability capability = null;
+        if (command.type() == AgentCommandType.CHECKPOINT) {
+            capability = capabilities.checkpoint(command.workerId(), blobId, BlobCapability.WRITE);
+        } else if (command.type() == AgentCommandType.RESTORE) {
+            capability = capabilities.checkpoint(command.workerId(), blobId, BlobCapability.READ);
+        }
+        return new AgentCommand(command.id(), command.type(), command.jobId(), command.epoch(),
+                AgentCommand.containerName(command.jobId(), command.epoch()), command.payload().job(), blobId,
+                capability == null ? null : capability.token(), capability == null ? null : capability.expiresAt(),
+                command.payload().leaveRunning(), command.createdAt());
+    }
+}

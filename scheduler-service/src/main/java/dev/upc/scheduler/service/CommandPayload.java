@@ -1,0 +1,18 @@
+package dev.upc.scheduler.service;
+
+import dev.upc.protocol.JobSubmission;
+
+/**
+ * What a queued command carries besides its columns. Capability tokens are not stored: each delivery mints a fresh
+ * one for {@code blobId}, so a command re-delivered after a long gap still works.
+ *
+ * @param job          the spec, for RUN and RESTORE
+ * @param blobId       the checkpoint blob, for CHECKPOINT (written) and RESTORE (read)
+ * @param leaveRunning for CHECKPOINT: a periodic checkpoint
+ */
+public record CommandPayload(JobSubmission job, String blobId, boolean leaveRunning) {
+
+    public static CommandPayload none() {
+        return new CommandPayload(null, null, false);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.upc.scheduler.service;
+
+/**
+ * A request the scheduler refuses, with the HTTP status and stable error code the exception mapper answers. One
+ * type with a few factories, since all of them map the same way.
+ */
+public final class SchedulerException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final String field;
+
+    private SchedulerException(int status, String code, String field, String message) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.field = field;
+    }
+
+    public static SchedulerException jobNotFound(String jobId) {
+        return new SchedulerException(404, "job_not_found", null, "no job " + jobId);
+    }
+
+    public static SchedulerException commandNotFound(String commandId) {
+        return new SchedulerException(404, "command_not_found", null, "no command " + commandId + " for this worker");
+    }
+
+    public static SchedulerException conflict(String code, String message) {
+        return new SchedulerException(409, code, null, message);
+    }
+
+    public static SchedulerException invalid(String field, String message) {
+        return new SchedulerException(400, "invalid_request", field, message);
+    }
+
+    public static SchedulerException notYourWorker(String workerId) {
+        return new SchedulerException(403, "forbidden", null, "this token is not worker " + workerId + "'s");
+    }
+
+    public static SchedulerException unavailable(String message) {
+        return new SchedulerException(503, "unavailable", null, message);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** The rejected field, or null. */
+    public String field() {
+        return field;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.upc.scheduler.service;
+
+import dev.upc.protocol.AgentCommandType;
+import java.time.Instant;
+
+/** A row of the command outbox. */
+public record StoredCommand(String id, String workerId, String jobId, long epoch, AgentCommandType type,
+                            CommandPayload payload, Instant createdAt) {
+}

@@ -1,0 +1,81 @@
+package dev.upc.scheduler.testing;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** Calls the scheduler as users, admins and agents do, with tokens signed by the test cluster key. */
+public final class Api {
+
+    private Api() {
+    }
+
+    public static String token(String subject, String group) {
+        return sign(subject, group, Instant.now().plus(Duration.ofHours(1)), clusterKey());
+    }
+
+    public static String sign(String subject, String group, Instant expiresAt, PrivateKey key) {
+        return Jwt.issuer("upc").subject(subject).upn(subject).groups(Set.of(group))
+                .issuedAt(expiresAt.minus(Duration.ofHours(2))).expiresAt(expiresAt).jws().sign(key);
+    }
+
+    public static RequestSpecification asUser() {
+        return given().auth().oauth2(token("alice", "user"));
+    }
+
+    public static RequestSpecification asAdmin() {
+        return given().auth().oauth2(token("root", "admin"));
+    }
+
+    public static Map<String, Object> job(String name) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", name);
+        body.put("image", "localhost/upc/count:1");
+        body.put("command", List.of("/bin/count", "1000"));
+        body.put("env", Map.of("MODE", "test"));
+        body.put("cpus", 1);
+        body.put("memoryMiB", 256);
+        body.put("workEstimate", 600.0);
+        body.put("checkpointIntervalSeconds", 0);
+        body.put("migratable", true);
+        body.put("maxRetries", 2);
+        return body;
+    }
+
+    public static ValidatableResponse submit(Object body) {
+        return asUser().contentType(ContentType.JSON).body(body).post("/api/v1/jobs").then();
+    }
+
+    /** Submits a valid job and returns its id. */
+    public static String submitJob(String name) {
+        return submit(job(name)).statusCode(201).extract().path("id");
+    }
+
+    public static ValidatableResponse getJob(String jobId) {
+        return asUser().get("/api/v1/jobs/{id}", jobId).then();
+    }
+
+    public static PrivateKey clusterKey() {
+        try {
+            String location = ConfigProvider.getConfig()
+                    .getValue(SigningKeysResource.PRIVATE_KEY_LOCATION, String.class).replaceFirst("^file:", "");
+            return KeyUtils.decodePrivateKey(Files.readString(Path.of(location)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.upc.scheduler.testing;
+
+import dev.upc.protocol.DesiredState;
+import dev.upc.protocol.Heartbeat;
+import dev.upc.protocol.OwnerState;
+import dev.upc.protocol.WorkerInfo;
+import dev.upc.protocol.WorkerRegistration;
+import dev.upc.protocol.WorkerStatus;
+import dev.upc.scheduler.client.WorkerDirectory;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The workers the tests say exist (replaces the registry client). */
+@Singleton
+public class FixedWorkerDirectory implements WorkerDirectory {
+
+    private final Map<String, WorkerInfo> workers = new ConcurrentHashMap<>();
+
+    @Override
+    public Uni<List<WorkerInfo>> workers() {
+        return Uni.createFrom().item(List.copyOf(workers.values()));
+    }
+
+    public void clear() {
+        workers.clear();
+    }
+
+    public void put(String workerId, WorkerStatus status, double score, int jobCpus) {
+        put(workerId, status, score, jobCpus, OwnerState.IDLE, DesiredState.ACTIVE);
+    }
+
+    public void put(String workerId, WorkerStatus status, double score, int jobCpus, OwnerState owner,
+                    DesiredState desired) {
+        var registration = new WorkerRegistration("m-" + workerId, "pc-" + workerId, "0.1.0", 8, 16384L, jobCpus,
+                "Test CPU", List.of("sse4_2", "avx2"), score, "4.3.1", "4.1.1", "runc", 1, "amd64", Map.of());
+        var report = new Heartbeat(owner, false, (double) jobCpus, 8000L, 0.1, List.of());
+        Instant now = Instant.now();
+        workers.put(workerId, new WorkerInfo(workerId, status, desired, now, now, registration, report));
+    }
+
+    public void status(String workerId, WorkerStatus status) {
+        WorkerInfo w = workers.get(workerId);
+        workers.put(workerId, new WorkerInfo(w.workerId(), status, w.desiredState(), w.registeredAt(), w.lastSeenAt(),
+                w.registration(), w.latestReport()));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.upc.scheduler.testing;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An agent reduced to its HTTP conversation: long-poll commands, report events, with its own worker token. */
+public final class ScriptedAgent {
+
+    private final String workerId;
+    private final String token;
+
+    public ScriptedAgent(String workerId) {
+        this.workerId = workerId;
+        this.token = Api.token(workerId, "worker");
+    }
+
+    public String id() {
+        return workerId;
+    }
+
+    public String token() {
+        return token;
+    }
+
+    public ValidatableResponse pollResponse(int waitSeconds) {
+        return given().auth().oauth2(token).queryParam("waitSeconds", waitSeconds)
+                .get("/api/v1/agents/{id}/commands", workerId).then();
+    }
+
+    /** The unacknowledged commands (waiting up to waitSeconds for one). */
+    public List<Map<String, Object>> poll(int waitSeconds) {
+        return pollResponse(waitSeconds).statusCode(200).extract().jsonPath().getList("commands");
+    }
+
+    /** The one command of the given type in the next poll. */
+    public Map<String, Object> expect(String type) {
+        return poll(5).stream().filter(c -> type.equals(c.get("type"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " command for " + workerId));
+    }
+
+    public ValidatableResponse report(Map<String, Object> command, String type, Map<String, Object> extra) {
+        Map<String, Object> body = new HashMap<>(extra);
+        body.put("commandId", command.get("commandId"));
+        body.put("jobId", command.get("jobId"));
+        body.put("epoch", command.get("epoch"));
+        body.put("type", type);
+        return given().auth().oauth2(token).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/agents/{id}/events", workerId).then();
+    }
+
+    public JsonPath reportOk(Map<String, Object> command, String type, Map<String, Object> extra) {
+        return report(command, type, extra).statusCode(200).extract().jsonPath();
+    }
+
+    public JsonPath reportOk(Map<String, Object> command, String type) {
+        return reportOk(command, type, Map.of());
+    }
+
+    public static Map<String, Object> checkpointed(Map<String, Object> command, long size) {
+        return Map.of("blobId", command.get("blobId"), "sizeBytes", size, "sha256", "a".repeat(64),
+                "checkpointMillis", 900, "transferMillis", 300, "cpuSeconds", 42.0);
+    }
+}
