@@ -4,14 +4,14 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.upc.store.testing.StoreKeysResource;
+import dev.upc.servicetesting.SigningKeysResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 /** Health, metrics and the API document are open: no token needed. */
 @QuarkusTest
-@WithTestResource(StoreKeysResource.class)
+@WithTestResource(SigningKeysResource.class)
 class StoreHealthTest {
 
     @Test

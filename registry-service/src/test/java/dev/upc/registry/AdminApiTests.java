@@ -8,9 +8,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
-import dev.upc.registry.testing.PostgresResource;
 import dev.upc.registry.testing.RegistryClient;
-import dev.upc.registry.testing.SigningKeysResource;
+import dev.upc.servicetesting.PemKeys;
+import dev.upc.servicetesting.PostgresResource;
+import dev.upc.servicetesting.SigningKeysResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -72,7 +73,7 @@ class AdminApiTests {
         given().auth().oauth2(expiredAdmin).request(method, path.replace("{id}", worker.workerId())).then().statusCode(401)
                 .body("error", equalTo("unauthorized"));
         String forgedAdmin = RegistryClient.sign("operator", "admin", Instant.now().plus(Duration.ofMinutes(5)),
-                SigningKeysResource.newKeyPair().getPrivate());
+                PemKeys.newRsaKeyPair().getPrivate());
         given().auth().oauth2(forgedAdmin).request(method, path.replace("{id}", worker.workerId())).then().statusCode(401)
                 .body("error", equalTo("unauthorized"));
     }

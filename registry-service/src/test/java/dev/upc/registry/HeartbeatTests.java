@@ -10,9 +10,10 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
-import dev.upc.registry.testing.PostgresResource;
 import dev.upc.registry.testing.RegistryClient;
-import dev.upc.registry.testing.SigningKeysResource;
+import dev.upc.servicetesting.PemKeys;
+import dev.upc.servicetesting.PostgresResource;
+import dev.upc.servicetesting.SigningKeysResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -99,7 +100,7 @@ class HeartbeatTests {
     void aTokenSignedWithAnotherKeyIsUnauthorized() {
         var worker = registerNew();
         String forged = RegistryClient.sign(worker.workerId(), "worker", Instant.now().plus(Duration.ofHours(1)),
-                SigningKeysResource.newKeyPair().getPrivate());
+                PemKeys.newRsaKeyPair().getPrivate());
         sendHeartbeat(worker.workerId(), forged, heartbeat("IDLE")).statusCode(401)
                 .body("status", equalTo(401)).body("error", equalTo("unauthorized"));
     }

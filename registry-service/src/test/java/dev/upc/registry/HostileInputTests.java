@@ -11,9 +11,9 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.upc.registry.testing.PostgresResource;
 import dev.upc.registry.testing.RegistryClient;
-import dev.upc.registry.testing.SigningKeysResource;
+import dev.upc.servicetesting.PostgresResource;
+import dev.upc.servicetesting.SigningKeysResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

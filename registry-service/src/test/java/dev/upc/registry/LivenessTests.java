@@ -12,9 +12,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.upc.registry.metrics.RegistryMetrics;
-import dev.upc.registry.testing.MovableClock;
-import dev.upc.registry.testing.PostgresResource;
-import dev.upc.registry.testing.SigningKeysResource;
+import dev.upc.servicetesting.MovableClock;
+import dev.upc.servicetesting.PostgresResource;
+import dev.upc.servicetesting.SigningKeysResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

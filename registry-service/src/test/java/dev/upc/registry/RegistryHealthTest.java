@@ -4,8 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import dev.upc.registry.testing.PostgresResource;
-import dev.upc.registry.testing.SigningKeysResource;
+import dev.upc.servicetesting.PostgresResource;
+import dev.upc.servicetesting.SigningKeysResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;

@@ -16,7 +16,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import dev.upc.scheduler.testing.Api;
 import dev.upc.scheduler.testing.SchedulerTest;
-import dev.upc.scheduler.testing.SigningKeysResource;
+import dev.upc.servicetesting.PemKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;
@@ -128,7 +128,7 @@ class JobApiTests extends SchedulerTest {
                 .body("error", equalTo("unauthorized"));
         given().get("/api/v1/jobs").then().statusCode(401);
         String forged = Api.sign("mallory", "admin", Instant.now().plus(Duration.ofHours(1)),
-                SigningKeysResource.newKeyPair().getPrivate());
+                PemKeys.newRsaKeyPair().getPrivate());
         given().auth().oauth2(forged).get("/api/v1/jobs").then().statusCode(401).body("status", equalTo(401));
         String expired = Api.sign("alice", "user", Instant.now().minus(Duration.ofMinutes(5)), Api.clusterKey());
         given().auth().oauth2(expired).get("/api/v1/jobs").then().statusCode(401);

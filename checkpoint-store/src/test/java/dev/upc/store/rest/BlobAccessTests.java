@@ -4,7 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.upc.store.testing.StoreKeysResource;
+import dev.upc.servicetesting.SigningKeysResource;
 import dev.upc.store.testing.TokenMint;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Bearer tokens on the blob API: who may do what, and that every refusal is an ErrorResponse. */
 @QuarkusTest
-@WithTestResource(StoreKeysResource.class)
+@WithTestResource(SigningKeysResource.class)
 class BlobAccessTests {
 
     private static final String BLOBS = "/api/v1/blobs";

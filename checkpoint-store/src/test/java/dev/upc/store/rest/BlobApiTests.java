@@ -7,14 +7,14 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
 
+import dev.upc.servicetesting.SigningKeysResource;
 import dev.upc.store.config.StoreConfig;
-import dev.upc.store.testing.StoreKeysResource;
 import dev.upc.store.testing.TokenMint;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.restassured.specification.RequestSpecification;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The blob API over real HTTP against the real file store in target/store-test, with an admin token. */
 @QuarkusTest
-@WithTestResource(StoreKeysResource.class)
+@WithTestResource(SigningKeysResource.class)
 class BlobApiTests {
 
     private static String adminToken;

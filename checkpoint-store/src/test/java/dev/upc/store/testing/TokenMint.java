@@ -1,22 +1,18 @@
 package dev.upc.store.testing;
 
 import dev.upc.protocol.BlobCapability;
+import dev.upc.servicetesting.PemKeys;
+import dev.upc.servicetesting.SigningKeysResource;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 import io.smallrye.jwt.util.KeyUtils;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -34,16 +30,16 @@ public final class TokenMint {
 
     /** A fresh RSA pair; its public key written as PEM to {@code publicKeyFile}. */
     public static TokenMint generate(Path publicKeyFile) {
-        KeyPair pair = newKeyPair();
-        write(publicKeyFile, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+        KeyPair pair = PemKeys.newRsaKeyPair();
+        PemKeys.writePublicKey(publicKeyFile, pair.getPublic());
         return new TokenMint(pair.getPrivate());
     }
 
-    /** The mint of the running @QuarkusTest application (its key from {@link StoreKeysResource}). */
+    /** The mint of the running @QuarkusTest application (its key from {@link SigningKeysResource}). */
     public static TokenMint ofTestApplication() {
         try {
             String location = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                    .getValue(StoreKeysResource.PRIVATE_KEY_LOCATION, String.class).replaceFirst("^file:", "");
+                    .getValue(SigningKeysResource.PRIVATE_KEY_LOCATION, String.class).replaceFirst("^file:", "");
             return new TokenMint(KeyUtils.decodePrivateKey(Files.readString(Path.of(location))));
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the test signing key", e);
@@ -79,29 +75,5 @@ public final class TokenMint {
     public JwtClaimsBuilder base(Duration validFor) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         return Jwt.issuer(BlobCapability.ISSUER).issuedAt(now).expiresAt(now.plus(validFor));
-    }
-
-    public static KeyPair newKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
-    }
-
-    static void write(Path file, String text) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,32 +1,18 @@
 package dev.upc.scheduler.rest;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.upc.protocol.ErrorResponse;
 import dev.upc.scheduler.service.SchedulerException;
-import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.security.ForbiddenException;
-import io.quarkus.security.UnauthorizedException;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
-import java.util.Comparator;
+import dev.upc.servicehttp.ErrorResponses;
+import dev.upc.servicehttp.ProtocolErrorMappers;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every failure of the scheduler's API as an {@link ErrorResponse}: typed exceptions to 4xx, the rest to 500. */
+/** The scheduler's own refusals as {@link ErrorResponse}s; everything else is {@link ProtocolErrorMappers}'. */
 public class SchedulerExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(SchedulerExceptionMappers.class);
-    private static final String BEARER_CHALLENGE = "Bearer realm=\"upc\"";
 
     @ServerExceptionMapper
     public RestResponse<ErrorResponse> refused(SchedulerException e) {
@@ -35,118 +21,6 @@ public class SchedulerExceptionMappers {
         }
         List<ErrorResponse.FieldError> details = e.field() == null ? List.of()
                 : List.of(new ErrorResponse.FieldError(e.field(), e.getMessage()));
-        return RestResponse.status(Response.Status.fromStatusCode(e.status()),
-                new ErrorResponse(e.status(), e.code(), e.getMessage(), details));
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> constraintViolation(ConstraintViolationException e) {
-        List<ErrorResponse.FieldError> details = e.getConstraintViolations().stream()
-                .map(v -> new ErrorResponse.FieldError(fieldPath(v), v.getMessage()))
-                .sorted(Comparator.comparing(ErrorResponse.FieldError::field))
-                .toList();
-        String message = details.stream().map(d -> d.field() + " " + d.message()).collect(Collectors.joining("; "));
-        return RestResponse.status(Response.Status.BAD_REQUEST,
-                new ErrorResponse(400, "invalid_request", message, details));
-    }
-
-    /** Jackson's failures arrive bare or wrapped in a 400 WebApplicationException, depending on where they occur. */
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> unreadableJson(JsonProcessingException e) {
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            return RestResponse.status(Response.Status.BAD_REQUEST, new ErrorResponse(400, "unknown_field",
-                    "unknown field '" + unknown.getPropertyName() + "'",
-                    List.of(new ErrorResponse.FieldError(jsonPath(unknown), "not a field of this request"))));
-        }
-        if (e instanceof JsonParseException) {
-            return error(400, "malformed_json", "the body is not valid JSON: " + e.getOriginalMessage());
-        }
-        String path = e instanceof JsonMappingException mapping ? jsonPath(mapping) : "";
-        String message = path.isEmpty() ? "the body cannot be read: " + e.getOriginalMessage()
-                : "field '" + path + "' has the wrong type or an invalid value";
-        return RestResponse.status(Response.Status.BAD_REQUEST, new ErrorResponse(400, "invalid_json", message,
-                path.isEmpty() ? List.of() : List.of(new ErrorResponse.FieldError(path, e.getOriginalMessage()))));
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> mismatchedInput(MismatchedInputException e) {
-        return unreadableJson(e); // more specific than Quarkus' built-in mapper for it
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> unauthorized(UnauthorizedException e) {
-        return challenge(error(401, "unauthorized", "this call needs a bearer token"));
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> authenticationFailed(AuthenticationFailedException e) {
-        return challenge(error(401, "unauthorized", "the bearer token is invalid, expired or not signed by this cluster"));
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> forbidden(ForbiddenException e) {
-        return error(403, "forbidden", "this token may not make this call");
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> webApplication(WebApplicationException e) {
-        if (e.getCause() instanceof JsonProcessingException json) {
-            return unreadableJson(json);
-        }
-        int status = e.getResponse().getStatus();
-        if (status >= 500) {
-            LOG.error("request failed", e);
-            return error(status, "internal_error", "the scheduler failed; see its log");
-        }
-        String code = switch (status) {
-            case 400 -> "bad_request";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 406 -> "not_acceptable";
-            case 413 -> "payload_too_large";
-            case 415 -> "unsupported_media_type";
-            default -> "client_error";
-        };
-        String message = e.getMessage() == null || e.getMessage().isBlank() ? code.replace('_', ' ') : e.getMessage();
-        return error(status, code, message);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<ErrorResponse> unexpected(Exception e) {
-        LOG.error("request failed", e);
-        return error(500, "internal_error", "the scheduler failed; see its log");
-    }
-
-    private static RestResponse<ErrorResponse> error(int status, String code, String message) {
-        return RestResponse.status(Response.Status.fromStatusCode(status), ErrorResponse.of(status, code, message));
-    }
-
-    private static RestResponse<ErrorResponse> challenge(RestResponse<ErrorResponse> response) {
-        return RestResponse.ResponseBuilder.create(response.getStatusInfo(), response.getEntity())
-                .header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE).build();
-    }
-
-    /** "register.registration.labels[x]" → "labels[x]": the path inside the body or the parameter name. */
-    private static String fieldPath(ConstraintViolation<?> violation) {
-        String path = violation.getPropertyPath().toString();
-        String[] parts = path.split("\\.", 3);
-        return parts.length == 3 ? parts[2] : parts[parts.length - 1];
-    }
-
-    private static String jsonPath(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (!path.isEmpty()) {
-                    path.append('.');
-                }
-                path.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
+        return ErrorResponses.of(new ErrorResponse(e.status(), e.code(), e.getMessage(), details));
     }
 }

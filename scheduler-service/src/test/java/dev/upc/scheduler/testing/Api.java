@@ -2,6 +2,7 @@ package dev.upc.scheduler.testing;
 
 import static io.restassured.RestAssured.given;
 
+import dev.upc.servicetesting.SigningKeysResource;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;

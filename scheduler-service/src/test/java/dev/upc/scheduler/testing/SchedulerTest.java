@@ -3,6 +3,8 @@ package dev.upc.scheduler.testing;
 import dev.upc.scheduler.planner.Planner;
 import dev.upc.scheduler.policy.Decisions;
 import dev.upc.scheduler.service.JobStore;
+import dev.upc.servicetesting.PostgresResource;
+import dev.upc.servicetesting.SigningKeysResource;
 import io.quarkus.test.common.WithTestResource;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;

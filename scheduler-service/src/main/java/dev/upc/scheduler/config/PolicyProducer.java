@@ -3,22 +3,13 @@ package dev.upc.scheduler.config;
 import dev.upc.scheduler.policy.EarliestFinishPolicy;
 import dev.upc.scheduler.policy.PlacementPolicy;
 import dev.upc.scheduler.policy.PolicySettings;
-import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 
-/** The scheduler's one time source (tests replace it) and its placement policy. */
+/** The scheduler's placement policy, from upc.scheduler.policy. */
 @ApplicationScoped
-public class TimeBeans {
-
-    @Produces
-    @Singleton
-    @DefaultBean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
+public class PolicyProducer {
 
     @Produces
     @Singleton

@@ -1,4 +1,4 @@
-package dev.upc.registry.testing;
+package dev.upc.servicetesting;
 
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -9,8 +9,8 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Replaces the registry's system clock in tests: real time plus an offset the tests move forward. Only forward,
- * so tests sharing the application never see time run backwards.
+ * Replaces a service's system clock in tests: real time plus an offset the tests move forward. Only forward, so tests
+ * sharing the application never see time run backwards. A bean only where the service indexes this jar.
  */
 @Singleton
 public class MovableClock extends Clock {
@@ -36,6 +36,6 @@ public class MovableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("the registry works in UTC");
+        throw new UnsupportedOperationException("UPC services work in UTC");
     }
 }

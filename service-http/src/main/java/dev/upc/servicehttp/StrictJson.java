@@ -1,4 +1,4 @@
-package dev.upc.scheduler.rest;
+package dev.upc.servicehttp;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,11 +1,16 @@
-package dev.upc.registry.testing;
+package dev.upc.servicetesting;
 
 import dev.upc.localpg.LocalPostgres;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** A private PostgreSQL cluster per test run ({@link LocalPostgres}), handed to the registry as its datasource. */
+/**
+ * A private PostgreSQL cluster per test run ({@link LocalPostgres}), handed to the application as its datasource. The
+ * service gets the cluster's own {@code postgres} database: the cluster is the service's alone.
+ */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
+
+    private static final String DATABASE = "postgres";
 
     private LocalPostgres postgres;
 
@@ -15,8 +20,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "quarkus.datasource.username", LocalPostgres.USER,
                 "quarkus.datasource.password", "",
-                "quarkus.datasource.jdbc.url", postgres.jdbcUrl("postgres"),
-                "quarkus.datasource.reactive.url", postgres.reactiveUrl("postgres"));
+                "quarkus.datasource.jdbc.url", postgres.jdbcUrl(DATABASE),
+                "quarkus.datasource.reactive.url", postgres.reactiveUrl(DATABASE));
     }
 
     @Override
