@@ -4,6 +4,7 @@ import dev.upc.protocol.WorkerInfo;
 import dev.upc.protocol.WorkerList;
 import dev.upc.scheduler.config.SchedulerConfig;
 import io.quarkus.arc.DefaultBean;
+import jakarta.ws.rs.WebApplicationException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -12,25 +13,32 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * The workers as the registry sees them, with the admin token from config (or the file the registry writes). A
- * timeout bounds a slow registry; the planner skips a round rather than plan on a partial view.
+ * timeout bounds a slow registry; the planner skips a round rather than plan on a partial view. Every failure is a
+ * {@link RegistryUnavailableException} saying what went wrong and where.
  */
 @DefaultBean
 @ApplicationScoped
 public class RegistryWorkerDirectory implements WorkerDirectory {
 
     private static final int LIMIT = 10000;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final RegistryApi api;
     private final SchedulerConfig.Registry config;
+    private final String url;
     private volatile String token;
 
-    RegistryWorkerDirectory(@RestClient RegistryApi api, SchedulerConfig config) {
+    RegistryWorkerDirectory(@RestClient RegistryApi api, SchedulerConfig config,
+                            @ConfigProperty(name = "quarkus.rest-client.registry.url", defaultValue = "?") String url) {
         this.api = api;
         this.config = config.registry();
+        this.url = url;
     }
 
     @Override
@@ -38,8 +46,31 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
         return Uni.createFrom().item(this::token)
                 .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
                 .chain(bearer -> api.list("Bearer " + bearer, LIMIT))
-                .ifNoItem().after(Duration.ofSeconds(10)).fail()
-                .map(WorkerList::workers);
+                .ifNoItem().after(TIMEOUT).fail()
+                .map(WorkerList::workers)
+                .onFailure().transform(this::unavailable);
+    }
+
+    private RegistryUnavailableException unavailable(Throwable failure) {
+        String what;
+        if (failure instanceof WebApplicationException http) {
+            int status = http.getResponse().getStatus();
+            what = status == 401 || status == 403
+                    ? "refused the admin token (HTTP " + status + ")"
+                    : "answered HTTP " + status;
+            if (status == 401 || status == 403) {
+                token = null; // read again next time: the registry may have written a new one
+            }
+        } else if (failure instanceof TimeoutException) {
+            what = "did not answer within " + TIMEOUT.toSeconds() + " s";
+        } else if (failure instanceof IllegalStateException && failure.getMessage() != null
+                && failure.getMessage().contains("admin token")) {
+            what = "cannot be asked: " + failure.getMessage();
+        } else {
+            what = "cannot be reached (" + failure.getClass().getSimpleName()
+                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage()) + ")";
+        }
+        return new RegistryUnavailableException("the worker registry at " + url + " " + what, failure);
     }
 
     /** Read once (off the event loop), then cached. */

@@ -6,6 +6,7 @@ import dev.upc.protocol.JobInfo;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.JobSubmission;
 import dev.upc.protocol.WorkerInfo;
+import dev.upc.scheduler.client.RegistryUnavailableException;
 import dev.upc.scheduler.client.WorkerDirectory;
 import dev.upc.scheduler.planner.Planner;
 import dev.upc.scheduler.policy.HostFacts;
@@ -92,7 +93,8 @@ public class JobService {
             }
             requireMovable(found);
             return directory.workers().onFailure().transform(failure ->
-                    SchedulerException.unavailable("the worker registry cannot be reached: " + failure.getMessage()));
+                    SchedulerException.unavailable(failure instanceof RegistryUnavailableException ? failure.getMessage()
+                            : "the worker registry cannot be reached: " + failure.getMessage()));
         }).chain(workers -> transition(jobId, (tx, job) -> {
             requireMovable(job);
             WorkerView chosen = chooseTarget(job, workers, target);
