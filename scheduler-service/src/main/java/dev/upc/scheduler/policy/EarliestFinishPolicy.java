@@ -77,6 +77,8 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
         private final List<WorkerView> workersById;
         private final Set<String> moving = new HashSet<>();
         private final double unknownWork;
+        /** Whether a queued job still waits after placement: then free cores may soon be wanted by it. */
+        private boolean jobsWaiting;
         final List<Decisions.Placement> placements = new ArrayList<>();
         final List<Decisions.Migration> migrations = new ArrayList<>();
         final List<Decisions.Eviction> evictions = new ArrayList<>();
@@ -174,6 +176,8 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                 if (freeNow && capacity.fits(worker, job)) {
                     capacity.take(worker.id(), cpus);
                     placements.add(new Decisions.Placement(job.id(), worker.id(), job.checkpoint() != null));
+                } else {
+                    jobsWaiting = true;
                 }
             }
         }
@@ -225,7 +229,9 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                 double remaining = remaining(job);
                 double here = remaining / from.speed(job.cpus());
                 double cost = settings.migrationSeconds(job.checkpointBytes());
-                double threshold = settings.marginSeconds() + settings.marginFraction() * here;
+                // The relative margin guards against estimates that are off. With no job waiting, a free
+                // faster worker would otherwise stay idle, so only the absolute margin must be beaten.
+                double threshold = settings.marginSeconds() + (jobsWaiting ? settings.marginFraction() * here : 0);
                 for (WorkerView to : free) {
                     if (to == from || capacity.free(to.id()) < job.cpus() || !to.facts().canRestoreFrom(from.facts())) {
                         continue;

@@ -118,6 +118,30 @@ class EarliestFinishPolicyTest {
     }
 
     @Test
+    void withNothingWaitingASmallerGainStillMovesTheJob() {
+        worker("slow", 1.0);
+        worker("fast", 1.25);
+        running("j1", "slow", 300, 0); // 300 s here, ~241 s there: gains ~59 s, less than 30 s + 10 % of 300 s
+
+        assertThat(decide().migrations()).extracting(Migration::to).containsExactly("fast");
+    }
+
+    @Test
+    void withAJobWaitingTheRelativeMarginMustBeBeatenToo() {
+        worker("slow", 1.0);
+        worker("fast", 1.25);
+        worker("turbo", 50.0);
+        running("j1", "slow", 300, 0);
+        running("big", "turbo", 100, 50); // turbo frees in 1 s
+        queued("q", 1000);                 // so q waits for turbo rather than take fast
+
+        Decisions decisions = decide();
+
+        assertThat(decisions.placements()).isEmpty();
+        assertThat(decisions.migrations()).isEmpty();
+    }
+
+    @Test
     void doesNotMoveAHugeCheckpointForASmallGain() {
         worker("slow", 1.0);
         worker("fast", 2.0);
