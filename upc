@@ -548,6 +548,27 @@ cmd_bench() {
   DIE_CODE=2 die "unknown bench '$name' (available: ${BENCHES[*]})"
 }
 
+# The cluster's RS256 key pair for local demos and tests: the registry and the scheduler sign with the
+# private key, every service verifies with the public one. Kept out of git under .upc/keys, made once.
+cmd_keys() {
+  local dir=${UPC_KEYS_DIR:-.upc/keys}
+  if [[ -f $dir/private.pem && -f $dir/public.pem ]]; then
+    say "keys: $dir/{private,public}.pem already exist"
+    return 0
+  fi
+  command -v openssl >/dev/null || die "openssl is missing: apt-get install openssl"
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/private.pem" 2>/dev/null) ||
+    die "openssl could not make a key pair in $dir"
+  openssl pkey -in "$dir/private.pem" -pubout -out "$dir/public.pem" 2>/dev/null ||
+    die "openssl could not write $dir/public.pem"
+  local abs
+  abs=$(cd "$dir" && pwd)
+  say "keys: made $dir/private.pem (mode 600) and $dir/public.pem; point the services at them with"
+  say "  UPC_JWT_PRIVATE_KEY=file:$abs/private.pem UPC_JWT_PUBLIC_KEY=file:$abs/public.pem"
+}
+
 usage() {
   cat <<'EOF'
 usage: ./upc COMMAND [args]
@@ -559,6 +580,7 @@ commands:
   test               setup, then run every test (mvn -B verify)
   demo               setup, build, then show a running job migrating between two simulated PCs
   bench NAME [args]  setup, build, then run a benchmark (./upc bench lists them)
+  keys               make the cluster's RS256 key pair for local demos under .upc/keys (once)
   help               show this text
 
 Java: Temurin 25 from /usr/lib/jvm/temurin-25-jdk-amd64 when present, else the default JDK.
@@ -579,6 +601,7 @@ main() {
     test) cmd_test "$@" ;;
     demo) cmd_demo "$@" ;;
     bench) cmd_bench "$@" ;;
+    keys) cmd_keys "$@" ;;
     help | -h | --help) usage ;;
     *) DIE_CODE=2 die "unknown command '$cmd' (try ./upc help)" ;;
   esac
