@@ -69,7 +69,7 @@ public final class Simulator {
             }
             if (changed) {
                 long start = System.nanoTime();
-                Decisions decisions = policy.decide(snapshot(t, scenario, jobs));
+                Decisions decisions = policy.decide(snapshot(t, scenario, pcs, jobs));
                 decideNanos += System.nanoTime() - start;
                 decideCalls++;
                 for (Decisions.Placement placement : decisions.placements()) {
@@ -121,14 +121,12 @@ public final class Simulator {
                 decideCalls, decideNanos);
     }
 
-    private ClusterSnapshot snapshot(int t, Scenario scenario, List<SimJob> jobs) {
+    private ClusterSnapshot snapshot(int t, Scenario scenario, Map<String, Scenario.Pc> pcs, List<SimJob> jobs) {
         List<WorkerView> workers = new ArrayList<>(scenario.pcs().size());
         for (Scenario.Pc pc : scenario.pcs()) {
             workers.add(new WorkerView(pc.id(), WorkerView.Liveness.ONLINE, pc.ownerActiveAt(t), false, pc.score(),
                     pc.cpus(), pc.facts()));
         }
-        Map<String, Scenario.Pc> pcs = new HashMap<>();
-        scenario.pcs().forEach(pc -> pcs.put(pc.id(), pc));
         List<JobView> views = new ArrayList<>(jobs.size());
         for (SimJob job : jobs) {
             JobView.Phase phase = switch (job.state) {
