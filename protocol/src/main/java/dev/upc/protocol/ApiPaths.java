@@ -18,6 +18,7 @@ public final class ApiPaths {
 
     public static final String AGENT_COMMANDS = V1 + "/agents/{workerId}/commands";
     public static final String AGENT_EVENTS = V1 + "/agents/{workerId}/events";
+    public static final String AGENT_BLOB_TOKENS = V1 + "/agents/{workerId}/blob-tokens";
 
     public static final String BLOBS = V1 + "/blobs/{kind}";
     public static final String BLOB = BLOBS + "/{id}";
