@@ -1,0 +1,75 @@
+package dev.upc.agent.owner;
+
+import dev.upc.protocol.OwnerState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Sees the owner through the CPU: ACTIVE when the machine, less the jobs, used more than {@code thresholdCores}
+ * on average since the previous sample. It catches what logind cannot (someone working over ssh, a long compile
+ * started before leaving) but also busy daemons: a PC that is busy anyway is no PC to lend.
+ *
+ * <p>The threshold is in cores, not a share of the machine, because what an owner uses does not grow with the
+ * core count. 0.5 cores averaged over a 5 s sample: an idle desktop with the agent, podman and a browser stays
+ * well below (0.01–0.2), while video, a build or an office suite at work goes above. A checkpoint's CRIU dump
+ * (outside the job cgroup, ~1 core for about 1.5 s for 256 MiB) stays below 0.5 over 5 s, so the agent's own
+ * work does not look like the owner coming back.
+ */
+public final class CpuLoadDetector implements OwnerDetector {
+
+    public static final double DEFAULT_THRESHOLD_CORES = 0.5;
+    /** USER_HZ: 100 on every architecture Linux runs the agent on (x86, arm64); the JDK cannot ask sysconf. */
+    static final long USER_HZ = 100;
+
+    private final Path procStat;
+    private final Supplier<Duration> jobCpu;
+    private final double thresholdCores;
+    private final long ticksPerSecond;
+
+    private CpuTimes lastTimes;
+    private Duration lastJobCpu;
+    private volatile CpuLoad lastLoad = CpuLoad.NONE;
+
+    /** @param jobCpu the cumulative CPU time of all job containers (never decreasing), e.g. {@link CgroupCpuTime} */
+    public CpuLoadDetector(Path procStat, Supplier<Duration> jobCpu, double thresholdCores, long ticksPerSecond) {
+        if (!(thresholdCores > 0)) {
+            throw new IllegalArgumentException("CPU threshold must be above 0 cores, got " + thresholdCores);
+        }
+        this.procStat = procStat;
+        this.jobCpu = Objects.requireNonNull(jobCpu, "jobCpu");
+        this.thresholdCores = thresholdCores;
+        this.ticksPerSecond = ticksPerSecond;
+    }
+
+    public static CpuLoadDetector forThisMachine(Supplier<Duration> jobCpu, double thresholdCores) {
+        return new CpuLoadDetector(Path.of("/proc/stat"), jobCpu, thresholdCores, USER_HZ);
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    /** The first sample only sets the baseline and says IDLE. */
+    @Override
+    public synchronized OwnerState sample() throws IOException {
+        Duration jobs = jobCpu.get();
+        CpuTimes times = CpuTimes.parse(Files.readString(procStat, StandardCharsets.US_ASCII));
+        CpuLoad load = lastTimes == null ? CpuLoad.NONE
+                : CpuLoad.between(lastTimes, times, jobs.minus(lastJobCpu), ticksPerSecond);
+        lastTimes = times;
+        lastJobCpu = jobs;
+        lastLoad = load;
+        return load.cores() > thresholdCores ? OwnerState.ACTIVE : OwnerState.IDLE;
+    }
+
+    /** The non-job load measured by the last sample (for the heartbeat and logs). */
+    public CpuLoad lastLoad() {
+        return lastLoad;
+    }
+}
