@@ -4,12 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Finds files of the UPC source tree: from {@code -Dupc.repo}, else upwards from the working directory. */
-final class RepoFiles {
+public final class RepoFiles {
 
     private RepoFiles() {
     }
 
-    static Path find(String relative) {
+    public static Path find(String relative) {
         String configured = System.getProperty("upc.repo");
         if (configured != null && Files.exists(Path.of(configured, relative))) {
             return Path.of(configured, relative).toAbsolutePath();

@@ -90,6 +90,20 @@ public final class LibpodClient {
         return new ArchiveStream(response, Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /** Pulls the image from its registry (the PC's registries.conf and credentials apply); returns its id. */
+    public String pull(String reference) {
+        LibpodRequest request = longWork(LibpodRequest.builder("POST", API + "/images/pull")
+                .query("reference", reference).query("quiet", true));
+        byte[] answer = call(request, "pull " + reference);
+        // The answer is a stream of JSON objects; the last one carries "id" or "error".
+        String text = text(answer).trim();
+        JsonNode last = json(text.substring(Math.max(0, text.lastIndexOf("\n{") + 1)).getBytes(StandardCharsets.UTF_8));
+        if (!last.path("error").asText("").isEmpty()) {
+            throw new LibpodServerException("pull " + reference, 200, last.path("error").asText());
+        }
+        return last.path("id").asText();
+    }
+
     /** Loads an image archive ({@code podman save} format); returns the names it holds. */
     public List<String> loadImage(InputStream archive, long length) {
         LibpodRequest request = longWork(LibpodRequest.builder("POST", API + "/images/load")
@@ -189,10 +203,39 @@ public final class LibpodClient {
         return containers;
     }
 
+    /**
+     * Streams a tar of {@code path} inside the container out (running or stopped), e.g. a job's output directory.
+     *
+     * @throws LibpodNotFoundException when the container or the path does not exist
+     */
+    public ArchiveStream copyOut(String name, String path) {
+        LibpodRequest request = longWork(LibpodRequest.builder("GET", API + container(name, "/archive"))
+                .query("path", path));
+        long start = System.nanoTime();
+        LibpodResponse response = open(request, "copy " + path + " out of " + name);
+        return new ArchiveStream(response, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Renames a container (e.g. a job's kept container taking the name of its new epoch). */
+    public void rename(String name, String newName) {
+        call(post(container(name, "/rename")).query("name", checkName(newName)).build(), "rename " + name);
+    }
+
     /** Changes a container's CPU limit at once, running or not (restore has no resource flags). */
     public void updateCpu(String name, long quotaMicros, long periodMicros) {
+        updateLimits(name, quotaMicros, periodMicros, null);
+    }
+
+    /**
+     * Changes a container's CPU limit and, when {@code memoryLimitBytes} is not null, its memory limit: a restored
+     * container gets the limits of the PC it now runs on.
+     */
+    public void updateLimits(String name, long quotaMicros, long periodMicros, Long memoryLimitBytes) {
         ObjectNode body = json.createObjectNode();
         body.putObject("cpu").put("quota", quotaMicros).put("period", periodMicros);
+        if (memoryLimitBytes != null) {
+            body.putObject("memory").put("limit", memoryLimitBytes);
+        }
         call(post(container(name, "/update")).body(jsonBody(body)).build(), "update " + name);
     }
 
@@ -226,7 +269,8 @@ public final class LibpodClient {
                 .query("export", true)
                 .query("leaveRunning", options.leaveRunning())
                 .query("tcpEstablished", options.tcpEstablished())
-                .query("ignoreRootFS", options.ignoreRootFs()));
+                .query("ignoreRootFS", options.ignoreRootFs())
+                .query("keep", options.keep()));
         String operation = "checkpoint " + name;
         long start = System.nanoTime();
         LibpodResponse response = open(request, operation);
@@ -260,6 +304,15 @@ public final class LibpodClient {
             removeLeftover(options.name(), e);
             throw e;
         }
+    }
+
+    /**
+     * Restores a stopped container from the dump a {@link CheckpointOptions#keep keeping} checkpoint left in its own
+     * directory: the way back when an exported archive never reached the store. Keeps the dump again, so a second
+     * attempt is possible.
+     */
+    public void restoreInPlace(String name) {
+        call(longWork(post(container(name, "/restore")).query("keep", true)), "restore in place " + name);
     }
 
     private void removeLeftover(String name, RuntimeException failure) {

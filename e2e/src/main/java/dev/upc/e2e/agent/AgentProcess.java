@@ -1,0 +1,264 @@
+package dev.upc.e2e.agent;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.upc.agent.lifecycle.AgentStatus;
+import dev.upc.e2e.cluster.ServiceCluster;
+import dev.upc.e2e.job.RepoFiles;
+import dev.upc.e2e.pc.SimulatedPc;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The real worker agent (its packaged jar) as a process serving one {@link SimulatedPc}, configured the way an
+ * install on a PC would be, with system properties instead of /etc/upc/agent.properties. It can be killed with
+ * SIGKILL and started again on the same state directory, as after a crash.
+ */
+public final class AgentProcess implements AutoCloseable {
+
+    private static final String JAR = "worker-agent/target/quarkus-app/quarkus-run.jar";
+    private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final String name;
+    private final List<String> command;
+    private final Path log;
+    private final int localPort;
+    private Process process;
+    private int starts;
+
+    private AgentProcess(String name, List<String> command, Path log, int localPort) {
+        this.name = name;
+        this.command = command;
+        this.log = log;
+        this.localPort = localPort;
+    }
+
+    /**
+     * Starts an agent for {@code pc} against {@code cluster}.
+     *
+     * @param cpuLimitPercent the PC's speed in this simulation: the share of a core its jobs get
+     * @param extra           further settings, e.g. {@code upc.agent.poll-wait=5s}
+     */
+    public static AgentProcess start(ServiceCluster cluster, SimulatedPc pc, int cpuLimitPercent,
+                                     Map<String, String> extra) {
+        try {
+            Path dir = Files.createDirectories(cluster.workDir().resolve("agent-" + pc.name()));
+            Path token = dir.resolve("join-token");
+            Files.writeString(token, cluster.joinToken() + "\n");
+            int port = freePort();
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("upc.agent.registry-url", cluster.registryUrl().toString());
+            settings.put("upc.agent.scheduler-url", cluster.schedulerUrl().toString());
+            settings.put("upc.agent.store-url", cluster.storeUrl().toString());
+            settings.put("upc.agent.join-token-file", token.toString());
+            settings.put("upc.agent.podman-socket", pc.socket().toString());
+            settings.put("upc.agent.state-dir", dir.resolve("state").toString());
+            settings.put("upc.agent.machine-id", "sim-" + pc.name() + "-" + Long.toHexString(System.nanoTime()));
+            settings.put("upc.agent.local-port", Integer.toString(port));
+            settings.put("upc.agent.job-cpus", "1");
+            settings.put("upc.agent.cpu-limit-percent", Integer.toString(cpuLimitPercent));
+            settings.put("upc.agent.poll-wait", "10s");
+            settings.put("upc.agent.labels.pc", pc.name());
+            // Simulated PCs share one machine: the owner is whatever the test toggles, not this machine's load.
+            settings.put("upc.agent.owner.detectors", "none");
+            settings.putAll(extra);
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "-Xmx64m", "-Xss512k"));
+            settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+            command.addAll(List.of("-jar", RepoFiles.find(JAR).toString(), "run"));
+            AgentProcess agent = new AgentProcess(pc.name(), List.copyOf(command), dir.resolve("agent.log"), port);
+            agent.launch();
+            return agent;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the agent for " + pc.name(), e);
+        }
+    }
+
+    private void launch() throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("PATH", PATH);
+        Files.writeString(log, "---- start " + (++starts) + " ----\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        process = builder.start();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Waits until the agent is registered and has heartbeated; returns its status. */
+    public AgentStatus awaitRegistered(Duration timeout) {
+        return await(s -> s.registered() && s.lastHeartbeatAt() != null, timeout, "registered");
+    }
+
+    public AgentStatus await(Predicate<AgentStatus> condition, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AgentStatus last = null;
+        while (System.nanoTime() < deadline) {
+            if (!alive()) {
+                throw new IllegalStateException("agent " + name + " exited with " + process.exitValue()
+                        + " while waiting for " + what + "; log " + log + ":\n" + tail());
+            }
+            try {
+                last = status();
+                if (condition.test(last)) {
+                    return last;
+                }
+            } catch (UncheckedIOException notYet) {
+                // the local endpoint is not up yet
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("agent " + name + " not " + what + " within " + timeout + " (last status "
+                + last + "); log " + log + ":\n" + tail());
+    }
+
+    public AgentStatus status() {
+        return JSON.convertValue(call("GET", "/status"), AgentStatus.class);
+    }
+
+    /** {@code upc-agent owner active|idle|auto}, through the local endpoint the command uses. */
+    public void owner(String mode) {
+        call("PUT", "/owner/" + mode);
+    }
+
+    /** SIGKILL: the agent dies at once, as in a crash; its job containers live on under conmon. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit();
+    }
+
+    /** SIGSTOP: the agent freezes mid-whatever (its connections stay open), as a PC that hangs for a while. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Starts the agent again on the same state directory and port. */
+    public void restart() {
+        if (alive()) {
+            kill();
+        }
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private Map<?, ?> call(String method, String path) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + localPort + path).toURL()
+                    .openConnection();
+            c.setRequestMethod(method);
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(10_000);
+            int status = c.getResponseCode();
+            try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+                byte[] body = in == null ? new byte[0] : in.readAllBytes();
+                if (status >= 400) {
+                    throw new IllegalStateException(method + " " + path + " → " + status + ": "
+                            + new String(body, StandardCharsets.UTF_8));
+                }
+                return JSON.readValue(body, Map.class);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitExit() {
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

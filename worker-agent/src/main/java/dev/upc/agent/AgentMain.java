@@ -1,0 +1,236 @@
+package dev.upc.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.upc.agent.config.AgentConfig;
+import dev.upc.agent.config.AgentConfigException;
+import dev.upc.agent.config.AgentSettings;
+import dev.upc.agent.control.ControlPlane;
+import dev.upc.agent.control.StoreClient;
+import dev.upc.agent.facts.CriuProbe;
+import dev.upc.agent.facts.CriuUnavailableException;
+import dev.upc.agent.facts.MachineFacts;
+import dev.upc.agent.facts.MachineFactsException;
+import dev.upc.agent.facts.ProcMachineFacts;
+import dev.upc.agent.job.ExitWatch;
+import dev.upc.agent.job.JobRunner;
+import dev.upc.agent.lifecycle.Agent;
+import dev.upc.agent.lifecycle.StartupCheckException;
+import dev.upc.agent.lifecycle.StartupChecks;
+import dev.upc.agent.libpod.LibpodClient;
+import dev.upc.agent.libpod.PodmanHost;
+import dev.upc.agent.local.LocalEndpoint;
+import dev.upc.agent.owner.OwnerConfig;
+import dev.upc.agent.owner.OwnerToggle;
+import dev.upc.agent.owner.OwnerWatch;
+import dev.upc.agent.owner.OwnerWatches;
+import dev.upc.agent.state.AgentState;
+import dev.upc.protocol.WorkerRegistration;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code upc-agent [run | check | status | owner active|idle|auto]}: the worker agent's entry point.
+ * <ul>
+ *   <li>{@code run} (default) — check this PC, register, and carry out the scheduler's commands until stopped;</li>
+ *   <li>{@code check} — check the configuration, libpod and CRIU, and exit 0 or 1 (also trains the AOT cache);</li>
+ *   <li>{@code status} — print the running agent's status (from its localhost endpoint);</li>
+ *   <li>{@code owner active|idle|auto} — tell the running agent that the owner is (not) using the PC, or let its
+ *       detectors decide again.</li>
+ * </ul>
+ * Exit codes: 0 fine, 1 failure, 2 usage, 3 this PC cannot run jobs as configured, 78 bad configuration (EX_CONFIG:
+ * systemd does not restart the agent for it, see the unit's RestartPreventExitStatus).
+ */
+@QuarkusMain
+public class AgentMain implements QuarkusApplication {
+
+    private static final Logger LOG = Logger.getLogger(AgentMain.class);
+    static final int USAGE = 2;
+    static final int NOT_READY = 3;
+    static final int BAD_CONFIG = 78;
+
+    @Inject
+    AgentConfig config;
+    @Inject
+    OwnerConfig ownerConfig;
+    @Inject
+    ObjectMapper json;
+    @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
+    String version;
+
+    @Override
+    public int run(String... args) {
+        String command = args.length == 0 ? "run" : args[0];
+        try {
+            return switch (command) {
+                case "run" -> args.length == 1 || args.length == 0 ? runAgent() : usage();
+                case "check" -> check();
+                case "status" -> local("GET", "/status");
+                case "owner" -> args.length == 2 ? local("PUT", "/owner/" + args[1]) : usage();
+                case "help", "--help", "-h" -> {
+                    usage();
+                    yield 0;
+                }
+                default -> usage();
+            };
+        } catch (AgentConfigException e) {
+            System.err.println("upc-agent: " + e.getMessage());
+            return BAD_CONFIG;
+        } catch (StartupCheckException | CriuUnavailableException | MachineFactsException e) {
+            System.err.println("upc-agent: " + e.getMessage());
+            return NOT_READY;
+        }
+    }
+
+    private static int usage() {
+        System.err.println("usage: upc-agent [run | check | status | owner active|idle|auto]");
+        return USAGE;
+    }
+
+    /** What {@code run} and {@code check} establish before anything else: settings, facts, libpod, CRIU. */
+    private record Ready(AgentSettings settings, MachineFacts facts, PodmanHost host, LibpodClient libpod) {
+    }
+
+    private Ready prepare() {
+        MachineFacts facts = new ProcMachineFacts(java.nio.file.Path.of("/"), config.stateDir().resolve("machine-id"),
+                new CriuProbe(List.of(config.criu(), "--version"), Duration.ofSeconds(5)),
+                System.getProperty("os.arch")).collect();
+        if (config.machineId().isPresent()) {
+            MachineFacts f = facts;
+            facts = new MachineFacts(config.machineId().get(), f.hostname(), f.cores(), f.memoryMiB(), f.cpuModel(),
+                    f.cpuFlags(), f.arch(), f.criuVersion());
+        }
+        AgentSettings settings = AgentSettings.validate(config, facts.cores(), facts.memoryMiB());
+        LibpodClient libpod = LibpodClient.forSocket(settings.podmanSocket());
+        CompletableFuture<Void> criu = CompletableFuture.runAsync(() -> StartupChecks.criu(settings.criu()));
+        PodmanHost host = StartupChecks.libpod(libpod, settings.podmanSocket());
+        try {
+            criu.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        return new Ready(settings, facts, host, libpod);
+    }
+
+    private int check() {
+        Ready ready = prepare();
+        System.out.printf("upc-agent check: configuration fine; libpod %s (%s, cgroup %s); CRIU %s passes `criu check`;"
+                        + " %d cores, %d MiB, lending %.2f CPUs and %d MiB%n", ready.host().podmanVersion(),
+                ready.host().ociRuntime(), ready.host().cgroupVersion(), ready.facts().criuVersion(),
+                ready.facts().cores(), ready.facts().memoryMiB(), ready.settings().jobCpuShare(),
+                ready.settings().jobMemoryMiB());
+        return 0;
+    }
+
+    private int runAgent() {
+        long processStart = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli)
+                .orElse(System.currentTimeMillis());
+        Ready ready = prepare();
+        AgentSettings settings = ready.settings();
+        AgentState state;
+        try {
+            state = AgentState.open(settings.stateDir(), json);
+        } catch (IOException e) {
+            throw new StartupCheckException("cannot use the state directory " + settings.stateDir() + ": "
+                    + e.getMessage(), e);
+        }
+        double score = dev.upc.agent.bench.Benchmarks.score(state, ready.facts(), settings.benchmarkMaxAge(), Clock.systemUTC());
+        WorkerRegistration registration = registration(ready, score);
+        ControlPlane control = new ControlPlane(settings.registryUrl(), settings.schedulerUrl(), json);
+        StoreClient store = new StoreClient(settings.storeUrl(), json);
+        ExitWatch exits = new ExitWatch(ready.libpod());
+        Agent agent = new Agent(settings, registration, state, ready.libpod(), control, exits, Clock.systemUTC(),
+                processStart);
+        agent.runner(new JobRunner(ready.libpod(), store, agent::blobToken, state,
+                new JobRunner.Limits(settings.jobCpus(), settings.cpuLimitPercent() / 100.0, settings.jobMemoryMiB()), exits, settings.pullImages(), settings.logTailLines()));
+        OwnerToggle toggle = new OwnerToggle();
+        try (OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits), changed -> {
+                 LOG.infof("owner is %s", changed);
+                 agent.heartbeatNow();
+             });
+             LocalEndpoint local = settings.localPort() == 0 ? null
+                     : LocalEndpoint.start(settings.localPort(), agent, toggle, json);
+             agent) {
+            agent.ownerSource(owner::current);
+            owner.start();
+            agent.start();
+            Quarkus.waitForExit();
+            return 0;
+        } catch (IOException e) {
+            throw new StartupCheckException("cannot open the local endpoint on 127.0.0.1:" + settings.localPort()
+                    + " (" + e.getMessage() + "); set upc.agent.local-port to a free port or 0", e);
+        }
+    }
+
+    /**
+     * The jobs' CPU time for the owner's CPU detector: podman's parent cgroup counts every container continuously
+     * (cgroup v1 cgroupfs, or v2 with systemd); where neither exists, the agent's own readings of its jobs.
+     */
+    private static java.util.function.Supplier<Duration> jobCpuTime(ExitWatch exits) {
+        for (String candidate : List.of("/sys/fs/cgroup/cpu,cpuacct/libpod_parent/cpuacct.usage",
+                "/sys/fs/cgroup/cpuacct/libpod_parent/cpuacct.usage", "/sys/fs/cgroup/machine.slice/cpu.stat")) {
+            java.nio.file.Path file = java.nio.file.Path.of(candidate);
+            if (java.nio.file.Files.isReadable(file)) {
+                return dev.upc.agent.owner.CgroupCpuTime.fromFile(file);
+            }
+        }
+        return exits::totalCpu;
+    }
+
+    private WorkerRegistration registration(Ready ready, double score) {
+        AgentSettings s = ready.settings();
+        MachineFacts f = ready.facts();
+        Integer cgroup = switch (ready.host().cgroupVersion()) {
+            case "v1" -> 1;
+            case "v2" -> 2;
+            default -> null;
+        };
+        return new WorkerRegistration(f.machineId(), f.hostname(), version, f.cores(), f.memoryMiB(), s.jobCpus(),
+                f.cpuModel(), List.copyOf(f.cpuFlags()), score * s.cpuLimitPercent() / 100.0,
+                ready.host().podmanVersion(), f.criuVersion(), ready.host().ociRuntime(), cgroup, f.arch(), s.labels());
+    }
+
+    /** {@code status} and {@code owner}: ask the running agent on its localhost port. */
+    private int local(String method, String path) {
+        int port = config.localPort();
+        if (port == 0) {
+            System.err.println("upc-agent: the local endpoint is off (upc.agent.local-port=0)");
+            return 1;
+        }
+        URI uri = URI.create("http://127.0.0.1:" + port + path);
+        try {
+            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+            connection.setRequestMethod(method);
+            connection.setConnectTimeout(2000);
+            connection.setReadTimeout(10_000);
+            int status = connection.getResponseCode();
+            try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+                String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                (status < 400 ? System.out : System.err).println(body);
+            }
+            return status < 400 ? 0 : (status == 400 ? USAGE : 1);
+        } catch (IOException e) {
+            System.err.println("upc-agent: no agent answers on 127.0.0.1:" + port + " (" + e.getMessage()
+                    + "); is it running? (systemctl status upc-agent)");
+            return 1;
+        } catch (UncheckedIOException e) {
+            System.err.println("upc-agent: " + e.getMessage());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.upc.agent.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * The agent's settings: {@code /etc/upc/agent.properties} (or {@code quarkus.config.locations}) and {@code UPC_AGENT_*}
+ * environment variables. The URLs are optional here so that local commands ({@code status}, {@code owner}) work
+ * without them; {@link AgentSettings#validate} turns every bad or missing value into one clear message.
+ */
+@ConfigMapping(prefix = "upc.agent")
+public interface AgentConfig {
+
+    /** The worker registry, e.g. {@code http://upc.lab:8081}. */
+    Optional<URI> registryUrl();
+
+    /** The scheduler, e.g. {@code http://upc.lab:8082}. */
+    Optional<URI> schedulerUrl();
+
+    /** The checkpoint store, e.g. {@code http://upc.lab:8083}. */
+    Optional<URI> storeUrl();
+
+    /** The cluster join token itself; prefer {@link #joinTokenFile()}, which keeps it out of process listings. */
+    Optional<String> joinToken();
+
+    /** A file holding the join token (mode 600). */
+    @WithDefault("/etc/upc/join-token")
+    Path joinTokenFile();
+
+    /**
+     * This PC's identity towards the registry; default {@code /etc/machine-id}. Set it on cloned PCs that share a
+     * machine id, or for several agents on one host (simulated PCs).
+     */
+    Optional<String> machineId();
+
+    /** libpod's REST socket ({@code podman system service}). */
+    @WithDefault("/run/podman/podman.sock")
+    Path podmanSocket();
+
+    /** Identity, state file and AOT cache live here. */
+    @WithDefault("/var/lib/upc-agent")
+    Path stateDir();
+
+    /** Cores lent to jobs; default all of them. */
+    OptionalInt jobCpus();
+
+    /**
+     * Share of each lent core's time jobs may use, 1–100 (BOINC's "use at most N % of CPU time"); the reported speed
+     * is scaled by it.
+     */
+    @WithDefault("100")
+    int cpuLimitPercent();
+
+    /** Memory lent to jobs; default 3/4 of the PC's memory. */
+    OptionalLong jobMemoryMib();
+
+    /** Port of the localhost-only status and owner endpoint; 0 turns it off. */
+    @WithDefault("7787")
+    int localPort();
+
+    /** Free-form placement labels reported at registration, e.g. {@code upc.agent.labels.room=lab-3}. */
+    Map<String, String> labels();
+
+    /** How long one long poll for commands waits on the scheduler. */
+    @WithDefault("25s")
+    Duration pollWait();
+
+    /** The CRIU executable checked at start ({@code criu --version}, {@code criu check}). */
+    @WithDefault("criu")
+    String criu();
+
+    /** Pull job images from their registry when they are not on this PC and not in the store. */
+    @WithDefault("false")
+    boolean pullImages();
+
+    /** A cached CPU benchmark result is trusted this long, then measured again (in the background). */
+    @WithDefault("7d")
+    Duration benchmarkMaxAge();
+
+    /** Lines of a finished job's log kept in the store. */
+    @WithDefault("200")
+    int logTailLines();
+}

@@ -1,0 +1,101 @@
+package dev.upc.agent.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * JSON over HTTP/1.1 with the JDK's {@link HttpURLConnection}: no extra threads, nothing to start, keep-alive
+ * pooling built in, and fixed-length or chunked streaming of large bodies (the JDK HttpClient's input-stream
+ * publisher moves only a few MiB/s). Every non-2xx answer becomes a {@link ControlPlaneException} carrying the
+ * service's ErrorResponse message.
+ */
+final class Http {
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final int ERROR_BODY_LIMIT = 64 * 1024;
+
+    private final ObjectMapper json;
+
+    Http(ObjectMapper json) {
+        this.json = json;
+    }
+
+    <T> T call(String method, URI uri, String bearer, Object body, Class<T> answer, Duration timeout) {
+        HttpURLConnection connection = open(method, uri, bearer, timeout);
+        try {
+            if (body != null) {
+                byte[] bytes = json.writeValueAsBytes(body);
+                connection.setDoOutput(true);
+                connection.setRequestProperty("Content-Type", "application/json");
+                connection.setFixedLengthStreamingMode(bytes.length);
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(bytes);
+                }
+            }
+            int status = connection.getResponseCode();
+            if (status / 100 != 2) {
+                throw failure(method, uri, connection, status, null);
+            }
+            try (InputStream in = connection.getInputStream()) {
+                byte[] bytes = in.readAllBytes();
+                return answer == Void.class || bytes.length == 0 ? null : json.readValue(bytes, answer);
+            }
+        } catch (IOException e) {
+            connection.disconnect();
+            throw unreachable(method, uri, e);
+        }
+    }
+
+    HttpURLConnection open(String method, URI uri, String bearer, Duration timeout) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+            connection.setRequestMethod(method);
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) timeout.toMillis());
+            connection.setUseCaches(false);
+            connection.setInstanceFollowRedirects(false);
+            connection.setRequestProperty("Accept", "application/json");
+            if (bearer != null) {
+                connection.setRequestProperty("Authorization", "Bearer " + bearer);
+            }
+            return connection;
+        } catch (IOException e) {
+            throw unreachable(method, uri, e);
+        }
+    }
+
+    /** The typed error for a non-2xx answer, with the service's message when it sent an ErrorResponse. */
+    ControlPlaneException failure(String method, URI uri, HttpURLConnection connection, int status, Throwable cause) {
+        String error = null;
+        String message = "HTTP " + status;
+        try (InputStream in = connection.getErrorStream()) {
+            if (in != null) {
+                byte[] bytes = in.readNBytes(ERROR_BODY_LIMIT);
+                try {
+                    JsonNode node = json.readTree(bytes);
+                    error = node.path("error").asText(null);
+                    message = node.path("message").asText(message);
+                } catch (IOException notJson) {
+                    String text = new String(bytes, StandardCharsets.UTF_8).strip();
+                    message = text.isEmpty() ? message : message + ": " + text;
+                }
+            }
+        } catch (IOException ignored) {
+            // the status is enough
+        }
+        return new ControlPlaneException(method + " " + uri.getPath() + " → " + status + " " + message, status, error,
+                cause);
+    }
+
+    static ControlPlaneException unreachable(String method, URI uri, IOException e) {
+        return new ControlPlaneException(method + " " + uri + " failed: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()), 0, null, e);
+    }
+}

@@ -1,0 +1,215 @@
+package dev.upc.agent.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.upc.protocol.ApiPaths;
+import dev.upc.protocol.BlobInfo;
+import dev.upc.protocol.BlobKind;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Streams blobs to and from the checkpoint store with a capability token, hashing on the fly: an upload is checked
+ * against the digest the store computed, a download against the blob's ETag before its last byte is handed on. Memory
+ * use is one copy buffer, whatever the size.
+ */
+public final class StoreClient {
+
+    private static final int BUFFER = 1 << 20;
+    /** The store answers a PUT after fsyncing the whole blob: allow for a slow disk. */
+    private static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
+
+    private final URI store;
+    private final Http http;
+    private final ObjectMapper json;
+
+    public StoreClient(URI store, ObjectMapper json) {
+        this.store = store;
+        this.http = new Http(json);
+        this.json = json;
+    }
+
+    /**
+     * Streams {@code content} into the blob.
+     *
+     * @param length the content's size, or -1 when it is not known in advance (sent chunked)
+     * @throws ControlPlaneException 409 when a different blob already has this id, 507 when the store is full
+     */
+    public BlobInfo put(BlobKind kind, String id, String token, InputStream content, long length) {
+        URI uri = blob(kind, id);
+        HttpURLConnection connection = http.open("PUT", uri, token, TRANSFER_TIMEOUT);
+        MessageDigest sha256 = sha256();
+        long sent = 0;
+        try {
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Content-Type", "application/octet-stream");
+            if (length >= 0) {
+                connection.setFixedLengthStreamingMode(length);
+            } else {
+                connection.setChunkedStreamingMode(BUFFER);
+            }
+            byte[] buffer = new byte[BUFFER];
+            try (OutputStream out = connection.getOutputStream()) {
+                int n;
+                while ((n = content.read(buffer)) > 0) {
+                    sha256.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                    sent += n;
+                }
+            }
+            int status = connection.getResponseCode();
+            if (status / 100 != 2) {
+                throw http.failure("PUT", uri, connection, status, null);
+            }
+            BlobInfo info;
+            try (InputStream in = connection.getInputStream()) {
+                info = json.readValue(in.readAllBytes(), BlobInfo.class);
+            }
+            String digest = HexFormat.of().formatHex(sha256.digest());
+            if (info.size() != sent || !digest.equals(info.sha256())) {
+                throw new ControlPlaneException("the store stored " + info.size() + " bytes with sha256 " + info.sha256()
+                        + " for " + kind.pathSegment() + "/" + id + " but " + sent + " bytes with sha256 " + digest
+                        + " were sent", 0, "digest_mismatch", null);
+            }
+            return info;
+        } catch (IOException e) {
+            connection.disconnect();
+            throw new ControlPlaneException("upload of " + kind.pathSegment() + "/" + id + " failed after " + sent
+                    + " bytes: " + e.getMessage(), 0, null, e);
+        }
+    }
+
+    /** The blob's size and sha256 if it exists. */
+    public Optional<BlobInfo> head(BlobKind kind, String id, String token) {
+        URI uri = blob(kind, id);
+        HttpURLConnection connection = http.open("HEAD", uri, token, CALL_TIMEOUT);
+        try {
+            int status = connection.getResponseCode();
+            if (status == 404) {
+                return Optional.empty();
+            }
+            if (status / 100 != 2) {
+                throw http.failure("HEAD", uri, connection, status, null);
+            }
+            return Optional.of(new BlobInfo(kind, id, connection.getContentLengthLong(),
+                    unquote(connection.getHeaderField("ETag")), null));
+        } catch (IOException e) {
+            connection.disconnect();
+            throw Http.unreachable("HEAD", uri, e);
+        }
+    }
+
+    /**
+     * Opens the blob for reading. The stream fails with an {@link IOException} instead of returning its end when the
+     * bytes do not match the blob's sha256 or length, so a consumer that stops at end-of-stream (libpod's restore
+     * reading a chunked upload) never sees a damaged archive as complete.
+     */
+    public Download get(BlobKind kind, String id, String token) {
+        URI uri = blob(kind, id);
+        HttpURLConnection connection = http.open("GET", uri, token, TRANSFER_TIMEOUT);
+        try {
+            int status = connection.getResponseCode();
+            if (status / 100 != 2) {
+                throw http.failure("GET", uri, connection, status, null);
+            }
+            String sha = unquote(connection.getHeaderField("ETag"));
+            long length = connection.getContentLengthLong();
+            if (sha == null || length < 0) {
+                connection.disconnect();
+                throw new ControlPlaneException("GET " + uri.getPath() + ": the store sent no ETag or length", status,
+                        null, null);
+            }
+            return new Download(connection.getInputStream(), kind.pathSegment() + "/" + id, length, sha);
+        } catch (IOException e) {
+            connection.disconnect();
+            throw Http.unreachable("GET", uri, e);
+        }
+    }
+
+    private URI blob(BlobKind kind, String id) {
+        return store.resolve(ApiPaths.BLOB.replace("{kind}", kind.pathSegment()).replace("{id}", id));
+    }
+
+    private static String unquote(String etag) {
+        if (etag == null) {
+            return null;
+        }
+        return etag.startsWith("\"") && etag.endsWith("\"") && etag.length() >= 2
+                ? etag.substring(1, etag.length() - 1) : etag;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** A blob streaming in, verified against its length and sha256 when it ends. */
+    public static final class Download extends FilterInputStream {
+
+        private final String name;
+        private final long length;
+        private final String expectedSha256;
+        private final MessageDigest sha256 = sha256();
+        private long received;
+        private boolean verified;
+
+        Download(InputStream in, String name, long length, String expectedSha256) {
+            super(in);
+            this.name = name;
+            this.length = length;
+            this.expectedSha256 = expectedSha256;
+        }
+
+        public long length() {
+            return length;
+        }
+
+        public String sha256Hex() {
+            return expectedSha256;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int count) throws IOException {
+            int n = super.read(target, offset, count);
+            if (n > 0) {
+                sha256.update(target, offset, n);
+                received += n;
+                if (received > length) {
+                    throw new IOException(name + ": more bytes than its length " + length);
+                }
+            } else if (n < 0 && !verified) {
+                String actual = HexFormat.of().formatHex(sha256.digest());
+                if (received != length || !actual.equals(expectedSha256)) {
+                    throw new IOException(name + " is damaged: got " + received + " bytes with sha256 " + actual
+                            + ", expected " + length + " bytes with sha256 " + expectedSha256);
+                }
+                verified = true;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            throw new IOException("skipping would bypass the digest check of " + name);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.upc.agent.job;
+
+import dev.upc.protocol.AgentCommand;
+import dev.upc.protocol.AgentEvent;
+import dev.upc.protocol.AgentEventType;
+import dev.upc.protocol.BlobInfo;
+import java.time.Duration;
+
+/** The events an agent reports, built from the command they answer. */
+public final class Events {
+
+    private static final int REASON_LIMIT = 2048;
+
+    private Events() {
+    }
+
+    public static AgentEvent started(AgentCommand c) {
+        return of(c, AgentEventType.STARTED);
+    }
+
+    public static AgentEvent restored(AgentCommand c, Duration transfer, Duration restore) {
+        return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.RESTORED, null, null, null, null,
+                null, null, transfer.toMillis(), restore.toMillis(), null, null);
+    }
+
+    public static AgentEvent checkpointed(AgentCommand c, BlobInfo blob, Duration checkpoint, Duration transfer,
+                                          Double cpuSeconds) {
+        return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.CHECKPOINTED, null, cpuSeconds,
+                blob.id(), blob.size(), blob.sha256(), checkpoint.toMillis(), transfer.toMillis(), null, null, null);
+    }
+
+    /** A container of the job ended (or, for KILL and CLEANUP, is gone). */
+    public static AgentEvent exited(String commandId, String jobId, long epoch, Integer exitCode, Double cpuSeconds,
+                                    String outputBlobId) {
+        return new AgentEvent(commandId, jobId, epoch, AgentEventType.EXITED, exitCode, cpuSeconds, null, null, null,
+                null, null, null, outputBlobId, null);
+    }
+
+    public static AgentEvent gone(AgentCommand c) {
+        return exited(c.commandId(), c.jobId(), c.epoch(), null, null, null);
+    }
+
+    public static AgentEvent failed(AgentCommand c, String reason) {
+        String text = reason == null || reason.isBlank() ? "unknown failure" : reason;
+        if (text.length() > REASON_LIMIT) {
+            text = text.substring(0, REASON_LIMIT - 1) + "…";
+        }
+        return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.FAILED, null, null, null, null,
+                null, null, null, null, null, text);
+    }
+
+    private static AgentEvent of(AgentCommand c, AgentEventType type) {
+        return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), type, null, null, null, null, null, null, null,
+                null, null, null);
+    }
+}

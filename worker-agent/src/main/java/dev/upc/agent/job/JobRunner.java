@@ -1,0 +1,477 @@
+package dev.upc.agent.job;
+
+import dev.upc.agent.control.ControlPlaneException;
+import dev.upc.agent.control.StoreClient;
+import dev.upc.agent.libpod.ArchiveStream;
+import dev.upc.agent.libpod.CheckpointOptions;
+import dev.upc.agent.libpod.ContainerInfo;
+import dev.upc.agent.libpod.ContainerSpec;
+import dev.upc.agent.libpod.LibpodClient;
+import dev.upc.agent.libpod.LibpodException;
+import dev.upc.agent.libpod.LibpodNotFoundException;
+import dev.upc.agent.libpod.LogLine;
+import dev.upc.agent.libpod.RestoreOptions;
+import dev.upc.agent.libpod.RestoreReport;
+import dev.upc.agent.state.AgentState;
+import dev.upc.agent.state.ManagedContainer;
+import dev.upc.protocol.AgentCommand;
+import dev.upc.protocol.AgentEvent;
+import dev.upc.protocol.BlobCapability;
+import dev.upc.protocol.BlobInfo;
+import dev.upc.protocol.BlobKind;
+import dev.upc.protocol.ImageArchive;
+import dev.upc.protocol.JobOutput;
+import dev.upc.protocol.JobSubmission;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Carries out the scheduler's commands on this PC through libpod, streaming archives between libpod and the store.
+ * Every command is idempotent: carried out again (after an agent crash, or a re-delivery) it finds what the first
+ * attempt did and finishes the job rather than doing it twice. Commands about one container run one at a time.
+ */
+public final class JobRunner {
+
+    private static final Logger LOG = Logger.getLogger(JobRunner.class);
+    static final String LABEL_JOB = "upc.job";
+    static final String LABEL_EPOCH = "upc.epoch";
+    static final String LABEL_COMMAND = "upc.command";
+    private static final long MIB = 1024L * 1024;
+
+    private final LibpodClient libpod;
+    private final StoreClient store;
+    private final BlobTokens tokens;
+    private final AgentState state;
+    private final Limits limits;
+    private final ExitWatch exits;
+    private final boolean pullImages;
+    private final int logTailLines;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Containers a KILL, CLEANUP or checkpoint is taking down: their exit is not the job's end. */
+    private final Set<String> leaving = ConcurrentHashMap.newKeySet();
+
+    public JobRunner(LibpodClient libpod, StoreClient store, BlobTokens tokens, AgentState state, Limits limits,
+                     ExitWatch exits, boolean pullImages, int logTailLines) {
+        this.libpod = libpod;
+        this.store = store;
+        this.tokens = tokens;
+        this.state = state;
+        this.limits = limits;
+        this.exits = exits;
+        this.pullImages = pullImages;
+        this.logTailLines = logTailLines;
+        exits.onExit(this::exited);
+    }
+
+    /**
+     * What a PC gives each job: up to {@code cores} of its lent cores, each for {@code share} of the time (BOINC's "use
+     * at most N % of CPU time").
+     */
+    public record Limits(int cores, double share, long memoryMiB) {
+
+        double cpusFor(JobSubmission job) {
+            return Math.max(0.01, Math.min(job.cpus(), cores) * share);
+        }
+
+        long quotaMicros(double cpus) {
+            return Math.max(1000, Math.round(cpus * ContainerSpec.DEFAULT_CPU_PERIOD_MICROS));
+        }
+    }
+
+    /** Carries out one command and returns the events that report it. Never throws for a failed command. */
+    public List<AgentEvent> execute(AgentCommand command) {
+        String name = command.containerName() != null ? command.containerName()
+                : AgentCommand.containerName(command.jobId(), command.epoch());
+        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+            long started = System.nanoTime();
+            try {
+                List<AgentEvent> events = switch (command.type()) {
+                    case RUN -> run(command, name);
+                    case CHECKPOINT -> checkpoint(command, name);
+                    case RESTORE -> restore(command, name);
+                    case KILL, CLEANUP -> remove(command, name);
+                };
+                LOG.infof("command=%s type=%s job=%s epoch=%d container=%s outcome=%s ms=%d", command.commandId(),
+                        command.type(), command.jobId(), command.epoch(), name, events.get(0).type(),
+                        (System.nanoTime() - started) / 1_000_000);
+                return events;
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "command=%s type=%s job=%s epoch=%d container=%s failed", command.commandId(),
+                        command.type(), command.jobId(), command.epoch(), name);
+                return List.of(Events.failed(command, describe(e)));
+            }
+        }
+    }
+
+    /** Re-attaches to a container found at start: watch it again, and take a finished one through the exit path. */
+    public void adopt(ManagedContainer container) {
+        exits.watch(container.name());
+    }
+
+    // ---- RUN ------------------------------------------------------------------------------------------------------
+
+    private List<AgentEvent> run(AgentCommand c, String name) {
+        JobSubmission job = require(c.job(), c, "a RUN without a job spec");
+        double cpus = limits.cpusFor(job);
+        if (libpod.exists(name)) { // carried out before: the container is ours, whatever state it is in
+            state.remember(managed(c, name, job, cpus));
+            exits.watch(name);
+            return List.of(Events.started(c));
+        }
+        ensureImage(job.image());
+        ContainerSpec spec = new ContainerSpec(name, job.image(), job.command(), job.env(),
+                Map.of(LABEL_JOB, c.jobId(), LABEL_EPOCH, Long.toString(c.epoch()), LABEL_COMMAND, c.commandId()),
+                limits.quotaMicros(cpus), ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, job.memoryMiB() * MIB, 1024, 1024,
+                false);
+        state.remember(managed(c, name, job, cpus));
+        try {
+            libpod.create(spec);
+            libpod.start(name);
+        } catch (RuntimeException e) {
+            removeQuietly(name, e);
+            state.forget(name);
+            throw e;
+        }
+        exits.watch(name);
+        return List.of(Events.started(c));
+    }
+
+    // ---- CHECKPOINT -----------------------------------------------------------------------------------------------
+
+    private List<AgentEvent> checkpoint(AgentCommand c, String name) {
+        String blobId = require(c.blobId(), c, "a CHECKPOINT without a blob id");
+        String token = require(c.capabilityToken(), c, "a CHECKPOINT without a capability token");
+        Optional<BlobInfo> already = existing(blobId, token);
+        if (already.isPresent()) { // an earlier attempt uploaded it and then the agent stopped before reporting
+            return List.of(Events.checkpointed(c, already.get(), Duration.ZERO, Duration.ZERO, exits.cpuSeconds(name)));
+        }
+        ContainerInfo info = libpod.inspect(name);
+        if (info.checkpointed() && !info.running()) {
+            // An earlier attempt dumped and stopped it, but the archive never reached the store: bring the job back
+            // from the dump it kept, then checkpoint again.
+            LOG.infof("container=%s was dumped but its archive is not in the store: restoring it in place first", name);
+            libpod.restoreInPlace(name);
+            exits.watch(name);
+        } else if (!info.running()) {
+            return List.of(Events.failed(c, "container " + name + " is " + info.status() + ", not running"));
+        }
+        CheckpointOptions options = c.leaveRunning() ? CheckpointOptions.periodic()
+                : CheckpointOptions.forMigration().keepingDump();
+        Double cpuSeconds = exits.cpuSecondsNow(name);
+        long started = System.nanoTime();
+        if (!c.leaveRunning()) {
+            leaving.add(name);
+        }
+        BlobInfo blob;
+        Duration dump;
+        try (ArchiveStream archive = libpod.checkpointExport(name, options)) {
+            dump = archive.answeredAfter();
+            blob = store.put(BlobKind.CHECKPOINTS, blobId, token, archive, -1);
+        } catch (IOException | RuntimeException e) {
+            String reason = "checkpoint of " + name + " failed: " + describe(e);
+            return List.of(Events.failed(c, reason + resumeAfterFailedCheckpoint(name)));
+        } finally {
+            leaving.remove(name);
+        }
+        Duration total = Duration.ofNanos(System.nanoTime() - started);
+        if (!c.leaveRunning()) {
+            state.container(name).ifPresent(m -> state.remember(m.withDump(blobId)));
+        }
+        return List.of(Events.checkpointed(c, blob, dump, total.minus(dump), cpuSeconds));
+    }
+
+    /** After a failed checkpoint the job must run on here (the scheduler counts on it): restore a stopped one. */
+    private String resumeAfterFailedCheckpoint(String name) {
+        try {
+            ContainerInfo after = libpod.inspect(name);
+            if (after.running()) {
+                return "; the job runs on here";
+            }
+            if (after.checkpointed()) {
+                libpod.restoreInPlace(name);
+                exits.watch(name);
+                return "; the job was restored in place from the dump it kept and runs on here";
+            }
+            return "; the container is " + after.status();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "container=%s could not be brought back after a failed checkpoint", name);
+            return "; bringing the job back on this PC failed too: " + describe(e);
+        }
+    }
+
+    private Optional<BlobInfo> existing(String blobId, String token) {
+        try {
+            return store.head(BlobKind.CHECKPOINTS, blobId, token);
+        } catch (ControlPlaneException e) {
+            if (e.status() == 403) {
+                return Optional.empty(); // a write-only capability cannot look: carry on
+            }
+            throw e;
+        }
+    }
+
+    // ---- RESTORE --------------------------------------------------------------------------------------------------
+
+    private List<AgentEvent> restore(AgentCommand c, String name) {
+        JobSubmission job = require(c.job(), c, "a RESTORE without a job spec");
+        String blobId = require(c.blobId(), c, "a RESTORE without a blob id");
+        String token = require(c.capabilityToken(), c, "a RESTORE without a capability token");
+        double cpus = limits.cpusFor(job);
+        if (libpod.exists(name)) {
+            ContainerInfo info = libpod.inspect(name);
+            if (info.running()) {
+                state.remember(managed(c, name, job, cpus));
+                exits.watch(name);
+                return List.of(Events.restored(c, Duration.ZERO, Duration.ZERO));
+            }
+            removeQuietly(name, null); // a half-done earlier attempt: start over
+        }
+        Optional<List<AgentEvent>> inPlace = restoreOwnDump(c, name, blobId, job, cpus);
+        if (inPlace.isPresent()) {
+            return inPlace.get();
+        }
+        ensureImage(job.image());
+        state.remember(managed(c, name, job, cpus));
+        RestoreReport report;
+        try (StoreClient.Download archive = store.get(BlobKind.CHECKPOINTS, blobId, token)) {
+            // Sent chunked: the download fails instead of ending when its sha256 is wrong, so libpod never sees the
+            // end of a damaged archive and restores nothing.
+            report = libpod.restoreImport(archive, -1, RestoreOptions.named(name));
+        } catch (IOException | RuntimeException e) {
+            state.forget(name);
+            return List.of(Events.failed(c, "restore of " + blobId + " as " + name + " failed: " + describe(e)));
+        }
+        applyLimits(name, job, cpus);
+        exits.watch(name);
+        return List.of(Events.restored(c, report.uploaded(), report.restored()));
+    }
+
+    /**
+     * A restore of a blob this PC dumped itself and still holds (the source of a migration whose restore failed
+     * elsewhere): rename the kept container to the new epoch's name and restore it from its own dump. No transfer,
+     * and no dependence on the archive's copy in the store. Empty when that is not the case or it fails.
+     */
+    private Optional<List<AgentEvent>> restoreOwnDump(AgentCommand c, String name, String blobId, JobSubmission job,
+                                                      double cpus) {
+        Optional<ManagedContainer> kept = state.containers().values().stream()
+                .filter(m -> m.jobId().equals(c.jobId()) && blobId.equals(m.dumpBlobId()) && !m.name().equals(name))
+                .findFirst();
+        if (kept.isEmpty()) {
+            return Optional.empty();
+        }
+        ManagedContainer source = kept.get();
+        long started = System.nanoTime();
+        try {
+            ContainerInfo info = libpod.inspect(source.name());
+            if (info.running() || !info.checkpointed()) {
+                return Optional.empty();
+            }
+            leaving.add(source.name());
+            try {
+                libpod.rename(source.name(), name);
+            } finally {
+                leaving.remove(source.name());
+            }
+            state.remember(source.renamed(name, c.epoch(), c.commandId()));
+            state.forget(source.name());
+            exits.forget(source.name());
+            libpod.restoreInPlace(name);
+        } catch (RuntimeException e) {
+            LOG.warnf("container=%s: restoring its own dump as %s failed (%s); restoring from the store instead",
+                    source.name(), name, describe(e));
+            return Optional.empty();
+        }
+        applyLimits(name, job, cpus);
+        exits.watch(name);
+        Duration restore = Duration.ofNanos(System.nanoTime() - started);
+        LOG.infof("container=%s restored in place from its own dump of %s as %s in %d ms", source.name(), blobId, name,
+                restore.toMillis());
+        return Optional.of(List.of(Events.restored(c, Duration.ZERO, restore)));
+    }
+
+    private void applyLimits(String name, JobSubmission job, double cpus) {
+        try {
+            libpod.updateLimits(name, limits.quotaMicros(cpus), ContainerSpec.DEFAULT_CPU_PERIOD_MICROS,
+                    job.memoryMiB() * MIB);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "container=%s restored, but this PC's limits could not be applied", name);
+        }
+    }
+
+    // ---- KILL and CLEANUP -----------------------------------------------------------------------------------------
+
+    private List<AgentEvent> remove(AgentCommand c, String name) {
+        leaving.add(name);
+        try {
+            libpod.remove(name, true);
+        } finally {
+            leaving.remove(name);
+        }
+        state.forget(name);
+        exits.forget(name);
+        return List.of(Events.gone(c));
+    }
+
+    // ---- the end of a job -----------------------------------------------------------------------------------------
+
+    /**
+     * A watched container stopped. Unless a command took it down (checkpoint, KILL, CLEANUP), the job ended: keep its
+     * log tail and output in the store, report EXITED for the command that made the container, remove it.
+     */
+    void exited(String name) {
+        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+            if (leaving.contains(name)) {
+                return;
+            }
+            Optional<ManagedContainer> known = state.container(name);
+            if (known.isEmpty()) {
+                return; // removed meanwhile
+            }
+            ManagedContainer container = known.get();
+            ContainerInfo info;
+            try {
+                info = libpod.inspect(name);
+            } catch (LibpodNotFoundException e) {
+                LOG.warnf("container=%s of job=%s vanished (removed outside UPC?)", name, container.jobId());
+                state.queue(Events.exited(container.commandId(), container.jobId(), container.epoch(), -1,
+                        exits.cpuSeconds(name), null));
+                state.forget(name);
+                exits.forget(name);
+                return;
+            }
+            if (info.running()) {
+                exits.watch(name); // restored in place meanwhile: keep watching
+                return;
+            }
+            if (info.checkpointed()) {
+                return; // stopped by a checkpoint: not the end; a CLEANUP or a restore follows
+            }
+            String outputBlobId = collectOutput(container);
+            AgentEvent event = Events.exited(container.commandId(), container.jobId(), container.epoch(),
+                    info.exitCode(), exits.cpuSeconds(name), outputBlobId);
+            state.queue(event);
+            LOG.infof("container=%s job=%s epoch=%d exited code=%d cpuSeconds=%s output=%s", name, container.jobId(),
+                    container.epoch(), info.exitCode(), event.cpuSeconds(), outputBlobId);
+            removeQuietly(name, null);
+            state.forget(name);
+            exits.forget(name);
+        }
+    }
+
+    /** Log tail and output directory into the store; returns the output blob id, or null. Failures only logged. */
+    private String collectOutput(ManagedContainer c) {
+        try {
+            StringBuilder text = new StringBuilder();
+            for (LogLine line : libpod.logs(c.name(), logTailLines)) {
+                text.append(line.text()).append('\n');
+            }
+            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+            String logId = JobOutput.logBlobId(c.jobId(), c.epoch());
+            putOutput(logId, new ByteArrayInputStream(bytes), bytes.length);
+        } catch (RuntimeException e) {
+            LOG.warnf("container=%s: log tail not stored: %s", c.name(), describe(e));
+        }
+        if (c.outputPath() == null) {
+            return null;
+        }
+        String outputId = JobOutput.blobId(c.jobId(), c.epoch());
+        try (ArchiveStream archive = libpod.copyOut(c.name(), c.outputPath())) {
+            putOutput(outputId, archive, -1);
+            return outputId;
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("container=%s: output %s not stored: %s", c.name(), c.outputPath(), describe(e));
+            return null;
+        }
+    }
+
+    private void putOutput(String id, java.io.InputStream content, long length) {
+        String token = tokens.token(BlobKind.OUTPUTS, id, BlobCapability.WRITE);
+        try {
+            store.put(BlobKind.OUTPUTS, id, token, content, length);
+        } catch (ControlPlaneException e) {
+            if (e.status() != 409) { // 409: stored by an earlier attempt
+                throw e;
+            }
+        }
+    }
+
+    // ---- images ---------------------------------------------------------------------------------------------------
+
+    /** The image must be here before create or restore: from the store (keeps the image id), else pulled. */
+    private void ensureImage(String image) {
+        if (libpod.imageExists(image)) {
+            return;
+        }
+        String blobId = ImageArchive.blobId(image);
+        try {
+            String token = tokens.token(BlobKind.IMAGES, blobId, BlobCapability.READ);
+            try (StoreClient.Download archive = store.get(BlobKind.IMAGES, blobId, token)) {
+                long started = System.nanoTime();
+                libpod.loadImage(archive, -1);
+                LOG.infof("image=%s loaded from the store (images/%s, %d MiB) in %d ms", image, blobId,
+                        archive.length() / MIB, (System.nanoTime() - started) / 1_000_000);
+                return;
+            }
+        } catch (ControlPlaneException e) {
+            if (e.status() != 404 || !pullImages) {
+                throw new IllegalStateException("image " + image + " is not on this PC and could not be loaded from"
+                        + " the store (images/" + blobId + "): " + e.getMessage()
+                        + (pullImages ? "" : "; pulling from registries is off (upc.agent.pull-images)"), e);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("loading image " + image + " from the store failed: " + e.getMessage(), e);
+        }
+        LOG.infof("image=%s not in the store: pulling it", image);
+        libpod.pull(image);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    private static ManagedContainer managed(AgentCommand c, String name, JobSubmission job, double cpus) {
+        return new ManagedContainer(name, c.jobId(), c.epoch(), c.commandId(), job.outputPath(), cpus,
+                job.memoryMiB(), null);
+    }
+
+    private void removeQuietly(String name, RuntimeException failure) {
+        leaving.add(name);
+        try {
+            libpod.remove(name, true);
+        } catch (RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                LOG.warnf("container=%s could not be removed: %s", name, describe(e));
+            }
+        } finally {
+            leaving.remove(name);
+        }
+    }
+
+    private static <T> T require(T value, AgentCommand c, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException("command " + c.commandId() + " is " + what);
+        }
+        return value;
+    }
+
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(": ").append(cause.getMessage());
+            }
+            if (cause instanceof LibpodException) {
+                break;
+            }
+        }
+        return text.toString();
+    }
+}

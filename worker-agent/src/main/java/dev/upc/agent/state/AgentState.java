@@ -1,0 +1,180 @@
+package dev.upc.agent.state;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.upc.protocol.AgentEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the agent must not forget across a crash or reboot: its worker id, its job containers, the commands it has
+ * carried out, and the events the scheduler has not accepted yet. Every change is written to disk before the method
+ * returns (temp file, fsync, atomic rename), so "done" in memory is "done" on disk.
+ */
+public final class AgentState {
+
+    static final int HANDLED_LIMIT = 2000;
+
+    private final Path file;
+    private final ObjectMapper json;
+
+    private String workerId;
+    private CachedBenchmark benchmark;
+    private final Map<String, ManagedContainer> containers = new LinkedHashMap<>();
+    private final LinkedHashSet<String> handled = new LinkedHashSet<>();
+    private final List<AgentEvent> outbox = new ArrayList<>();
+    private volatile Runnable onNewEvents = () -> { };
+
+    private AgentState(Path file, ObjectMapper json) {
+        this.file = file;
+        this.json = json;
+    }
+
+    /** Loads the state file in {@code dir}, or starts empty when there is none. A damaged file is an error. */
+    public static AgentState open(Path dir, ObjectMapper json) throws IOException {
+        Files.createDirectories(dir);
+        AgentState state = new AgentState(dir.resolve("state.json"), json);
+        try {
+            StateSnapshot snapshot = state.json.readValue(Files.readAllBytes(state.file), StateSnapshot.class);
+            if (snapshot.formatVersion() != StateSnapshot.FORMAT_VERSION) {
+                throw new IOException("state file " + state.file + " has format " + snapshot.formatVersion()
+                        + ", this agent writes " + StateSnapshot.FORMAT_VERSION);
+            }
+            state.workerId = snapshot.workerId();
+            state.benchmark = snapshot.benchmark();
+            state.containers.putAll(snapshot.containers());
+            state.handled.addAll(snapshot.handled());
+            state.outbox.addAll(snapshot.outbox());
+        } catch (NoSuchFileException e) {
+            state.save();
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException("state file " + state.file + " is damaged (" + e.getOriginalMessage()
+                    + "); move it away to start afresh (running jobs are found again by their labels)", e);
+        }
+        return state;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public synchronized Optional<String> workerId() {
+        return Optional.ofNullable(workerId);
+    }
+
+    public synchronized void workerId(String id) {
+        workerId = id;
+        save();
+    }
+
+    public synchronized Optional<CachedBenchmark> benchmark() {
+        return Optional.ofNullable(benchmark);
+    }
+
+    public synchronized void benchmark(CachedBenchmark value) {
+        benchmark = value;
+        save();
+    }
+
+    public synchronized Map<String, ManagedContainer> containers() {
+        return Map.copyOf(containers);
+    }
+
+    public synchronized Optional<ManagedContainer> container(String name) {
+        return Optional.ofNullable(containers.get(name));
+    }
+
+    public synchronized void remember(ManagedContainer container) {
+        containers.put(container.name(), container);
+        save();
+    }
+
+    public synchronized void forget(String containerName) {
+        if (containers.remove(containerName) != null) {
+            save();
+        }
+    }
+
+    /** Called (outside the lock) whenever events were queued: wakes the sender. */
+    public void onNewEvents(Runnable listener) {
+        this.onNewEvents = listener;
+    }
+
+    public synchronized boolean handled(String commandId) {
+        return handled.contains(commandId);
+    }
+
+    /** Marks a command done and queues the events that report it, in one write. */
+    public void done(String commandId, List<AgentEvent> events) {
+        synchronized (this) {
+            handled.add(commandId);
+            while (handled.size() > HANDLED_LIMIT) {
+                handled.remove(handled.iterator().next());
+            }
+            outbox.addAll(events);
+            save();
+        }
+        onNewEvents.run();
+    }
+
+    /** Queues an event that is not the end of a command (e.g. EXITED of a container). */
+    public void queue(AgentEvent event) {
+        synchronized (this) {
+            outbox.add(event);
+            save();
+        }
+        onNewEvents.run();
+    }
+
+    public synchronized Optional<AgentEvent> nextEvent() {
+        return outbox.isEmpty() ? Optional.empty() : Optional.of(outbox.get(0));
+    }
+
+    public synchronized int pendingEvents() {
+        return outbox.size();
+    }
+
+    /** The scheduler accepted {@code event}: drop it from the outbox. */
+    public synchronized void delivered(AgentEvent event) {
+        if (!outbox.isEmpty() && outbox.get(0).equals(event)) {
+            outbox.remove(0);
+            save();
+        }
+    }
+
+    private void save() {
+        StateSnapshot snapshot = new StateSnapshot(StateSnapshot.FORMAT_VERSION, workerId, benchmark, containers,
+                List.copyOf(handled), outbox);
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(snapshot);
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                out.write(java.nio.ByteBuffer.wrap(bytes));
+                out.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the agent's state file " + file, e);
+        }
+    }
+}

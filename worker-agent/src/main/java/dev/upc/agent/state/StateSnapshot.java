@@ -1,0 +1,31 @@
+package dev.upc.agent.state;
+
+import dev.upc.protocol.AgentEvent;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's state file ({@code <state-dir>/state.json}) as written: small, rewritten atomically on every change.
+ *
+ * @param formatVersion version of this layout
+ * @param workerId      the id the registry gave this PC, once registered
+ * @param benchmark     the last CPU benchmark, or null
+ * @param containers    job containers by name
+ * @param handled       ids of commands carried out (newest last, bounded): a re-delivered one is not done twice
+ * @param outbox        events not yet accepted by the scheduler, oldest first
+ */
+public record StateSnapshot(int formatVersion, String workerId, CachedBenchmark benchmark,
+                            Map<String, ManagedContainer> containers, List<String> handled, List<AgentEvent> outbox) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public StateSnapshot {
+        containers = containers == null ? Map.of() : Map.copyOf(containers);
+        handled = handled == null ? List.of() : List.copyOf(handled);
+        outbox = outbox == null ? List.of() : List.copyOf(outbox);
+    }
+
+    public static StateSnapshot empty() {
+        return new StateSnapshot(FORMAT_VERSION, null, null, Map.of(), List.of(), List.of());
+    }
+}

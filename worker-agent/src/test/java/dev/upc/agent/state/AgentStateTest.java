@@ -1,0 +1,100 @@
+package dev.upc.agent.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.upc.protocol.AgentEvent;
+import dev.upc.protocol.AgentEventType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentStateTest {
+
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everythingSurvivesARestart() throws IOException {
+        AgentState state = AgentState.open(dir, json);
+        state.workerId("w-1");
+        state.benchmark(new CachedBenchmark(1.25, "Xeon", Instant.parse("2026-11-27T10:00:00Z")));
+        state.remember(new ManagedContainer("upc-job-7-3", "job-7", 3, "c-1", "/out", 0.5, 256, null));
+        state.done("c-1", List.of(event("c-1", AgentEventType.STARTED)));
+        state.queue(event("c-1", AgentEventType.EXITED));
+
+        AgentState again = AgentState.open(dir, json);
+
+        assertThat(again.workerId()).contains("w-1");
+        assertThat(again.benchmark()).contains(new CachedBenchmark(1.25, "Xeon", Instant.parse("2026-11-27T10:00:00Z")));
+        assertThat(again.container("upc-job-7-3")).contains(
+                new ManagedContainer("upc-job-7-3", "job-7", 3, "c-1", "/out", 0.5, 256, null));
+        assertThat(again.handled("c-1")).isTrue();
+        assertThat(again.handled("c-2")).isFalse();
+        assertThat(again.pendingEvents()).isEqualTo(2);
+        assertThat(again.nextEvent()).contains(event("c-1", AgentEventType.STARTED));
+        assertThat(Files.list(dir)).extracting(p -> p.getFileName().toString()).containsExactly("state.json");
+    }
+
+    @Test
+    void eventsLeaveTheOutboxInOrderOnlyWhenDelivered() throws IOException {
+        AgentState state = AgentState.open(dir, json);
+        AgentEvent first = event("a", AgentEventType.STARTED);
+        AgentEvent second = event("b", AgentEventType.FAILED);
+        state.done("a", List.of(first));
+        state.done("b", List.of(second));
+
+        state.delivered(second); // not the head: ignored
+        assertThat(state.nextEvent()).contains(first);
+        state.delivered(first);
+        assertThat(AgentState.open(dir, json).nextEvent()).contains(second);
+    }
+
+    @Test
+    void newEventsWakeTheListener() throws IOException {
+        AgentState state = AgentState.open(dir, json);
+        AtomicInteger wakes = new AtomicInteger();
+        state.onNewEvents(wakes::incrementAndGet);
+
+        state.done("a", List.of(event("a", AgentEventType.STARTED)));
+        state.queue(event("a", AgentEventType.EXITED));
+
+        assertThat(wakes).hasValue(2);
+    }
+
+    @Test
+    void theHandledListIsBounded() throws IOException {
+        AgentState state = AgentState.open(dir, json);
+        for (int i = 0; i < AgentState.HANDLED_LIMIT + 10; i++) {
+            state.done("c-" + i, List.of());
+        }
+        assertThat(state.handled("c-0")).isFalse();
+        assertThat(state.handled("c-" + (AgentState.HANDLED_LIMIT + 9))).isTrue();
+    }
+
+    @Test
+    void aDamagedFileIsAClearErrorNotAnEmptyState() throws IOException {
+        Files.writeString(dir.resolve("state.json"), "{\"formatVersion\":1,\"workerId\":");
+
+        assertThatThrownBy(() -> AgentState.open(dir, json))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("is damaged")
+                .hasMessageContaining("move it away");
+    }
+
+    private static AgentEvent event(String commandId, AgentEventType type) {
+        return new AgentEvent(commandId, "job-7", 3L, type, null, null, null, null, null, null, null, null, null,
+                type == AgentEventType.FAILED ? "boom" : null);
+    }
+}
