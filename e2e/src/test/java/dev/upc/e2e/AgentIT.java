@@ -1,0 +1,426 @@
+package dev.upc.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upc.agent.libpod.ContainerSummary;
+import dev.upc.agent.libpod.ContainerSpec;
+import dev.upc.agent.libpod.LibpodClient;
+import dev.upc.e2e.agent.AgentProcess;
+import dev.upc.e2e.cluster.AdminClient;
+import dev.upc.e2e.cluster.ServiceCluster;
+import dev.upc.e2e.job.CounterImage;
+import dev.upc.e2e.job.CounterOutput;
+import dev.upc.e2e.pc.SimulatedPc;
+import dev.upc.agent.libpod.LogLine;
+import dev.upc.protocol.BlobKind;
+import dev.upc.protocol.ImageArchive;
+import dev.upc.protocol.JobEvent;
+import dev.upc.protocol.JobEventType;
+import dev.upc.protocol.JobInfo;
+import dev.upc.protocol.JobOutput;
+import dev.upc.protocol.JobState;
+import dev.upc.protocol.JobSubmission;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The real worker agent end to end: the packaged registry, scheduler and checkpoint store as processes on a private
+ * PostgreSQL, two simulated PCs (own podman services) each served by a real agent process, real CRIU. The job image
+ * reaches the PCs only through the store, as on a cluster without a container registry.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AgentIT {
+
+    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
+
+    private ServiceCluster cluster;
+    private AdminClient admin;
+    private SimulatedPc pcA;
+    private SimulatedPc pcB;
+    private AgentProcess agentA;
+    private AgentProcess agentB;
+    private String workerA;
+    private String workerB;
+
+    @BeforeAll
+    void startClusterPcsAndAgents() throws IOException {
+        Path work = Files.createDirectories(Path.of("target", "agent-it")).toAbsolutePath();
+        cluster = ServiceCluster.builder().workDir(work.resolve("cluster")).start();
+        admin = cluster.admin();
+        pcA = SimulatedPc.start("a");
+        pcB = SimulatedPc.start("b");
+        CounterImage image = CounterImage.build(work);
+        Path archive = image.archive(pcA.client());
+        admin.putBlob(BlobKind.IMAGES, ImageArchive.blobId(CounterImage.REFERENCE), archive);
+        pcA.runCli(Duration.ofSeconds(60), "rmi", "-f", CounterImage.REFERENCE); // the PCs get it from the store
+        // A is the slow PC (a third of a core), B the fast one.
+        agentA = AgentProcess.start(cluster, pcA, 34, Map.of());
+        agentB = AgentProcess.start(cluster, pcB, 100, Map.of());
+        workerA = agentA.awaitRegistered(Duration.ofSeconds(60)).workerId();
+        workerB = agentB.awaitRegistered(Duration.ofSeconds(60)).workerId();
+    }
+
+    @AfterAll
+    void stopEverything() {
+        for (AutoCloseable c : new AutoCloseable[] {agentA, agentB, pcA, pcB, cluster}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                System.err.println("cleanup: " + e);
+            }
+        }
+    }
+
+    @AfterEach
+    void agentsRunning() {
+        for (AgentProcess agent : List.of(agentA, agentB)) {
+            if (!agent.alive()) {
+                agent.restart();
+            }
+            agent.owner("auto");
+        }
+    }
+
+    @Test
+    void runsAJobToCompletionAndKeepsItsLogAndOutputInTheStore() {
+        JobInfo job = admin.submitJob(counter("short", 8, 10, 100, "/out"));
+
+        JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), JOB_TIMEOUT);
+
+        assertThat(done.state()).as(describe(done)).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.exitCode()).isZero();
+        String log = blob(BlobKind.OUTPUTS, JobOutput.logBlobId(job.id(), done.epoch()));
+        CounterOutput output = CounterOutput.of(lines(log));
+        assertThat(output.ticks()).hasSize(10);
+        assertThat(output.consecutive()).isTrue();
+        String tar = blob(BlobKind.OUTPUTS, JobOutput.blobId(job.id(), done.epoch()));
+        assertThat(tar).contains("result.txt");
+        assertThat(event(job.id(), JobEventType.EXITED).details()).containsEntry("outputBlobId",
+                JobOutput.blobId(job.id(), done.epoch()));
+        awaitNoContainer(job.id());
+    }
+
+    @Test
+    void migratesARunningJobThroughTheStoreAndItContinues() {
+        JobInfo job = runningJob(counter("migrating", 64, 60, 200, null));
+        String from = job.workerId();
+        String to = other(from);
+
+        migrate(job.id(), to);
+        JobInfo moved = admin.awaitJob(job.id(), j -> to.equals(j.workerId()) && j.state() == JobState.RUNNING,
+                JOB_TIMEOUT);
+        assertThat(moved.epoch()).isGreaterThan(job.epoch());
+        JobEvent migrated = event(job.id(), JobEventType.MIGRATED);
+        assertThat(migrated.details()).containsKeys("checkpointMillis", "sizeBytes", "restoreMillis", "downtimeMillis");
+
+        assertContinuedToTheEnd(job.id(), 60);
+    }
+
+    @Test
+    void periodicCheckpointKeepsTheJobRunningAndCancelKillsIt() {
+        JobSubmission spec = withInterval(counter("periodic", 16, 100000, 200, null), 30);
+        JobInfo job = runningJob(spec);
+
+        awaitEvent(job.id(), JobEventType.CHECKPOINTED, Duration.ofSeconds(60));
+        JobEvent checkpoint = event(job.id(), JobEventType.CHECKPOINTED);
+        assertThat(checkpoint.details()).containsEntry("leaveRunning", true);
+        JobInfo after = admin.job(job.id());
+        assertThat(after.state()).isEqualTo(JobState.RUNNING);
+        assertThat(after.checkpointBlobId()).isEqualTo(checkpoint.details().get("blobId"));
+        assertThat(pcOf(after.workerId()).client().inspect(containerName(after)).running()).isTrue();
+
+        cancel(job.id());
+        admin.awaitJob(job.id(), j -> j.state() == JobState.CANCELLED, JOB_TIMEOUT);
+        awaitNoContainer(job.id());
+    }
+
+    @Test
+    void theOwnerComingBackMovesTheJobAway() {
+        JobInfo job = runningJob(counter("owner", 16, 80, 200, null));
+        AgentProcess host = agentOf(job.workerId());
+
+        host.owner("active");
+
+        JobInfo moved = admin.awaitJob(job.id(), j -> !job.workerId().equals(j.workerId())
+                && j.state() == JobState.RUNNING, JOB_TIMEOUT);
+        assertThat(moved.workerId()).isEqualTo(other(job.workerId()));
+        assertThat(event(job.id(), JobEventType.MIGRATION_STARTED).details().get("reason").toString())
+                .containsIgnoringCase("owner");
+        host.owner("auto");
+        assertContinuedToTheEnd(job.id(), 80);
+    }
+
+    @Test
+    void anAgentKilledMidRunFindsItsJobAgainAfterRestart() {
+        JobInfo job = runningJob(counter("crash", 16, 50, 200, null));
+        AgentProcess host = agentOf(job.workerId());
+
+        host.kill();
+        sleep(1500);
+        host.restart();
+        assertThat(host.awaitRegistered(Duration.ofSeconds(60)).workerId()).isEqualTo(job.workerId());
+
+        assertContinuedToTheEnd(job.id(), 50);
+        // Never lost, never restarted (the planner may still have moved it to a faster PC meanwhile).
+        assertThat(admin.jobEvents(job.id())).extracting(JobEvent::type)
+                .doesNotContain(JobEventType.RECOVERED, JobEventType.RETRIED);
+    }
+
+    @Test
+    void anAgentKilledMidCheckpointRecoversTheJob() {
+        JobInfo job = runningJob(counter("mid-checkpoint", 256, 100, 200, null));
+        AgentProcess source = agentOf(job.workerId());
+
+        migrate(job.id(), other(job.workerId()));
+        awaitEvent(job.id(), JobEventType.MIGRATION_STARTED, Duration.ofSeconds(30));
+        sleep(700); // within the dump or the upload of 256 MiB
+        source.kill();
+        source.restart();
+        source.awaitRegistered(Duration.ofSeconds(60));
+
+        assertContinuedToTheEnd(job.id(), 100);
+    }
+
+    @Test
+    void aCorruptedArchiveIsRefusedAndTheJobRunsOnWhereItWas() throws IOException {
+        JobInfo job = runningJob(counter("corrupt", 32, 80, 200, null));
+        String target = other(job.workerId());
+        AgentProcess targetAgent = agentOf(target);
+
+        targetAgent.pause();
+        try {
+            migrate(job.id(), target);
+            JobEvent checkpoint = awaitEvent(job.id(), JobEventType.CHECKPOINTED, Duration.ofSeconds(60));
+            corrupt(checkpoint.details().get("blobId").toString());
+        } finally {
+            targetAgent.resume();
+        }
+
+        JobEvent failed = awaitEvent(job.id(), JobEventType.MIGRATION_FAILED, Duration.ofSeconds(60));
+        assertThat(failed.details()).containsEntry("rolledBackTo", job.workerId());
+        JobInfo back = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING
+                && job.workerId().equals(j.workerId()) && j.epoch() > job.epoch() + 1, JOB_TIMEOUT);
+        assertThat(back.workerId()).isEqualTo(job.workerId());
+        assertContinuedToTheEnd(job.id(), 80);
+    }
+
+    @Test
+    void aContainerOfAStaleEpochIsFencedByTheScheduler() {
+        JobInfo job = admin.submitJob(counter("fenced", 8, 5, 100, null));
+        JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), JOB_TIMEOUT);
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        // A copy of an old epoch shows up on A, as after a partition: the agent reports it, the scheduler kills it.
+        String stale = "upc-" + job.id() + "-" + done.epoch();
+        LibpodClient a = pcA.client();
+        a.create(ContainerSpec.of(stale, CounterImage.REFERENCE, List.of(CounterImage.PROGRAM, "--interval-ms", "500"))
+                .withLabels(Map.of("upc.job", job.id(), "upc.epoch", Long.toString(done.epoch()))));
+        a.start(stale);
+
+        awaitGone(a, stale, Duration.ofSeconds(60));
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    private static JobSubmission counter(String name, int memMiB, int ticks, int intervalMs, String outputPath) {
+        List<String> command = new ArrayList<>(List.of(CounterImage.PROGRAM, "--mem", Integer.toString(memMiB),
+                "--ticks", Integer.toString(ticks), "--interval-ms", Integer.toString(intervalMs)));
+        if (outputPath != null) {
+            command.addAll(List.of("--out", outputPath));
+        }
+        return new JobSubmission(name, CounterImage.REFERENCE, command, Map.of(), 1, (long) Math.max(64, memMiB * 2),
+                null, 0L, true, 1, outputPath);
+    }
+
+    private static JobSubmission withInterval(JobSubmission s, long seconds) {
+        return new JobSubmission(s.name(), s.image(), s.command(), s.env(), s.cpus(), s.memoryMiB(), s.workEstimate(),
+                seconds, s.migratable(), s.maxRetries(), s.outputPath());
+    }
+
+    private JobInfo runningJob(JobSubmission spec) {
+        JobInfo job = admin.submitJob(spec);
+        JobInfo running = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING || j.state().terminal(),
+                JOB_TIMEOUT);
+        assertThat(running.state()).as(describe(running)).isEqualTo(JobState.RUNNING);
+        awaitTicks(running, 3);
+        return admin.job(job.id());
+    }
+
+    private void awaitTicks(JobInfo job, int ticks) {
+        LibpodClient pc = pcOf(job.workerId()).client();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (CounterOutput.of(pc.logs(containerName(job), -1)).lastTick() >= ticks) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // not created yet
+            }
+            sleep(100);
+        }
+        throw new AssertionError("job " + job.id() + " did not tick " + ticks + " times");
+    }
+
+    private void assertContinuedToTheEnd(String jobId, int ticks) {
+        JobInfo done = admin.awaitJob(jobId, j -> j.state().terminal(), JOB_TIMEOUT);
+        assertThat(done.state()).as(describe(done)).isEqualTo(JobState.SUCCEEDED);
+        CounterOutput output = CounterOutput.of(lines(blob(BlobKind.OUTPUTS, JobOutput.logBlobId(jobId, done.epoch()))));
+        assertThat(output.lastTick()).as(describe(done)).isEqualTo(ticks);
+        assertThat(output.consecutive()).as("ticks without a gap or restart: " + output.ticks()).isTrue();
+        assertThat(output.starts()).as("started once, never from scratch").isEqualTo(1);
+        assertThat(output.memoryFailures()).isZero();
+        awaitNoContainer(jobId);
+    }
+
+    private void migrate(String jobId, String target) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.schedulerUrl() + "/api/v1/jobs/" + jobId
+                        + "/migrate"))
+                .header("Authorization", "Bearer " + cluster.adminToken())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"targetWorkerId\":\"" + target + "\"}")).build();
+        assertThat(send(request).statusCode()).as("migrate " + jobId).isBetween(200, 299);
+    }
+
+    private void cancel(String jobId) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.schedulerUrl() + "/api/v1/jobs/" + jobId))
+                .header("Authorization", "Bearer " + cluster.adminToken()).DELETE().build();
+        assertThat(send(request).statusCode()).as("cancel " + jobId).isBetween(200, 299);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JobEvent event(String jobId, JobEventType type) {
+        return admin.jobEvents(jobId).stream().filter(e -> e.type() == type).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no " + type + " event for " + jobId + ": "
+                        + admin.jobEvents(jobId)));
+    }
+
+    private JobEvent awaitEvent(String jobId, JobEventType type, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var found = admin.jobEvents(jobId).stream().filter(e -> e.type() == type).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            sleep(100);
+        }
+        throw new AssertionError("no " + type + " event for " + jobId + " within " + timeout + ": "
+                + admin.jobEvents(jobId));
+    }
+
+    private void awaitNoContainer(String jobId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (containersOf(jobId).isEmpty()) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new AssertionError("containers of " + jobId + " left behind: " + containersOf(jobId));
+    }
+
+    private List<String> containersOf(String jobId) {
+        List<String> names = new ArrayList<>();
+        for (SimulatedPc pc : List.of(pcA, pcB)) {
+            for (ContainerSummary c : pc.client().listByLabel("upc.job=" + jobId)) {
+                names.add(pc.name() + ":" + c.name());
+            }
+        }
+        return names;
+    }
+
+    private static void awaitGone(LibpodClient pc, String container, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!pc.exists(container)) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new AssertionError(container + " still exists after " + timeout);
+    }
+
+    private void corrupt(String blobId) throws IOException {
+        Path file;
+        try (Stream<Path> files = Files.walk(cluster.workDir().resolve("store"))) {
+            file = files.filter(p -> p.getFileName().toString().equals(blobId)).findFirst()
+                    .orElseThrow(() -> new AssertionError("blob file " + blobId + " not found"));
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            long middle = raf.length() / 2;
+            raf.seek(middle);
+            int b = raf.read();
+            raf.seek(middle);
+            raf.write(b ^ 0x5a);
+        }
+    }
+
+    private String blob(BlobKind kind, String id) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        admin.getBlob(kind, id, out);
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static List<LogLine> lines(String text) {
+        return text.lines().map(line -> new LogLine(LogLine.Stream.STDOUT, line)).toList();
+    }
+
+    private String other(String workerId) {
+        return workerId.equals(workerA) ? workerB : workerA;
+    }
+
+    private SimulatedPc pcOf(String workerId) {
+        return workerId.equals(workerA) ? pcA : pcB;
+    }
+
+    private AgentProcess agentOf(String workerId) {
+        return workerId.equals(workerA) ? agentA : agentB;
+    }
+
+    private static String containerName(JobInfo job) {
+        return "upc-" + job.id() + "-" + job.epoch();
+    }
+
+    private String describe(JobInfo job) {
+        return job + "\nevents: " + admin.jobEvents(job.id()) + "\nagent A:\n" + agentA.tail() + "\nagent B:\n"
+                + agentB.tail();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
