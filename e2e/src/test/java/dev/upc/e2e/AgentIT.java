@@ -40,6 +40,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The real worker agent end to end: the packaged registry, scheduler and checkpoint store as processes on a private
@@ -50,6 +53,18 @@ import org.junit.jupiter.api.TestInstance;
 class AgentIT {
 
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
+
+    /** A failed test keeps the cluster's work dir (service and agent logs) for the post-mortem. */
+    @RegisterExtension
+    final TestWatcher keepLogsOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (cluster != null) {
+                cluster.keepWorkDir();
+                System.err.println("AgentIT: " + context.getDisplayName() + " failed; logs kept in " + cluster.workDir());
+            }
+        }
+    };
 
     private ServiceCluster cluster;
     private AdminClient admin;
@@ -63,7 +78,7 @@ class AgentIT {
     @BeforeAll
     void startClusterPcsAndAgents() throws IOException {
         Path work = Files.createDirectories(Path.of("target", "agent-it")).toAbsolutePath();
-        cluster = ServiceCluster.builder().workDir(work.resolve("cluster")).start();
+        cluster = ServiceCluster.builder().workDir(Files.createTempDirectory(work, "cluster-")).start();
         admin = cluster.admin();
         pcA = SimulatedPc.start("a");
         pcB = SimulatedPc.start("b");
@@ -184,6 +199,20 @@ class AgentIT {
         // Never lost, never restarted (the planner may still have moved it to a faster PC meanwhile).
         assertThat(admin.jobEvents(job.id())).extracting(JobEvent::type)
                 .doesNotContain(JobEventType.RECOVERED, JobEventType.RETRIED);
+    }
+
+    @Test
+    void aJobRunsThroughRestartsOfTheSchedulerAndTheRegistry() {
+        JobInfo job = runningJob(counter("outage", 16, 60, 200, null));
+
+        cluster.restartScheduler();
+        cluster.restartRegistry();
+
+        assertContinuedToTheEnd(job.id(), 60);
+        assertThat(admin.jobEvents(job.id())).extracting(JobEvent::type)
+                .doesNotContain(JobEventType.RECOVERED, JobEventType.RETRIED);
+        agentA.await(s -> s.lastError() == null && s.pendingEvents() == 0, Duration.ofSeconds(30), "reconnected");
+        agentB.await(s -> s.lastError() == null && s.pendingEvents() == 0, Duration.ofSeconds(30), "reconnected");
     }
 
     @Test

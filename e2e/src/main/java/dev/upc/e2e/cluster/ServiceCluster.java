@@ -161,6 +161,11 @@ public final class ServiceCluster implements AutoCloseable {
     }
 
     /** Jobs, workers and blobs with the admin token. */
+    /** Keep the work dir (logs, keys, blobs) at close, e.g. because a test failed and its logs tell why. */
+    public synchronized void keepWorkDir() {
+        keepWorkDir = true;
+    }
+
     public AdminClient admin() {
         return admin;
     }

@@ -40,16 +40,15 @@ public final class ExitWatch implements AutoCloseable {
     }
 
     /** Starts watching the container unless it is watched already. */
-    public void watch(String name) {
-        watchers.compute(name, (n, existing) -> {
-            if (existing != null && existing.isAlive()) {
-                return existing;
-            }
-            Thread thread = new Thread(() -> await(n), "upc-wait-" + n);
-            thread.setDaemon(true);
-            thread.start();
-            return thread;
-        });
+    public synchronized void watch(String name) {
+        Thread existing = watchers.get(name);
+        if (existing != null && existing.isAlive()) {
+            return;
+        }
+        Thread thread = new Thread(() -> await(name), "upc-wait-" + name);
+        thread.setDaemon(true);
+        watchers.put(name, thread); // before start: the thread checks that it is the current watcher
+        thread.start();
     }
 
     /** Stops watching (the container is gone). */

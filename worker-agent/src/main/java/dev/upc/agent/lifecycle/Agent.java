@@ -302,6 +302,9 @@ public final class Agent implements AutoCloseable {
                 usedCpus += m == null ? 1 : m.cpus();
                 usedMemory += m == null ? 0 : m.memoryMiB();
             }
+            if (!isRunning && known.containsKey(name) && !exits.watching(name)) {
+                exits.watch(name); // a stop nobody saw (safety net): the exit handler decides what it was
+            }
             Double cpu = exits.cpuSeconds(name);
             reports.add(new ContainerReport(parsed.get().jobId(), parsed.get().epoch(), c.state(),
                     cpu == null ? 0.0 : cpu, rssMiB));
@@ -398,7 +401,7 @@ public final class Agent implements AutoCloseable {
                         event.jobId(), event.epoch(), reply.outcome());
                 reply.commands().forEach(this::dispatch);
             } catch (ControlPlaneException e) {
-                if (e.unauthorized()) {
+                if (e.unauthorized() || e.status() == 403) {
                     reregister(current);
                     sleep(backoff.next());
                 } else if (e.retryable()) {
