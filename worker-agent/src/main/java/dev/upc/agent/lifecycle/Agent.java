@@ -302,7 +302,8 @@ public final class Agent implements AutoCloseable {
                 usedCpus += m == null ? 1 : m.cpus();
                 usedMemory += m == null ? 0 : m.memoryMiB();
             }
-            if (!isRunning && known.containsKey(name) && !exits.watching(name)) {
+            ManagedContainer mine = known.get(name);
+            if (!isRunning && mine != null && mine.dumpBlobId() == null && !exits.watching(name)) {
                 exits.watch(name); // a stop nobody saw (safety net): the exit handler decides what it was
             }
             Double cpu = exits.cpuSeconds(name);
