@@ -1,0 +1,36 @@
+package dev.upc.agent;
+
+import dev.upc.agent.lifecycle.AgentStatus;
+import dev.upc.agent.state.CachedBenchmark;
+import dev.upc.agent.state.ManagedContainer;
+import dev.upc.agent.state.StateSnapshot;
+import dev.upc.protocol.AgentCommand;
+import dev.upc.protocol.AgentCommands;
+import dev.upc.protocol.AgentEvent;
+import dev.upc.protocol.AgentEventReply;
+import dev.upc.protocol.BlobInfo;
+import dev.upc.protocol.BlobToken;
+import dev.upc.protocol.BlobTokenRequest;
+import dev.upc.protocol.ContainerReport;
+import dev.upc.protocol.ErrorResponse;
+import dev.upc.protocol.Heartbeat;
+import dev.upc.protocol.HeartbeatReply;
+import dev.upc.protocol.JobSubmission;
+import dev.upc.protocol.WorkerRegistered;
+import dev.upc.protocol.WorkerRegistration;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The records the agent reads and writes with Jackson. A GraalVM native image keeps only what is reachable, and
+ * Jackson reaches record components by reflection: list them here so {@code -Pnative} works without guesswork.
+ */
+@RegisterForReflection(targets = {AgentCommand.class, AgentCommands.class, AgentEvent.class, AgentEventReply.class,
+        BlobInfo.class, BlobToken.class, BlobTokenRequest.class, ContainerReport.class, ErrorResponse.class,
+        ErrorResponse.FieldError.class, Heartbeat.class, HeartbeatReply.class, JobSubmission.class,
+        WorkerRegistered.class, WorkerRegistration.class, AgentStatus.class, AgentStatus.Container.class,
+        StateSnapshot.class, ManagedContainer.class, CachedBenchmark.class})
+final class NativeReflection {
+
+    private NativeReflection() {
+    }
+}
