@@ -40,6 +40,10 @@ import java.util.stream.Stream;
  * fixed-length streaming mode; GET reads the body and discards it. The admin token is an RS256 JWT signed here
  * with a key pair made for this run, the public half handed to the store with
  * {@code -Dmp.jwt.verify.publickey.location}.
+ *
+ * <p>To compare two builds of the store, run the bench once per build, interleaved, with
+ * {@code -Dupc.bench.store-jar=<copy of quarkus-app>/quarkus-run.jar} (and {@code -Dupc.bench.store-opts="-D…"}
+ * for extra JVM options of the store process); machine noise swings single runs far more than most changes.
  */
 public final class StoreBench {
 
@@ -71,7 +75,7 @@ public final class StoreBench {
                 }
             }
         }
-        Path jar = STORE_JAR.toAbsolutePath();
+        Path jar = Path.of(System.getProperty("upc.bench.store-jar", STORE_JAR.toString())).toAbsolutePath();
         if (!Files.exists(jar)) {
             System.err.println("bench store: " + jar + " is missing; build the checkpoint-store module first");
             return 1;
@@ -264,12 +268,18 @@ public final class StoreBench {
     private static Process startStore(Path jar, int port, Path dir, Path publicKey) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         progress("starting the store on port %d (-Xmx64m), blobs in %s", port, dir.resolve("store"));
-        return new ProcessBuilder(java, "-Xmx64m", "-XX:+ExitOnOutOfMemoryError",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+ExitOnOutOfMemoryError"));
+        String extra = System.getProperty("upc.bench.store-opts", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of(
                 "-Dquarkus.http.port=" + port,
                 "-Dupc.store.directory=" + dir.resolve("store"),
                 "-Dmp.jwt.verify.publickey.location=file:" + publicKey,
                 "-Dupc.store.retention.sweep-interval=off",
-                "-jar", jar.toString())
+                "-jar", jar.toString()));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("store.log").toFile()).start();
     }
 
