@@ -34,6 +34,12 @@ public interface SchedulerConfig {
     @WithDefault("upc")
     String tokenIssuer();
 
+    /**
+     * The checkpoint store's base URL ({@code http://store:8080}). When set, the scheduler deletes checkpoints that a
+     * newer one or the job's end made useless; when unset, only the store's own retention removes them.
+     */
+    Optional<String> storeUrl();
+
     Policy policy();
 
     Registry registry();

@@ -1,5 +1,6 @@
 package dev.upc.scheduler.planner;
 
+import dev.upc.protocol.JobEventType;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.OwnerState;
 import dev.upc.protocol.WorkerInfo;
@@ -13,6 +14,8 @@ import dev.upc.scheduler.policy.HostFacts;
 import dev.upc.scheduler.policy.JobView;
 import dev.upc.scheduler.policy.PlacementPolicy;
 import dev.upc.scheduler.policy.WorkerView;
+import dev.upc.scheduler.service.CheckpointPruning;
+import dev.upc.scheduler.service.CommandPayload;
 import dev.upc.scheduler.service.DatabaseOptions;
 import dev.upc.scheduler.service.Job;
 import dev.upc.scheduler.service.JobStore;
@@ -48,6 +51,8 @@ public class Planner {
 
     private static final Logger LOG = Logger.getLogger(Planner.class);
     private static final long MIB = 1024L * 1024;
+    /** Clock skew and delivery delay between a heartbeat and the registry's lastSeenAt that we tolerate. */
+    private static final Duration HEARTBEAT_SLACK = Duration.ofSeconds(10);
 
     private final Pool pool;
     private final JobStore store;
@@ -59,12 +64,15 @@ public class Planner {
     private final SchedulerConfig config;
     private final Vertx vertx;
     private final PlannerLock lock;
+    private final CheckpointPruning pruning;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
 
     Planner(Pool pool, JobStore store, Orchestrator orchestrator, WorkerDirectory directory, PlacementPolicy policy,
-            SchedulerMetrics metrics, Clock clock, SchedulerConfig config, Vertx vertx, DatabaseOptions database) {
+            SchedulerMetrics metrics, Clock clock, SchedulerConfig config, Vertx vertx, DatabaseOptions database,
+            CheckpointPruning pruning) {
+        this.pruning = pruning;
         this.pool = pool;
         this.store = store;
         this.orchestrator = orchestrator;
@@ -132,7 +140,8 @@ public class Planner {
             long started = System.nanoTime();
             Decisions decisions = policy.decide(snapshot);
             metrics.decided(Duration.ofNanos(System.nanoTime() - started));
-            return apply(decisions, byId, views, now).replaceWith(decisions);
+            return apply(decisions, byId, views, now).chain(() -> fenceStale(workers, byId, now))
+                    .replaceWith(decisions);
         })).call(() -> store.countByState(pool).invoke(metrics::jobCounts));
     }
 
@@ -140,7 +149,7 @@ public class Planner {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Decisions.Failure f : d.failures()) {
             chain = chain.chain(() -> change(f.jobId(), unchanged(seen.get(f.jobId())), now,
-                    (tx, job) -> orchestrator.fail(tx, job, f.reason())));
+                    (tx, job) -> orchestrator.fail(tx, job, f.reason())).invoke(() -> pruning.afterCommit(f.jobId())));
         }
         for (Decisions.Recovery r : d.recoveries()) {
             chain = chain.chain(() -> change(r.jobId(), unchanged(seen.get(r.jobId())), now,
@@ -168,6 +177,31 @@ public class Planner {
                     (tx, job) -> orchestrator.place(tx, job, p.workerId(), facts, p.fromCheckpoint())));
         }
         return chain;
+    }
+
+    /**
+     * KILL or CLEANUP every container the heartbeats report that is no job's legitimate copy (see
+     * {@link StaleContainers}), once: not while such a command is unacknowledged, nor on a heartbeat older than its
+     * acknowledgement. Each in its own transaction, re-checked on the locked job.
+     */
+    private Uni<Void> fenceStale(List<WorkerInfo> workers, Map<String, Job> active, Instant now) {
+        List<StaleContainers.Suspect> suspects = StaleContainers.suspects(workers, active);
+        if (suspects.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.standings(pool, suspects, HEARTBEAT_SLACK).chain(standings -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (StaleContainers.Fence fence : StaleContainers.fences(suspects, standings)) {
+                chain = chain.chain(() -> change(fence.jobId(),
+                        job -> !StaleContainers.legitimate(job, fence.workerId(), fence.epoch()), now, (tx, job) -> {
+                            tx.command(fence.workerId(), job, fence.epoch(), fence.type(), CommandPayload.none());
+                            tx.event(job, JobEventType.STALE_EVENT, fence.workerId(), "eventType", "HEARTBEAT",
+                                    "eventEpoch", fence.epoch(), "containerState", fence.state(),
+                                    "answer", fence.type().name());
+                        }));
+            }
+            return chain;
+        });
     }
 
     private Uni<Void> change(String jobId, Predicate<Job> expected, Instant now, BiConsumer<Tx, Job> transition) {

@@ -22,6 +22,9 @@ import java.util.Set;
  */
 public final class EarliestFinishPolicy implements PlacementPolicy {
 
+    /** Which estimate a job without one is assumed to match (see {@link #unknownWorkPrior}). */
+    private static final double UNKNOWN_PERCENTILE = 0.95;
+
     private final PolicySettings settings;
 
     public EarliestFinishPolicy(PolicySettings settings) {
@@ -47,9 +50,14 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                 queue.add(job);
             }
         }
+        if (settings.migrateForSpeed()) {
+            // Before the queue takes the free cores: a running job longer than every queued one deserves a freed
+            // fast worker more than they do (longest-first, kept up as workers free), and its slow cores go to them.
+            round.migrateForSpeed(requeued, queue);
+        }
         round.place(queue);
         if (settings.migrateForSpeed()) {
-            round.migrateForSpeed(requeued);
+            round.migrateForSpeed(requeued, List.of());
             round.periodicCheckpoints(requeued);
         }
         return new Decisions(round.placements, round.migrations, round.evictions, round.recoveries, round.failures,
@@ -57,15 +65,18 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
     }
 
     /**
-     * What a job without estimate is assumed to need: as much as the longest estimate among the jobs
-     * at hand (at least the configured default). Unknown jobs are thus treated as long and start
-     * early on fast PCs: a long job started late on a slow PC is what stretches a batch's end, while
-     * a short one started early costs little.
+     * What a job without estimate is assumed to need: as much as the long jobs at hand (the 95th percentile of the
+     * estimates, at least the configured default). Unknown jobs are thus treated as long and start early on fast
+     * PCs: a long job started late on a slow PC is what stretches a batch's end, while a short one started early
+     * costs little. Not the longest estimate: one overestimated job would then put every unknown job ahead of the
+     * truly long ones, which end up on slow PCs.
      */
     private double unknownWorkPrior(ClusterSnapshot snapshot) {
-        double longest = snapshot.jobs().stream().filter(job -> job.workEstimate() != null)
-                .mapToDouble(JobView::workEstimate).max().orElse(0);
-        return Math.max(settings.unknownWork(), longest);
+        double[] known = snapshot.jobs().stream().filter(job -> job.workEstimate() != null)
+                .mapToDouble(JobView::workEstimate).sorted().toArray();
+        double longJob = known.length == 0 ? 0
+                : known[Math.min(known.length - 1, (int) Math.floor(UNKNOWN_PERCENTILE * known.length))];
+        return Math.max(settings.unknownWork(), longJob);
     }
 
     /** The mutable state of one call to {@link #decide}: capacity left and decisions so far. */
@@ -76,6 +87,8 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
         private final Map<String, WorkerView> workers = new HashMap<>();
         private final List<WorkerView> workersById;
         private final Set<String> moving = new HashSet<>();
+        /** Where the jobs moving this round go: their cores there are busy for the rest of their run. */
+        private final Map<String, WorkerView> movingTo = new HashMap<>();
         private final double unknownWork;
         /** Whether a queued job still waits after placement: then free cores may soon be wanted by it. */
         private boolean jobsWaiting;
@@ -125,6 +138,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                     evictions.add(new Decisions.Eviction(job.id(), source.id(), reason));
                 } else {
                     capacity.take(best.id(), job.cpus());
+                    movingTo.put(job.id(), best);
                     migrations.add(new Decisions.Migration(job.id(), source.id(), best.id(), reason, 0));
                 }
             }
@@ -186,11 +200,13 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
         private double[][] coreFreeTimes(List<WorkerView> accepting) {
             Map<String, List<Double>> busy = new HashMap<>();
             for (JobView job : snapshot.jobs()) {
-                WorkerView worker = job.workerId() == null ? null : workers.get(job.workerId());
-                if (worker == null || job.phase() == JobView.Phase.QUEUED || moving.contains(job.id())) {
+                WorkerView worker = moving.contains(job.id()) ? movingTo.get(job.id())
+                        : job.workerId() == null ? null : workers.get(job.workerId());
+                if (worker == null || job.phase() == JobView.Phase.QUEUED) {
                     continue;
                 }
-                double left = remaining(job) / worker.speed(job.cpus());
+                double left = remaining(job) / worker.speed(job.cpus())
+                        + (moving.contains(job.id()) ? settings.migrationSeconds(job.checkpointBytes()) : 0);
                 for (int i = 0; i < job.cpus(); i++) {
                     busy.computeIfAbsent(worker.id(), id -> new ArrayList<>()).add(left);
                 }
@@ -211,8 +227,17 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
             return result;
         }
 
-        /** Running jobs move to a faster free worker when the time saved beats the move's cost plus a margin. */
-        void migrateForSpeed(Set<String> requeued) {
+        /**
+         * Running jobs move to a faster free worker when the time saved beats the move's cost plus a margin. With
+         * {@code queue} non-empty only jobs with more remaining work than every queued job may move (the queued
+         * ones would take the free worker otherwise), and the relative margin applies.
+         */
+        void migrateForSpeed(Set<String> requeued, List<JobView> queue) {
+            double longestQueued = 0;
+            for (JobView q : queue) {
+                longestQueued = Math.max(longestQueued, remaining(q));
+            }
+            boolean waiting = jobsWaiting || !queue.isEmpty();
             record Candidate(JobView job, WorkerView from, WorkerView to, double gain) {
             }
             List<WorkerView> free = workersById.stream().filter(w -> w.accepting() && capacity.free(w.id()) > 0).toList();
@@ -227,11 +252,14 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                     continue;
                 }
                 double remaining = remaining(job);
+                if (remaining < longestQueued) {
+                    continue; // a longer queued job deserves the faster worker more
+                }
                 double here = remaining / from.speed(job.cpus());
                 double cost = settings.migrationSeconds(job.checkpointBytes());
                 // The relative margin guards against estimates that are off. With no job waiting, a free
                 // faster worker would otherwise stay idle, so only the absolute margin must be beaten.
-                double threshold = settings.marginSeconds() + (jobsWaiting ? settings.marginFraction() * here : 0);
+                double threshold = settings.marginSeconds() + (waiting ? settings.marginFraction() * here : 0);
                 for (WorkerView to : free) {
                     if (to == from || capacity.free(to.id()) < job.cpus() || !to.facts().canRestoreFrom(from.facts())) {
                         continue;
@@ -249,6 +277,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                     continue;
                 }
                 moving.add(c.job().id());
+                movingTo.put(c.job().id(), c.to());
                 capacity.take(c.to().id(), c.job().cpus());
                 capacity.release(c.from().id(), c.job().cpus());
                 migrations.add(new Decisions.Migration(c.job().id(), c.from().id(), c.to().id(),

@@ -4,7 +4,10 @@ import dev.upc.protocol.AgentCommands;
 import dev.upc.protocol.AgentEvent;
 import dev.upc.protocol.AgentEventReply;
 import dev.upc.protocol.ApiPaths;
+import dev.upc.protocol.BlobToken;
+import dev.upc.protocol.BlobTokenRequest;
 import dev.upc.scheduler.service.AgentChannel;
+import dev.upc.scheduler.service.BlobGrants;
 import dev.upc.scheduler.service.SchedulerException;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -36,10 +39,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AgentResource {
 
     private final AgentChannel channel;
+    private final BlobGrants grants;
     private final JsonWebToken caller;
 
-    AgentResource(AgentChannel channel, JsonWebToken caller) {
+    AgentResource(AgentChannel channel, BlobGrants grants, JsonWebToken caller) {
         this.channel = channel;
+        this.grants = grants;
         this.caller = caller;
     }
 
@@ -59,6 +64,15 @@ public class AgentResource {
     public Uni<AgentEventReply> events(@PathParam("workerId") String workerId, @Valid @NotNull AgentEvent event) {
         requireSelf(workerId);
         return channel.report(workerId, event);
+    }
+
+    @POST
+    @Path(ApiPaths.AGENT_BLOB_TOKENS)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A store capability for the image of a job on this worker (read) or its output/log (write)")
+    public Uni<BlobToken> blobTokens(@PathParam("workerId") String workerId, @Valid @NotNull BlobTokenRequest request) {
+        requireSelf(workerId);
+        return grants.grant(workerId, request);
     }
 
     private void requireSelf(String workerId) {

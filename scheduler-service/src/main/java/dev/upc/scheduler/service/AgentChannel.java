@@ -37,6 +37,10 @@ public class AgentChannel {
             AgentCommandType.KILL, EnumSet.of(AgentEventType.EXITED, AgentEventType.FAILED),
             AgentCommandType.CLEANUP, EnumSet.of(AgentEventType.EXITED, AgentEventType.FAILED));
 
+    /** Events after which a job may have checkpoints it no longer needs. */
+    private static final Set<AgentEventType> PRUNING_EVENTS =
+            EnumSet.of(AgentEventType.CHECKPOINTED, AgentEventType.EXITED, AgentEventType.FAILED);
+
     private final Pool pool;
     private final JobStore store;
     private final Orchestrator orchestrator;
@@ -44,9 +48,11 @@ public class AgentChannel {
     private final CapabilityTokens capabilities;
     private final Planner planner;
     private final Clock clock;
+    private final CheckpointPruning pruning;
 
     AgentChannel(Pool pool, JobStore store, Orchestrator orchestrator, CommandWakeups wakeups,
-                 CapabilityTokens capabilities, Planner planner, Clock clock) {
+                 CapabilityTokens capabilities, Planner planner, Clock clock, CheckpointPruning pruning) {
+        this.pruning = pruning;
         this.pool = pool;
         this.store = store;
         this.orchestrator = orchestrator;
@@ -106,6 +112,9 @@ public class AgentChannel {
         })).invoke(reply -> {
             if (reply.outcome() == AgentEventReply.Outcome.APPLIED) {
                 planner.soon();
+                if (PRUNING_EVENTS.contains(event.type())) {
+                    pruning.afterCommit(event.jobId()); // a newer checkpoint, or perhaps the job's end
+                }
             }
         });
     }

@@ -15,7 +15,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Mints the store's capability tokens (see {@link BlobCapability}): read or write of one checkpoint blob. */
+/**
+ * Mints the store's tokens (see {@link BlobCapability}): capability tokens for reading or writing one blob, and the
+ * scheduler's own short-lived admin token for pruning checkpoints.
+ */
 @Startup
 @Singleton
 public class CapabilityTokens {
@@ -42,14 +45,33 @@ public class CapabilityTokens {
 
     /** A token for {@code op} ({@link BlobCapability#READ} or {@link BlobCapability#WRITE}) of one checkpoint blob. */
     public Capability checkpoint(String workerId, String blobId, String op) {
+        return blob(workerId, BlobKind.CHECKPOINTS, blobId, op);
+    }
+
+    /** A token for {@code op} of one blob of any kind. */
+    public Capability blob(String workerId, BlobKind kind, String blobId, String op) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = now.plus(config.capabilityTtl());
         String token = Jwt.issuer(config.tokenIssuer())
                 .subject(workerId)
                 .issuedAt(now)
                 .expiresAt(expiresAt)
-                .claim(BlobCapability.BLOB_CLAIM, BlobCapability.blobClaim(BlobKind.CHECKPOINTS, blobId))
+                .claim(BlobCapability.BLOB_CLAIM, BlobCapability.blobClaim(kind, blobId))
                 .claim(BlobCapability.OPERATION_CLAIM, op)
+                .jws()
+                .sign(signingKey);
+        return new Capability(token, expiresAt);
+    }
+
+    /** An admin token of the store (group {@value BlobCapability#ADMIN_GROUP}), e.g. to delete old checkpoints. */
+    public Capability storeAdmin() {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant expiresAt = now.plus(config.capabilityTtl());
+        String token = Jwt.issuer(config.tokenIssuer())
+                .subject("upc-scheduler")
+                .groups(BlobCapability.ADMIN_GROUP)
+                .issuedAt(now)
+                .expiresAt(expiresAt)
                 .jws()
                 .sign(signingKey);
         return new Capability(token, expiresAt);

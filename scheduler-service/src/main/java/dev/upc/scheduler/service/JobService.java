@@ -33,10 +33,12 @@ public class JobService {
     private final WorkerDirectory directory;
     private final Planner planner;
     private final Clock clock;
+    private final CheckpointPruning pruning;
     private final SecureRandom random = new SecureRandom();
 
     JobService(Pool pool, JobStore store, Orchestrator orchestrator, WorkerDirectory directory, Planner planner,
-               Clock clock) {
+               Clock clock, CheckpointPruning pruning) {
+        this.pruning = pruning;
         this.pool = pool;
         this.store = store;
         this.orchestrator = orchestrator;
@@ -82,7 +84,8 @@ public class JobService {
     }
 
     public Uni<JobInfo> cancel(String jobId) {
-        return transition(jobId, (tx, job) -> orchestrator.cancel(tx, job));
+        return transition(jobId, (tx, job) -> orchestrator.cancel(tx, job))
+                .invoke(cancelled -> pruning.afterCommit(jobId));
     }
 
     /** Moves a running job to {@code target}, or to the fastest free compatible worker when absent. */

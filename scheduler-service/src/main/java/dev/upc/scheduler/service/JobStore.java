@@ -9,6 +9,7 @@ import dev.upc.protocol.JobEvent;
 import dev.upc.protocol.JobEventType;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.JobSubmission;
+import dev.upc.scheduler.planner.StaleContainers;
 import dev.upc.scheduler.policy.HostFacts;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -82,6 +83,14 @@ public class JobStore {
     public Uni<List<Job>> active(SqlClient c) {
         return c.query("SELECT * FROM jobs WHERE state NOT IN ('SUCCEEDED','FAILED','CANCELLED') ORDER BY submitted_at, id")
                 .execute().map(JobStore::toJobs);
+    }
+
+    /** The unfinished jobs that run on the worker, move to it, or keep a stopped source container there. */
+    public Uni<List<Job>> activeOn(SqlClient c, String workerId) {
+        return c.preparedQuery("""
+                        SELECT * FROM jobs WHERE state NOT IN ('SUCCEEDED','FAILED','CANCELLED')
+                           AND (worker_id = $1 OR target_worker_id = $1 OR prev_worker_id = $1)""")
+                .execute(Tuple.of(workerId)).map(JobStore::toJobs);
     }
 
     public Uni<Map<String, Long>> countByState(SqlClient c) {
@@ -177,6 +186,60 @@ public class JobStore {
                 .execute(Tuple.from(new Object[] {blobId, job.id, epoch, seq, workerId, sizeBytes, sha256, write(origin),
                         leaveRunning, checkpointMillis, transferMillis, time(now)}))
                 .replaceWithVoid();
+    }
+
+    /**
+     * For each suspect container (worker, job, epoch, heartbeat time): whether its job exists, and whether a KILL or
+     * CLEANUP of that container is unacknowledged or was acknowledged after {@code slack} before the heartbeat.
+     */
+    public Uni<Map<StaleContainers.Suspect, StaleContainers.Standing>> standings(
+            SqlClient c, List<StaleContainers.Suspect> suspects, java.time.Duration slack) {
+        if (suspects.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        int n = suspects.size();
+        String[] workers = new String[n];
+        String[] jobs = new String[n];
+        Long[] epochs = new Long[n];
+        OffsetDateTime[] since = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            StaleContainers.Suspect s = suspects.get(i);
+            workers[i] = s.workerId();
+            jobs[i] = s.jobId();
+            epochs[i] = s.epoch();
+            since[i] = time(s.reportedAt() == null ? Instant.EPOCH : s.reportedAt().minus(slack));
+        }
+        return c.preparedQuery("""
+                        SELECT s.i, EXISTS (SELECT 1 FROM jobs j WHERE j.id = s.job_id) AS job_known,
+                               EXISTS (SELECT 1 FROM commands c
+                                        WHERE c.job_id = s.job_id AND c.worker_id = s.worker_id AND c.epoch = s.epoch
+                                          AND c.type IN ('KILL','CLEANUP')
+                                          AND (c.acked_at IS NULL OR c.acked_at > s.since)) AS fenced
+                          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[])
+                               WITH ORDINALITY AS s(worker_id, job_id, epoch, since, i)""")
+                .execute(Tuple.of(workers, jobs, epochs, since))
+                .map(rows -> {
+                    Map<StaleContainers.Suspect, StaleContainers.Standing> standings = new java.util.HashMap<>();
+                    rows.forEach(row -> standings.put(suspects.get(row.getLong("i").intValue() - 1),
+                            new StaleContainers.Standing(row.getBoolean("job_known"), row.getBoolean("fenced"))));
+                    return standings;
+                });
+    }
+
+    /** The job's checkpoints still in the store (as far as the scheduler knows). */
+    public Uni<List<CheckpointPruning.Stored>> storedCheckpoints(SqlClient c, String jobId) {
+        return c.preparedQuery("SELECT blob_id, seq FROM checkpoints WHERE job_id = $1 AND deleted_at IS NULL")
+                .execute(Tuple.of(jobId)).map(rows -> {
+                    List<CheckpointPruning.Stored> stored = new ArrayList<>();
+                    rows.forEach(row -> stored.add(new CheckpointPruning.Stored(row.getString("blob_id"),
+                            row.getLong("seq"))));
+                    return stored;
+                });
+    }
+
+    public Uni<Void> checkpointDeleted(SqlClient c, String blobId, Instant now) {
+        return c.preparedQuery("UPDATE checkpoints SET deleted_at = $2 WHERE blob_id = $1 AND deleted_at IS NULL")
+                .execute(Tuple.of(blobId, time(now))).replaceWithVoid();
     }
 
     /** Removes every row: tests start from an empty database. */

@@ -37,6 +37,10 @@ public final class SchedulerException extends RuntimeException {
         return new SchedulerException(403, "forbidden", null, "this token is not worker " + workerId + "'s");
     }
 
+    public static SchedulerException forbidden(String message) {
+        return new SchedulerException(403, "forbidden", null, message);
+    }
+
     public static SchedulerException unavailable(String message) {
         return new SchedulerException(503, "unavailable", null, message);
     }

@@ -90,6 +90,22 @@ class EarliestFinishPolicyTest {
         assertThat(decide().placements()).containsExactly(new Placement("j1", "ok", false));
     }
 
+    @Test
+    void anUnknownJobIsAssumedLongButNotAheadOfTheLongestKnownOnes() {
+        worker("fast", 3.0);
+        worker("mid", 2.0);
+        worker("slow", 1.0);
+        queued("a-huge", 50_000); // an overestimate must not make every unknown job look this long
+        queued("b-long", 9_000);
+        for (int i = 0; i < 38; i++) {
+            queued(String.format("s%02d", i), 100);
+        }
+        jobs.add(new JobView("u", Phase.QUEUED, null, 1, null, 0, 16 * MIB, true, null, 0, 3, 0, null, null));
+
+        assertThat(decide().placements()).contains(new Placement("a-huge", "fast", false),
+                new Placement("b-long", "mid", false), new Placement("u", "slow", false));
+    }
+
     // ---- migration for speed -------------------------------------------------------------------
 
     @Test
@@ -106,6 +122,33 @@ class EarliestFinishPolicyTest {
         assertThat(move.to()).isEqualTo("fast");
         assertThat(move.reason()).isEqualTo(Reason.FASTER_WORKER);
         assertThat(move.expectedGainSeconds()).isBetween(1990.0, 2000.0);
+    }
+
+    @Test
+    void aRunningJobLongerThanEveryQueuedOneTakesAFreedFastWorkerBeforeThem() {
+        worker("slow", 1.0);
+        worker("fast", 3.0);
+        running("long", "slow", 5000, 0); // 5000 s here, ~1667 s there
+        queued("short", 100);
+
+        Decisions decisions = decide();
+
+        assertThat(decisions.migrations()).extracting(Migration::jobId, Migration::to)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("long", "fast"));
+        assertThat(decisions.placements()).containsExactly(new Placement("short", "slow", false));
+    }
+
+    @Test
+    void aQueuedJobLongerThanTheRunningOnesGetsTheFreeFastWorker() {
+        worker("slow", 1.0);
+        worker("fast", 3.0);
+        running("running", "slow", 1000, 0);
+        queued("longer", 3000);
+
+        Decisions decisions = decide();
+
+        assertThat(decisions.placements()).containsExactly(new Placement("longer", "fast", false));
+        assertThat(decisions.migrations()).isEmpty();
     }
 
     @Test

@@ -47,4 +47,18 @@ class SimulatorTest {
         assertThat(earliestFinish).isLessThan(firstFree);
         assertThat(upc.makespan()).isGreaterThanOrEqualTo(scenario.lowerBound());
     }
+
+    /** The target for {@code ./upc bench policy}: within 15 % of the lower bound, ahead of both baselines. */
+    @Test
+    void onTheBenchsRandomScenariosUpcIsWithin15PercentOfTheLowerBound() {
+        for (long seed = 1; seed <= 3; seed++) {
+            Scenario scenario = Scenarios.random(seed, 100, 1000);
+            Simulator.Result upc = simulator.run(scenario, new EarliestFinishPolicy(settings));
+            double earliestFinish = simulator.run(scenario, new EarliestFinishPolicy(settings.withoutMigration()))
+                    .makespan();
+
+            assertThat(upc.ratio()).as(scenario.name()).isLessThanOrEqualTo(1.15);
+            assertThat(upc.makespan()).as(scenario.name()).isLessThan(earliestFinish);
+        }
+    }
 }

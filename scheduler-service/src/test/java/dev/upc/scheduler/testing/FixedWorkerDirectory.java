@@ -1,5 +1,6 @@
 package dev.upc.scheduler.testing;
 
+import dev.upc.protocol.ContainerReport;
 import dev.upc.protocol.DesiredState;
 import dev.upc.protocol.Heartbeat;
 import dev.upc.protocol.OwnerState;
@@ -40,6 +41,15 @@ public class FixedWorkerDirectory implements WorkerDirectory {
         var report = new Heartbeat(owner, false, (double) jobCpus, 8000L, 0.1, List.of());
         Instant now = Instant.now();
         workers.put(workerId, new WorkerInfo(workerId, status, desired, now, now, registration, report));
+    }
+
+    /** A heartbeat of the worker, received at {@code at}, that lists these containers. */
+    public void heartbeat(String workerId, Instant at, List<ContainerReport> containers) {
+        WorkerInfo w = workers.get(workerId);
+        Heartbeat last = w.latestReport();
+        workers.put(workerId, new WorkerInfo(w.workerId(), w.status(), w.desiredState(), w.registeredAt(), at,
+                w.registration(), new Heartbeat(last.ownerState(), last.drainAcknowledged(), last.freeCpus(),
+                        last.freeMemoryMiB(), last.load(), containers)));
     }
 
     public void status(String workerId, WorkerStatus status) {
