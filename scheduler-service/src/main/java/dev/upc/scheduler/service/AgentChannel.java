@@ -123,7 +123,7 @@ public class AgentChannel {
         String blobId = command.payload().blobId();
         CapabilityTokens.Capability capability = null;
         if (command.type() == AgentCommandType.CHECKPOINT) {
-            capability = capabilities.checkpoint(command.workerId(), blobId, BlobCapability.WRITE);
+            capability = capabilities.checkpointUpload(command.workerId(), blobId);
         } else if (command.type() == AgentCommandType.RESTORE) {
             capability = capabilities.checkpoint(command.workerId(), blobId, BlobCapability.READ);
         }

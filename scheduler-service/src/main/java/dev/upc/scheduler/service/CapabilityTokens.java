@@ -13,6 +13,7 @@ import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -48,8 +49,20 @@ public class CapabilityTokens {
         return blob(workerId, BlobKind.CHECKPOINTS, blobId, op);
     }
 
+    /**
+     * The capability of a CHECKPOINT: write the blob, and read it too, so an agent that restarted after uploading
+     * but before reporting can find its archive with a HEAD instead of dumping the job a second time.
+     */
+    public Capability checkpointUpload(String workerId, String blobId) {
+        return blob(workerId, BlobKind.CHECKPOINTS, blobId, List.of(BlobCapability.READ, BlobCapability.WRITE));
+    }
+
     /** A token for {@code op} of one blob of any kind. */
     public Capability blob(String workerId, BlobKind kind, String blobId, String op) {
+        return blob(workerId, kind, blobId, (Object) op);
+    }
+
+    private Capability blob(String workerId, BlobKind kind, String blobId, Object op) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = now.plus(config.capabilityTtl());
         String token = Jwt.issuer(config.tokenIssuer())
