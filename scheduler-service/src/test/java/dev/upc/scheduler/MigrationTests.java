@@ -90,6 +90,21 @@ class MigrationTests extends SchedulerTest {
     }
 
     @Test
+    void progressAddsUpAcrossPlacementsThoughEachContainerCountsFromZero() {
+        String id = runningOnA(Api.job("lineage"));
+        migrateTo(id, "wb");
+        var checkpoint = a.expect("CHECKPOINT");
+        a.reportOk(checkpoint, "CHECKPOINTED", checkpointed(checkpoint, 1000)); // 42 CPU seconds on A
+        var restore = b.expect("RESTORE");
+        b.reportOk(restore, "RESTORED", Map.of("restoreMillis", 700, "transferMillis", 200));
+        getJob(id).body("cpuSeconds", equalTo(42.0f));
+
+        b.reportOk(restore, "EXITED", Map.of("exitCode", 0, "cpuSeconds", 8.0)); // B's container: 8 since the restore
+
+        getJob(id).body("state", equalTo("SUCCEEDED")).body("cpuSeconds", equalTo(50.0f));
+    }
+
+    @Test
     void aFailedRestoreRollsBackToTheSource() {
         String id = runningOnA(Api.job("rollback"));
         migrateTo(id, "wb");

@@ -1,6 +1,7 @@
 package dev.upc.scheduler.planner;
 
 import dev.upc.protocol.JobEventType;
+import dev.upc.protocol.ContainerReport;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.OwnerState;
 import dev.upc.protocol.WorkerInfo;
@@ -135,8 +136,9 @@ public class Planner {
             workers.forEach(info -> views.put(info.workerId(), view(info)));
             Map<String, Job> byId = new HashMap<>();
             jobs.forEach(job -> byId.put(job.id, job));
+            Map<String, Double> reported = reportedCpu(workers);
             ClusterSnapshot snapshot = new ClusterSnapshot(now, List.copyOf(views.values()),
-                    jobs.stream().map(Planner::toView).toList());
+                    jobs.stream().map(job -> toView(job, reported)).toList(), reservations(jobs));
             long started = System.nanoTime();
             Decisions decisions = policy.decide(snapshot);
             metrics.decided(Duration.ofNanos(System.nanoTime() - started));
@@ -238,16 +240,63 @@ public class Planner {
         return new WorkerView(info.workerId(), liveness, ownerActive, draining, r.benchmarkScore(), r.jobCpus(), facts);
     }
 
+    /** Targets of migrations still checkpointing: the job will land there, so nothing else may take its CPUs. */
+    static Map<String, Integer> reservations(List<Job> jobs) {
+        Map<String, Integer> reserved = new HashMap<>();
+        for (Job job : jobs) {
+            if (job.targetWorkerId != null && !job.state.terminal()) {
+                reserved.merge(job.targetWorkerId, job.spec.cpus(), Integer::sum);
+            }
+        }
+        return reserved;
+    }
+
+    /**
+     * The CPU time each running container has used, from the workers' latest heartbeats, keyed by
+     * {@link #containerKey}: between checkpoints it is the only news of a job's progress.
+     */
+    static Map<String, Double> reportedCpu(List<WorkerInfo> workers) {
+        Map<String, Double> cpu = new HashMap<>();
+        for (WorkerInfo worker : workers) {
+            if (worker.latestReport() != null) {
+                for (ContainerReport c : worker.latestReport().containers()) {
+                    cpu.put(containerKey(worker.workerId(), c.jobId(), c.epoch()), c.cpuSeconds());
+                }
+            }
+        }
+        return cpu;
+    }
+
+    private static String containerKey(String workerId, String jobId, long epoch) {
+        return workerId + "/" + jobId + "/" + epoch;
+    }
+
     static JobView toView(Job job) {
+        return toView(job, Map.of());
+    }
+
+    static JobView toView(Job job, Map<String, Double> reportedCpu) {
         JobView.Phase phase = job.state == JobState.QUEUED ? JobView.Phase.QUEUED
                 : job.settled() ? JobView.Phase.RUNNING : JobView.Phase.BUSY;
         JobView.CheckpointRef checkpoint = job.checkpointBlobId != null && job.checkpointFacts != null
                 ? new JobView.CheckpointRef(job.checkpointBlobId, job.checkpointFacts) : null;
         long bytes = job.checkpointBytes != null ? job.checkpointBytes : job.spec.memoryMiB() * MIB;
         return new JobView(job.id, phase, job.state == JobState.QUEUED ? null : job.workerId, job.spec.cpus(),
-                job.spec.workEstimate(), job.cpuSeconds == null ? 0 : job.cpuSeconds, bytes, job.spec.migratable(),
+                job.spec.workEstimate(), workDone(job, reportedCpu), bytes, job.spec.migratable(),
                 checkpoint, job.retries, job.maxRetries, job.spec.checkpointIntervalSeconds(), job.placedAt,
                 job.lastCheckpointAt);
+    }
+
+    /** The job's progress: the latest event's, or its base plus what its container reported since, if more. */
+    private static double workDone(Job job, Map<String, Double> reportedCpu) {
+        double done = job.cpuSeconds == null ? 0 : job.cpuSeconds;
+        if (job.workerId != null && job.state != JobState.QUEUED) {
+            Double container = reportedCpu.get(containerKey(job.workerId, job.id, job.epoch));
+            if (container != null) {
+                done = Math.max(done, job.cpuBase + container);
+            }
+        }
+        return done;
     }
 
     private static String orUnknown(String value) {

@@ -17,6 +17,7 @@ final class Capacity {
                 free.computeIfPresent(job.workerId(), (id, cpus) -> cpus - job.cpus());
             }
         }
+        snapshot.reservedCpus().forEach((worker, cpus) -> free.computeIfPresent(worker, (id, left) -> left - cpus));
     }
 
     int free(String workerId) {

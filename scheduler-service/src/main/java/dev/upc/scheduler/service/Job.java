@@ -38,7 +38,12 @@ public final class Job {
     public Instant lastCheckpointAt;
     public int retries;
     public int maxRetries;
+    /** The job's progress in CPU seconds: {@link #cpuBase} plus what its current container reported. */
     public Double cpuSeconds;
+    /** CPU seconds of the placements before the current container, up to the checkpoint it restored (0: fresh). */
+    public double cpuBase;
+    /** {@link #cpuSeconds} at the newest checkpoint: the base of a container restored from it. */
+    public double checkpointCpuSeconds;
     public Integer exitCode;
     public String reason;
     public String submittedBy;

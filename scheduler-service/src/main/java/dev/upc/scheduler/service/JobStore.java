@@ -48,7 +48,7 @@ public class JobStore {
                    prev_epoch = $13, pending_blob_id = $14, checkpoint_seq = $15, checkpoint_blob_id = $16,
                    checkpoint_facts = $17::text::jsonb, checkpoint_bytes = $18, last_checkpoint_at = $19, retries = $20,
                    cpu_seconds = $21, exit_code = $22, reason = $23, updated_at = $24, placed_at = $25,
-                   started_at = $26, finished_at = $27
+                   started_at = $26, finished_at = $27, cpu_base = $28, checkpoint_cpu_seconds = $29
              WHERE id = $1""";
 
     public Uni<Void> insert(SqlConnection c, Job job) {
@@ -108,7 +108,7 @@ public class JobStore {
                         write(j.migrationCheckpoint), j.prevWorkerId, j.prevEpoch, j.pendingBlobId, j.checkpointSeq,
                         j.checkpointBlobId, write(j.checkpointFacts), j.checkpointBytes, time(j.lastCheckpointAt),
                         j.retries, j.cpuSeconds, j.exitCode, j.reason, time(j.updatedAt), time(j.placedAt),
-                        time(j.startedAt), time(j.finishedAt)}))
+                        time(j.startedAt), time(j.finishedAt), j.cpuBase, j.checkpointCpuSeconds}))
                 .replaceWithVoid();
     }
 
@@ -280,6 +280,8 @@ public class JobStore {
         j.retries = row.getInteger("retries");
         j.maxRetries = row.getInteger("max_retries");
         j.cpuSeconds = row.getDouble("cpu_seconds");
+        j.cpuBase = row.getDouble("cpu_base");
+        j.checkpointCpuSeconds = row.getDouble("checkpoint_cpu_seconds");
         j.exitCode = row.getInteger("exit_code");
         j.reason = row.getString("reason");
         j.submittedBy = row.getString("submitted_by");

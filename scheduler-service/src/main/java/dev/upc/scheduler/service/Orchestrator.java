@@ -46,9 +46,13 @@ public class Orchestrator {
         job.workerFacts = facts;
         job.placedAt = tx.now();
         if (restore) {
+            job.cpuBase = job.checkpointCpuSeconds;
+            job.cpuSeconds = job.cpuBase;
             tx.command(workerId, job, job.epoch, AgentCommandType.RESTORE,
                     new CommandPayload(job.spec, job.checkpointBlobId, false));
         } else {
+            job.cpuBase = 0;
+            job.cpuSeconds = 0.0;
             job.checkpointBlobId = null;
             tx.command(workerId, job, job.epoch, AgentCommandType.RUN, new CommandPayload(job.spec, null, false));
         }
@@ -144,7 +148,7 @@ public class Orchestrator {
             return Outcome.STALE;
         }
         if (event.cpuSeconds() != null) {
-            job.cpuSeconds = event.cpuSeconds();
+            job.cpuSeconds = job.cpuBase + event.cpuSeconds(); // the container's counter starts at its restore
         }
         switch (event.type()) {
             case STARTED, RESTORED -> running(tx, job, command, event);
@@ -206,6 +210,7 @@ public class Orchestrator {
         job.checkpointBlobId = blobId;
         job.checkpointFacts = job.workerFacts;
         job.checkpointBytes = event.sizeBytes();
+        job.checkpointCpuSeconds = job.cpuSeconds == null ? 0 : job.cpuSeconds;
         job.lastCheckpointAt = tx.now();
         tx.event(job, JobEventType.CHECKPOINTED, job.workerId, "blobId", blobId, "sizeBytes", event.sizeBytes(),
                 "sha256", event.sha256(), "checkpointMillis", event.checkpointMillis(),
@@ -226,6 +231,7 @@ public class Orchestrator {
             job.targetWorkerId = null;
             job.op = Job.Op.MIGRATE_RESTORE;
             job.placedAt = tx.now();
+            job.cpuBase = job.checkpointCpuSeconds;
             tx.command(job.workerId, job, job.epoch, AgentCommandType.RESTORE, new CommandPayload(job.spec, blobId, false));
         } else if (job.op == Job.Op.EVICT_CHECKPOINT) {
             tx.command(job.workerId, job, job.epoch, AgentCommandType.CLEANUP, CommandPayload.none());
@@ -280,6 +286,7 @@ public class Orchestrator {
                     job.workerFacts = job.checkpointFacts;
                     job.op = Job.Op.ROLLBACK_RESTORE;
                     job.placedAt = tx.now();
+                    job.cpuBase = job.checkpointCpuSeconds;
                     tx.command(job.workerId, job, job.epoch, AgentCommandType.RESTORE,
                             new CommandPayload(job.spec, job.checkpointBlobId, false));
                     tx.event(job, JobEventType.MIGRATION_FAILED, failedOn, "reason", reason, "rolledBackTo", job.workerId);

@@ -36,6 +36,19 @@ class EarliestFinishPolicyTest {
     }
 
     @Test
+    void aWorkerAwaitingAMigratingJobIsNotFreeForAnother() {
+        worker("slow", 1.0);
+        worker("fast", 3.0);
+        running("moving", "slow", 6000, 0); // its checkpoint is in flight, bound for "fast"
+        queued("j1", 600);
+
+        Decisions decisions = upc.decide(new ClusterSnapshot(NOW, workers, jobs, java.util.Map.of("fast", 1)));
+
+        assertThat(decisions.placements()).isEmpty();
+        assertThat(decisions.migrations()).isEmpty();
+    }
+
+    @Test
     void longestJobGetsTheFastestWorker() {
         worker("slow", 1.0);
         worker("fast", 2.0);
