@@ -269,6 +269,7 @@ public final class JobRunner {
         }
         ManagedContainer source = kept.get();
         long started = System.nanoTime();
+        boolean renamed = false;
         try {
             ContainerInfo info = libpod.inspect(source.name());
             if (info.running() || !info.checkpointed()) {
@@ -277,6 +278,7 @@ public final class JobRunner {
             leaving.add(source.name());
             try {
                 libpod.rename(source.name(), name);
+                renamed = true;
             } finally {
                 leaving.remove(source.name());
             }
@@ -287,6 +289,9 @@ public final class JobRunner {
         } catch (RuntimeException e) {
             LOG.warnf("container=%s: restoring its own dump as %s failed (%s); restoring from the store instead",
                     source.name(), name, describe(e));
+            if (renamed) {
+                undoRename(source, name);
+            }
             return Optional.empty();
         }
         applyLimits(name, job, cpus);
@@ -295,6 +300,20 @@ public final class JobRunner {
         LOG.infof("container=%s restored in place from its own dump of %s as %s in %d ms", source.name(), blobId, name,
                 restore.toMillis());
         return Optional.of(List.of(Events.restored(c, Duration.ZERO, restore)));
+    }
+
+    /** Gives the kept container its old name back, so the new epoch's name is free for a restore from the store. */
+    private void undoRename(ManagedContainer source, String name) {
+        try {
+            libpod.rename(name, source.name());
+            state.remember(source);
+            state.forget(name);
+        } catch (RuntimeException e) {
+            LOG.warnf("container=%s: could not take back its name %s (%s); removing it", name, source.name(),
+                    describe(e));
+            removeQuietly(name, null);
+            state.forget(name);
+        }
     }
 
     private void applyLimits(String name, JobSubmission job, double cpus) {
