@@ -31,7 +31,8 @@ readonly CRIU_APT_OPTS=(-o "Dir::Etc::SourceList=$CRIU_SRC_DIR/sources.list"
 readonly LOG_DIR=/var/log/upc
 readonly TEMURIN_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 readonly MAIN_CLASS=dev.upc.e2e.UpcMain
-readonly BENCHES=(migration policy store registry)  # keep in sync with UpcMain
+readonly BENCHES=(migration policy store registry agent)  # keep in sync with UpcMain
+readonly BOINC_PACKAGE=boinc-client  # the peer that ./upc bench agent compares the agent with
 
 # ---------------------------------------------------------------------------------------------
 # Output and timing helpers
@@ -520,7 +521,11 @@ run_main() {
   exec "$(java_cmd)" -Xmx128m -cp "$cp" "$MAIN_CLASS" "$@"
 }
 
+# ./upc demo: the nine-job experiment (dev.upc.e2e.experiment); --quick: the two-PC showcase of one migration.
 cmd_demo() {
+  if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
+    run_main demo --help
+  fi
   cmd_setup
   cmd_build
   run_main demo "$@"
@@ -529,6 +534,27 @@ cmd_demo() {
 list_benches() {
   echo "available benches:"
   printf '  %s\n' "${BENCHES[@]}"
+}
+
+# ./upc bench agent measures Debian's boinc-client beside the agent: installed on demand, never started as a
+# service (the bench runs it in a temp dir). The bench goes on without it when apt cannot install it.
+install_bench_peer() {
+  local log=$LOG_DIR/apt.log t0
+  is_installed "$BOINC_PACKAGE" && return 0
+  t0=$(now_ms)
+  mkdir -p "$LOG_DIR"
+  say "apt: installing $BOINC_PACKAGE for the agent bench (log: $log)" >&2
+  if apt-get -o DPkg::Lock::Timeout=300 update >>"$log" 2>&1 &&
+      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q \
+        --no-install-recommends "$BOINC_PACKAGE" >>"$log" 2>&1; then
+    say "apt: installed $BOINC_PACKAGE ($(since "$t0"))" >&2
+  else
+    warn "could not install $BOINC_PACKAGE (see $log): the agent bench skips the boinc-client peer"
+  fi
+  # Debian's package enables a system service; this machine only runs it inside the bench.
+  if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+    systemctl disable --now "$BOINC_PACKAGE" >>"$log" 2>&1 || true
+  fi
 }
 
 cmd_bench() {
@@ -541,6 +567,7 @@ cmd_bench() {
   for b in "${BENCHES[@]}"; do
     if [[ $b == "$name" ]]; then
       cmd_setup
+      [[ $name != agent ]] || install_bench_peer
       cmd_build
       run_main bench "$name" "$@"
     fi
@@ -569,6 +596,56 @@ cmd_keys() {
   say "  UPC_JWT_PRIVATE_KEY=file:$abs/private.pem UPC_JWT_PUBLIC_KEY=file:$abs/public.pem"
 }
 
+# base64url without padding, of stdin (JWT segments)
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+# A signed RS256 JWT for local use, made with openssl from the key pair of ./upc keys: an admin token, or a
+# capability token for one blob (claims as dev.upc.protocol.BlobCapability). Prints only the token.
+cmd_token() {
+  local usage='usage: ./upc token admin [--ttl SECONDS]   (default 3600)
+       ./upc token blob KIND/ID read|write [--ttl SECONDS]   (KIND: checkpoints, images or outputs; default 900)'
+  local dir=${UPC_KEYS_DIR:-.upc/keys} kind=${1:-} ttl claims blob='' op='' now
+  (( $# > 0 )) && shift
+  case $kind in
+    admin) ttl=3600 ;;
+    blob)
+      (( $# >= 2 )) || { printf '%s\n' "$usage" >&2; exit 2; }
+      blob=$1 op=$2; shift 2
+      [[ $blob =~ ^(checkpoints|images|outputs)/[A-Za-z0-9][A-Za-z0-9._-]{0,127}$ && $blob != *..* ]] ||
+        DIE_CODE=2 die "bad blob '$blob': want KIND/ID, KIND checkpoints|images|outputs, ID [A-Za-z0-9._-] without '..'
+$usage"
+      [[ $op == read || $op == write ]] || DIE_CODE=2 die "bad operation '$op': want read or write
+$usage"
+      ttl=900 ;;
+    *) printf '%s\n' "$usage" >&2; exit 2 ;;
+  esac
+  while (( $# > 0 )); do
+    case $1 in
+      --ttl)
+        [[ ${2:-} =~ ^[1-9][0-9]{0,8}$ ]] || DIE_CODE=2 die "--ttl wants a number of seconds
+$usage"
+        ttl=$2; shift 2 ;;
+      *) DIE_CODE=2 die "unknown option '$1'
+$usage" ;;
+    esac
+  done
+  command -v openssl >/dev/null || die "openssl is missing: apt-get install openssl"
+  [[ -r $dir/private.pem ]] || die "no private key at $dir/private.pem: run ./upc keys first (or set UPC_KEYS_DIR)"
+  now=$(date +%s)
+  if [[ $kind == admin ]]; then
+    claims=$(printf '{"iss":"upc","sub":"admin","groups":["admin"],"iat":%d,"exp":%d}' "$now" $(( now + ttl )))
+  else
+    claims=$(printf '{"iss":"upc","sub":"cli","upc.blob":"%s","upc.op":"%s","iat":%d,"exp":%d}' \
+      "$blob" "$op" "$now" $(( now + ttl )))
+  fi
+  local input signature
+  input="$(printf '{"alg":"RS256","typ":"JWT"}' | b64url).$(printf '%s' "$claims" | b64url)"
+  signature=$(printf '%s' "$input" | openssl dgst -sha256 -sign "$dir/private.pem" -binary | b64url) ||
+    die "openssl could not sign with $dir/private.pem"
+  [[ -n $signature ]] || die "openssl could not sign with $dir/private.pem"
+  printf '%s.%s\n' "$input" "$signature"
+}
+
 usage() {
   cat <<'EOF'
 usage: ./upc COMMAND [args]
@@ -578,9 +655,16 @@ commands:
                      with a dump+restore self-test); idempotent, needs root
   build              build all modules (mvn -B -q -DskipTests install)
   test               setup, then run every test (mvn -B verify)
-  demo               setup, build, then show a running job migrating between two simulated PCs
+  demo [--quick]     setup, build, then run the UPC experiment with the real services and agents: nine
+                     jobs on four simulated PCs of different speed, without and with migration; prints
+                     a table and a JSON line per run and writes e2e/target/upc-demo/report.html
+                     (about 4 min). --quick: only a running job migrating between two PCs (~15 s);
+                     ./upc demo --help lists the experiment's options
   bench NAME [args]  setup, build, then run a benchmark (./upc bench lists them)
   keys               make the cluster's RS256 key pair for local demos under .upc/keys (once)
+  token admin [--ttl S] | token blob KIND/ID read|write [--ttl S]
+                     print an RS256 JWT signed with that key: an admin token (1 h) or a capability
+                     token for one blob (15 min); TOKEN=$(./upc token admin)
   help               show this text
 
 Java: Temurin 25 from /usr/lib/jvm/temurin-25-jdk-amd64 when present, else the default JDK.
@@ -602,6 +686,7 @@ main() {
     demo) cmd_demo "$@" ;;
     bench) cmd_bench "$@" ;;
     keys) cmd_keys "$@" ;;
+    token) cmd_token "$@" ;;
     help | -h | --help) usage ;;
     *) DIE_CODE=2 die "unknown command '$cmd' (try ./upc help)" ;;
   esac
