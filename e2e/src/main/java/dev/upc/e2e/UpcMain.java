@@ -1,9 +1,12 @@
 package dev.upc.e2e;
 
+import dev.upc.e2e.bench.AgentBench;
 import dev.upc.e2e.bench.MigrationBench;
 import dev.upc.e2e.bench.RegistryBench;
 import dev.upc.e2e.bench.StoreBench;
 import dev.upc.e2e.demo.MigrationShowcase;
+import dev.upc.e2e.experiment.ExperimentPlan;
+import dev.upc.e2e.experiment.UpcExperiment;
 import dev.upc.scheduler.simulation.PolicyBench;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,16 +22,25 @@ public final class UpcMain {
         Path work = Path.of(System.getProperty("upc.work", "e2e/target")).toAbsolutePath();
         List<String> rest = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : List.of();
         int status = switch (args.length == 0 ? "" : args[0]) {
-            case "demo" -> MigrationShowcase.run(work);
+            case "demo" -> demo(rest, work);
             case "bench" -> bench(rest, work);
-            default -> usage("usage: UpcMain demo | bench NAME [options]");
+            default -> usage("usage: UpcMain demo [--quick | options] | bench NAME [options]");
         };
         System.exit(status);
     }
 
+    /** The nine-job experiment; {@code --quick}: only the two-PC showcase of one migration. */
+    private static int demo(List<String> args, Path work) {
+        if (args.contains("--help") || args.contains("-h")) {
+            System.out.println(ExperimentPlan.USAGE);
+            return 0;
+        }
+        return args.contains("--quick") ? MigrationShowcase.run(work) : UpcExperiment.run(args, work);
+    }
+
     private static int bench(List<String> args, Path work) {
         if (args.isEmpty()) {
-            return usage("usage: ./upc bench NAME; benches: migration, policy, store, registry");
+            return usage("usage: ./upc bench NAME; benches: migration, policy, store, registry, agent");
         }
         List<String> options = args.subList(1, args.size());
         return switch (args.get(0)) {
@@ -36,7 +48,8 @@ public final class UpcMain {
             case "policy" -> PolicyBench.run(options);
             case "store" -> StoreBench.run(options, work);
             case "registry" -> RegistryBench.run(options, work);
-            default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration, policy, store, registry)");
+            case "agent" -> AgentBench.run(options, work);
+            default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration, policy, store, registry, agent)");
         };
     }
 

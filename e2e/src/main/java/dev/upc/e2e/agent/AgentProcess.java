@@ -9,6 +9,7 @@ import dev.upc.e2e.job.RepoFiles;
 import dev.upc.e2e.pc.SimulatedPc;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -32,6 +33,9 @@ import java.util.function.Predicate;
 public final class AgentProcess implements AutoCloseable {
 
     private static final String JAR = "worker-agent/target/quarkus-app/quarkus-run.jar";
+    /** The launcher's small-JVM options (worker-agent/src/dist/bin/upc-agent), as tests have always used them. */
+    private static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Xmx64m", "-Xss512k");
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -42,6 +46,8 @@ public final class AgentProcess implements AutoCloseable {
     private final int localPort;
     private Process process;
     private int starts;
+    private long logOffset;
+    private long launchedAtMillis;
 
     private AgentProcess(String name, List<String> command, Path log, int localPort) {
         this.name = name;
@@ -58,6 +64,12 @@ public final class AgentProcess implements AutoCloseable {
      */
     public static AgentProcess start(ServiceCluster cluster, SimulatedPc pc, int cpuLimitPercent,
                                      Map<String, String> extra) {
+        return start(cluster, pc, cpuLimitPercent, extra, Launch.packagedJar());
+    }
+
+    /** As {@link #start(ServiceCluster, SimulatedPc, int, Map)}, with the program and JVM options of {@code launch}. */
+    public static AgentProcess start(ServiceCluster cluster, SimulatedPc pc, int cpuLimitPercent,
+                                     Map<String, String> extra, Launch launch) {
         try {
             Path dir = Files.createDirectories(cluster.workDir().resolve("agent-" + pc.name()));
             Path token = dir.resolve("join-token");
@@ -79,10 +91,10 @@ public final class AgentProcess implements AutoCloseable {
             // Simulated PCs share one machine: the owner is whatever the test toggles, not this machine's load.
             settings.put("upc.agent.owner.detectors", "none");
             settings.putAll(extra);
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1",
-                    "-XX:+UseSerialGC", "-Xmx64m", "-Xss512k"));
+            List<String> command = new ArrayList<>(launch.program());
             settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-            command.addAll(List.of("-jar", RepoFiles.find(JAR).toString(), "run"));
+            command.addAll(launch.target());
+            command.add("run");
             AgentProcess agent = new AgentProcess(pc.name(), List.copyOf(command), dir.resolve("agent.log"), port);
             agent.launch();
             return agent;
@@ -97,7 +109,30 @@ public final class AgentProcess implements AutoCloseable {
         builder.environment().put("PATH", PATH);
         Files.writeString(log, "---- start " + (++starts) + " ----\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        logOffset = Files.size(log);
+        launchedAtMillis = System.currentTimeMillis();
         process = builder.start();
+    }
+
+    /** The wall-clock time just before the process of the latest start was spawned. */
+    public long launchedAtMillis() {
+        return launchedAtMillis;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** What the agent logged since its latest start. */
+    public List<String> logOfThisStart() {
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            file.seek(Math.min(logOffset, file.length()));
+            byte[] bytes = new byte[(int) (file.length() - file.getFilePointer())];
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + log, e);
+        }
     }
 
     public String name() {
@@ -230,16 +265,65 @@ public final class AgentProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process != null && process.isAlive()) {
+        stop(Duration.ofSeconds(15));
+    }
+
+    /**
+     * SIGTERM, as systemd stops the agent; SIGKILL if it has not exited after {@code grace}. A JVM that writes an AOT
+     * cache (-XX:AOTCacheOutput) does so while exiting and needs a longer grace.
+     *
+     * @return the exit code, or -1 if it had to be killed
+     */
+    public int stop(Duration grace) {
+        if (process == null) {
+            return -1;
+        }
+        if (process.isAlive()) {
             process.destroy();
             try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                    return -1;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
+                return -1;
             }
+        }
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
+    /**
+     * How the agent's process is started: the program with its options, which come before the {@code -D} settings,
+     * and what follows the settings ({@code -jar <jar>} for the JVM); {@code run} is appended.
+     */
+    public record Launch(List<String> program, List<String> target) {
+
+        public Launch {
+            program = List.copyOf(program);
+            target = List.copyOf(target);
+            if (program.isEmpty()) {
+                throw new IllegalArgumentException("no program");
+            }
+        }
+
+        /** The packaged fast-jar of this checkout with the options tests use. */
+        public static Launch packagedJar() {
+            return jvm(RepoFiles.find(JAR), TEST_JVM_OPTIONS);
+        }
+
+        /** {@code java <options> -D… -jar <jar> run}, with the java running this harness. */
+        public static Launch jvm(Path jar, List<String> options) {
+            List<String> program = new ArrayList<>(List.of(javaBinary()));
+            program.addAll(options);
+            return new Launch(program, List.of("-jar", jar.toString()));
+        }
+
+        /** A native executable of the agent ({@code worker-agent/target/*-runner}). */
+        public static Launch nativeExecutable(Path runner) {
+            return new Launch(List.of(runner.toString()), List.of());
         }
     }
 
