@@ -24,6 +24,7 @@ import dev.upc.agent.owner.OwnerToggle;
 import dev.upc.agent.owner.OwnerWatch;
 import dev.upc.agent.owner.OwnerWatches;
 import dev.upc.agent.state.AgentState;
+import dev.upc.agent.state.CachedPodman;
 import dev.upc.protocol.WorkerRegistration;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
@@ -37,7 +38,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -68,8 +68,11 @@ public class AgentMain implements QuarkusApplication {
     AgentConfig config;
     @Inject
     OwnerConfig ownerConfig;
-    @Inject
-    ObjectMapper json;
+    /** Plain Jackson with java.time: the agent's few records need nothing more (and it starts faster). */
+    private final ObjectMapper json = new ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
     String version;
 
@@ -102,11 +105,23 @@ public class AgentMain implements QuarkusApplication {
         return USAGE;
     }
 
-    /** What {@code run} and {@code check} establish before anything else: settings, facts, libpod, CRIU. */
-    private record Ready(AgentSettings settings, MachineFacts facts, PodmanHost host, LibpodClient libpod) {
+    /**
+     * What {@code run} and {@code check} establish before anything else: settings, facts, libpod, CRIU.
+     *
+     * @param state          the agent's state ({@code run} only)
+     * @param hostFromCache  the podman facts came from the state file; libpod only answered a ping
+     */
+    private record Ready(AgentSettings settings, MachineFacts facts, PodmanHost host, LibpodClient libpod,
+                         AgentState state, boolean hostFromCache) {
     }
 
-    private Ready prepare() {
+    /**
+     * Everything independent runs side by side: {@code criu check} (tens of ms) in the background while the facts
+     * are read; for {@code run}, podman's facts come from the state file when it has them for this socket (libpod's
+     * {@code info} takes a few hundred ms and is asked again in the background once registered).
+     */
+    private Ready prepare(boolean run) {
+        CompletableFuture<Void> criu = CompletableFuture.runAsync(() -> StartupChecks.criu(config.criu()));
         MachineFacts facts = new ProcMachineFacts(java.nio.file.Path.of("/"), config.stateDir().resolve("machine-id"),
                 new CriuProbe(List.of(config.criu(), "--version"), Duration.ofSeconds(5)),
                 System.getProperty("os.arch")).collect();
@@ -117,18 +132,39 @@ public class AgentMain implements QuarkusApplication {
         }
         AgentSettings settings = AgentSettings.validate(config, facts.cores(), facts.memoryMiB());
         LibpodClient libpod = LibpodClient.forSocket(settings.podmanSocket());
-        CompletableFuture<Void> criu = CompletableFuture.runAsync(() -> StartupChecks.criu(settings.criu()));
-        PodmanHost host = StartupChecks.libpod(libpod, settings.podmanSocket());
+        AgentState state = run ? openState(settings) : null;
+        String socket = settings.podmanSocket().toString();
+        java.util.Optional<PodmanHost> cached = state == null ? java.util.Optional.empty()
+                : state.podman().filter(p -> p.socket().equals(socket)).map(CachedPodman::host);
+        PodmanHost host;
+        if (cached.isPresent()) {
+            StartupChecks.ping(libpod, settings.podmanSocket());
+            host = cached.get();
+        } else {
+            host = StartupChecks.libpod(libpod, settings.podmanSocket());
+            if (state != null) {
+                state.podman(new CachedPodman(socket, host));
+            }
+        }
         try {
             criu.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        return new Ready(settings, facts, host, libpod);
+        return new Ready(settings, facts, host, libpod, state, cached.isPresent());
+    }
+
+    private AgentState openState(AgentSettings settings) {
+        try {
+            return AgentState.open(settings.stateDir(), json);
+        } catch (IOException e) {
+            throw new StartupCheckException("cannot use the state directory " + settings.stateDir() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private int check() {
-        Ready ready = prepare();
+        Ready ready = prepare(false);
         System.out.printf("upc-agent check: configuration fine; libpod %s (%s, cgroup %s); CRIU %s passes `criu check`;"
                         + " %d cores, %d MiB, lending %.2f CPUs and %d MiB%n", ready.host().podmanVersion(),
                 ready.host().ociRuntime(), ready.host().cgroupVersion(), ready.facts().criuVersion(),
@@ -138,26 +174,21 @@ public class AgentMain implements QuarkusApplication {
     }
 
     private int runAgent() {
-        long processStart = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli)
-                .orElse(System.currentTimeMillis());
-        Ready ready = prepare();
+        long processStart = StartupChecks.processStartMillis();
+        Ready ready = prepare(true);
         AgentSettings settings = ready.settings();
-        AgentState state;
-        try {
-            state = AgentState.open(settings.stateDir(), json);
-        } catch (IOException e) {
-            throw new StartupCheckException("cannot use the state directory " + settings.stateDir() + ": "
-                    + e.getMessage(), e);
-        }
-        double score = dev.upc.agent.bench.Benchmarks.score(state, ready.facts(), settings.benchmarkMaxAge(), Clock.systemUTC());
-        WorkerRegistration registration = registration(ready, score);
+        AgentState state = ready.state();
+        double score = dev.upc.agent.bench.Benchmarks.score(state, ready.facts(), settings.benchmarkMaxAge(),
+                Clock.systemUTC());
+        WorkerRegistration registration = registration(ready, ready.host(), score);
         ControlPlane control = new ControlPlane(settings.registryUrl(), settings.schedulerUrl(), json);
         StoreClient store = new StoreClient(settings.storeUrl(), json);
         ExitWatch exits = new ExitWatch(ready.libpod());
         Agent agent = new Agent(settings, registration, state, ready.libpod(), control, exits, Clock.systemUTC(),
                 processStart);
         agent.runner(new JobRunner(ready.libpod(), store, agent::blobToken, state,
-                new JobRunner.Limits(settings.jobCpus(), settings.cpuLimitPercent() / 100.0, settings.jobMemoryMiB()), exits, settings.pullImages(), settings.logTailLines()));
+                new JobRunner.Limits(settings.jobCpus(), settings.cpuLimitPercent() / 100.0, settings.jobMemoryMiB()),
+                exits, settings.pullImages(), settings.logTailLines()));
         OwnerToggle toggle = new OwnerToggle();
         try (OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits), changed -> {
                  LOG.infof("owner is %s", changed);
@@ -169,12 +200,34 @@ public class AgentMain implements QuarkusApplication {
             agent.ownerSource(owner::current);
             owner.start();
             agent.start();
+            if (ready.hostFromCache()) {
+                refreshPodmanFacts(ready, score, agent);
+            }
             Quarkus.waitForExit();
             return 0;
         } catch (IOException e) {
             throw new StartupCheckException("cannot open the local endpoint on 127.0.0.1:" + settings.localPort()
                     + " (" + e.getMessage() + "); set upc.agent.local-port to a free port or 0", e);
         }
+    }
+
+    /** Asks libpod for its facts after the start; registers again if podman changed since they were cached. */
+    private void refreshPodmanFacts(Ready ready, double score, Agent agent) {
+        Thread refresh = new Thread(() -> {
+            try {
+                PodmanHost fresh = ready.libpod().host();
+                if (!fresh.equals(ready.host())) {
+                    LOG.infof("podman changed (%s %s → %s %s): registering the new facts", ready.host().podmanVersion(),
+                            ready.host().ociRuntime(), fresh.podmanVersion(), fresh.ociRuntime());
+                    ready.state().podman(new CachedPodman(ready.settings().podmanSocket().toString(), fresh));
+                    agent.updateRegistration(registration(ready, fresh, score));
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("could not refresh podman's facts: %s", e.getMessage());
+            }
+        }, "upc-podman-facts");
+        refresh.setDaemon(true);
+        refresh.start();
     }
 
     /**
@@ -192,17 +245,17 @@ public class AgentMain implements QuarkusApplication {
         return exits::totalCpu;
     }
 
-    private WorkerRegistration registration(Ready ready, double score) {
+    private WorkerRegistration registration(Ready ready, PodmanHost host, double score) {
         AgentSettings s = ready.settings();
         MachineFacts f = ready.facts();
-        Integer cgroup = switch (ready.host().cgroupVersion()) {
+        Integer cgroup = switch (host.cgroupVersion()) {
             case "v1" -> 1;
             case "v2" -> 2;
             default -> null;
         };
         return new WorkerRegistration(f.machineId(), f.hostname(), version, f.cores(), f.memoryMiB(), s.jobCpus(),
                 f.cpuModel(), List.copyOf(f.cpuFlags()), score * s.cpuLimitPercent() / 100.0,
-                ready.host().podmanVersion(), f.criuVersion(), ready.host().ociRuntime(), cgroup, f.arch(), s.labels());
+                host.podmanVersion(), f.criuVersion(), host.ociRuntime(), cgroup, f.arch(), s.labels());
     }
 
     /** {@code status} and {@code owner}: ask the running agent on its localhost port. */

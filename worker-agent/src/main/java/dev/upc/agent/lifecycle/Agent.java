@@ -67,7 +67,7 @@ public final class Agent implements AutoCloseable {
     private static final long MIB = 1024L * 1024;
 
     private final AgentSettings settings;
-    private final WorkerRegistration registration;
+    private volatile WorkerRegistration registration;
     private final AgentState state;
     private final LibpodClient libpod;
     private final ControlPlane control;
@@ -166,6 +166,18 @@ public final class Agent implements AutoCloseable {
             desired = answer.desiredState() == null ? DesiredState.ACTIVE : answer.desiredState();
             if (!answer.workerId().equals(state.workerId().orElse(null))) {
                 state.workerId(answer.workerId());
+            }
+        }
+    }
+
+    /** New facts about this PC (e.g. podman was upgraded): register them; the worker id stays. */
+    public void updateRegistration(WorkerRegistration updated) {
+        synchronized (registering) {
+            registration = updated;
+            try {
+                register();
+            } catch (ControlPlaneException e) {
+                failure("registering the new facts failed: " + e.getMessage() + "; they go with the next registration");
             }
         }
     }

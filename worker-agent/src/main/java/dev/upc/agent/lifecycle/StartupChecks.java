@@ -23,16 +23,45 @@ public final class StartupChecks {
 
     /** Podman's facts, or a clear error when its socket does not answer. */
     public static PodmanHost libpod(LibpodClient libpod, Path socket) {
+        ping(libpod, socket);
+        try {
+            return libpod.host();
+        } catch (LibpodException e) {
+            throw new StartupCheckException("libpod at " + socket + " does not answer: " + e.getMessage()
+                    + " (is `podman system service` running?)", e);
+        }
+    }
+
+    /** libpod answers on its socket (a few ms; {@code info} takes a few hundred). */
+    public static void ping(LibpodClient libpod, Path socket) {
         if (!Files.exists(socket)) {
             throw new StartupCheckException("the libpod socket " + socket + " does not exist: start the Podman API"
                     + " service (systemctl enable --now podman.socket) or set upc.agent.podman-socket", null);
         }
         try {
             libpod.ping();
-            return libpod.host();
         } catch (LibpodException e) {
             throw new StartupCheckException("libpod at " + socket + " does not answer: " + e.getMessage()
                     + " (is `podman system service` running?)", e);
+        }
+    }
+
+    /**
+     * When this process started, in epoch milliseconds, from {@code /proc/self/stat} and {@code /proc/uptime} (10 ms
+     * resolution). {@code ProcessHandle.info().startInstant()} is based on the boot time in whole seconds and can be
+     * up to a second early.
+     */
+    public static long processStartMillis() {
+        long now = System.currentTimeMillis();
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long startTicks = Long.parseLong(fields[19]); // field 22 of proc(5); the rest starts at field 3
+            String uptime = Files.readString(Path.of("/proc/uptime"), StandardCharsets.US_ASCII);
+            double uptimeSeconds = Double.parseDouble(uptime.substring(0, uptime.indexOf(' ')));
+            return now - Math.round((uptimeSeconds - startTicks / 100.0) * 1000);
+        } catch (IOException | RuntimeException e) {
+            return now;
         }
     }
 

@@ -32,6 +32,7 @@ public final class AgentState {
 
     private String workerId;
     private CachedBenchmark benchmark;
+    private CachedPodman podman;
     private final Map<String, ManagedContainer> containers = new LinkedHashMap<>();
     private final LinkedHashSet<String> handled = new LinkedHashSet<>();
     private final List<AgentEvent> outbox = new ArrayList<>();
@@ -54,6 +55,7 @@ public final class AgentState {
             }
             state.workerId = snapshot.workerId();
             state.benchmark = snapshot.benchmark();
+            state.podman = snapshot.podman();
             state.containers.putAll(snapshot.containers());
             state.handled.addAll(snapshot.handled());
             state.outbox.addAll(snapshot.outbox());
@@ -85,6 +87,15 @@ public final class AgentState {
 
     public synchronized void benchmark(CachedBenchmark value) {
         benchmark = value;
+        save();
+    }
+
+    public synchronized Optional<CachedPodman> podman() {
+        return Optional.ofNullable(podman);
+    }
+
+    public synchronized void podman(CachedPodman value) {
+        podman = value;
         save();
     }
 
@@ -155,7 +166,7 @@ public final class AgentState {
     }
 
     private void save() {
-        StateSnapshot snapshot = new StateSnapshot(StateSnapshot.FORMAT_VERSION, workerId, benchmark, containers,
+        StateSnapshot snapshot = new StateSnapshot(StateSnapshot.FORMAT_VERSION, workerId, benchmark, podman, containers,
                 List.copyOf(handled), outbox);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {

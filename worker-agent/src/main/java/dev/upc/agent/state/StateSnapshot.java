@@ -10,11 +10,12 @@ import java.util.Map;
  * @param formatVersion version of this layout
  * @param workerId      the id the registry gave this PC, once registered
  * @param benchmark     the last CPU benchmark, or null
+ * @param podman        podman's facts as libpod's {@code info} last gave them, and for which socket, or null
  * @param containers    job containers by name
  * @param handled       ids of commands carried out (newest last, bounded): a re-delivered one is not done twice
  * @param outbox        events not yet accepted by the scheduler, oldest first
  */
-public record StateSnapshot(int formatVersion, String workerId, CachedBenchmark benchmark,
+public record StateSnapshot(int formatVersion, String workerId, CachedBenchmark benchmark, CachedPodman podman,
                             Map<String, ManagedContainer> containers, List<String> handled, List<AgentEvent> outbox) {
 
     public static final int FORMAT_VERSION = 1;
@@ -26,6 +27,6 @@ public record StateSnapshot(int formatVersion, String workerId, CachedBenchmark 
     }
 
     public static StateSnapshot empty() {
-        return new StateSnapshot(FORMAT_VERSION, null, null, Map.of(), List.of(), List.of());
+        return new StateSnapshot(FORMAT_VERSION, null, null, null, Map.of(), List.of(), List.of());
     }
 }
