@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -63,9 +62,8 @@ import java.util.stream.Stream;
  * </ul>
  *
  * <p>Every figure is taken from the bench's clock: start = just before the process is spawned. The agent's own
- * {@code startToRegisteredMillis} counts from {@link ProcessHandle.Info#startInstant()}, which the JDK computes from
- * {@code /proc/stat}'s whole-second {@code btime} and so is late by the boot time's fraction of a second (a constant
- * per boot, up to 1 s); it is shown on stderr beside the bench's figure. Idle: the {@code --idle} seconds right after
+ * {@code startToRegisteredMillis} counts from its process start in {@code /proc} (10 ms resolution); the bench adds
+ * the few ms between its spawn call and that start, and shows the agent's figure on stderr beside its own. Idle: the {@code --idle} seconds right after
  * registration (and the first heartbeat) with nothing to do; CPU = utime + stime of {@code /proc/<pid>/stat} over the
  * window as percent of one core, RSS = {@code VmRSS} at its end; both for every measured start.
  */
@@ -136,6 +134,21 @@ public final class AgentBench {
                 return Optional.empty();
             }
             return Optional.of(new Options(starts, idle, trainingIdle, modes, jvmOptions));
+        }
+    }
+
+    /** When process {@code pid} started, from {@code /proc/<pid>/stat} and {@code /proc/uptime}, as the agent does. */
+    private static long processStartMillis(long pid) {
+        long now = System.currentTimeMillis();
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long startTicks = Long.parseLong(fields[19]);
+            String uptime = Files.readString(Path.of("/proc/uptime"));
+            double uptimeSeconds = Double.parseDouble(uptime.substring(0, uptime.indexOf(' ')));
+            return now - Math.round((uptimeSeconds - startTicks / 100.0) * 1000);
+        } catch (IOException | RuntimeException e) {
+            return now;
         }
     }
 
@@ -315,10 +328,8 @@ public final class AgentBench {
                 long pid = agent.pid();
                 long launched = agent.launchedAtMillis();
                 Long self = status.startToRegisteredMillis();
-                // The agent counts from ProcessHandle's start instant; re-base its figure onto the spawn time.
-                long jdkStart = ProcessHandle.of(pid).flatMap(h -> h.info().startInstant())
-                        .map(Instant::toEpochMilli).orElse(launched);
-                long startToRegistered = self == null ? -1 : self + jdkStart - launched;
+                // The agent counts from its start time in /proc (10 ms resolution); re-base onto the spawn time.
+                long startToRegistered = self == null ? -1 : self + processStartMillis(pid) - launched;
                 Idle window = idle.isZero() ? Idle.NONE : Idle.measure(pid, idle);
                 Map<String, Long> milestones = milestones(agent.logOfThisStart(), launched);
                 progress("%s: registered in %d ms (agent's own figure %s ms)%s; load %s", what, startToRegistered,
@@ -382,8 +393,8 @@ public final class AgentBench {
         }
         List<Long> self = samples.stream().map(Sample::selfReportedMs).filter(v -> v != null).toList();
         if (!self.isEmpty()) {
-            progress("%s: the agent's own startToRegisteredMillis, median %d ms (%+d ms against the spawn time: its"
-                            + " start instant comes from /proc/stat's whole-second btime)", mode, medianLong(self),
+            progress("%s: the agent's own startToRegisteredMillis, median %d ms (%+d ms against the spawn time)",
+                    mode, medianLong(self),
                     medianLong(self) - (long) median(samples, Sample::startToReadyMs));
         }
         List<String> parts = new ArrayList<>();
