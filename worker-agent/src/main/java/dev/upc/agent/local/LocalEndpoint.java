@@ -1,20 +1,21 @@
 package dev.upc.agent.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.upc.agent.lifecycle.Agent;
+import dev.upc.agent.local.LoopbackHttpServer.Response;
 import dev.upc.agent.owner.OwnerToggle;
 import dev.upc.protocol.ErrorResponse;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The agent's local surface, on the loopback interface only (JDK http server: nothing to start but a socket):
+ * The agent's local surface, on the loopback interface only (a {@link LoopbackHttpServer}: one thread, idle in
+ * {@code accept()}):
  * <ul>
  *   <li>{@code GET /health/live}, {@code GET /health/ready} — for systemd, monitoring, and scripts;</li>
  *   <li>{@code GET /status} — what {@code upc-agent status} prints;</li>
@@ -24,76 +25,79 @@ import org.jboss.logging.Logger;
 public final class LocalEndpoint implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LocalEndpoint.class);
+    /** How long one connection may take, so that a stuck client holds the next one up for at most that. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final HttpServer server;
+    private final Supplier<?> status;
+    private final BooleanSupplier ready;
+    private final OwnerToggle toggle;
+    private final LoopbackHttpServer server;
 
-    private LocalEndpoint(HttpServer server) {
-        this.server = server;
+    LocalEndpoint(int port, Supplier<?> status, BooleanSupplier ready, OwnerToggle toggle, ObjectMapper json,
+            Duration timeout) throws IOException {
+        this.status = status;
+        this.ready = ready;
+        this.toggle = toggle;
+        this.server = new LoopbackHttpServer(port, timeout, json, this::route);
     }
 
     public static LocalEndpoint start(int port, Agent agent, OwnerToggle toggle, ObjectMapper json) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        server.createContext("/health/live", exchange -> answer(exchange, json, "GET", 200, Map.of("status", "UP")));
-        server.createContext("/health/ready", exchange -> {
-            boolean ready = agent.ready();
-            answer(exchange, json, "GET", ready ? 200 : 503, Map.of("status", ready ? "UP" : "DOWN"));
-        });
-        server.createContext("/status", exchange -> answer(exchange, json, "GET", 200, agent.status()));
-        server.createContext("/owner", exchange -> owner(exchange, toggle, json));
-        server.start();
-        LOG.infof("local endpoint on http://127.0.0.1:%d (status, health, owner toggle)", server.getAddress().getPort());
-        return new LocalEndpoint(server);
+        LocalEndpoint endpoint = new LocalEndpoint(port, agent::status, agent::ready, toggle, json, TIMEOUT);
+        LOG.infof("local endpoint on http://127.0.0.1:%d (status, health, owner toggle)", endpoint.port());
+        return endpoint;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
-    private static void owner(HttpExchange exchange, OwnerToggle toggle, ObjectMapper json) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        if (path.equals("/owner")) {
-            answer(exchange, json, "GET", 200, Map.of("mode", toggle.mode().name().toLowerCase()));
-            return;
+    private Response route(String method, String path) {
+        if (path.startsWith("/owner/")) {
+            return setOwner(method, path.substring("/owner/".length()));
         }
-        if (!exchange.getRequestMethod().equals("PUT") && !exchange.getRequestMethod().equals("POST")) {
-            answer(exchange, json, "PUT", 405, null);
-            return;
+        Supplier<Response> get = switch (path) {
+            case "/health/live" -> () -> Response.json(200, Map.of("status", "UP"));
+            case "/health/ready" -> () -> {
+                boolean up = ready.getAsBoolean();
+                return Response.json(up ? 200 : 503, Map.of("status", up ? "UP" : "DOWN"));
+            };
+            case "/status" -> () -> Response.json(200, status.get());
+            case "/owner" -> () -> Response.json(200, Map.of("mode", name(toggle.mode())));
+            default -> null;
+        };
+        if (get == null) {
+            return Response.error(404, "not_found",
+                    "no " + path + " here; try /status, /health/live, /health/ready or /owner");
+        }
+        return method.equals("GET") ? get.get() : notAllowed(method, "GET", "GET");
+    }
+
+    private Response setOwner(String method, String name) {
+        if (!method.equals("PUT") && !method.equals("POST")) {
+            return notAllowed(method, "PUT", "PUT, POST");
         }
         OwnerToggle.Mode mode;
         try {
-            mode = OwnerToggle.Mode.parse(path.substring("/owner/".length()));
-        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            send(exchange, json, 400, ErrorResponse.of(400, "invalid_owner_mode", e.getMessage()));
-            return;
+            mode = OwnerToggle.Mode.parse(name);
+        } catch (IllegalArgumentException e) {
+            return Response.error(400, "invalid_owner_mode", e.getMessage());
         }
         toggle.set(mode);
         LOG.infof("owner toggle set to %s", mode);
-        send(exchange, json, 200, Map.of("mode", mode.name().toLowerCase()));
+        return Response.json(200, Map.of("mode", name(mode)));
     }
 
-    private static void answer(HttpExchange exchange, ObjectMapper json, String method, int status, Object body)
-            throws IOException {
-        if (!exchange.getRequestMethod().equals(method)) {
-            send(exchange, json, 405, ErrorResponse.of(405, "method_not_allowed",
-                    exchange.getRequestMethod() + " is not allowed here; use " + method));
-            return;
-        }
-        send(exchange, json, status, body);
+    private static Response notAllowed(String method, String use, String allow) {
+        return new Response(405,
+                ErrorResponse.of(405, "method_not_allowed", method + " is not allowed here; use " + use), allow);
     }
 
-    private static void send(HttpExchange exchange, ObjectMapper json, int status, Object body) throws IOException {
-        try (exchange) {
-            byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+    private static String name(OwnerToggle.Mode mode) {
+        return mode.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }
