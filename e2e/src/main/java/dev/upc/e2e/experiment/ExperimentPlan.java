@@ -27,7 +27,7 @@ public record ExperimentPlan(List<Pc> pcs, List<Integer> units, Duration ownerBu
             usage: ./upc demo [--quick] [--units 20,16,...] [--owner-busy SECONDS] [--policy-scale F]
               --quick          only the short showcase: one job moved between two PCs by the agent's libpod client
               --units          the jobs' sizes in work units (about 1 s of one core each), default 20,16,12,10,8,6,5,4,3
-              --owner-busy     the fastest PC's owner uses it for this long at the start, default 30
+              --owner-busy     the fastest PC's owner uses it for this long at the start, default 60
               --policy-scale   factor on the scheduler's min residence (60 s) and margin (30 s), default 0.1
                                (the demo's jobs are ~100x shorter than the paper's); 1 = the scheduler's defaults""";
 
@@ -58,7 +58,7 @@ public record ExperimentPlan(List<Pc> pcs, List<Integer> units, Duration ownerBu
     public static ExperimentPlan defaults() {
         return new ExperimentPlan(
                 List.of(new Pc("pc1", 80), new Pc("pc2", 40), new Pc("pc3", 30), new Pc("pc4", 20)),
-                List.of(20, 16, 12, 10, 8, 6, 5, 4, 3), Duration.ofSeconds(30), 0.1);
+                List.of(20, 16, 12, 10, 8, 6, 5, 4, 3), Duration.ofSeconds(60), 0.1);
     }
 
     /** The defaults changed by {@code args} ({@code --quick} is the caller's). */
