@@ -1,12 +1,10 @@
 package dev.upc.registry.service;
 
 import dev.upc.registry.config.RegistryConfig;
+import dev.upc.servicehttp.SigningKeys;
 import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
 import jakarta.inject.Singleton;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,13 +32,7 @@ public class RegistryTokens {
                    @ConfigProperty(name = "smallrye.jwt.sign.key.location") String signingKeyLocation) {
         this.config = config;
         this.clock = clock;
-        try {
-            // Read once at start (a file path, optionally file:-prefixed): signing then needs no I/O on the event loop.
-            String path = signingKeyLocation.startsWith("file:") ? signingKeyLocation.substring(5) : signingKeyLocation;
-            this.signingKey = KeyUtils.decodePrivateKey(Files.readString(Path.of(path)));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the token signing key from " + signingKeyLocation, e);
-        }
+        this.signingKey = SigningKeys.read(signingKeyLocation);
     }
 
     public IssuedToken forWorker(String workerId) {

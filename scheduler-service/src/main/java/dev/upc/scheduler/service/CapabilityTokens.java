@@ -3,12 +3,10 @@ package dev.upc.scheduler.service;
 import dev.upc.protocol.BlobCapability;
 import dev.upc.protocol.BlobKind;
 import dev.upc.scheduler.config.SchedulerConfig;
+import dev.upc.servicehttp.SigningKeys;
 import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
 import jakarta.inject.Singleton;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,13 +30,7 @@ public class CapabilityTokens {
                      @ConfigProperty(name = "smallrye.jwt.sign.key.location") String signingKeyLocation) {
         this.config = config;
         this.clock = clock;
-        try {
-            // Read once at start: signing then needs no file I/O on the event loop.
-            String path = signingKeyLocation.startsWith("file:") ? signingKeyLocation.substring(5) : signingKeyLocation;
-            this.signingKey = KeyUtils.decodePrivateKey(Files.readString(Path.of(path)));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the token signing key from " + signingKeyLocation, e);
-        }
+        this.signingKey = SigningKeys.read(signingKeyLocation);
     }
 
     public record Capability(String token, Instant expiresAt) {
