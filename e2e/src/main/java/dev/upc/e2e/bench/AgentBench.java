@@ -1,6 +1,7 @@
 package dev.upc.e2e.bench;
 
 import dev.upc.agent.lifecycle.AgentStatus;
+import dev.upc.agent.lifecycle.StartupChecks;
 import dev.upc.e2e.agent.AgentProcess;
 import dev.upc.e2e.agent.AgentProcess.Launch;
 import dev.upc.e2e.cluster.ServiceCluster;
@@ -134,21 +135,6 @@ public final class AgentBench {
                 return Optional.empty();
             }
             return Optional.of(new Options(starts, idle, trainingIdle, modes, jvmOptions));
-        }
-    }
-
-    /** When process {@code pid} started, from {@code /proc/<pid>/stat} and {@code /proc/uptime}, as the agent does. */
-    private static long processStartMillis(long pid) {
-        long now = System.currentTimeMillis();
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long startTicks = Long.parseLong(fields[19]);
-            String uptime = Files.readString(Path.of("/proc/uptime"));
-            double uptimeSeconds = Double.parseDouble(uptime.substring(0, uptime.indexOf(' ')));
-            return now - Math.round((uptimeSeconds - startTicks / 100.0) * 1000);
-        } catch (IOException | RuntimeException e) {
-            return now;
         }
     }
 
@@ -329,7 +315,7 @@ public final class AgentBench {
                 long launched = agent.launchedAtMillis();
                 Long self = status.startToRegisteredMillis();
                 // The agent counts from its start time in /proc (10 ms resolution); re-base onto the spawn time.
-                long startToRegistered = self == null ? -1 : self + processStartMillis(pid) - launched;
+                long startToRegistered = self == null ? -1 : self + StartupChecks.processStartMillis(pid) - launched;
                 Idle window = idle.isZero() ? Idle.NONE : Idle.measure(pid, idle);
                 Map<String, Long> milestones = milestones(agent.logOfThisStart(), launched);
                 progress("%s: registered in %d ms (agent's own figure %s ms)%s; load %s", what, startToRegistered,

@@ -41,9 +41,10 @@ import org.jboss.logging.Logger;
 public final class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
-    static final String LABEL_JOB = "upc.job";
-    static final String LABEL_EPOCH = "upc.epoch";
-    static final String LABEL_COMMAND = "upc.command";
+    /** Labels of every job container: the agent finds its containers by {@link #LABEL_JOB} after a restart. */
+    public static final String LABEL_JOB = "upc.job";
+    public static final String LABEL_EPOCH = "upc.epoch";
+    public static final String LABEL_COMMAND = "upc.command";
     private static final long MIB = 1024L * 1024;
 
     private final LibpodClient libpod;

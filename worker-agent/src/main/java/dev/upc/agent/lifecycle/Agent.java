@@ -209,7 +209,7 @@ public final class Agent implements AutoCloseable {
     /** Containers from before this start: watch ours again, adopt labelled ones the state forgot, report vanished. */
     private void reattach() {
         Map<String, ManagedContainer> known = new HashMap<>(state.containers());
-        for (ContainerSummary found : libpod.listByLabel(jobLabel())) {
+        for (ContainerSummary found : libpod.listByLabel(JobRunner.LABEL_JOB)) {
             String name = found.name().startsWith("/") ? found.name().substring(1) : found.name();
             ManagedContainer container = known.remove(name);
             if (container == null) {
@@ -218,7 +218,7 @@ public final class Agent implements AutoCloseable {
                     continue;
                 }
                 container = new ManagedContainer(name, parsed.get().jobId(), parsed.get().epoch(),
-                        found.labels().getOrDefault("upc.command", "adopted-" + name), null, 1, 0, null);
+                        found.labels().getOrDefault(JobRunner.LABEL_COMMAND, "adopted-" + name), null, 1, 0, null);
                 state.remember(container);
                 LOG.infof("container=%s adopted (labelled, but not in the state file)", name);
             } else {
@@ -232,10 +232,6 @@ public final class Agent implements AutoCloseable {
                     null, null));
             state.forget(vanished.name());
         }
-    }
-
-    private static String jobLabel() {
-        return "upc.job";
     }
 
     // ---- heartbeat ------------------------------------------------------------------------------------------------
@@ -294,7 +290,7 @@ public final class Agent implements AutoCloseable {
         double usedCpus = 0;
         long usedMemory = 0;
         Map<String, ManagedContainer> known = state.containers();
-        for (ContainerSummary c : libpod.listByLabel(jobLabel())) {
+        for (ContainerSummary c : libpod.listByLabel(JobRunner.LABEL_JOB)) {
             String name = c.name().startsWith("/") ? c.name().substring(1) : c.name();
             Optional<ContainerNames> parsed = ContainerNames.parse(name);
             if (parsed.isEmpty()) {

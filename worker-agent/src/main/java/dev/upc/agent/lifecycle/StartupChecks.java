@@ -46,15 +46,20 @@ public final class StartupChecks {
         }
     }
 
-    /**
-     * When this process started, in epoch milliseconds, from {@code /proc/self/stat} and {@code /proc/uptime} (10 ms
-     * resolution). {@code ProcessHandle.info().startInstant()} is based on the boot time in whole seconds and can be
-     * up to a second early.
-     */
+    /** When this process started: {@link #processStartMillis(long)} of itself. */
     public static long processStartMillis() {
+        return processStartMillis(ProcessHandle.current().pid());
+    }
+
+    /**
+     * When process {@code pid} started, in epoch milliseconds, from {@code /proc/<pid>/stat} and {@code /proc/uptime}
+     * (10 ms resolution). {@code ProcessHandle.info().startInstant()} is based on the boot time in whole seconds and
+     * can be up to a second early. Now, if /proc cannot tell.
+     */
+    public static long processStartMillis(long pid) {
         long now = System.currentTimeMillis();
         try {
-            String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long startTicks = Long.parseLong(fields[19]); // field 22 of proc(5); the rest starts at field 3
             String uptime = Files.readString(Path.of("/proc/uptime"), StandardCharsets.US_ASCII);
