@@ -22,7 +22,12 @@ public interface BlobStore {
      * @throws UploadAbortedException        reading {@code content} failed; nothing was stored
      * @throws InsufficientStorageException  the disk is full; nothing was stored
      */
-    PutResult put(BlobKey key, InputStream content, Optional<String> expectedSha256) throws IOException;
+    PutResult put(BlobKey key, BlobSource content, Optional<String> expectedSha256) throws IOException;
+
+    /** {@link #put(BlobKey, BlobSource, Optional)} of a stream, hashed as it is read. */
+    default PutResult put(BlobKey key, InputStream content, Optional<String> expectedSha256) throws IOException {
+        return put(key, BlobSource.of(content), expectedSha256);
+    }
 
     /**
      * The blob, checked against its recorded sha256 before it is handed out.

@@ -11,7 +11,6 @@ import jakarta.enterprise.event.Observes;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,18 +33,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
  * Blobs as files {@code <directory>/<kind>/<id>}: a {@link BlobFileHeader} (size, sha256, created) followed by
  * the content.
  *
- * <p>Put: the body streams into {@code .upload-<uuid>} in the same directory while its sha256 is computed; the
- * file is fsynced, then hard-linked to its final name. {@code link(2)} fails when the name exists, so of
+ * <p>Put: the body streams into {@code .upload-<uuid>} in the same directory (with direct I/O where the file
+ * system allows, see {@link DirectUploadFile}) while its sha256 is computed by the {@link BlobSource}; the file
+ * is fsynced, then hard-linked to its final name. {@code link(2)} fails when the name exists, so of
  * concurrent puts of one id exactly one creates it and the others compare digests (same: no-op, different:
  * conflict), without locks and even across processes. The directory is fsynced before the put returns.
  *
@@ -68,17 +63,12 @@ public class FileBlobStore implements BlobStore {
     private static final String PROBE_PREFIX = ".ready-";
     private static final int COPY_BUFFER_BYTES = 1024 * 1024;
     private static final int REMEMBERED_CHECKS = 4096;
-    private static final long FLUSH_EVERY_BYTES = 32L << 20;
-    private static final ExecutorService FLUSHER = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "blob-flush");
-        thread.setDaemon(true);
-        return thread;
-    });
     private static final HexFormat HEX = HexFormat.of();
 
     private final Path root;
     private final Clock clock;
     private final Duration verifiedTtl;
+    private final boolean directIo;
     private final Counter corruptBlobs;
     private final Map<Path, Verified> verified = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -91,6 +81,7 @@ public class FileBlobStore implements BlobStore {
         this.root = config.directory().toAbsolutePath();
         this.clock = clock;
         this.verifiedTtl = config.verifiedTtl();
+        this.directIo = config.directIo();
         this.corruptBlobs = Counter.builder("upc.store.corrupt.blobs")
                 .description("Blobs found not to match their recorded sha256 (or with a damaged header); never served")
                 .register(meters);
@@ -140,7 +131,7 @@ public class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public PutResult put(BlobKey key, InputStream content, Optional<String> expectedSha256) throws IOException {
+    public PutResult put(BlobKey key, BlobSource content, Optional<String> expectedSha256) throws IOException {
         Path dir = kindDirectory(key.kind());
         Path temp = dir.resolve(UPLOAD_PREFIX + UUID.randomUUID());
         try {
@@ -155,40 +146,27 @@ public class FileBlobStore implements BlobStore {
         }
     }
 
-    private BlobFileHeader receive(BlobKey key, InputStream content, Path temp) throws IOException {
-        MessageDigest sha256 = sha256();
+    private BlobFileHeader receive(BlobKey key, BlobSource content, Path temp) throws IOException {
         long size = 0;
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            BackgroundFlush flush = new BackgroundFlush(out);
-            try {
-                writeFully(out, ByteBuffer.allocate(BlobFileHeader.LENGTH), 0);
-                byte[] buffer = new byte[COPY_BUFFER_BYTES];
-                while (true) {
-                    int n;
-                    try {
-                        // Whole buffers: one hash update and one write per 1 MiB, not per network chunk.
-                        n = content.readNBytes(buffer, 0, buffer.length);
-                    } catch (IOException e) {
-                        throw new UploadAbortedException("upload of " + key + " aborted after " + size + " bytes: "
-                                + e.getMessage(), e);
-                    }
-                    if (n == 0) {
-                        break;
-                    }
-                    sha256.update(buffer, 0, n);
-                    writeFully(out, ByteBuffer.wrap(buffer, 0, n), BlobFileHeader.LENGTH + size);
-                    size += n;
-                    flush.written(size);
+        try (UploadFile out = openUpload(temp)) {
+            while (true) {
+                ByteBuffer bytes;
+                try {
+                    bytes = content.next();
+                } catch (IOException e) {
+                    throw new UploadAbortedException("upload of " + key + " aborted after " + size + " bytes: "
+                            + e.getMessage(), e);
                 }
-                BlobFileHeader header = new BlobFileHeader(BlobFileHeader.FORMAT_VERSION, size,
-                        clock.instant().truncatedTo(ChronoUnit.MILLIS), sha256.digest());
-                writeFully(out, header.encode(), 0);
-                flush.finish();
-                out.force(true);
-                return header;
-            } finally {
-                flush.awaitQuietly();
+                if (bytes == null) {
+                    break;
+                }
+                size += bytes.remaining();
+                out.append(bytes);
             }
+            BlobFileHeader header = new BlobFileHeader(BlobFileHeader.FORMAT_VERSION, size,
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS), content.sha256());
+            out.finish(header.encode());
+            return header;
         } catch (IOException e) {
             if (isOutOfSpace(e)) {
                 throw new InsufficientStorageException("not enough disk space to store " + key + " (" + size
@@ -196,6 +174,16 @@ public class FileBlobStore implements BlobStore {
             }
             throw e;
         }
+    }
+
+    private UploadFile openUpload(Path temp) throws IOException {
+        if (directIo) {
+            Optional<UploadFile> direct = DirectUploadFile.open(temp, BlobFileHeader.LENGTH);
+            if (direct.isPresent()) {
+                return direct.get();
+            }
+        }
+        return BufferedUploadFile.open(temp, BlobFileHeader.LENGTH);
     }
 
     private PutResult commit(BlobKey key, Path temp, BlobFileHeader header) throws IOException {
@@ -363,7 +351,7 @@ public class FileBlobStore implements BlobStore {
     }
 
     private static String digest(FileChannel channel, long size) throws IOException {
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = BlobSource.newSha256();
         ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER_BYTES);
         long position = BlobFileHeader.LENGTH;
         long end = position + size;
@@ -419,66 +407,6 @@ public class FileBlobStore implements BlobStore {
     private static boolean isOutOfSpace(IOException e) {
         String message = String.valueOf(e.getMessage());
         return message.contains("No space left on device") || message.contains("Disk quota exceeded");
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    /**
-     * Starts an fdatasync of an upload's temp file in the background after every {@value #FLUSH_EVERY_BYTES}
-     * bytes, so the disk writes while the network still delivers and the commit's final fsync finds little left
-     * to do (a 1 GiB upload otherwise pays receive time plus a whole 1 GiB flush). An error of a background
-     * flush is rethrown by {@link #finish()}: Linux reports a writeback error to one fsync caller only.
-     */
-    private static final class BackgroundFlush {
-
-        private final FileChannel channel;
-        private CompletableFuture<Void> running = CompletableFuture.completedFuture(null);
-        private long requestedAt;
-
-        BackgroundFlush(FileChannel channel) {
-            this.channel = channel;
-        }
-
-        void written(long size) throws IOException {
-            if (size - requestedAt >= FLUSH_EVERY_BYTES && running.isDone()) {
-                finish();
-                requestedAt = size;
-                running = CompletableFuture.runAsync(() -> {
-                    try {
-                        channel.force(false);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }, FLUSHER);
-            }
-        }
-
-        /** Waits for the running flush and rethrows its failure. */
-        void finish() throws IOException {
-            try {
-                running.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof UncheckedIOException io) {
-                    throw io.getCause();
-                }
-                throw new IOException("background flush failed", e.getCause());
-            }
-        }
-
-        /** Before the channel closes on any path: a flush must not outlive its file's channel. */
-        void awaitQuietly() {
-            try {
-                running.join();
-            } catch (RuntimeException ignored) {
-                // already reported by finish(), or the upload failed anyway
-            }
-        }
     }
 
     private record Verified(FileStamp stamp, Instant at) {

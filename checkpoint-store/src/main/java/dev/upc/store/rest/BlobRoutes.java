@@ -37,7 +37,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * {@code /api/v1/blobs/{kind}[/{id}]} on plain Vert.x routes: Quarkus REST would buffer request bodies (and cap
- * them at max-body-size), while here PUT streams through {@link RequestBodyStream} and GET goes out with
+ * them at max-body-size), while here PUT streams through {@link RequestBody} and GET goes out with
  * {@code sendFile} (zero-copy). Store calls block, so they run on worker threads; this class only parses,
  * checks access ({@link BlobAccess}: 401 before anything else, then 400 for a bad path, then 403), delegates,
  * times and writes responses.
@@ -145,13 +145,8 @@ public class BlobRoutes {
         if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
             request.response().writeContinue();
         }
-        RequestBodyStream body = new RequestBodyStream(request, ctx.vertx().getOrCreateContext(),
-                config.uploadIdleTimeout());
-        blocking(ctx, () -> {
-            try (body) {
-                return store.put(key, body, expected);
-            }
-        }, result -> {
+        RequestBody body = new RequestBody(request, ctx.vertx().getOrCreateContext(), config.uploadIdleTimeout());
+        blocking(ctx, () -> store.put(key, body, expected), result -> {
             metrics.bytesIn(key.kind(), result.info().size());
             sendJson(ctx, result.created() ? 201 : 200, result.info());
         });

@@ -77,6 +77,27 @@ class FileBlobStoreTest {
     }
 
     @Test
+    void directAndBufferedUploadsMakeTheSameBlob() throws Exception {
+        byte[] content = new byte[(3 << 20) + 777];
+        new java.util.Random(7).nextBytes(content);
+        FileBlobStore buffered = new FileBlobStore(new TestStoreConfig(root).buffered(),
+                Clock.fixed(NOW, ZoneOffset.UTC), meters);
+        BlobKey direct = new BlobKey(BlobKind.CHECKPOINTS, "direct");
+        BlobKey paged = new BlobKey(BlobKind.CHECKPOINTS, "paged");
+
+        BlobInfo one = store.put(direct, new ByteArrayInputStream(content), Optional.empty()).info();
+        BlobInfo two = buffered.put(paged, new ByteArrayInputStream(content), Optional.empty()).info();
+
+        assertThat(one.sha256()).isEqualTo(two.sha256());
+        assertThat(Files.readAllBytes(store.get(direct).file())).isEqualTo(Files.readAllBytes(buffered.get(paged).file()));
+        // a fresh store has no remembered check: it reads both files through and finds them intact
+        FileBlobStore reopened = new FileBlobStore(new TestStoreConfig(root), Clock.fixed(NOW, ZoneOffset.UTC), meters);
+        assertThat(reopened.get(direct).info()).isEqualTo(one);
+        assertThat(reopened.get(paged).info()).isEqualTo(two);
+        assertThat(tempFiles()).isEmpty();
+    }
+
+    @Test
     void identicalPutIsNoOpAndDifferentContentConflicts() throws Exception {
         BlobKey key = new BlobKey(BlobKind.IMAGES, "img");
         store.put(key, bytes("one"), Optional.empty());

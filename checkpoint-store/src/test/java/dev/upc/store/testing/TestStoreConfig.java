@@ -10,10 +10,19 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /** A {@link StoreConfig} for tests that build the store's parts by hand, with the production defaults. */
-public record TestStoreConfig(Path directory, long minFree) implements StoreConfig {
+public record TestStoreConfig(Path directory, long minFree, boolean directIo) implements StoreConfig {
 
     public TestStoreConfig(Path directory) {
         this(directory, 0);
+    }
+
+    public TestStoreConfig(Path directory, long minFree) {
+        this(directory, minFree, true);
+    }
+
+    /** The same store writing uploads through the page cache. */
+    public TestStoreConfig buffered() {
+        return new TestStoreConfig(directory, minFree, false);
     }
 
     @Override
