@@ -87,6 +87,9 @@ public final class AgentProcess implements AutoCloseable {
             settings.put("upc.agent.job-cpus", "1");
             settings.put("upc.agent.cpu-limit-percent", Integer.toString(cpuLimitPercent));
             settings.put("upc.agent.poll-wait", "10s");
+            // Every heartbeat lists the job containers, also on an idle PC: tests plant strays and expect them fenced
+            // within a minute (an installed agent looks every 5 minutes when it has no jobs).
+            settings.put("upc.agent.idle-scan-interval", "0s");
             settings.put("upc.agent.labels.pc", pc.name());
             // Simulated PCs share one machine: the owner is whatever the test toggles, not this machine's load.
             settings.put("upc.agent.owner.detectors", "none");

@@ -87,4 +87,12 @@ public interface AgentConfig {
     /** Lines of a finished job's log kept in the store. */
     @WithDefault("200")
     int logTailLines();
+
+    /**
+     * With no job containers, how often a heartbeat still asks libpod for labelled containers (a safety net for
+     * strays). Otherwise an idle agent leaves podman alone: a socket-activated podman service exits after 5 s
+     * idle, and waking it costs a few hundred ms of CPU. {@code 0s}: every heartbeat.
+     */
+    @WithDefault("5m")
+    Duration idleScanInterval();
 }

@@ -17,7 +17,7 @@ import java.util.Map;
 public record AgentSettings(URI registryUrl, URI schedulerUrl, URI storeUrl, String joinToken, Path podmanSocket,
                             Path stateDir, int jobCpus, int cpuLimitPercent, long jobMemoryMiB, int localPort,
                             Map<String, String> labels, Duration pollWait, String criu, boolean pullImages,
-                            Duration benchmarkMaxAge, int logTailLines) {
+                            Duration benchmarkMaxAge, int logTailLines, Duration idleScanInterval) {
 
     public static AgentSettings validate(AgentConfig config, int cores, long memoryMiB) {
         List<String> problems = new ArrayList<>();
@@ -43,6 +43,9 @@ public record AgentSettings(URI registryUrl, URI schedulerUrl, URI storeUrl, Str
         if (config.pollWait().compareTo(Duration.ofSeconds(1)) < 0 || config.pollWait().compareTo(Duration.ofSeconds(60)) > 0) {
             problems.add("upc.agent.poll-wait must be between 1s and 60s, was " + config.pollWait());
         }
+        if (config.idleScanInterval().isNegative()) {
+            problems.add("upc.agent.idle-scan-interval must not be negative, was " + config.idleScanInterval());
+        }
         if (config.logTailLines() < 0 || config.logTailLines() > 100_000) {
             problems.add("upc.agent.log-tail-lines must be between 0 and 100000, was " + config.logTailLines());
         }
@@ -53,7 +56,8 @@ public record AgentSettings(URI registryUrl, URI schedulerUrl, URI storeUrl, Str
         }
         return new AgentSettings(registry, scheduler, store, token, config.podmanSocket(), config.stateDir(), jobCpus,
                 config.cpuLimitPercent(), memory, config.localPort(), Map.copyOf(config.labels()), config.pollWait(),
-                config.criu(), config.pullImages(), config.benchmarkMaxAge(), config.logTailLines());
+                config.criu(), config.pullImages(), config.benchmarkMaxAge(), config.logTailLines(),
+                config.idleScanInterval());
     }
 
     /** CPU time per second jobs may use on this PC: lent cores × the CPU-time share. */

@@ -94,6 +94,8 @@ public final class Agent implements AutoCloseable {
     private volatile Long startToRegisteredMillis;
     private ScheduledFuture<?> nextBeat;
     private final Backoff heartbeatBackoff = new Backoff(RETRY_FIRST, RETRY_MAX);
+    /** When a heartbeat last listed the labelled containers; touched by the heartbeat timer only. */
+    private Instant lastScanAt;
 
     public Agent(AgentSettings settings, WorkerRegistration registration, AgentState state, LibpodClient libpod,
                  ControlPlane control, ExitWatch exits, Clock clock, long processStartMillis) {
@@ -290,7 +292,7 @@ public final class Agent implements AutoCloseable {
         double usedCpus = 0;
         long usedMemory = 0;
         Map<String, ManagedContainer> known = state.containers();
-        for (ContainerSummary c : libpod.listByLabel(JobRunner.LABEL_JOB)) {
+        for (ContainerSummary c : jobContainers(known)) {
             String name = c.name().startsWith("/") ? c.name().substring(1) : c.name();
             Optional<ContainerNames> parsed = ContainerNames.parse(name);
             if (parsed.isEmpty()) {
@@ -321,6 +323,20 @@ public final class Agent implements AutoCloseable {
         return new Heartbeat(owner.get(), desired == DesiredState.DRAIN,
                 Math.max(0, settings.jobCpuShare() - usedCpus), Math.max(0, settings.jobMemoryMiB() - usedMemory),
                 loadAverage(), reports);
+    }
+
+    /**
+     * The labelled containers from libpod, when this agent has any or the idle scan is due; with none, an empty
+     * list, and podman is left alone (see {@code upc.agent.idle-scan-interval}).
+     */
+    private List<ContainerSummary> jobContainers(Map<String, ManagedContainer> known) {
+        Instant now = clock.instant();
+        if (known.isEmpty() && lastScanAt != null && now.isBefore(lastScanAt.plus(settings.idleScanInterval()))) {
+            return List.of();
+        }
+        List<ContainerSummary> found = libpod.listByLabel(JobRunner.LABEL_JOB);
+        lastScanAt = now;
+        return found;
     }
 
     private static double loadAverage() {

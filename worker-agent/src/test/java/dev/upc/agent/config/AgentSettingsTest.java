@@ -110,5 +110,6 @@ class AgentSettingsTest {
         @Override public boolean pullImages() { return false; }
         @Override public Duration benchmarkMaxAge() { return Duration.ofDays(7); }
         @Override public int logTailLines() { return 200; }
+        @Override public Duration idleScanInterval() { return Duration.ofMinutes(5); }
     }
 }
