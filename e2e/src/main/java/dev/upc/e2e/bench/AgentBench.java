@@ -64,9 +64,12 @@ import java.util.stream.Stream;
  *
  * <p>Every figure is taken from the bench's clock: start = just before the process is spawned. The agent's own
  * {@code startToRegisteredMillis} counts from its process start in {@code /proc} (10 ms resolution); the bench adds
- * the few ms between its spawn call and that start, and shows the agent's figure on stderr beside its own. Idle: the {@code --idle} seconds right after
- * registration (and the first heartbeat) with nothing to do; CPU = utime + stime of {@code /proc/<pid>/stat} over the
- * window as percent of one core, RSS = {@code VmRSS} at its end; both for every measured start.
+ * the few ms between its spawn call and that start, and shows the agent's figure on stderr beside its own. Idle: the
+ * {@code --idle} seconds with nothing to do that follow {@code --settle} seconds after registration (boinc-client:
+ * after its first RPC), so the figure is the cost of an idle agent on a PC, not the tail of its start-up (the JIT's
+ * last compilations; the first 30 s cost ~0.1 % more); CPU = utime + stime of {@code /proc/<pid>/stat} over the
+ * window as percent of one core, RSS = {@code VmRSS} at its end; both for every measured start. The agent runs with
+ * its default owner detectors (logind and CPU load, every 5 s) and long-poll wait, as installed on a PC.
  */
 public final class AgentBench {
 
@@ -105,13 +108,15 @@ public final class AgentBench {
     }
 
     /** What to run: how many measured starts per mode, how long each idles, which modes. */
-    record Options(int starts, Duration idle, Duration trainingIdle, List<String> modes, List<String> jvmOptions) {
+    record Options(int starts, Duration idle, Duration settle, Duration trainingIdle, List<String> modes,
+                   List<String> jvmOptions) {
 
         static final List<String> ALL_MODES = List.of("jvm", "jvm-aot", "native", "boinc-client");
 
         static Optional<Options> parse(List<String> args) {
             int starts = 5;
             Duration idle = Duration.ofSeconds(30);
+            Duration settle = Duration.ofSeconds(10);
             Duration trainingIdle = Duration.ofSeconds(5);
             List<String> modes = ALL_MODES;
             List<String> jvmOptions = List.of();
@@ -120,6 +125,7 @@ public final class AgentBench {
                     switch (args.get(i)) {
                         case "--starts" -> starts = Integer.parseInt(args.get(++i));
                         case "--idle" -> idle = Duration.ofSeconds(Long.parseLong(args.get(++i)));
+                        case "--settle" -> settle = Duration.ofSeconds(Long.parseLong(args.get(++i)));
                         case "--training-idle" -> trainingIdle = Duration.ofSeconds(Long.parseLong(args.get(++i)));
                         case "--modes" -> modes = List.of(args.get(++i).split(","));
                         case "--jvm-options" -> jvmOptions = List.of(args.get(++i).trim().split("\\s+"));
@@ -131,10 +137,10 @@ public final class AgentBench {
             } catch (RuntimeException e) {
                 return Optional.empty();
             }
-            if (starts < 1 || idle.isNegative() || !ALL_MODES.containsAll(modes)) {
+            if (starts < 1 || idle.isNegative() || settle.isNegative() || !ALL_MODES.containsAll(modes)) {
                 return Optional.empty();
             }
-            return Optional.of(new Options(starts, idle, trainingIdle, modes, jvmOptions));
+            return Optional.of(new Options(starts, idle, settle, trainingIdle, modes, jvmOptions));
         }
     }
 
@@ -147,7 +153,7 @@ public final class AgentBench {
     public static int run(List<String> args, Path work) {
         Optional<Options> parsed = Options.parse(args);
         if (parsed.isEmpty()) {
-            System.err.println("usage: ./upc bench agent [--starts 5] [--idle 30] [--training-idle 5]"
+            System.err.println("usage: ./upc bench agent [--starts 5] [--idle 30] [--settle 10] [--training-idle 5]"
                     + " [--modes " + String.join(",", Options.ALL_MODES) + "] [--jvm-options '-Xms16m …']"
                     + " (options appended to the launcher's, to try some)");
             return 2;
@@ -164,7 +170,8 @@ public final class AgentBench {
 
     private int run() throws IOException {
         Options o = options;
-        progress("%d measured starts per mode, %d s idle each; load %s", o.starts(), o.idle().toSeconds(), load());
+        progress("%d measured starts per mode, %d s idle each after %d s to settle; load %s", o.starts(),
+                o.idle().toSeconds(), o.settle().toSeconds(), load());
         List<String> agentModes = o.modes().stream().filter(m -> !m.equals("boinc-client")).toList();
         if (!agentModes.isEmpty()) {
             Path jar = snapshotAgent();
@@ -178,8 +185,10 @@ public final class AgentBench {
                 Map<String, String> settings = Map.of(
                         "upc.agent.machine-id", "bench-agent-" + Long.toHexString(System.nanoTime()),
                         "upc.agent.state-dir", dir.resolve("state").toString(),
-                        "upc.agent.poll-wait", "25s"); // the agent's default
-                AgentRuns runs = new AgentRuns(cluster, pc, settings);
+                        // the agent's defaults, where the simulated PCs of tests and demo set others
+                        "upc.agent.poll-wait", "25s",
+                        "upc.agent.owner.detectors", "logind,cpu");
+                AgentRuns runs = new AgentRuns(cluster, pc, settings, o.settle());
                 externalTimings(pc);
                 runs.once(Launch.jvm(jar, launcherOptions), "first start (runs and caches the CPU benchmark)",
                         Duration.ZERO);
@@ -289,11 +298,13 @@ public final class AgentBench {
         private final ServiceCluster cluster;
         private final SimulatedPc pc;
         private final Map<String, String> settings;
+        private final Duration settle;
 
-        AgentRuns(ServiceCluster cluster, SimulatedPc pc, Map<String, String> settings) {
+        AgentRuns(ServiceCluster cluster, SimulatedPc pc, Map<String, String> settings, Duration settle) {
             this.cluster = cluster;
             this.pc = pc;
             this.settings = settings;
+            this.settle = settle;
         }
 
         AgentProcess launch(Launch launch) {
@@ -316,7 +327,7 @@ public final class AgentBench {
                 Long self = status.startToRegisteredMillis();
                 // The agent counts from its start time in /proc (10 ms resolution); re-base onto the spawn time.
                 long startToRegistered = self == null ? -1 : self + StartupChecks.processStartMillis(pid) - launched;
-                Idle window = idle.isZero() ? Idle.NONE : Idle.measure(pid, idle);
+                Idle window = idle.isZero() ? Idle.NONE : Idle.measure(pid, settle, idle);
                 Map<String, Long> milestones = milestones(agent.logOfThisStart(), launched);
                 progress("%s: registered in %d ms (agent's own figure %s ms)%s; load %s", what, startToRegistered,
                         self, idle.isZero() ? "" : String.format(Locale.ROOT, "; idle %d s: RSS %.1f MiB, CPU %.3f %%",
@@ -609,7 +620,7 @@ public final class AgentBench {
                 sleep(Duration.ofMillis(5));
             }
             long ready = System.currentTimeMillis() - launched;
-            Idle window = idle.isZero() ? Idle.NONE : Idle.measure(process.pid(), idle);
+            Idle window = idle.isZero() ? Idle.NONE : Idle.measure(process.pid(), options.settle(), idle);
             progress("%s: first GUI RPC answered %d ms after spawn%s; load %s", what, ready,
                     idle.isZero() ? "" : String.format(Locale.ROOT, "; idle %d s: RSS %.1f MiB, CPU %.3f %%",
                             idle.toSeconds(), window.rssMiB(), window.cpuPercent()), loadBefore);
@@ -656,7 +667,9 @@ public final class AgentBench {
 
         static final Idle NONE = new Idle(Double.NaN, Double.NaN, Map.of(), Map.of());
 
-        static Idle measure(long pid, Duration window) {
+        /** After {@code settle}, the process over {@code window}. */
+        static Idle measure(long pid, Duration settle, Duration window) {
+            sleep(settle);
             long t0 = System.nanoTime();
             long ticks0 = ticks(pid);
             Map<String, Long> threads0 = threadTicks(pid);
