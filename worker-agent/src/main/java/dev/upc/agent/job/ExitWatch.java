@@ -4,6 +4,7 @@ import dev.upc.agent.libpod.ContainerStats;
 import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.agent.libpod.LibpodNotFoundException;
 import dev.upc.agent.libpod.LibpodTimeoutException;
+import dev.upc.agent.retry.Backoff;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,7 +96,7 @@ public final class ExitWatch implements AutoCloseable {
     }
 
     private void await(String name) {
-        Duration backoff = RETRY_MIN;
+        Backoff backoff = new Backoff(RETRY_MIN, RETRY_MAX);
         while (!closed && watchers.get(name) == Thread.currentThread()) {
             try {
                 libpod.waitForExit(name, WAIT_ROUND);
@@ -105,9 +106,9 @@ public final class ExitWatch implements AutoCloseable {
             } catch (LibpodTimeoutException e) {
                 continue; // the round ended: wait again
             } catch (RuntimeException e) {
-                LOG.debugf("container=%s: waiting for its exit failed (%s); again in %s", name, e.getMessage(), backoff);
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : backoff.multipliedBy(2);
+                Duration wait = backoff.next();
+                LOG.debugf("container=%s: waiting for its exit failed (%s); again in %s", name, e.getMessage(), wait);
+                sleep(wait);
             }
         }
         if (closed || watchers.get(name) != Thread.currentThread()) {

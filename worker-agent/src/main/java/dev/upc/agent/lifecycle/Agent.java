@@ -10,6 +10,7 @@ import dev.upc.agent.job.JobRunner;
 import dev.upc.agent.job.Staleness;
 import dev.upc.agent.libpod.ContainerSummary;
 import dev.upc.agent.libpod.LibpodClient;
+import dev.upc.agent.retry.Backoff;
 import dev.upc.agent.state.AgentState;
 import dev.upc.agent.state.ManagedContainer;
 import dev.upc.protocol.AgentCommand;

@@ -1,4 +1,4 @@
-package dev.upc.agent.lifecycle;
+package dev.upc.agent.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
