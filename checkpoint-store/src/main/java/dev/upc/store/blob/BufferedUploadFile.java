@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -80,14 +79,7 @@ final class BufferedUploadFile implements UploadFile {
 
     /** Waits for the running flush and rethrows its failure. */
     private void awaitFlush() throws IOException {
-        try {
-            flushing.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
-            throw new IOException("background flush failed", e.getCause());
-        }
+        UploadFile.await(flushing, "background flush");
     }
 
     /** A flush must not outlive its file's channel. */

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -136,14 +135,7 @@ final class DirectUploadFile implements UploadFile {
 
     /** Waits for the write in flight and rethrows its failure. */
     private void awaitWrite() throws IOException {
-        try {
-            writing.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
-            throw new IOException("writing the upload failed", e.getCause());
-        }
+        UploadFile.await(writing, "writing the upload");
     }
 
     private void writeFully(ByteBuffer bytes, long offset) throws IOException {

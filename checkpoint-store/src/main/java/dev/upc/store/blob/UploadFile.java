@@ -2,7 +2,10 @@ package dev.upc.store.blob;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The temp file a put streams into: {@code headerLength} bytes reserved for the header, then the content,
@@ -16,4 +19,16 @@ interface UploadFile extends Closeable {
 
     /** Writes {@code header} at offset 0 and fsyncs data and size. */
     void finish(ByteBuffer header) throws IOException;
+
+    /** Waits for background I/O of an upload and rethrows its failure as the IOException it was. */
+    static void await(CompletableFuture<Void> io, String what) throws IOException {
+        try {
+            io.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException failed) {
+                throw failed.getCause();
+            }
+            throw new IOException(what + " failed", e.getCause());
+        }
+    }
 }
