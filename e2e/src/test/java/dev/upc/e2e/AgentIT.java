@@ -268,6 +268,30 @@ class AgentIT {
         awaitGone(a, stale, Duration.ofSeconds(60));
     }
 
+    @Test
+    void trainingStartsForRealStopsByItselfAndASecondAgentOnOneStateIsRefused() throws IOException {
+        // The state directory of the running agent A is locked: a second agent would undo its work.
+        try (AgentProcess second = AgentProcess.start(cluster, pcA, 34, Map.of(), AgentProcess.Launch.packagedJar(),
+                "train")) {
+            assertThat(second.awaitExit(Duration.ofSeconds(60))).as(second.tail()).hasValue(3);
+            assertThat(String.join("\n", second.logOfThisStart())).contains("another upc-agent uses");
+        }
+        // On a PC of its own, `train` (what upc-agent train-aot records the AOT cache from) registers, heartbeats
+        // and stops by itself.
+        try (SimulatedPc pcT = SimulatedPc.start("t");
+             AgentProcess training = AgentProcess.start(cluster, pcT, 50, Map.of(), AgentProcess.Launch.packagedJar(),
+                     "train")) {
+            assertThat(training.awaitExit(Duration.ofSeconds(90))).as(training.tail()).hasValue(0);
+            String log = String.join("\n", training.logOfThisStart());
+            assertThat(log).contains("registered worker=", "upc-agent train: registered, heartbeat and poll went through");
+            // the PC is gone again: no job of a later test may wait for it
+            java.util.regex.Matcher worker = java.util.regex.Pattern.compile("registered worker=(\\S+)").matcher(log);
+            assertThat(worker.find()).isTrue();
+            admin.drain(worker.group(1));
+        }
+        assertThat(agentA.alive()).isTrue();
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     private static JobSubmission counter(String name, int memMiB, int ticks, int intervalMs, String outputPath) {

@@ -48,7 +48,9 @@ import org.jboss.logging.Logger;
  * {@code upc-agent [run | check | status | owner active|idle|auto]}: the worker agent's entry point.
  * <ul>
  *   <li>{@code run} (default) — check this PC, register, and carry out the scheduler's commands until stopped;</li>
- *   <li>{@code check} — check the configuration, libpod and CRIU, and exit 0 or 1 (also trains the AOT cache);</li>
+ *   <li>{@code check} — check the configuration, libpod and CRIU, and exit 0 or 1;</li>
+ *   <li>{@code train} — start for real (register, heartbeat, poll) and stop a few seconds later: what
+ *       {@code upc-agent train-aot} runs to record the JDK's start-up cache;</li>
  *   <li>{@code status} — print the running agent's status (from its localhost endpoint);</li>
  *   <li>{@code owner active|idle|auto} — tell the running agent that the owner is (not) using the PC, or let its
  *       detectors decide again.</li>
@@ -63,6 +65,8 @@ public class AgentMain implements QuarkusApplication {
     static final int USAGE = 2;
     static final int NOT_READY = 3;
     static final int BAD_CONFIG = 78;
+    private static final Duration TRAINING_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TRAINING_IDLE = Duration.ofSeconds(6);
 
     @Inject
     AgentConfig config;
@@ -84,7 +88,8 @@ public class AgentMain implements QuarkusApplication {
         String command = args.length == 0 ? "run" : args[0];
         try {
             return switch (command) {
-                case "run" -> args.length == 1 || args.length == 0 ? runAgent() : usage();
+                case "run" -> args.length == 1 || args.length == 0 ? runAgent(false) : usage();
+                case "train" -> args.length == 1 ? runAgent(true) : usage();
                 case "check" -> check();
                 case "status" -> local("GET", "/status");
                 case "owner" -> args.length == 2 ? local("PUT", "/owner/" + args[1]) : usage();
@@ -104,7 +109,7 @@ public class AgentMain implements QuarkusApplication {
     }
 
     private static int usage() {
-        System.err.println("usage: upc-agent [run | check | status | owner active|idle|auto]");
+        System.err.println("usage: upc-agent [run | check | train | status | owner active|idle|auto]");
         return USAGE;
     }
 
@@ -176,7 +181,11 @@ public class AgentMain implements QuarkusApplication {
         return 0;
     }
 
-    private int runAgent() {
+    /**
+     * @param training {@code train}: a real start (registers, heartbeats, polls) that stops a few seconds after the
+     *                 first heartbeat, for {@code upc-agent train-aot} to record the JVM's start-up cache from
+     */
+    private int runAgent(boolean training) {
         long processStart = StartupChecks.processStartMillis();
         Ready ready = prepare(true);
         AgentSettings settings = ready.settings();
@@ -206,12 +215,36 @@ public class AgentMain implements QuarkusApplication {
             if (ready.hostFromCache()) {
                 refreshPodmanFacts(ready, score, agent);
             }
+            if (training) {
+                return awaitTrained(agent);
+            }
             Quarkus.waitForExit();
             return 0;
         } catch (IOException e) {
             throw new StartupCheckException("cannot open the local endpoint on 127.0.0.1:" + settings.localPort()
                     + " (" + e.getMessage() + "); set upc.agent.local-port to a free port or 0", e);
         }
+    }
+
+    /** {@code train}: waits for the first heartbeat, lets the poll and owner loops run a little, and returns. */
+    private static int awaitTrained(Agent agent) {
+        long deadline = System.nanoTime() + TRAINING_TIMEOUT.toNanos();
+        try {
+            while (!agent.ready()) {
+                if (System.nanoTime() > deadline) {
+                    System.err.println("upc-agent: no heartbeat went through within " + TRAINING_TIMEOUT.toSeconds()
+                            + " s: " + java.util.Objects.toString(agent.status().lastError(), "no error reported"));
+                    return 1;
+                }
+                Thread.sleep(50);
+            }
+            Thread.sleep(TRAINING_IDLE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        System.out.println("upc-agent train: registered, heartbeat and poll went through; stopping");
+        return 0;
     }
 
     /** Asks libpod for its facts after the start; registers again if podman changed since they were cached. */

@@ -70,6 +70,12 @@ public final class AgentProcess implements AutoCloseable {
     /** As {@link #start(ServiceCluster, SimulatedPc, int, Map)}, with the program and JVM options of {@code launch}. */
     public static AgentProcess start(ServiceCluster cluster, SimulatedPc pc, int cpuLimitPercent,
                                      Map<String, String> extra, Launch launch) {
+        return start(cluster, pc, cpuLimitPercent, extra, launch, "run");
+    }
+
+    /** As above, with the agent's {@code command}: {@code run}, or {@code train} (a real start that stops itself). */
+    public static AgentProcess start(ServiceCluster cluster, SimulatedPc pc, int cpuLimitPercent,
+                                     Map<String, String> extra, Launch launch, String command) {
         try {
             Path dir = Files.createDirectories(cluster.workDir().resolve("agent-" + pc.name()));
             Path token = dir.resolve("join-token");
@@ -94,11 +100,11 @@ public final class AgentProcess implements AutoCloseable {
             // Simulated PCs share one machine: the owner is whatever the test toggles, not this machine's load.
             settings.put("upc.agent.owner.detectors", "none");
             settings.putAll(extra);
-            List<String> command = new ArrayList<>(launch.program());
-            settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-            command.addAll(launch.target());
-            command.add("run");
-            AgentProcess agent = new AgentProcess(pc.name(), List.copyOf(command), dir.resolve("agent.log"), port);
+            List<String> line = new ArrayList<>(launch.program());
+            settings.forEach((key, value) -> line.add("-D" + key + "=" + value));
+            line.addAll(launch.target());
+            line.add(command);
+            AgentProcess agent = new AgentProcess(pc.name(), List.copyOf(line), dir.resolve("agent.log"), port);
             agent.launch();
             return agent;
         } catch (IOException e) {
@@ -271,6 +277,17 @@ public final class AgentProcess implements AutoCloseable {
         stop(Duration.ofSeconds(15));
     }
 
+    /** Waits for the process to end by itself; its exit code, or empty if it still runs after {@code timeout}. */
+    public java.util.OptionalInt awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.OptionalInt.empty();
+        }
+    }
+
     /**
      * SIGTERM, as systemd stops the agent; SIGKILL if it has not exited after {@code grace}. A JVM that writes an AOT
      * cache (-XX:AOTCacheOutput) does so while exiting and needs a longer grace.
@@ -300,7 +317,7 @@ public final class AgentProcess implements AutoCloseable {
 
     /**
      * How the agent's process is started: the program with its options, which come before the {@code -D} settings,
-     * and what follows the settings ({@code -jar <jar>} for the JVM); {@code run} is appended.
+     * and what follows the settings ({@code -jar <jar>} for the JVM); the agent's command is appended.
      */
     public record Launch(List<String> program, List<String> target) {
 

@@ -43,9 +43,14 @@ public final class AgentState {
         this.json = json;
     }
 
-    /** Loads the state file in {@code dir}, or starts empty when there is none. A damaged file is an error. */
+    /**
+     * Loads the state file in {@code dir}, or starts empty when there is none. A damaged file is an error, and so is
+     * a directory another agent process holds ({@code agent.lock}, released when that process ends, also by a
+     * crash): two agents on one state would undo each other's work.
+     */
     public static AgentState open(Path dir, ObjectMapper json) throws IOException {
         Files.createDirectories(dir);
+        lock(dir);
         AgentState state = new AgentState(dir.resolve("state.json"), json);
         try {
             StateSnapshot snapshot = state.json.readValue(Files.readAllBytes(state.file), StateSnapshot.class);
@@ -66,6 +71,28 @@ public final class AgentState {
                     + "); move it away to start afresh (running jobs are found again by their labels)", e);
         }
         return state;
+    }
+
+    /** Channels of the state directories this process holds, open (and locked) until it exits. */
+    private static final Map<Path, FileChannel> LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void lock(Path dir) throws IOException {
+        Path lockFile = dir.resolve("agent.lock").toAbsolutePath().normalize();
+        if (LOCKS.containsKey(lockFile)) {
+            return; // this process holds it already (tests open a state twice)
+        }
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            if (channel.tryLock() == null) {
+                channel.close();
+                throw new IOException("another upc-agent uses " + dir + " (it holds " + lockFile
+                        + "); stop it first, e.g. systemctl stop upc-agent");
+            }
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            channel.close();
+            return;
+        }
+        LOCKS.put(lockFile, channel);
     }
 
     public Path file() {
