@@ -44,7 +44,9 @@ class AgentStateTest {
         assertThat(again.handled("c-2")).isFalse();
         assertThat(again.pendingEvents()).isEqualTo(2);
         assertThat(again.nextEvent()).contains(event("c-1", AgentEventType.STARTED));
-        assertThat(Files.list(dir)).extracting(p -> p.getFileName().toString()).containsExactly("state.json");
+        // no temp file left behind; the lock that keeps a second agent off this state stays
+        assertThat(Files.list(dir)).extracting(p -> p.getFileName().toString())
+                .containsExactlyInAnyOrder("state.json", "agent.lock");
     }
 
     @Test
