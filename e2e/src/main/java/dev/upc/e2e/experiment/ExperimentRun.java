@@ -268,7 +268,9 @@ final class ExperimentRun implements AutoCloseable {
         Path stateDir = cluster.workDir().resolve("agent-" + pc).resolve("state");
         try {
             String model = CpuInfo.parse(Files.readString(Path.of("/proc/cpuinfo"))).modelName();
-            AgentState.open(stateDir, AdminClient.JSON).benchmark(new CachedBenchmark(1.0, model, Instant.now()));
+            try (AgentState state = AgentState.open(stateDir, AdminClient.JSON)) {
+                state.benchmark(new CachedBenchmark(1.0, model, Instant.now()));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot seed the benchmark of " + pc + " in " + stateDir, e);
         }

@@ -23,7 +23,7 @@ import java.util.Optional;
  * carried out, and the events the scheduler has not accepted yet. Every change is written to disk before the method
  * returns (temp file, fsync, atomic rename), so "done" in memory is "done" on disk.
  */
-public final class AgentState {
+public final class AgentState implements AutoCloseable {
 
     static final int HANDLED_LIMIT = 2000;
 
@@ -37,6 +37,7 @@ public final class AgentState {
     private final LinkedHashSet<String> handled = new LinkedHashSet<>();
     private final List<AgentEvent> outbox = new ArrayList<>();
     private volatile Runnable onNewEvents = () -> { };
+    private Path lockFile;
 
     private AgentState(Path file, ObjectMapper json) {
         this.file = file;
@@ -52,6 +53,7 @@ public final class AgentState {
         Files.createDirectories(dir);
         lock(dir);
         AgentState state = new AgentState(dir.resolve("state.json"), json);
+        state.lockFile = lockFile(dir);
         try {
             StateSnapshot snapshot = state.json.readValue(Files.readAllBytes(state.file), StateSnapshot.class);
             if (snapshot.formatVersion() != StateSnapshot.FORMAT_VERSION) {
@@ -76,8 +78,12 @@ public final class AgentState {
     /** Channels of the state directories this process holds, open (and locked) until it exits. */
     private static final Map<Path, FileChannel> LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private static Path lockFile(Path dir) {
+        return dir.resolve("agent.lock").toAbsolutePath().normalize();
+    }
+
     private static void lock(Path dir) throws IOException {
-        Path lockFile = dir.resolve("agent.lock").toAbsolutePath().normalize();
+        Path lockFile = lockFile(dir);
         if (LOCKS.containsKey(lockFile)) {
             return; // this process holds it already (tests open a state twice)
         }
@@ -93,6 +99,18 @@ public final class AgentState {
             return;
         }
         LOCKS.put(lockFile, channel);
+    }
+
+    /**
+     * Lets another process use the state directory. The agent keeps its state open while it lives (the lock goes
+     * with the process); tools that edit a state in passing, like the demo seeding a benchmark, close it.
+     */
+    @Override
+    public void close() throws IOException {
+        FileChannel held = lockFile == null ? null : LOCKS.remove(lockFile);
+        if (held != null) {
+            held.close();
+        }
     }
 
     public Path file() {

@@ -26,6 +26,26 @@ class AgentStateTest {
     Path dir;
 
     @Test
+    void anOpenStateIsLockedAgainstOtherProcessesUntilClosed() throws Exception {
+        AgentState state = AgentState.open(dir, json);
+        assertThat(probeLock()).isEqualTo("held");
+
+        state.close();
+
+        assertThat(probeLock()).isEqualTo("free");
+    }
+
+    /** Asks a second JVM whether it could take the state's lock. */
+    private String probeLock() throws Exception {
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        Process probe = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"),
+                LockProbe.class.getName(), dir.resolve("agent.lock").toString()).redirectErrorStream(true).start();
+        String answer = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(probe.waitFor()).as(answer).isZero();
+        return answer;
+    }
+
+    @Test
     void everythingSurvivesARestart() throws IOException {
         AgentState state = AgentState.open(dir, json);
         state.workerId("w-1");
