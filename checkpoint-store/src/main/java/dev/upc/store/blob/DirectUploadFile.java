@@ -70,9 +70,9 @@ final class DirectUploadFile implements UploadFile {
         } catch (UnsupportedOperationException e) {
             return Optional.empty();
         } catch (IOException e) {
-            // open(2) says EINVAL where O_DIRECT is not supported; it may have created the file first
-            Files.deleteIfExists(file);
             if (String.valueOf(e.getMessage()).contains("Invalid argument")) {
+                // open(2) says EINVAL where O_DIRECT is not supported; it may have created the file first
+                Files.deleteIfExists(file);
                 return Optional.empty();
             }
             throw e;

@@ -68,7 +68,8 @@ public class FileBlobStore implements BlobStore {
     private final Path root;
     private final Clock clock;
     private final Duration verifiedTtl;
-    private final boolean directIo;
+    /** Cleared at the first upload the filesystem refuses direct I/O for: it is not asked again for every put. */
+    private volatile boolean directIo;
     private final Counter corruptBlobs;
     private final Map<Path, Verified> verified = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -182,6 +183,8 @@ public class FileBlobStore implements BlobStore {
             if (direct.isPresent()) {
                 return direct.get();
             }
+            directIo = false;
+            LOG.infof("the filesystem of %s does not do direct I/O: uploads go through the page cache", root);
         }
         return BufferedUploadFile.open(temp, BlobFileHeader.LENGTH);
     }
