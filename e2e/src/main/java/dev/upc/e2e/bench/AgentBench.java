@@ -2,6 +2,7 @@ package dev.upc.e2e.bench;
 
 import dev.upc.agent.lifecycle.AgentStatus;
 import dev.upc.agent.lifecycle.StartupChecks;
+import dev.upc.e2e.WorkDirectory;
 import dev.upc.e2e.agent.AgentProcess;
 import dev.upc.e2e.agent.AgentProcess.Launch;
 import dev.upc.e2e.cluster.ServiceCluster;
@@ -24,7 +25,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,7 +160,7 @@ public final class AgentBench {
         }
         Path dir = work.resolve("bench-agent").toAbsolutePath();
         try {
-            deleteTree(dir);
+            WorkDirectory.delete(dir);
             Files.createDirectories(dir);
             return new AgentBench(parsed.get(), dir).run();
         } catch (IOException e) {
@@ -805,16 +805,6 @@ public final class AgentBench {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 
     private static void progress(String format, Object... args) {
         System.err.printf(Locale.ROOT, "[bench agent %s] %s%n", CLOCK.format(LocalTime.now()),

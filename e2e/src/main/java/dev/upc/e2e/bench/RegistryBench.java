@@ -1,5 +1,6 @@
 package dev.upc.e2e.bench;
 
+import dev.upc.e2e.WorkDirectory;
 import dev.upc.localpg.LocalPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +46,6 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * {@code ./upc bench registry}: many simulated workers heartbeating against one packaged registry (its own process,
@@ -1054,10 +1053,8 @@ public final class RegistryBench {
         }
 
         private static void deleteTree(Path root) {
-            try (Stream<Path> paths = Files.walk(root)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
+            try {
+                WorkDirectory.delete(root);
             } catch (IOException e) {
                 progress("could not delete %s: %s", root, e.getMessage());
             }

@@ -1,5 +1,6 @@
 package dev.upc.e2e.bench;
 
+import dev.upc.e2e.WorkDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +86,7 @@ public final class StoreBench {
         Path dir = work.resolve("bench-store");
         Process store = null;
         try {
-            deleteTree(dir);
+            WorkDirectory.delete(dir);
             Files.createDirectories(dir.resolve("store"));
             KeyPair keys = rsaKeyPair();
             Path publicKey = dir.resolve("public.pem");
@@ -120,7 +120,7 @@ public final class StoreBench {
                 store.destroyForcibly();
             }
             try {
-                deleteTree(dir.resolve("store"));
+                WorkDirectory.delete(dir.resolve("store"));
             } catch (IOException e) {
                 progress("could not clean %s: %s", dir, e.getMessage());
             }
@@ -362,16 +362,6 @@ public final class StoreBench {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
-    }
 
     private static void progress(String format, Object... args) {
         System.err.printf("[bench store] " + format + "%n", args);

@@ -1,5 +1,6 @@
 package dev.upc.e2e.cluster;
 
+import dev.upc.e2e.WorkDirectory;
 import dev.upc.localpg.LocalPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A real UPC control plane on this machine for end-to-end tests and {@code ./upc demo}: one private PostgreSQL
@@ -405,13 +404,8 @@ public final class ServiceCluster implements AutoCloseable {
     }
 
     private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            WorkDirectory.delete(root);
         } catch (IOException e) {
             System.err.println("could not delete " + root + ": " + e.getMessage());
         }

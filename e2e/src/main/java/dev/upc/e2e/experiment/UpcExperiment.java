@@ -1,5 +1,6 @@
 package dev.upc.e2e.experiment;
 
+import dev.upc.e2e.WorkDirectory;
 import dev.upc.e2e.job.CounterImage;
 import dev.upc.e2e.pc.SimulatedPc;
 import java.io.IOException;
@@ -8,12 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code ./upc demo}: the UPC paper's experiment with the real system. Nine jobs on four PCs of different speed, run
@@ -171,13 +170,8 @@ public final class UpcExperiment {
     }
 
     private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            WorkDirectory.delete(root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clear the previous report in " + root, e);
         }
