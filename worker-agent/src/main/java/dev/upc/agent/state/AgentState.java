@@ -37,7 +37,6 @@ public final class AgentState implements AutoCloseable {
     private final LinkedHashSet<String> handled = new LinkedHashSet<>();
     private final List<AgentEvent> outbox = new ArrayList<>();
     private volatile Runnable onNewEvents = () -> { };
-    private Path lockFile;
 
     private AgentState(Path file, ObjectMapper json) {
         this.file = file;
@@ -53,7 +52,6 @@ public final class AgentState implements AutoCloseable {
         Files.createDirectories(dir);
         lock(dir);
         AgentState state = new AgentState(dir.resolve("state.json"), json);
-        state.lockFile = lockFile(dir);
         try {
             StateSnapshot snapshot = state.json.readValue(Files.readAllBytes(state.file), StateSnapshot.class);
             if (snapshot.formatVersion() != StateSnapshot.FORMAT_VERSION) {
@@ -107,7 +105,7 @@ public final class AgentState implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        FileChannel held = lockFile == null ? null : LOCKS.remove(lockFile);
+        FileChannel held = LOCKS.remove(lockFile(file.getParent()));
         if (held != null) {
             held.close();
         }
