@@ -1,7 +1,7 @@
 package dev.upc.scheduler.planner;
 
-import dev.upc.protocol.JobEventType;
 import dev.upc.protocol.ContainerReport;
+import dev.upc.protocol.JobEventType;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.OwnerState;
 import dev.upc.protocol.WorkerInfo;
@@ -269,10 +269,6 @@ public class Planner {
 
     private static String containerKey(String workerId, String jobId, long epoch) {
         return workerId + "/" + jobId + "/" + epoch;
-    }
-
-    static JobView toView(Job job) {
-        return toView(job, Map.of());
     }
 
     static JobView toView(Job job, Map<String, Double> reportedCpu) {
