@@ -27,8 +27,7 @@ public final class StartupChecks {
         try {
             return libpod.host();
         } catch (LibpodException e) {
-            throw new StartupCheckException("libpod at " + socket + " does not answer: " + e.getMessage()
-                    + " (is `podman system service` running?)", e);
+            throw notAnswering(socket, e);
         }
     }
 
@@ -41,9 +40,13 @@ public final class StartupChecks {
         try {
             libpod.ping();
         } catch (LibpodException e) {
-            throw new StartupCheckException("libpod at " + socket + " does not answer: " + e.getMessage()
-                    + " (is `podman system service` running?)", e);
+            throw notAnswering(socket, e);
         }
+    }
+
+    private static StartupCheckException notAnswering(Path socket, LibpodException e) {
+        return new StartupCheckException("libpod at " + socket + " does not answer: " + e.getMessage()
+                + " (is `podman system service` running?)", e);
     }
 
     /** When this process started: {@link #processStartMillis(long)} of itself. */
