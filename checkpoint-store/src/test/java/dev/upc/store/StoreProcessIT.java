@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 class StoreProcessIT {
 
     private static final long GIB = 1L << 30;
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(4);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -53,7 +54,8 @@ class StoreProcessIT {
     @BeforeAll
     static void start() throws Exception {
         directory = Path.of("target", "it-store-" + UUID.randomUUID()).toAbsolutePath();
-        store = StoreProcess.start(directory, Path.of("target", "it-store.log").toAbsolutePath(), Map.of());
+        store = StoreProcess.start(directory, Path.of("target", "it-store.log").toAbsolutePath(),
+                Map.of("upc.store.upload-idle-timeout", IDLE_TIMEOUT.toSeconds() + "s"));
         port = store.port();
         base = store.blobs();
         adminToken = store.adminToken();
@@ -131,6 +133,74 @@ class StoreProcessIT {
                 .header("Authorization", "Bearer " + adminToken).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void pipelinedRequestsOnOneConnectionEachGetTheirOwnBody() throws Exception {
+        byte[] small = "a body that arrives with its headers".getBytes(StandardCharsets.US_ASCII);
+        byte[] large = new GeneratedContent((300 << 10) + 1, 5).readAllBytes(); // crosses a 256 KiB chunk
+        String requests = rawPut("pipe-small", small.length, false) + new String(small, StandardCharsets.ISO_8859_1)
+                + rawPut("pipe-large", large.length, false) + new String(large, StandardCharsets.ISO_8859_1)
+                + rawPut("pipe-empty", 0, false)
+                + "GET /api/v1/blobs/checkpoints/pipe-large HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + adminToken + "\r\nConnection: close\r\n\r\n";
+        String replies;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
+            replies = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+
+        assertThat(replies.split("HTTP/1.1 ", -1)).hasSize(5);
+        assertThat(replies).contains("\"id\":\"pipe-small\",\"size\":" + small.length + ",\"sha256\":\"" + sha256(small))
+                .contains("\"id\":\"pipe-large\",\"size\":" + large.length + ",\"sha256\":\"" + sha256(large))
+                .contains("\"id\":\"pipe-empty\",\"size\":0,");
+        assertThat(replies).endsWith(new String(large, StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void aBodyTrickledSlowerThanAChunkPerIdleTimeoutIsTakenWhole() throws Exception {
+        byte[] body = new GeneratedContent(10_000, 11).readAllBytes();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(rawPut("trickle", body.length, true).getBytes(StandardCharsets.US_ASCII));
+            long pause = IDLE_TIMEOUT.toMillis() / 5;
+            for (int offset = 0; offset < body.length; offset += 1_000) { // 10 pieces over twice the idle timeout
+                out.write(body, offset, 1_000);
+                out.flush();
+                Thread.sleep(pause);
+            }
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(reply).startsWith("HTTP/1.1 201").contains(sha256(body));
+        }
+    }
+
+    @Test
+    void aBodyThatStopsForLongerThanTheIdleTimeoutIsRefusedAndLeavesNothing() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(rawPut("stalled", 1 << 20, true).getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[1000]);
+            out.flush();
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(reply).startsWith("HTTP/1.1 400").contains("upload_aborted");
+        }
+        awaitTrue(() -> uploadTempFiles().isEmpty(), "no temp file left");
+        HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/checkpoints/stalled"))
+                .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(404);
+    }
+
+    /** The head of a PUT; {@code last} asks the store to close the connection after answering it. */
+    private static String rawPut(String id, long length, boolean last) {
+        return "PUT /api/v1/blobs/checkpoints/" + id + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + adminToken + "\r\nContent-Length: " + length + (last ? "\r\nConnection: close" : "") + "\r\n\r\n";
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     @Test

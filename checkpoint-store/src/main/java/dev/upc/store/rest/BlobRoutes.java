@@ -14,9 +14,11 @@ import dev.upc.store.blob.Blob;
 import dev.upc.store.blob.BlobKey;
 import dev.upc.store.blob.BlobStore;
 import dev.upc.store.blob.InvalidRequestException;
+import dev.upc.store.blob.UploadAbortedException;
 import dev.upc.store.config.StoreConfig;
 import dev.upc.store.metrics.StoreMetrics;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -146,6 +148,7 @@ public class BlobRoutes {
             request.response().writeContinue();
         }
         RequestBody body = new RequestBody(request, ctx.vertx().getOrCreateContext(), config.uploadIdleTimeout());
+        ctx.put(RequestBody.CONTEXT_KEY, body);
         blocking(ctx, () -> store.put(key, body, expected), result -> {
             metrics.bytesIn(key.kind(), result.info().size());
             sendJson(ctx, result.created() ? 201 : 200, result.info());
@@ -228,9 +231,15 @@ public class BlobRoutes {
             return;
         }
         HttpServerRequest request = ctx.request();
+        // A body that stopped coming leaves the connection mid-request: answer, then close it.
+        boolean stalled = failure instanceof UploadAbortedException && !request.isEnded();
         if (!request.isEnded()) {
             // Refused before the body was read (bad id, digest header, full disk): read and drop the rest so
             // the client gets this answer instead of a reset while it is still sending.
+            RequestBody body = ctx.get(RequestBody.CONTEXT_KEY);
+            if (body != null) {
+                body.discardRest();
+            }
             request.handler(chunk -> { }).resume();
         }
         ErrorResponse error = errors.toErrorResponse(failure);
@@ -243,13 +252,16 @@ public class BlobRoutes {
         if (failure instanceof NotAuthenticatedException) {
             response.putHeader("WWW-Authenticate", "Bearer realm=\"upc\"");
         }
-        sendJson(ctx, error.status(), error);
+        Future<Void> sent = sendJson(ctx, error.status(), error);
+        if (stalled) {
+            sent.onComplete(v -> request.connection().close());
+        }
     }
 
-    private void sendJson(RoutingContext ctx, int status, Object body) {
+    private Future<Void> sendJson(RoutingContext ctx, int status, Object body) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
-            return;
+            return Future.succeededFuture();
         }
         byte[] bytes;
         try {
@@ -257,7 +269,7 @@ public class BlobRoutes {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize " + body.getClass().getSimpleName(), e);
         }
-        response.setStatusCode(status)
+        return response.setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(Buffer.buffer(bytes));
     }
