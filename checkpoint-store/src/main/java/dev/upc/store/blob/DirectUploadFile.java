@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * An upload written with {@code O_DIRECT}: the content goes from an aligned 1 MiB buffer to the disk by DMA,
+ * An upload written with {@code O_DIRECT}: the content goes from an aligned 2 MiB buffer to the disk by DMA,
  * bypassing the page cache, as object stores such as MinIO write large objects. On a 2-core machine a put is
  * CPU-bound (network copies, SHA-256), and buffered writes cost a copy into the page cache plus the kernel's
  * writeback work on top of that; with direct I/O the final fsync also finds nothing left to write.
@@ -28,7 +28,12 @@ import java.util.concurrent.Executors;
  */
 final class DirectUploadFile implements UploadFile {
 
-    private static final int BUFFER_BYTES = 1 << 20;
+    /**
+     * Per buffer; an upload has two. Interleaved A/B here, medians of 25 PUTs of 256 MiB: 1 MiB 0.37 s, 2 MiB
+     * 0.33 s, 4 MiB 0.32 s (fewer, larger writes). Not larger: direct memory is capped at the heap size by
+     * default, and eight concurrent uploads with 4 MiB buffers would need all of a 64 MiB store's.
+     */
+    static final int BUFFER_BYTES = 2 << 20;
     /** Aligned buffers of finished uploads, reused: direct memory is freed only when the GC gets round to it. */
     private static final ConcurrentLinkedQueue<ByteBuffer> SPARE = new ConcurrentLinkedQueue<>();
     private static final int MAX_SPARE = 4;

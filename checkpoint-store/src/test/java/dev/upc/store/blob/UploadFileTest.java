@@ -20,9 +20,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class UploadFileTest {
 
     private static final int HEADER = BlobFileHeader.LENGTH;
-    /** Around the 4 KiB block and the 1 MiB buffer, with the header's 128 bytes before the content. */
+    /** Around the 4 KiB block and the direct writer's buffer, with the header's 128 bytes before the content. */
     private static final int[] SIZES = {0, 1, 4096 - HEADER - 1, 4096 - HEADER, 4096 - HEADER + 1, 4096,
-            (1 << 20) - HEADER, (1 << 20) - HEADER + 1, 1 << 20, (3 << 20) + 12345};
+            DirectUploadFile.BUFFER_BYTES - HEADER, DirectUploadFile.BUFFER_BYTES - HEADER + 1,
+            DirectUploadFile.BUFFER_BYTES, 3 * DirectUploadFile.BUFFER_BYTES + 12345};
 
     @TempDir
     Path dir;
