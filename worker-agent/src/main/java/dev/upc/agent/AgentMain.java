@@ -1,6 +1,5 @@
 package dev.upc.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.upc.agent.config.AgentConfig;
 import dev.upc.agent.config.AgentConfigException;
 import dev.upc.agent.config.AgentSettings;
@@ -72,14 +71,6 @@ public class AgentMain implements QuarkusApplication {
     AgentConfig config;
     @Inject
     OwnerConfig ownerConfig;
-    /**
-     * Plain Jackson with java.time, made here rather than by the quarkus-jackson extension: the agent's few records
-     * need nothing more, and the extension's producer and modules cost ~40 ms of every start.
-     */
-    private final ObjectMapper json = new ObjectMapper()
-            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
     String version;
 
@@ -164,7 +155,7 @@ public class AgentMain implements QuarkusApplication {
 
     private AgentState openState(AgentSettings settings) {
         try {
-            return AgentState.open(settings.stateDir(), json);
+            return AgentState.open(settings.stateDir());
         } catch (IOException e) {
             throw new StartupCheckException("cannot use the state directory " + settings.stateDir() + ": "
                     + e.getMessage(), e);
@@ -193,8 +184,8 @@ public class AgentMain implements QuarkusApplication {
         double score = dev.upc.agent.bench.Benchmarks.score(state, ready.facts(), settings.benchmarkMaxAge(),
                 Clock.systemUTC());
         WorkerRegistration registration = registration(ready, ready.host(), score);
-        ControlPlane control = new ControlPlane(settings.registryUrl(), settings.schedulerUrl(), json);
-        StoreClient store = new StoreClient(settings.storeUrl(), json);
+        ControlPlane control = new ControlPlane(settings.registryUrl(), settings.schedulerUrl());
+        StoreClient store = new StoreClient(settings.storeUrl());
         ExitWatch exits = new ExitWatch(ready.libpod());
         Agent agent = new Agent(settings, registration, state, ready.libpod(), control, exits, Clock.systemUTC(),
                 processStart);
@@ -207,7 +198,7 @@ public class AgentMain implements QuarkusApplication {
                  agent.heartbeatNow();
              });
              LocalEndpoint local = settings.localPort() == 0 ? null
-                     : LocalEndpoint.start(settings.localPort(), agent, toggle, json);
+                     : LocalEndpoint.start(settings.localPort(), agent, toggle);
              agent) {
             agent.ownerSource(owner::current);
             owner.start();

@@ -268,7 +268,7 @@ final class ExperimentRun implements AutoCloseable {
         Path stateDir = cluster.workDir().resolve("agent-" + pc).resolve("state");
         try {
             String model = CpuInfo.parse(Files.readString(Path.of("/proc/cpuinfo"))).modelName();
-            try (AgentState state = AgentState.open(stateDir, AdminClient.JSON)) {
+            try (AgentState state = AgentState.open(stateDir)) {
                 state.benchmark(new CachedBenchmark(1.0, model, Instant.now()));
             }
         } catch (IOException e) {

@@ -1,6 +1,5 @@
 package dev.upc.agent.control;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.upc.protocol.AgentCommand;
 import dev.upc.protocol.AgentCommands;
 import dev.upc.protocol.AgentEvent;
@@ -25,12 +24,11 @@ public final class ControlPlane {
 
     private final URI registry;
     private final URI scheduler;
-    private final Http http;
+    private final Http http = new Http();
 
-    public ControlPlane(URI registry, URI scheduler, ObjectMapper json) {
+    public ControlPlane(URI registry, URI scheduler) {
         this.registry = registry;
         this.scheduler = scheduler;
-        this.http = new Http(json);
     }
 
     public WorkerRegistered register(WorkerRegistration registration, String joinToken) {

@@ -1,7 +1,7 @@
 package dev.upc.agent.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.upc.agent.json.JsonException;
+import dev.upc.agent.json.JsonRecords;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,17 +21,11 @@ final class Http {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
-    private final ObjectMapper json;
-
-    Http(ObjectMapper json) {
-        this.json = json;
-    }
-
     <T> T call(String method, URI uri, String bearer, Object body, Class<T> answer, Duration timeout) {
         HttpURLConnection connection = open(method, uri, bearer, timeout);
         try {
             if (body != null) {
-                byte[] bytes = json.writeValueAsBytes(body);
+                byte[] bytes = JsonRecords.write(body);
                 connection.setDoOutput(true);
                 connection.setRequestProperty("Content-Type", "application/json");
                 connection.setFixedLengthStreamingMode(bytes.length);
@@ -45,11 +39,15 @@ final class Http {
             }
             try (InputStream in = connection.getInputStream()) {
                 byte[] bytes = in.readAllBytes();
-                return answer == Void.class || bytes.length == 0 ? null : json.readValue(bytes, answer);
+                return answer == Void.class || bytes.length == 0 ? null : JsonRecords.read(bytes, answer);
             }
         } catch (IOException e) {
             connection.disconnect();
             throw unreachable(method, uri, e);
+        } catch (JsonException e) {
+            // as a cut-off answer would be: worth another try
+            throw new ControlPlaneException(method + " " + uri.getPath() + ": the answer is not the JSON expected ("
+                    + e.getMessage() + ")", 0, null, e);
         }
     }
 
@@ -79,10 +77,11 @@ final class Http {
             if (in != null) {
                 byte[] bytes = in.readNBytes(ERROR_BODY_LIMIT);
                 try {
-                    JsonNode node = json.readTree(bytes);
-                    error = node.path("error").asText(null);
-                    message = node.path("message").asText(message);
-                } catch (IOException notJson) {
+                    if (JsonRecords.parse(bytes) instanceof java.util.Map<?, ?> node) {
+                        error = node.get("error") instanceof String s ? s : null;
+                        message = node.get("message") instanceof String s ? s : message;
+                    }
+                } catch (JsonException notJson) {
                     String text = new String(bytes, StandardCharsets.UTF_8).strip();
                     message = text.isEmpty() ? message : message + ": " + text;
                 }

@@ -1,6 +1,7 @@
 package dev.upc.agent.control;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.upc.agent.json.JsonException;
+import dev.upc.agent.json.JsonRecords;
 import dev.upc.protocol.ApiPaths;
 import dev.upc.protocol.BlobInfo;
 import dev.upc.protocol.BlobKind;
@@ -29,13 +30,10 @@ public final class StoreClient {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
 
     private final URI store;
-    private final Http http;
-    private final ObjectMapper json;
+    private final Http http = new Http();
 
-    public StoreClient(URI store, ObjectMapper json) {
+    public StoreClient(URI store) {
         this.store = store;
-        this.http = new Http(json);
-        this.json = json;
     }
 
     /**
@@ -72,7 +70,9 @@ public final class StoreClient {
             }
             BlobInfo info;
             try (InputStream in = connection.getInputStream()) {
-                info = json.readValue(in.readAllBytes(), BlobInfo.class);
+                info = JsonRecords.read(in.readAllBytes(), BlobInfo.class);
+            } catch (JsonException e) {
+                throw new IOException("the store's answer is not a blob's info: " + e.getMessage(), e);
             }
             String digest = HexFormat.of().formatHex(sha256.digest());
             if (info.size() != sent || !digest.equals(info.sha256())) {

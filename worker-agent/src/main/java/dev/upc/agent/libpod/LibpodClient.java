@@ -30,7 +30,10 @@ public final class LibpodClient {
 
     private final LibpodTransport transport;
     private final LibpodTimeouts timeouts;
-    private final ObjectMapper json = new ObjectMapper();
+    /** Made at the first JSON libpod sends or is sent, not at start: a ping needs none (and a mapper costs ~30 ms). */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     public LibpodClient(LibpodTransport transport, LibpodTimeouts timeouts) {
         this.transport = transport;
@@ -117,13 +120,13 @@ public final class LibpodClient {
 
     /** Creates (does not start) a container; returns its id. */
     public String create(ContainerSpec spec) {
-        ObjectNode body = json.createObjectNode();
+        ObjectNode body = Mapper.JSON.createObjectNode();
         body.put("name", spec.name());
         body.put("image", spec.image());
         body.put("raw_image_name", spec.image()); // restore-import looks the image up by this name on the target
-        body.set("command", json.valueToTree(spec.command()));
-        body.set("env", json.valueToTree(spec.env()));
-        body.set("labels", json.valueToTree(spec.labels()));
+        body.set("command", Mapper.JSON.valueToTree(spec.command()));
+        body.set("env", Mapper.JSON.valueToTree(spec.env()));
+        body.set("labels", Mapper.JSON.valueToTree(spec.labels()));
         ObjectNode limits = body.putObject("resource_limits");
         if (spec.cpuQuotaMicros() != null) {
             limits.putObject("cpu").put("quota", spec.cpuQuotaMicros()).put("period", spec.cpuPeriodMicros());
@@ -192,7 +195,7 @@ public final class LibpodClient {
 
     /** All containers, running or not, with the label ({@code key} or {@code key=value}). */
     public List<ContainerSummary> listByLabel(String label) {
-        ObjectNode filters = json.createObjectNode();
+        ObjectNode filters = Mapper.JSON.createObjectNode();
         filters.putArray("label").add(label);
         LibpodRequest request = get("/containers/json", Map.of("all", "true", "filters", filters.toString()));
         List<ContainerSummary> containers = new ArrayList<>();
@@ -231,7 +234,7 @@ public final class LibpodClient {
      * container gets the limits of the PC it now runs on.
      */
     public void updateLimits(String name, long quotaMicros, long periodMicros, Long memoryLimitBytes) {
-        ObjectNode body = json.createObjectNode();
+        ObjectNode body = Mapper.JSON.createObjectNode();
         body.putObject("cpu").put("quota", quotaMicros).put("period", periodMicros);
         if (memoryLimitBytes != null) {
             body.putObject("memory").put("limit", memoryLimitBytes);
@@ -404,7 +407,7 @@ public final class LibpodClient {
             return "HTTP " + response.status() + " (body unreadable: " + e.getMessage() + ")";
         }
         try {
-            JsonNode error = json.readTree(body);
+            JsonNode error = Mapper.JSON.readTree(body);
             String message = error.path("message").asText("");
             String cause = error.path("cause").asText("");
             if (!message.isEmpty()) {
@@ -419,7 +422,7 @@ public final class LibpodClient {
 
     private JsonNode json(byte[] body) {
         try {
-            return json.readTree(body);
+            return Mapper.JSON.readTree(body);
         } catch (IOException e) {
             throw new LibpodServerException("parse libpod answer", 200, "not JSON: " + e.getMessage());
         }

@@ -1,6 +1,5 @@
 package dev.upc.agent.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.upc.agent.lifecycle.Agent;
 import dev.upc.agent.local.LoopbackHttpServer.Response;
 import dev.upc.agent.owner.OwnerToggle;
@@ -33,16 +32,16 @@ public final class LocalEndpoint implements AutoCloseable {
     private final OwnerToggle toggle;
     private final LoopbackHttpServer server;
 
-    LocalEndpoint(int port, Supplier<?> status, BooleanSupplier ready, OwnerToggle toggle, ObjectMapper json,
+    LocalEndpoint(int port, Supplier<?> status, BooleanSupplier ready, OwnerToggle toggle,
             Duration timeout) throws IOException {
         this.status = status;
         this.ready = ready;
         this.toggle = toggle;
-        this.server = new LoopbackHttpServer(port, timeout, json, this::route);
+        this.server = new LoopbackHttpServer(port, timeout, this::route);
     }
 
-    public static LocalEndpoint start(int port, Agent agent, OwnerToggle toggle, ObjectMapper json) throws IOException {
-        LocalEndpoint endpoint = new LocalEndpoint(port, agent::status, agent::ready, toggle, json, TIMEOUT);
+    public static LocalEndpoint start(int port, Agent agent, OwnerToggle toggle) throws IOException {
+        LocalEndpoint endpoint = new LocalEndpoint(port, agent::status, agent::ready, toggle, TIMEOUT);
         LOG.infof("local endpoint on http://127.0.0.1:%d (status, health, owner toggle)", endpoint.port());
         return endpoint;
     }

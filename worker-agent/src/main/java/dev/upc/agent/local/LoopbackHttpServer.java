@@ -1,8 +1,7 @@
 package dev.upc.agent.local;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.upc.agent.json.JsonException;
+import dev.upc.agent.json.JsonRecords;
 import dev.upc.protocol.ErrorResponse;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -51,7 +50,6 @@ final class LoopbackHttpServer implements AutoCloseable {
     private static final Pattern REQUEST_LINE = Pattern.compile("([A-Z]+) (/[^ ?]*)(\\?\\S*)? HTTP/1\\.[01]");
 
     private final Handler handler;
-    private final ObjectWriter json;
     private final long timeoutNanos;
     private final ServerSocket server;
     private final Thread thread;
@@ -59,9 +57,8 @@ final class LoopbackHttpServer implements AutoCloseable {
     private volatile Socket connection;
 
     /** Binds {@code port} on the loopback interface (0: any free port) and starts serving. */
-    LoopbackHttpServer(int port, Duration timeout, ObjectMapper json, Handler handler) throws IOException {
+    LoopbackHttpServer(int port, Duration timeout, Handler handler) throws IOException {
         this.handler = handler;
-        this.json = json.writerWithDefaultPrettyPrinter();
         this.timeoutNanos = timeout.toNanos();
         this.server = new ServerSocket(port, 16, InetAddress.getLoopbackAddress());
         this.thread = new Thread(this::serve, "upc-local-endpoint:" + server.getLocalPort());
@@ -203,11 +200,11 @@ final class LoopbackHttpServer implements AutoCloseable {
     private void write(Socket socket, Response response, boolean withBody) throws IOException {
         byte[] body;
         try {
-            body = json.writeValueAsBytes(response.body());
-        } catch (JsonProcessingException e) {
+            body = JsonRecords.writeIndented(response.body());
+        } catch (JsonException e) {
             LOG.warnf(e, "local endpoint: cannot write a %d answer", response.status());
-            response = Response.error(500, "internal_error", "cannot write the answer: " + e.getOriginalMessage());
-            body = json.writeValueAsBytes(response.body());
+            response = Response.error(500, "internal_error", "cannot write the answer: " + e.getMessage());
+            body = JsonRecords.writeIndented(response.body());
         }
         String head = "HTTP/1.1 " + response.status() + " " + reason(response.status()) + "\r\n"
                 + "Content-Type: application/json\r\n"

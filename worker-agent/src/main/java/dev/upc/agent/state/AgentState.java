@@ -1,6 +1,7 @@
 package dev.upc.agent.state;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.upc.agent.json.JsonException;
+import dev.upc.agent.json.JsonRecords;
 import dev.upc.protocol.AgentEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +29,6 @@ public final class AgentState implements AutoCloseable {
     static final int HANDLED_LIMIT = 2000;
 
     private final Path file;
-    private final ObjectMapper json;
 
     private String workerId;
     private CachedBenchmark benchmark;
@@ -38,9 +38,8 @@ public final class AgentState implements AutoCloseable {
     private final List<AgentEvent> outbox = new ArrayList<>();
     private volatile Runnable onNewEvents = () -> { };
 
-    private AgentState(Path file, ObjectMapper json) {
+    private AgentState(Path file) {
         this.file = file;
-        this.json = json;
     }
 
     /**
@@ -48,12 +47,12 @@ public final class AgentState implements AutoCloseable {
      * a directory another agent process holds ({@code agent.lock}, released when that process ends, also by a
      * crash): two agents on one state would undo each other's work.
      */
-    public static AgentState open(Path dir, ObjectMapper json) throws IOException {
+    public static AgentState open(Path dir) throws IOException {
         Files.createDirectories(dir);
         lock(dir);
-        AgentState state = new AgentState(dir.resolve("state.json"), json);
+        AgentState state = new AgentState(dir.resolve("state.json"));
         try {
-            StateSnapshot snapshot = state.json.readValue(Files.readAllBytes(state.file), StateSnapshot.class);
+            StateSnapshot snapshot = JsonRecords.read(Files.readAllBytes(state.file), StateSnapshot.class);
             if (snapshot.formatVersion() != StateSnapshot.FORMAT_VERSION) {
                 throw new IOException("state file " + state.file + " has format " + snapshot.formatVersion()
                         + ", this agent writes " + StateSnapshot.FORMAT_VERSION);
@@ -66,8 +65,8 @@ public final class AgentState implements AutoCloseable {
             state.outbox.addAll(snapshot.outbox());
         } catch (NoSuchFileException e) {
             state.save();
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException("state file " + state.file + " is damaged (" + e.getOriginalMessage()
+        } catch (JsonException e) {
+            throw new IOException("state file " + state.file + " is damaged (" + e.getMessage()
                     + "); move it away to start afresh (running jobs are found again by their labels)", e);
         }
         return state;
@@ -213,7 +212,7 @@ public final class AgentState implements AutoCloseable {
                 List.copyOf(handled), outbox);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(snapshot);
+            byte[] bytes = JsonRecords.writeIndented(snapshot);
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 out.write(java.nio.ByteBuffer.wrap(bytes));

@@ -41,7 +41,7 @@ class LocalEndpointTest {
 
     @BeforeEach
     void start() throws IOException {
-        endpoint = new LocalEndpoint(0, this::status, () -> ready, toggle, JSON, TIMEOUT);
+        endpoint = new LocalEndpoint(0, this::status, () -> ready, toggle, TIMEOUT);
     }
 
     @AfterEach

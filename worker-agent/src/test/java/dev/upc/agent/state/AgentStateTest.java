@@ -3,9 +3,7 @@ package dev.upc.agent.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.upc.protocol.AgentEvent;
 import dev.upc.protocol.AgentEventType;
 import java.io.IOException;
@@ -19,15 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AgentStateTest {
 
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-
     @TempDir
     Path dir;
 
     @Test
     void anOpenStateIsLockedAgainstOtherProcessesUntilClosed() throws Exception {
-        AgentState state = AgentState.open(dir, json);
+        AgentState state = AgentState.open(dir);
         assertThat(probeLock()).isEqualTo("held");
 
         state.close();
@@ -47,14 +42,14 @@ class AgentStateTest {
 
     @Test
     void everythingSurvivesARestart() throws IOException {
-        AgentState state = AgentState.open(dir, json);
+        AgentState state = AgentState.open(dir);
         state.workerId("w-1");
         state.benchmark(new CachedBenchmark(1.25, "Xeon", Instant.parse("2026-11-27T10:00:00Z")));
         state.remember(new ManagedContainer("upc-job-7-3", "job-7", 3, "c-1", "/out", 0.5, 256, null));
         state.done("c-1", List.of(event("c-1", AgentEventType.STARTED)));
         state.queue(event("c-1", AgentEventType.EXITED));
 
-        AgentState again = AgentState.open(dir, json);
+        AgentState again = AgentState.open(dir);
 
         assertThat(again.workerId()).contains("w-1");
         assertThat(again.benchmark()).contains(new CachedBenchmark(1.25, "Xeon", Instant.parse("2026-11-27T10:00:00Z")));
@@ -71,7 +66,7 @@ class AgentStateTest {
 
     @Test
     void eventsLeaveTheOutboxInOrderOnlyWhenDelivered() throws IOException {
-        AgentState state = AgentState.open(dir, json);
+        AgentState state = AgentState.open(dir);
         AgentEvent first = event("a", AgentEventType.STARTED);
         AgentEvent second = event("b", AgentEventType.FAILED);
         state.done("a", List.of(first));
@@ -80,12 +75,12 @@ class AgentStateTest {
         state.delivered(second); // not the head: ignored
         assertThat(state.nextEvent()).contains(first);
         state.delivered(first);
-        assertThat(AgentState.open(dir, json).nextEvent()).contains(second);
+        assertThat(AgentState.open(dir).nextEvent()).contains(second);
     }
 
     @Test
     void newEventsWakeTheListener() throws IOException {
-        AgentState state = AgentState.open(dir, json);
+        AgentState state = AgentState.open(dir);
         AtomicInteger wakes = new AtomicInteger();
         state.onNewEvents(wakes::incrementAndGet);
 
@@ -97,7 +92,7 @@ class AgentStateTest {
 
     @Test
     void theHandledListIsBounded() throws IOException {
-        AgentState state = AgentState.open(dir, json);
+        AgentState state = AgentState.open(dir);
         for (int i = 0; i < AgentState.HANDLED_LIMIT + 10; i++) {
             state.done("c-" + i, List.of());
         }
@@ -109,7 +104,7 @@ class AgentStateTest {
     void aDamagedFileIsAClearErrorNotAnEmptyState() throws IOException {
         Files.writeString(dir.resolve("state.json"), "{\"formatVersion\":1,\"workerId\":");
 
-        assertThatThrownBy(() -> AgentState.open(dir, json))
+        assertThatThrownBy(() -> AgentState.open(dir))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("is damaged")
                 .hasMessageContaining("move it away");
