@@ -133,6 +133,21 @@ class JsonRecordsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"2026-11-27T23:34:53Z", "2026-11-27T23:34:53.2Z", "2026-11-27T23:34:53.256069139Z",
+            "1970-01-01T00:00:00Z", "2024-02-29T12:00:00.000Z", "2026-11-27T23:34:53.256+01:00", "2026-02-30T00:00:00Z"})
+    void instantsReadAsInstantParseReadsThem(String text) {
+        java.time.Instant expected;
+        try {
+            expected = java.time.Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            assertThatThrownBy(() -> JsonRecords.fromPlain(text, java.time.Instant.class, "$"))
+                    .isInstanceOf(JsonException.class).hasMessageContaining("ISO-8601");
+            return;
+        }
+        assertThat(JsonRecords.fromPlain(text, java.time.Instant.class, "$")).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"", "{", "{\"a\":}", "{\"a\":1,}", "[1,]", "{'a':1}", "{\"a\":1} x", "\"\\x\"",
             "\"unterminated", "tru", "-", "1.", "1e", "{\"a\" 1}", "\"\\u12\"", "\"tab\there\"", "01x", "[1 2]"})
     void malformedTextIsAnErrorWithItsOffset(String text) {
