@@ -189,6 +189,7 @@ public class AgentMain implements QuarkusApplication {
         ExitWatch exits = new ExitWatch(ready.libpod());
         Agent agent = new Agent(settings, registration, state, ready.libpod(), control, exits, Clock.systemUTC(),
                 processStart);
+        agent.beginRegistration();
         agent.runner(new JobRunner(ready.libpod(), store, agent::blobToken, state,
                 new JobRunner.Limits(settings.jobCpus(), settings.cpuLimitPercent() / 100.0, settings.jobMemoryMiB()),
                 exits, settings.pullImages(), settings.logTailLines()));

@@ -93,6 +93,8 @@ public final class Agent implements AutoCloseable {
     private volatile Instant lastPollAt;
     private volatile String lastError;
     private volatile Long startToRegisteredMillis;
+    /** Set by {@link #beginRegistration}. */
+    private java.util.concurrent.CompletableFuture<Void> firstRegistration;
     private ScheduledFuture<?> nextBeat;
     private final Backoff heartbeatBackoff = new Backoff(RETRY_FIRST, RETRY_MAX);
     /** When a heartbeat last listed the labelled containers; touched by the heartbeat timer only. */
@@ -121,13 +123,21 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Registers (waiting out an unreachable registry), re-attaches to the containers left from before, and starts the
-     * loops.
+     * Registers (waiting out an unreachable registry), or waits for {@link #beginRegistration}'s registration,
+     * re-attaches to the containers left from before, and starts the loops.
      *
      * @throws StartupCheckException when the registry refuses the join token or the registration itself
      */
     public void start() {
-        registerFirst();
+        if (firstRegistration == null) {
+            registerFirst();
+        } else {
+            try {
+                firstRegistration.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
         reattach();
         scheduleHeartbeat(Duration.ZERO);
         loops.add(loop("upc-poll", this::pollLoop));
@@ -135,6 +145,24 @@ public final class Agent implements AutoCloseable {
     }
 
     // ---- registration ---------------------------------------------------------------------------------------------
+
+    /**
+     * Starts the first registration on a thread of its own, so that the rest of the start (job runner, owner watch,
+     * local endpoint) is set up while the registry answers; {@link #start} waits for it and fails as it would have.
+     */
+    public void beginRegistration() {
+        firstRegistration = new java.util.concurrent.CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                registerFirst();
+                firstRegistration.complete(null);
+            } catch (RuntimeException | Error e) {
+                firstRegistration.completeExceptionally(e);
+            }
+        }, "upc-register");
+        thread.setDaemon(true);
+        thread.start();
+    }
 
     private void registerFirst() {
         Backoff backoff = new Backoff(RETRY_FIRST, RETRY_MAX);
