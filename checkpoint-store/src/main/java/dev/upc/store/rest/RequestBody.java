@@ -247,7 +247,10 @@ final class RequestBody implements BlobSource {
         private final ArrayDeque<Object> held = new ArrayDeque<>();
         private ChannelHandlerContext context;
         private boolean open;
+        /** Out of the pipeline: it left ({@link #leave}) or the channel closed. */
         private boolean removed;
+        /** It passed the end of the body (or the next request) on to Vert.x. */
+        private boolean left;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -271,7 +274,7 @@ final class RequestBody implements BlobSource {
             while (!held.isEmpty() && !removed) {
                 take(held.poll());
             }
-            if (removed) {
+            if (left) {
                 // Outside a read Vert.x would hold its writes back for a read-complete that never comes.
                 context.fireChannelReadComplete();
             }
@@ -296,6 +299,7 @@ final class RequestBody implements BlobSource {
         /** Passes {@code msg} (if any) and everything held behind it on to Vert.x and leaves the pipeline. */
         private void leave(Object msg) {
             removed = true;
+            left = true;
             if (msg != null) {
                 context.fireChannelRead(msg);
             }
