@@ -151,17 +151,11 @@ public final class Agent implements AutoCloseable {
      * local endpoint) is set up while the registry answers; {@link #start} waits for it and fails as it would have.
      */
     public void beginRegistration() {
-        firstRegistration = new java.util.concurrent.CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                registerFirst();
-                firstRegistration.complete(null);
-            } catch (RuntimeException | Error e) {
-                firstRegistration.completeExceptionally(e);
-            }
-        }, "upc-register");
-        thread.setDaemon(true);
-        thread.start();
+        firstRegistration = java.util.concurrent.CompletableFuture.runAsync(this::registerFirst, task -> {
+            Thread thread = new Thread(task, "upc-register");
+            thread.setDaemon(true);
+            thread.start();
+        });
     }
 
     private void registerFirst() {
