@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,16 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JsonRecords {
 
     private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
-    private static final Map<Class<?>, Method> ENUM_VALUES = new ConcurrentHashMap<>();
-    private static final Method NO_VALUE_METHOD;
-
-    static {
-        try {
-            NO_VALUE_METHOD = Object.class.getMethod("toString");
-        } catch (NoSuchMethodException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** An enum class's {@link JsonValue} method, if it has one. */
+    private static final Map<Class<?>, Optional<Method>> ENUM_VALUES = new ConcurrentHashMap<>();
 
     private JsonRecords() {
     }
@@ -314,24 +307,24 @@ public final class JsonRecords {
     }
 
     private static String enumText(Enum<?> e) {
-        Method value = ENUM_VALUES.computeIfAbsent(e.getDeclaringClass(), JsonRecords::jsonValueMethod);
-        if (value == NO_VALUE_METHOD) {
+        Optional<Method> value = ENUM_VALUES.computeIfAbsent(e.getDeclaringClass(), JsonRecords::jsonValueMethod);
+        if (value.isEmpty()) {
             return e.name();
         }
         try {
-            return String.valueOf(value.invoke(e));
+            return String.valueOf(value.get().invoke(e));
         } catch (ReflectiveOperationException failed) {
             throw new JsonException("cannot read the JSON value of " + e, failed);
         }
     }
 
-    private static Method jsonValueMethod(Class<?> enumClass) {
+    private static Optional<Method> jsonValueMethod(Class<?> enumClass) {
         for (Method method : enumClass.getMethods()) {
             if (method.getParameterCount() == 0 && method.isAnnotationPresent(JsonValue.class)) {
-                return method;
+                return Optional.of(method);
             }
         }
-        return NO_VALUE_METHOD;
+        return Optional.empty();
     }
 
     private static Shape shape(Class<?> recordClass) {
