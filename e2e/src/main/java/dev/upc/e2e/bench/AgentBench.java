@@ -805,7 +805,6 @@ public final class AgentBench {
         }
     }
 
-
     private static void progress(String format, Object... args) {
         System.err.printf(Locale.ROOT, "[bench agent %s] %s%n", CLOCK.format(LocalTime.now()),
                 String.format(Locale.ROOT, format, args));
