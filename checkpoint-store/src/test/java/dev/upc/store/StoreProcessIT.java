@@ -133,6 +133,7 @@ class StoreProcessIT {
                 .header("Authorization", "Bearer " + adminToken).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(404);
+        awaitNoHashingStage();
     }
 
     @Test
@@ -191,6 +192,12 @@ class StoreProcessIT {
         HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/checkpoints/stalled"))
                 .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(404);
+        awaitNoHashingStage();
+    }
+
+    /** Every upload's hashing stage (a thread per body) ended: none waits for bytes that will never come. */
+    private static void awaitNoHashingStage() throws Exception {
+        awaitTrue(() -> !store.threadDump().contains("RequestBody.hashAll"), "the upload's hashing stage ended");
     }
 
     /** The head of a PUT; {@code last} asks the store to close the connection after answering it. */

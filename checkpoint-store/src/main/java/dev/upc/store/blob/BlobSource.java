@@ -8,9 +8,9 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The bytes of a blob being put, as a sequence of buffers, and their sha256. Whoever delivers the bytes computes
- * the digest as they hand them out: the REST layer's body hashes each chunk on the worker thread that takes it,
- * while the event loop receives the next ones, so network and hashing run on two cores (SHA-256 costs as much CPU
- * as all the copying of a PUT together).
+ * the digest as they hand them out: the REST layer's body hashes each chunk on a thread of its own before the
+ * worker takes it, so receiving, hashing and writing run side by side (SHA-256 costs as much CPU as all the
+ * copying of a PUT together).
  */
 public interface BlobSource {
 

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,6 +86,18 @@ public final class StoreProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The store's threads and their stacks, as {@code jcmd <pid> Thread.print} prints them. */
+    public String threadDump() throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                .redirectErrorStream(true).start();
+        String output = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (dump.waitFor() != 0) {
+            throw new IllegalStateException("jcmd Thread.print failed: " + output);
+        }
+        return output;
     }
 
     @Override
