@@ -67,7 +67,7 @@ public final class StoreBench {
 
     public static int run(List<String> args, Path work) {
         List<Integer> sizes = List.of(256, 1024);
-        int runs = 3;
+        int runs = 5; // single runs swing by a third here (the host's disk, and SHA-256's speed)
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--sizes" -> sizes = Stream.of(args.get(++i).split(",")).map(Integer::parseInt).toList();
