@@ -26,6 +26,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import dev.upc.store.testing.StoreProcess;
 import java.util.Map;
@@ -225,6 +227,104 @@ class StoreProcessIT {
         assertThat(statuses.stream().filter(s -> s == 201)).hasSize(1);
         assertThat(statuses.stream().filter(s -> s == 409)).hasSize(7);
         assertThat(uploadTempFiles()).isEmpty();
+    }
+
+    @Test
+    void manyConcurrentUploadsAllLandOnA64MiBHeap() throws Exception {
+        int uploads = 24;
+        ExecutorService pool = Executors.newFixedThreadPool(uploads);
+        try {
+            CyclicBarrier start = new CyclicBarrier(uploads);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < uploads; i++) {
+                String id = "crowd-" + i;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return putSized("/checkpoints/" + id, adminToken, 48L << 20);
+                }));
+            }
+            for (Future<Integer> result : results) {
+                assertThat(result.get()).isEqualTo(201);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.isAlive()).isTrue();
+        assertThat(uploadTempFiles()).isEmpty();
+    }
+
+    @Test
+    void uploadsBeyondTheSlotsWaitAndBeyondTheLineAreRefusedAndLeaversFreeTheirPlace() throws Exception {
+        int slots = 8; // upc.store.max-concurrent-uploads
+        int line = 64; // upc.store.max-waiting-uploads
+        List<Socket> clients = new ArrayList<>();
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try {
+            // Uploads that ask for 100 Continue: the first ones get it and hold every slot, sending a byte now and
+            // then (an idle body would be aborted), the rest wait in line with nothing sent.
+            for (int i = 0; i < slots + line; i++) {
+                Socket socket = new Socket("127.0.0.1", port);
+                socket.setSoTimeout(30_000);
+                clients.add(socket);
+                socket.getOutputStream().write(("PUT /api/v1/blobs/checkpoints/held-" + i + " HTTP/1.1\r\n"
+                        + "Host: localhost\r\nAuthorization: Bearer " + adminToken + "\r\n"
+                        + "Content-Length: 1048576\r\nExpect: 100-continue\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                if (i < slots) {
+                    assertThat(readHead(socket)).as("upload %d is admitted at once", i).startsWith("HTTP/1.1 100");
+                }
+            }
+            List<Socket> admitted = List.copyOf(clients.subList(0, slots));
+            trickle.scheduleAtFixedRate(() -> admitted.forEach(socket -> {
+                try {
+                    socket.getOutputStream().write(0);
+                } catch (IOException ignored) {
+                    // the test is over
+                }
+            }), 0, IDLE_TIMEOUT.toMillis() / 4, TimeUnit.MILLISECONDS);
+            awaitTrue(() -> metric("upc_store_uploads{state=\"waiting\"}") == line, "the line is full");
+            assertThat(metric("upc_store_uploads{state=\"reading\"}")).isEqualTo(slots);
+
+            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/checkpoints/too-many"))
+                    .header("Authorization", "Bearer " + adminToken)
+                    .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(JSON.readTree(refused.body()).path("error").asText()).isEqualTo("store_busy");
+        } finally {
+            trickle.shutdownNow();
+            for (Socket socket : clients) {
+                socket.close();
+            }
+        }
+        // Every client left, admitted or waiting: their slots and places come back.
+        awaitTrue(() -> metric("upc_store_uploads{state=\"reading\"}") == 0
+                && metric("upc_store_uploads{state=\"waiting\"}") == 0, "slots and line are free again");
+        assertThat(putSized("/checkpoints/after-the-crowd", adminToken, 1L << 20)).isEqualTo(201);
+        awaitTrue(() -> uploadTempFiles().isEmpty(), "no temp file left");
+    }
+
+    /** The value of one Prometheus sample of the store, by its name and labels as /q/metrics prints them. */
+    private static double metric(String sample) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith(sample + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(sample.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError("no sample " + sample + " in /q/metrics"));
+    }
+
+    /** Reads a response head (up to the blank line) from a raw socket. */
+    private static String readHead(Socket socket) throws IOException {
+        StringBuilder head = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     @Test

@@ -27,6 +27,21 @@ public interface StoreConfig {
     Duration uploadIdleTimeout();
 
     /**
+     * Uploads whose bodies are read at once. Each holds about 6 MiB while it is read (2 MiB of body queued on
+     * the heap, 4 MiB of direct-I/O buffers), so this times 6 MiB must fit the heap and the direct memory (by
+     * default as large as the heap) beside what the service needs itself; 8 suits a 64 MiB heap.
+     */
+    @WithDefault("8")
+    int maxConcurrentUploads();
+
+    /**
+     * Uploads that may wait for a slot with their bodies unread; an upload beyond them is refused with 503 and
+     * Retry-After.
+     */
+    @WithDefault("64")
+    int maxWaitingUploads();
+
+    /**
      * Write uploads with {@code O_DIRECT} where the file system supports it (else through the page cache):
      * less CPU per byte, and nothing left for the final fsync. Turn off to keep freshly written blobs in the
      * page cache for fast reads back, at the cost of the extra copy.

@@ -11,12 +11,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 /**
  * The store's Prometheus meters (besides {@code upc_store_corrupt_blobs_total}, counted where corruption is
  * found): {@code upc_store_bytes_in_total} / {@code upc_store_bytes_out_total} per kind (blob content bytes
- * accepted by PUT / sent by GET), {@code upc_store_blobs} per kind, and {@code upc_store_requests_seconds} per
- * operation and status.
+ * accepted by PUT / sent by GET), {@code upc_store_blobs} per kind, {@code upc_store_requests_seconds} per
+ * operation and status, and {@code upc_store_uploads} by state ({@code reading}: holding an upload slot,
+ * {@code waiting}: in line for one).
  */
 @Startup // the gauges exist from the first scrape, not from the first blob request
 @ApplicationScoped
@@ -37,6 +39,14 @@ public class StoreMetrics {
             Gauge.builder("upc.store.blobs", store, s -> count(s, kind)).tag("kind", tag).strongReference(true)
                     .description("Blobs currently stored").register(meters);
         }
+    }
+
+    /** Registers the gauges of uploads holding a slot and waiting for one. */
+    public void uploads(IntSupplier reading, IntSupplier waiting) {
+        Gauge.builder("upc.store.uploads", reading, IntSupplier::getAsInt).tag("state", "reading")
+                .strongReference(true).description("Uploads whose bodies are being read").register(meters);
+        Gauge.builder("upc.store.uploads", waiting, IntSupplier::getAsInt).tag("state", "waiting")
+                .strongReference(true).description("Uploads waiting, unread, for a slot").register(meters);
     }
 
     public void bytesIn(BlobKind kind, long bytes) {

@@ -53,6 +53,9 @@ public class BlobErrorMapper {
         if (failure instanceof CorruptBlobException e) {
             return ErrorResponse.of(500, "blob_corrupt", e.getMessage());
         }
+        if (failure instanceof StoreBusyException e) {
+            return ErrorResponse.of(503, "store_busy", e.getMessage());
+        }
         if (failure instanceof InsufficientStorageException e) {
             return ErrorResponse.of(507, "insufficient_storage", e.getMessage());
         }

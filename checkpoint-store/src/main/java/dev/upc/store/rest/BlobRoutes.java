@@ -62,6 +62,7 @@ public class BlobRoutes {
     private final StoreConfig config;
     private final BlobAccess access;
     private final StoreMetrics metrics;
+    private final UploadSlots uploads;
 
     BlobRoutes(BlobStore store, BlobErrorMapper errors, ObjectMapper json, StoreConfig config, BlobAccess access,
                StoreMetrics metrics) {
@@ -71,6 +72,8 @@ public class BlobRoutes {
         this.config = config;
         this.access = access;
         this.metrics = metrics;
+        this.uploads = new UploadSlots(config.maxConcurrentUploads(), config.maxWaitingUploads());
+        metrics.uploads(uploads::active, uploads::waiting);
     }
 
     void init(@Observes Router router) {
@@ -141,15 +144,46 @@ public class BlobRoutes {
         blocking(ctx, () -> store.list(kind, prefix), blobs -> sendJson(ctx, 200, new BlobList(kind, prefix, blobs)));
     }
 
+    /** Checks the request, then reads the body once {@link UploadSlots} admits it (at once, or in its turn). */
     private void put(RoutingContext ctx, BlobKey key) {
         HttpServerRequest request = ctx.request();
         Optional<String> expected = expectedSha256(request);
-        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
-            request.response().writeContinue();
+        UploadSlots.Waiter upload = new UploadSlots.Waiter(ctx.vertx().getOrCreateContext(),
+                () -> startPut(ctx, key, expected));
+        // Set before admitting: a started upload's RequestBody replaces it with its own.
+        request.response().closeHandler(v -> uploads.leave(upload));
+        if (!uploads.admit(upload)) {
+            throw new StoreBusyException("too many uploads at once (" + config.maxConcurrentUploads()
+                    + " being read, " + config.maxWaitingUploads() + " waiting); try again shortly");
         }
-        RequestBody body = new RequestBody(request, ctx.vertx().getOrCreateContext(), config.uploadIdleTimeout());
+    }
+
+    /** Reads the body into the store, holding an upload slot until the put is over; on the request's event loop. */
+    private void startPut(RoutingContext ctx, BlobKey key, Optional<String> expected) {
+        HttpServerRequest request = ctx.request();
+        if (request.response().closed()) {
+            uploads.release(); // its client left while it waited
+            return;
+        }
+        RequestBody body;
+        try {
+            if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+                request.response().writeContinue();
+            }
+            body = new RequestBody(request, ctx.vertx().getOrCreateContext(), config.uploadIdleTimeout());
+        } catch (RuntimeException e) {
+            uploads.release();
+            fail(ctx, e);
+            return;
+        }
         ctx.put(RequestBody.CONTEXT_KEY, body);
-        blocking(ctx, () -> store.put(key, body, expected), result -> {
+        blocking(ctx, () -> {
+            try {
+                return store.put(key, body, expected);
+            } finally {
+                uploads.release();
+            }
+        }, result -> {
             metrics.bytesIn(key.kind(), result.info().size());
             sendJson(ctx, result.created() ? 201 : 200, result.info());
         });
@@ -248,6 +282,9 @@ public class BlobRoutes {
         }
         if (failure instanceof MethodNotAllowedException e) {
             response.putHeader(HttpHeaders.ALLOW, e.allow());
+        }
+        if (failure instanceof StoreBusyException) {
+            response.putHeader("Retry-After", "2");
         }
         if (failure instanceof NotAuthenticatedException) {
             response.putHeader("WWW-Authenticate", "Bearer realm=\"upc\"");

@@ -36,6 +36,16 @@ public record TestStoreConfig(Path directory, long minFree, boolean directIo) im
     }
 
     @Override
+    public int maxConcurrentUploads() {
+        return 8;
+    }
+
+    @Override
+    public int maxWaitingUploads() {
+        return 64;
+    }
+
+    @Override
     public MemorySize minFreeBytes() {
         return new MemorySize(BigInteger.valueOf(minFree));
     }
