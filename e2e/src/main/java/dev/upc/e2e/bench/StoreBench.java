@@ -1,6 +1,7 @@
 package dev.upc.e2e.bench;
 
 import dev.upc.e2e.WorkDirectory;
+import dev.upc.e2e.pc.Processes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -134,7 +135,7 @@ public final class StoreBench {
      * store's C2 compiler still took ~0.6 CPU-s in 8 s of measured runs (perf), compiling per-chunk methods
      * (a 256 KiB chunk is only 4096 calls per GiB).
      */
-    private void warmUp() throws IOException, InterruptedException {
+    private void warmUp() throws IOException {
         int rounds = 32;
         progress("warming up: %d x 64 MiB PUT, GET, DELETE", rounds);
         Path source = dir.resolve("source-warm-up");
@@ -200,12 +201,8 @@ public final class StoreBench {
      * last one's clean-up: freeing a deleted file's blocks (and, on a disk mounted with {@code discard}, discarding
      * them) happens at the next commit, which otherwise lands in the middle of whatever runs next.
      */
-    private static void settle(Path dir) throws IOException, InterruptedException {
-        Process sync = new ProcessBuilder("sync", "-f", dir.toString()).redirectErrorStream(true).start();
-        String output = new String(sync.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (sync.waitFor() != 0) {
-            throw new IOException("sync -f " + dir + " failed: " + output);
-        }
+    private static void settle(Path dir) {
+        Processes.run(List.of("sync", "-f", dir.toString()), Duration.ofMinutes(1), null);
     }
 
     /**
