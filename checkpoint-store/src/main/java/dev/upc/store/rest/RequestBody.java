@@ -144,8 +144,7 @@ final class RequestBody implements BlobSource {
         try {
             chunk = hashed.take();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the request body");
+            throw interrupted();
         }
         if (chunk == END) {
             ended = true;
@@ -213,9 +212,14 @@ final class RequestBody implements BlobSource {
                 context.runOnContext(v -> flush());
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the request body");
+            throw interrupted();
         }
+    }
+
+    /** Keeps the thread's interrupt for whoever looks next and turns it into the I/O failure the caller handles. */
+    private static InterruptedIOException interrupted() {
+        Thread.currentThread().interrupt();
+        return new InterruptedIOException("interrupted while waiting for the request body");
     }
 
     @Override
