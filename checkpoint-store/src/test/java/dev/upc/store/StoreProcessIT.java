@@ -142,9 +142,9 @@ class StoreProcessIT {
     void pipelinedRequestsOnOneConnectionEachGetTheirOwnBody() throws Exception {
         byte[] small = "a body that arrives with its headers".getBytes(StandardCharsets.US_ASCII);
         byte[] large = new GeneratedContent((300 << 10) + 1, 5).readAllBytes(); // crosses a 256 KiB chunk
-        String requests = rawPut("pipe-small", small.length, false) + new String(small, StandardCharsets.ISO_8859_1)
-                + rawPut("pipe-large", large.length, false) + new String(large, StandardCharsets.ISO_8859_1)
-                + rawPut("pipe-empty", 0, false)
+        String requests = rawPut("pipe-small", small.length) + new String(small, StandardCharsets.ISO_8859_1)
+                + rawPut("pipe-large", large.length) + new String(large, StandardCharsets.ISO_8859_1)
+                + rawPut("pipe-empty", 0)
                 + "GET /api/v1/blobs/checkpoints/pipe-large HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                 + adminToken + "\r\nConnection: close\r\n\r\n";
         String replies;
@@ -167,7 +167,7 @@ class StoreProcessIT {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(rawPut("trickle", body.length, true).getBytes(StandardCharsets.US_ASCII));
+            out.write(rawPut("trickle", body.length, "Connection: close").getBytes(StandardCharsets.US_ASCII));
             long pause = IDLE_TIMEOUT.toMillis() / 5;
             for (int offset = 0; offset < body.length; offset += 1_000) { // 10 pieces over twice the idle timeout
                 out.write(body, offset, 1_000);
@@ -184,7 +184,7 @@ class StoreProcessIT {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(rawPut("stalled", 1 << 20, true).getBytes(StandardCharsets.US_ASCII));
+            out.write(rawPut("stalled", 1 << 20, "Connection: close").getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[1000]);
             out.flush();
             String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
@@ -202,10 +202,14 @@ class StoreProcessIT {
         awaitTrue(() -> !store.threadDump().contains("RequestBody.hashAll"), "the upload's hashing stage ended");
     }
 
-    /** The head of a PUT; {@code last} asks the store to close the connection after answering it. */
-    private static String rawPut(String id, long length, boolean last) {
-        return "PUT /api/v1/blobs/checkpoints/" + id + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                + adminToken + "\r\nContent-Length: " + length + (last ? "\r\nConnection: close" : "") + "\r\n\r\n";
+    /** The head of a PUT with the admin token and, after it, {@code headers} (such as {@code Connection: close}). */
+    private static String rawPut(String id, long length, String... headers) {
+        StringBuilder head = new StringBuilder("PUT /api/v1/blobs/checkpoints/" + id + " HTTP/1.1\r\nHost: localhost"
+                + "\r\nAuthorization: Bearer " + adminToken + "\r\nContent-Length: " + length + "\r\n");
+        for (String header : headers) {
+            head.append(header).append("\r\n");
+        }
+        return head.append("\r\n").toString();
     }
 
     private static String sha256(byte[] bytes) throws Exception {
@@ -266,9 +270,7 @@ class StoreProcessIT {
                 Socket socket = new Socket("127.0.0.1", port);
                 socket.setSoTimeout(30_000);
                 clients.add(socket);
-                socket.getOutputStream().write(("PUT /api/v1/blobs/checkpoints/held-" + i + " HTTP/1.1\r\n"
-                        + "Host: localhost\r\nAuthorization: Bearer " + adminToken + "\r\n"
-                        + "Content-Length: 1048576\r\nExpect: 100-continue\r\n\r\n")
+                socket.getOutputStream().write(rawPut("held-" + i, 1 << 20, "Expect: 100-continue")
                         .getBytes(StandardCharsets.US_ASCII));
                 if (i < slots) {
                     assertThat(readHead(socket)).as("upload %d is admitted at once", i).startsWith("HTTP/1.1 100");
