@@ -18,6 +18,7 @@ import dev.upc.store.blob.UploadAbortedException;
 import dev.upc.store.config.StoreConfig;
 import dev.upc.store.metrics.StoreMetrics;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -148,8 +149,8 @@ public class BlobRoutes {
     private void put(RoutingContext ctx, BlobKey key) {
         HttpServerRequest request = ctx.request();
         Optional<String> expected = expectedSha256(request);
-        UploadSlots.Waiter upload = new UploadSlots.Waiter(ctx.vertx().getOrCreateContext(),
-                () -> startPut(ctx, key, expected));
+        Context context = ctx.vertx().getOrCreateContext();
+        UploadSlots.Waiter upload = new UploadSlots.Waiter(context, () -> startPut(ctx, context, key, expected));
         // Set before admitting: a started upload's RequestBody replaces it with its own.
         request.response().closeHandler(v -> uploads.leave(upload));
         if (!uploads.admit(upload)) {
@@ -158,8 +159,8 @@ public class BlobRoutes {
         }
     }
 
-    /** Reads the body into the store, holding an upload slot until the put is over; on the request's event loop. */
-    private void startPut(RoutingContext ctx, BlobKey key, Optional<String> expected) {
+    /** Reads the body into the store, holding an upload slot until the put is over; on the request's context. */
+    private void startPut(RoutingContext ctx, Context context, BlobKey key, Optional<String> expected) {
         HttpServerRequest request = ctx.request();
         if (request.response().closed()) {
             uploads.release(); // its client left while it waited
@@ -170,7 +171,7 @@ public class BlobRoutes {
             if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
                 request.response().writeContinue();
             }
-            body = new RequestBody(request, ctx.vertx().getOrCreateContext(), config.uploadIdleTimeout());
+            body = new RequestBody(request, context, config.uploadIdleTimeout());
         } catch (RuntimeException e) {
             uploads.release();
             fail(ctx, e);
