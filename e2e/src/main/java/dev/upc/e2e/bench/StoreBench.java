@@ -249,16 +249,8 @@ public final class StoreBench {
         String status;
         try (SocketChannel socket = SocketChannel.open(new InetSocketAddress(uri.getHost(), uri.getPort()));
                 FileChannel in = FileChannel.open(source)) {
-            String head = "PUT " + uri.getRawPath() + " HTTP/1.1\r\n"
-                    + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
-                    + "Authorization: Bearer " + token + "\r\n"
-                    + "Content-Type: application/octet-stream\r\n"
-                    + "Content-Length: " + size + "\r\n"
-                    + "Connection: close\r\n\r\n";
-            ByteBuffer headBytes = ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII));
-            while (headBytes.hasRemaining()) {
-                socket.write(headBytes);
-            }
+            sendHead(socket, "PUT", uri,
+                    "Content-Type: application/octet-stream\r\nContent-Length: " + size + "\r\n");
             for (long sent = 0; sent < size; ) {
                 sent += in.transferTo(sent, size - sent, socket);
             }
@@ -273,6 +265,18 @@ public final class StoreBench {
         return seconds;
     }
 
+    /** Writes a request head with this run's token, {@code headers} (each ending in CRLF) and Connection: close. */
+    private void sendHead(SocketChannel socket, String method, URI uri, String headers) throws IOException {
+        ByteBuffer head = ByteBuffer.wrap((method + " " + uri.getRawPath() + " HTTP/1.1\r\n"
+                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + "Authorization: Bearer " + token + "\r\n"
+                + headers
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        while (head.hasRemaining()) {
+            socket.write(head);
+        }
+    }
+
     /**
      * One GET as a lean client takes it: the request head, then the response read into a direct buffer and
      * dropped, one copy from the socket as in a client that streams the blob on (HttpURLConnection reads through
@@ -284,13 +288,7 @@ public final class StoreBench {
         long received = 0;
         String head = null;
         try (SocketChannel socket = SocketChannel.open(new InetSocketAddress(uri.getHost(), uri.getPort()))) {
-            ByteBuffer request = ByteBuffer.wrap(("GET " + uri.getRawPath() + " HTTP/1.1\r\n"
-                    + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
-                    + "Authorization: Bearer " + token + "\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            while (request.hasRemaining()) {
-                socket.write(request);
-            }
+            sendHead(socket, "GET", uri, "");
             ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
             StringBuilder headText = new StringBuilder();
             for (int n; (n = socket.read(buffer.clear())) >= 0; ) {
