@@ -301,12 +301,12 @@ class AgentIT {
             command.addAll(List.of("--out", outputPath));
         }
         return new JobSubmission(name, CounterImage.REFERENCE, command, Map.of(), 1, (long) Math.max(64, memMiB * 2),
-                null, 0L, true, 1, outputPath);
+                null, 0L, true, 1, outputPath, null);
     }
 
     private static JobSubmission withInterval(JobSubmission s, long seconds) {
         return new JobSubmission(s.name(), s.image(), s.command(), s.env(), s.cpus(), s.memoryMiB(), s.workEstimate(),
-                seconds, s.migratable(), s.maxRetries(), s.outputPath());
+                seconds, s.migratable(), s.maxRetries(), s.outputPath(), s.inputs());
     }
 
     private JobInfo runningJob(JobSubmission spec) {

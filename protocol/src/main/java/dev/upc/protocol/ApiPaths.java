@@ -15,10 +15,35 @@ public final class ApiPaths {
     public static final String JOB = JOBS + "/{jobId}";
     public static final String JOB_EVENTS = JOB + "/events";
     public static final String JOB_MIGRATE = JOB + "/migrate";
+    /** GET: the job's log, all epochs stitched in order ({@code ?follow=true} streams until the job ends). */
+    public static final String JOB_LOGS = JOB + "/logs";
+    /** GET: a tar of the job's {@code outputPath} as it was when the job exited. */
+    public static final String JOB_OUTPUT = JOB + "/output";
+
+    /** GET: who the bearer token speaks for ({@link Identity}). */
+    public static final String WHOAMI = V1 + "/whoami";
+    /** GET: where the cluster's other services are for clients ({@link ClusterInfo}). */
+    public static final String CLUSTER = V1 + "/cluster";
+
+    /** POST: add a user and mint its token (admin); GET: list users (admin). */
+    public static final String USERS = V1 + "/users";
+    /** DELETE: revoke the user: every token it holds stops working at once (admin). */
+    public static final String USER = USERS + "/{name}";
+    /** POST: mint another token for an existing user (admin). */
+    public static final String USER_TOKENS = USER + "/tokens";
+
+    /** GET: images in the store; POST: record an image whose archive was uploaded with a grant. */
+    public static final String IMAGES = V1 + "/images";
+    /** POST: a grant to upload one image archive to the store ({@link UploadGrant}). */
+    public static final String IMAGE_UPLOADS = IMAGES + "/uploads";
+    /** POST: a grant to upload one input file to the store, content-addressed ({@link UploadGrant}). */
+    public static final String INPUT_UPLOADS = V1 + "/inputs/uploads";
 
     public static final String AGENT_COMMANDS = V1 + "/agents/{workerId}/commands";
     public static final String AGENT_EVENTS = V1 + "/agents/{workerId}/events";
     public static final String AGENT_BLOB_TOKENS = V1 + "/agents/{workerId}/blob-tokens";
+    /** POST: lines a job printed, shipped while it runs ({@link JobLogChunk}). */
+    public static final String AGENT_LOGS = V1 + "/agents/{workerId}/logs";
 
     public static final String BLOBS = V1 + "/blobs/{kind}";
     public static final String BLOB = BLOBS + "/{id}";

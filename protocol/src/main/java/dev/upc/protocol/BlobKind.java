@@ -7,7 +7,9 @@ import java.util.Optional;
 public enum BlobKind {
     CHECKPOINTS("checkpoints"),
     IMAGES("images"),
-    OUTPUTS("outputs");
+    OUTPUTS("outputs"),
+    /** jobs' input files, by content in their owner's name space ({@link JobInput#blobId}) */
+    INPUTS("inputs");
 
     private final String pathSegment;
 

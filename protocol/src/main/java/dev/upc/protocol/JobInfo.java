@@ -19,8 +19,13 @@ import java.time.Instant;
  * @param cpuSeconds       CPU time consumed, as last reported by an agent
  * @param checkpointBlobId the newest checkpoint it would resume from, or null
  * @param reason           why it failed or was cancelled, or the last notable thing that happened to it
+ * @param owner            who submitted it: the only user who may see and act on it (admins may too)
+ * @param waitingReason    while QUEUED, why no PC took it yet (e.g. "no online PC has 4 free cores"); else null
+ * @param hasOutput        whether {@code GET /api/v1/jobs/{jobId}/output} has its output (it exited with one)
+ * @param workerName       the name of {@code workerId}'s PC (its hostname) as the scheduler last heard, or null
  */
 public record JobInfo(String id, JobState state, long epoch, String workerId, JobSubmission submission,
                       Instant submittedAt, Instant updatedAt, Instant startedAt, Instant finishedAt, int retries,
-                      Integer exitCode, Double cpuSeconds, String checkpointBlobId, String reason) {
+                      Integer exitCode, Double cpuSeconds, String checkpointBlobId, String reason, String owner,
+                      String waitingReason, boolean hasOutput, String workerName) {
 }

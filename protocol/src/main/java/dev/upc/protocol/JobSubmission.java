@@ -1,6 +1,7 @@
 package dev.upc.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -28,6 +29,7 @@ import java.util.Map;
  * @param migratable                whether the job may be checkpointed and moved; absent = true
  * @param maxRetries                how often the job is restarted after a lost PC or a failed exit, 0..20; absent = 3
  * @param outputPath                optional absolute path inside the container whose content is the job's output
+ * @param inputs                    files copied into the container before it starts (at most 32), uploaded first
  */
 public record JobSubmission(
         @NotBlank @Size(max = 63) @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]*", message = "letters, digits and ._- only, starting with a letter or digit")
@@ -44,7 +46,8 @@ public record JobSubmission(
         @Min(0) @Max(86400) Long checkpointIntervalSeconds,
         Boolean migratable,
         @Min(0) @Max(20) Integer maxRetries,
-        @Size(max = 1024) @Pattern(regexp = "/[^\\x00]*", message = "must be an absolute path") String outputPath) {
+        @Size(max = 1024) @Pattern(regexp = "/[^\\x00]*", message = "must be an absolute path") String outputPath,
+        @Size(max = 32) List<@Valid @NotNull JobInput> inputs) {
 
     /** {@code [host[:port]/]component(/component)*[:tag][@sha256:hex]}, lowercase path components as in OCI. */
     public static final String IMAGE_REFERENCE = "(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?/)?"
@@ -58,6 +61,13 @@ public record JobSubmission(
         checkpointIntervalSeconds = checkpointIntervalSeconds == null ? 0L : checkpointIntervalSeconds;
         migratable = migratable == null || migratable;
         maxRetries = maxRetries == null ? DEFAULT_MAX_RETRIES : maxRetries;
+        inputs = inputs == null ? List.of() : List.copyOf(inputs);
+    }
+
+    /** The same submission with other inputs (the scheduler names their blobs). */
+    public JobSubmission withInputs(List<JobInput> newInputs) {
+        return new JobSubmission(name, image, command, env, cpus, memoryMiB, workEstimate, checkpointIntervalSeconds,
+                migratable, maxRetries, outputPath, newInputs);
     }
 
     /** Checkpoints more often than every 30 s would spend the job's time on checkpointing. */

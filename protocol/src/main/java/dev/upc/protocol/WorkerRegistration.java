@@ -30,6 +30,7 @@ import java.util.Map;
  * @param cgroupVersion  1 or 2
  * @param arch           CPU architecture, e.g. {@code amd64}
  * @param labels         free-form placement labels (e.g. {@code room=lab-3}); the admin list filters by them
+ * @param jobMemoryMiB   memory the owner lends to jobs; absent = three quarters of {@code memoryMiB}
  */
 public record WorkerRegistration(
         @NotBlank @Size(max = 128) @Pattern(regexp = "[A-Za-z0-9._:-]+", message = "letters, digits and ._:- only")
@@ -49,10 +50,16 @@ public record WorkerRegistration(
         @Size(max = 32) String arch,
         @Size(max = 64) Map<
                 @NotBlank @Size(max = 63) @Pattern(regexp = "[A-Za-z0-9._/-]+", message = "letters, digits and ._/- only") String,
-                @NotNull @Size(max = 256) String> labels) {
+                @NotNull @Size(max = 256) String> labels,
+        @Min(1) @Max(1L << 32) Long jobMemoryMiB) {
 
     public WorkerRegistration {
         cpuFlags = cpuFlags == null ? List.of() : List.copyOf(cpuFlags);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** Memory lent to jobs: as registered, else three quarters of the PC's. */
+    public long lentMemoryMiB() {
+        return jobMemoryMiB != null ? Math.min(jobMemoryMiB, memoryMiB) : memoryMiB * 3 / 4;
     }
 }

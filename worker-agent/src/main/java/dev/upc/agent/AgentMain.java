@@ -283,7 +283,7 @@ public class AgentMain implements QuarkusApplication {
         };
         return new WorkerRegistration(f.machineId(), f.hostname(), version, f.cores(), f.memoryMiB(), s.jobCpus(),
                 f.cpuModel(), List.copyOf(f.cpuFlags()), score * s.cpuLimitPercent() / 100.0,
-                host.podmanVersion(), f.criuVersion(), host.ociRuntime(), cgroup, f.arch(), s.labels());
+                host.podmanVersion(), f.criuVersion(), host.ociRuntime(), cgroup, f.arch(), s.labels(), null);
     }
 
     /** {@code status} and {@code owner}: ask the running agent on its localhost port. */

@@ -142,7 +142,7 @@ public class BlobRoutes {
         if (!PREFIX.matcher(prefix).matches()) {
             throw new InvalidRequestException("invalid_prefix", "prefix must match " + PREFIX.pattern());
         }
-        blocking(ctx, () -> store.list(kind, prefix), blobs -> sendJson(ctx, 200, new BlobList(kind, prefix, blobs)));
+        blocking(ctx, () -> store.list(kind, prefix), blobs -> sendJson(ctx, 200, new BlobList(kind, prefix, blobs, null)));
     }
 
     /** Checks the request, then reads the body once {@link UploadSlots} admits it (at once, or in its turn). */

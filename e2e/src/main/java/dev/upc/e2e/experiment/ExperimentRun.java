@@ -284,7 +284,7 @@ final class ExperimentRun implements AutoCloseable {
             List<String> command = List.of(CounterImage.PROGRAM, "--work", Integer.toString(units), "--mem",
                     Integer.toString(ExperimentPlan.JOB_MEM_MIB));
             JobSubmission submission = new JobSubmission(jobName, CounterImage.REFERENCE, command, Map.of(), 1,
-                    (long) ExperimentPlan.JOB_MEM_MIB * 2, (double) units, 0L, true, null, null);
+                    (long) ExperimentPlan.JOB_MEM_MIB * 2, (double) units, 0L, true, null, null, null);
             JobInfo job = cluster.admin().submitJob(submission);
             jobIds.put(jobName, job.id());
             jobs.add(new Watched(jobName, units, job.id()));

@@ -62,7 +62,7 @@ final class ScriptedWorker implements AutoCloseable {
 
     static WorkerRegistration registration(String machineId) {
         return new WorkerRegistration(machineId, machineId + ".test", "0.1.0", 2, 4096L, 2, "Test CPU",
-                List.of("sse2"), 1.0, "4.3.1", "4.1.1", "runc", 1, "amd64", Map.of("room", "it"));
+                List.of("sse2"), 1.0, "4.3.1", "4.1.1", "runc", 1, "amd64", Map.of("room", "it"), null);
     }
 
     WorkerRegistered registered() {

@@ -125,7 +125,7 @@ class ServiceClusterIT {
             assertThat(seen.status()).isEqualTo(WorkerStatus.ONLINE);
 
             JobInfo submitted = cluster.admin().submitJob(new JobSubmission("cluster-it-job", "localhost/upc/count:1",
-                    List.of("/count", "100"), null, 1, 64L, 30.0, null, null, null, null));
+                    List.of("/count", "100"), null, 1, 64L, 30.0, null, null, null, null, null));
             assertThat(cluster.admin().job(submitted.id()).state()).isIn(JobState.QUEUED, JobState.PLACED);
 
             AgentCommand run = worker.awaitCommand(AgentCommandType.RUN, submitted.id(), PLACEMENT);

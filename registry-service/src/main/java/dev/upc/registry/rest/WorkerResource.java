@@ -85,7 +85,7 @@ public class WorkerResource {
     @Operation(summary = "List workers, optionally only those with a status and all the given labels (key or key=value)")
     public Uni<WorkerList> list(@QueryParam("status") String status, @QueryParam("label") List<String> labels,
                                 @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(10000) int limit) {
-        return workers.list(parseStatus(status), labels, limit).map(WorkerList::new);
+        return workers.list(parseStatus(status), labels, limit).map(list -> new WorkerList(list, null));
     }
 
     @GET

@@ -194,7 +194,7 @@ public class WorkerService {
         List<String> flags = w.cpuFlags == null || w.cpuFlags.isBlank() ? List.of() : Arrays.asList(w.cpuFlags.split(" "));
         var registration = new WorkerRegistration(w.machineId, w.hostname, w.agentVersion, w.cores, w.memoryMiB,
                 w.jobCpus, w.cpuModel, flags, w.benchmarkScore, w.podmanVersion, w.criuVersion, w.ociRuntime,
-                w.cgroupVersion, w.arch, w.labels);
+                w.cgroupVersion, w.arch, w.labels, null);
         return new WorkerInfo(w.id, liveness.statusAt(w.lastSeen, now), w.desiredState, w.registeredAt, w.lastSeen,
                 registration, w.latestReport);
     }

@@ -65,7 +65,7 @@ public class JobResource {
     @Operation(summary = "List jobs, newest first, optionally only those in one state")
     public Uni<JobList> list(@QueryParam("state") String state,
                              @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(10000) int limit) {
-        return jobs.list(parseState(state), limit).map(JobList::new);
+        return jobs.list(parseState(state), limit).map(list -> new JobList(list, null));
     }
 
     @GET

@@ -56,6 +56,9 @@ public class BlobGrants {
                     .anyMatch(job -> JobOutput.blobId(job.id, job.epoch).equals(request.id())
                             || JobOutput.logBlobId(job.id, job.epoch).equals(request.id()));
             case CHECKPOINTS -> false; // come with the CHECKPOINT and RESTORE commands only
+            case INPUTS -> BlobCapability.READ.equals(request.operation()) && jobs.stream()
+                    .filter(job -> !job.state.terminal() && workerId.equals(job.workerId))
+                    .anyMatch(job -> job.spec.inputs().stream().anyMatch(in -> request.id().equals(in.blobId())));
         };
     }
 }

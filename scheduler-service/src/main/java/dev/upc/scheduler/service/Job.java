@@ -55,7 +55,7 @@ public final class Job {
 
     public JobInfo toInfo() {
         return new JobInfo(id, state, epoch, state.terminal() ? null : workerId, spec, submittedAt, updatedAt,
-                startedAt, finishedAt, retries, exitCode, cpuSeconds, checkpointBlobId, reason);
+                startedAt, finishedAt, retries, exitCode, cpuSeconds, checkpointBlobId, reason, submittedBy, null, false, null);
     }
 
     /** Nothing in flight: a running job the planner may checkpoint or move. */

@@ -80,7 +80,7 @@ public class JobService {
     }
 
     public Uni<JobEventList> events(String jobId) {
-        return get(jobId).chain(job -> store.events(pool, jobId)).map(events -> new JobEventList(jobId, events));
+        return get(jobId).chain(job -> store.events(pool, jobId)).map(events -> new JobEventList(jobId, events, null));
     }
 
     public Uni<JobInfo> cancel(String jobId) {

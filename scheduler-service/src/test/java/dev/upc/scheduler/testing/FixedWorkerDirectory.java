@@ -37,7 +37,7 @@ public class FixedWorkerDirectory implements WorkerDirectory {
     public void put(String workerId, WorkerStatus status, double score, int jobCpus, OwnerState owner,
                     DesiredState desired) {
         var registration = new WorkerRegistration("m-" + workerId, "pc-" + workerId, "0.1.0", 8, 16384L, jobCpus,
-                "Test CPU", List.of("sse4_2", "avx2"), score, "4.3.1", "4.1.1", "runc", 1, "amd64", Map.of());
+                "Test CPU", List.of("sse4_2", "avx2"), score, "4.3.1", "4.1.1", "runc", 1, "amd64", Map.of(), null);
         var report = new Heartbeat(owner, false, (double) jobCpus, 8000L, 0.1, List.of());
         Instant now = Instant.now();
         workers.put(workerId, new WorkerInfo(workerId, status, desired, now, now, registration, report));

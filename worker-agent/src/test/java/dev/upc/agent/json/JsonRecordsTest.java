@@ -27,6 +27,7 @@ import dev.upc.protocol.DesiredState;
 import dev.upc.protocol.ErrorResponse;
 import dev.upc.protocol.Heartbeat;
 import dev.upc.protocol.HeartbeatReply;
+import dev.upc.protocol.JobInput;
 import dev.upc.protocol.JobSubmission;
 import dev.upc.protocol.OwnerState;
 import dev.upc.protocol.WorkerRegistered;
@@ -54,7 +55,8 @@ class JsonRecordsTest {
 
     static Stream<Record> records() {
         JobSubmission job = new JobSubmission("counter", "localhost/upc-counter:1", List.of("sh", "-c", "echo \"hi\"\n"),
-                Map.of("A", "1", "UNICODE", "grüße ✓ \u0001"), 1, 256L, 12.5, 30L, true, 2, "/out");
+                Map.of("A", "1", "UNICODE", "grüße ✓ \u0001"), 1, 256L, 12.5, 30L, true, 2, "/out",
+                List.of(new JobInput("/work/in.csv", "0".repeat(64), 12L, 0644, "alice-" + "0".repeat(64))));
         AgentCommand run = new AgentCommand("c-1", AgentCommandType.RUN, "job-1", 3, "upc-job-1-3", job, "job-1-3-1",
                 "tok.en.x", AT, false, AT.minusSeconds(5));
         AgentEvent event = new AgentEvent("c-1", "job-1", 3L, AgentEventType.CHECKPOINTED, null, 1.5e-7, "job-1-3-1",
@@ -63,7 +65,7 @@ class JsonRecordsTest {
                 "pc-1");
         return Stream.of(
                 new WorkerRegistration("m-1", "pc-1", "0.1.0", 8, 16384L, 4, "Xeon", List.of("sse4_2", "avx2"), 0.95,
-                        "4.3.1", "4.1.1", "runc", 2, "amd64", Map.of("room", "lab-3")),
+                        "4.3.1", "4.1.1", "runc", 2, "amd64", Map.of("room", "lab-3"), 8192L),
                 new WorkerRegistered("w-1", "token", AT, 10, DesiredState.DRAIN),
                 new Heartbeat(OwnerState.ACTIVE, true, 0.5, 1024L, 0.25,
                         List.of(new ContainerReport("job-1", 3L, "running", 12.5, 40L))),

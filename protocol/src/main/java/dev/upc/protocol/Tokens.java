@@ -1,0 +1,71 @@
+package dev.upc.protocol;
+
+import java.time.Duration;
+
+/**
+ * The token model of every UPC service. All bearer tokens are RS256 JWTs of issuer {@value #ISSUER} signed with the
+ * cluster key and carrying its key id ({@code kid}, the RFC 7638 thumbprint of the public key), so verifiers can hold
+ * several keys while one is rotated out. Each token names the services it is for in {@code aud}; each service accepts
+ * only tokens naming it. What a token may do comes from its kind:
+ *
+ * <table>
+ *   <tr><th>kind</th><th>how it is recognised</th><th>aud</th><th>issued by</th><th>longest life</th></tr>
+ *   <tr><td>admin</td><td>{@code groups} has {@value #ADMIN}</td><td>all three</td><td>the operator's tools</td>
+ *       <td>{@link #ADMIN_MAX_LIFETIME}</td></tr>
+ *   <tr><td>user</td><td>{@code groups} has {@value #USER}; {@code sub} is the user name</td><td>scheduler</td>
+ *       <td>the scheduler ({@code POST /api/v1/users})</td><td>{@link #USER_MAX_LIFETIME}; revocable</td></tr>
+ *   <tr><td>worker</td><td>{@code groups} has {@value #WORKER}; {@code sub} is the worker id</td>
+ *       <td>registry, scheduler</td><td>the registry, at registration</td><td>{@link #WORKER_MAX_LIFETIME}</td></tr>
+ *   <tr><td>capability</td><td>claim {@value BlobCapability#BLOB_CLAIM}</td><td>store</td><td>the scheduler</td>
+ *       <td>{@link #CAPABILITY_MAX_LIFETIME}</td></tr>
+ * </table>
+ *
+ * A token must carry {@code iat} and {@code exp}; one whose {@code exp - iat} exceeds its kind's longest life is
+ * refused, so a leaked signing tool cannot mint everlasting tokens unnoticed.
+ */
+public final class Tokens {
+
+    public static final String ISSUER = BlobCapability.ISSUER;
+
+    public static final String AUDIENCE_REGISTRY = "upc-registry";
+    public static final String AUDIENCE_SCHEDULER = "upc-scheduler";
+    public static final String AUDIENCE_STORE = "upc-store";
+
+    public static final String ADMIN = BlobCapability.ADMIN_GROUP;
+    public static final String USER = "user";
+    public static final String WORKER = "worker";
+
+    public static final Duration ADMIN_MAX_LIFETIME = Duration.ofDays(365);
+    public static final Duration USER_MAX_LIFETIME = Duration.ofDays(90);
+    public static final Duration USER_DEFAULT_LIFETIME = Duration.ofDays(30);
+    public static final Duration WORKER_MAX_LIFETIME = Duration.ofDays(7);
+    public static final Duration CAPABILITY_MAX_LIFETIME = Duration.ofMinutes(15);
+
+    /** User names: what a token's subject and an image name space may be. */
+    public static final String USER_NAME = "[a-z][a-z0-9_-]{0,31}";
+
+    private Tokens() {
+    }
+
+    /** The kinds of token, each with its longest life. */
+    public enum Kind {
+        ADMIN(ADMIN_MAX_LIFETIME),
+        USER(USER_MAX_LIFETIME),
+        WORKER(WORKER_MAX_LIFETIME),
+        CAPABILITY(CAPABILITY_MAX_LIFETIME);
+
+        private final Duration maxLifetime;
+
+        Kind(Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
+        }
+
+        public Duration maxLifetime() {
+            return maxLifetime;
+        }
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}
