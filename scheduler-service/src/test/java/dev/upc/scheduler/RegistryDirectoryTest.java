@@ -13,7 +13,7 @@ import dev.upc.protocol.WorkerStatus;
 import dev.upc.scheduler.client.RegistryUnavailableException;
 import dev.upc.scheduler.client.RegistryWorkerDirectory;
 import dev.upc.scheduler.client.WorkerDirectory;
-import dev.upc.scheduler.planner.Planner;
+import dev.upc.scheduler.snapshot.Snapshots;
 import dev.upc.scheduler.policy.HostFacts;
 import dev.upc.scheduler.policy.WorkerView;
 import dev.upc.scheduler.testing.RegistryProcessResource;
@@ -94,14 +94,14 @@ class RegistryDirectoryTest {
         assertThat(byId.get(slow).latestReport()).isNull();
         assertThat(infos).extracting(WorkerInfo::status).containsOnly(WorkerStatus.ONLINE);
 
-        Map<String, WorkerView> views = infos.stream().map(Planner::view)
+        Map<String, WorkerView> views = infos.stream().map(Snapshots::worker)
                 .collect(Collectors.toMap(WorkerView::id, Function.identity()));
-        assertThat(views.get(fast)).isEqualTo(new WorkerView(fast, WorkerView.Liveness.ONLINE, true, false, 1.75, 6,
+        assertThat(views.get(fast)).isEqualTo(new WorkerView(fast, WorkerView.Liveness.ONLINE, true, false, 1.75, 6, 24_576L,
                 new HostFacts("amd64", Set.of("sse4_2", "avx2", "avx512f"), "crun", "4.1.1")));
-        assertThat(views.get(slow)).isEqualTo(new WorkerView(slow, WorkerView.Liveness.ONLINE, false, true, 0.8, 2,
+        assertThat(views.get(slow)).isEqualTo(new WorkerView(slow, WorkerView.Liveness.ONLINE, false, true, 0.8, 2, 24_576L,
                 new HostFacts("arm64", Set.of("neon", "asimd"), "runc", "3.19")));
-        // Facts a PC did not report: nothing restores there from a PC that did.
-        assertThat(views.get(plain)).isEqualTo(new WorkerView(plain, WorkerView.Liveness.ONLINE, false, false, 1.0, 1,
+        // Facts a PC did not report: nothing restores there from a PC that did. Lent memory: 3/4 of the PC's.
+        assertThat(views.get(plain)).isEqualTo(new WorkerView(plain, WorkerView.Liveness.ONLINE, false, false, 1.0, 1, 24_576L,
                 new HostFacts("unknown", Set.of(), "unknown", "0")));
         assertThat(views.get(fast).accepting()).isFalse();
         assertThat(views.get(slow).accepting()).isFalse();

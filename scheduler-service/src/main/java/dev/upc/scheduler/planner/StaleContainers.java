@@ -4,7 +4,7 @@ import dev.upc.protocol.AgentCommandType;
 import dev.upc.protocol.ContainerReport;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.protocol.WorkerStatus;
-import dev.upc.scheduler.service.Job;
+import dev.upc.scheduler.job.Job;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -93,13 +93,6 @@ public final class StaleContainers {
      * since the epoch moves to the target when the RESTORE is sent).
      */
     public static boolean legitimate(Job job, String workerId, long epoch) {
-        if (job == null || job.state.terminal()) {
-            return false;
-        }
-        boolean current = workerId.equals(job.workerId) && epoch == job.epoch;
-        boolean keptSource = workerId.equals(job.prevWorkerId) && job.prevEpoch != null && epoch == job.prevEpoch;
-        boolean restoring = (job.op == Job.Op.MIGRATE_RESTORE || job.op == Job.Op.ROLLBACK_RESTORE)
-                && workerId.equals(job.workerId) && epoch == job.epoch;
-        return current || keptSource || restoring;
+        return job != null && job.mayHaveContainer(workerId, epoch);
     }
 }

@@ -7,19 +7,26 @@ import java.util.Map;
 /**
  * Everything the policy may look at, taken at one instant. The policy does no I/O of its own.
  *
- * @param reservedCpus CPUs promised on a worker beyond the jobs placed there: the targets of migrations whose
- *                     checkpoint is still in flight (the job still counts on its source until it lands)
+ * @param reservedCpus      CPUs promised on a worker beyond the jobs placed there: the targets of migrations whose
+ *                          checkpoint is still in flight (the job still counts on its source until it lands)
+ * @param reservedMemoryMiB memory promised in the same way
  */
 public record ClusterSnapshot(Instant now, List<WorkerView> workers, List<JobView> jobs,
-                              Map<String, Integer> reservedCpus) {
+                              Map<String, Integer> reservedCpus, Map<String, Long> reservedMemoryMiB) {
 
     public ClusterSnapshot {
         workers = List.copyOf(workers);
         jobs = List.copyOf(jobs);
         reservedCpus = Map.copyOf(reservedCpus);
+        reservedMemoryMiB = Map.copyOf(reservedMemoryMiB);
+    }
+
+    public ClusterSnapshot(Instant now, List<WorkerView> workers, List<JobView> jobs,
+                           Map<String, Integer> reservedCpus) {
+        this(now, workers, jobs, reservedCpus, Map.of());
     }
 
     public ClusterSnapshot(Instant now, List<WorkerView> workers, List<JobView> jobs) {
-        this(now, workers, jobs, Map.of());
+        this(now, workers, jobs, Map.of(), Map.of());
     }
 }

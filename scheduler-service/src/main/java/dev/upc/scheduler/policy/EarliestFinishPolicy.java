@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -62,6 +63,16 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
         }
         return new Decisions(round.placements, round.migrations, round.evictions, round.recoveries, round.failures,
                 round.checkpoints);
+    }
+
+    /** Where the job would finish earliest, counting the move's cost, among the workers that can take it now. */
+    @Override
+    public MigrationTarget migrationTarget(ClusterSnapshot snapshot, String jobId, Optional<String> requested) {
+        double unknownWork = unknownWorkPrior(snapshot);
+        JobView job = snapshot.jobs().stream().filter(j -> j.id().equals(jobId)).findFirst().orElse(null);
+        double remaining = job == null ? 0 : job.remainingWork(unknownWork);
+        int cpus = job == null ? 1 : job.cpus();
+        return ManualMoves.target(snapshot, jobId, requested, Comparator.comparingDouble(w -> remaining / w.speed(cpus)));
     }
 
     /**
@@ -137,7 +148,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                 if (best == null) {
                     evictions.add(new Decisions.Eviction(job.id(), source.id(), reason));
                 } else {
-                    capacity.take(best.id(), job.cpus());
+                    capacity.take(best.id(), job);
                     movingTo.put(job.id(), best);
                     migrations.add(new Decisions.Migration(job.id(), source.id(), best.id(), reason, 0));
                 }
@@ -167,8 +178,8 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                 double bestFinish = Double.MAX_VALUE;
                 for (int i = 0; i < score.length; i++) {
                     double[] cores = coreFreeAt[i];
-                    if (cores.length < cpus) {
-                        continue;
+                    if (cores.length < cpus || accepting.get(i).memoryMiB() < job.memoryMiB()) {
+                        continue; // could never hold the job
                     }
                     double finish = cores[cpus - 1] + start + remaining / (score[i] * cpus);
                     if (finish < bestFinish && (job.checkpoint() == null
@@ -188,7 +199,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                 Arrays.sort(cores);
                 WorkerView worker = accepting.get(best);
                 if (freeNow && capacity.fits(worker, job)) {
-                    capacity.take(worker.id(), cpus);
+                    capacity.take(worker.id(), job);
                     placements.add(new Decisions.Placement(job.id(), worker.id(), job.checkpoint() != null));
                 } else {
                     jobsWaiting = true;
@@ -261,7 +272,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                 // faster worker would otherwise stay idle, so only the absolute margin must be beaten.
                 double threshold = settings.marginSeconds() + (waiting ? settings.marginFraction() * here : 0);
                 for (WorkerView to : free) {
-                    if (to == from || capacity.free(to.id()) < job.cpus() || !to.facts().canRestoreFrom(from.facts())) {
+                    if (to == from || !capacity.has(to.id(), job) || !to.facts().canRestoreFrom(from.facts())) {
                         continue;
                     }
                     double gain = here - (cost + remaining / to.speed(job.cpus()));
@@ -273,13 +284,13 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
             candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.gain())
                     .thenComparing(c -> c.job().id()).thenComparing(c -> c.to().id()));
             for (Candidate c : candidates) {
-                if (moving.contains(c.job().id()) || capacity.free(c.to().id()) < c.job().cpus()) {
+                if (moving.contains(c.job().id()) || !capacity.has(c.to().id(), c.job())) {
                     continue;
                 }
                 moving.add(c.job().id());
                 movingTo.put(c.job().id(), c.to());
-                capacity.take(c.to().id(), c.job().cpus());
-                capacity.release(c.from().id(), c.job().cpus());
+                capacity.take(c.to().id(), c.job());
+                capacity.release(c.from().id(), c.job());
                 migrations.add(new Decisions.Migration(c.job().id(), c.from().id(), c.to().id(),
                         Decisions.Reason.FASTER_WORKER, c.gain()));
             }

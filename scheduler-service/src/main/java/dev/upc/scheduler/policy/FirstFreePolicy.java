@@ -3,6 +3,7 @@ package dev.upc.scheduler.policy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The simplest baseline: queued jobs, in order, each to the first worker with free cores, whatever
@@ -28,12 +29,18 @@ public final class FirstFreePolicy implements PlacementPolicy {
             for (WorkerView worker : workers) {
                 boolean restorable = job.checkpoint() == null || worker.facts().canRestoreFrom(job.checkpoint().origin());
                 if (restorable && capacity.fits(worker, job)) {
-                    capacity.take(worker.id(), job.cpus());
+                    capacity.take(worker.id(), job);
                     placements.add(new Decisions.Placement(job.id(), worker.id(), job.checkpoint() != null));
                     break;
                 }
             }
         }
         return new Decisions(placements, List.of(), List.of(), recoveries, failures, List.of());
+    }
+
+    /** The first worker (by id) that can take the job now. */
+    @Override
+    public MigrationTarget migrationTarget(ClusterSnapshot snapshot, String jobId, Optional<String> requested) {
+        return ManualMoves.target(snapshot, jobId, requested, Comparator.comparing(WorkerView::id));
     }
 }

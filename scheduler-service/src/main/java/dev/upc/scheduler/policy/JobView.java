@@ -6,6 +6,7 @@ import java.time.Instant;
  * A job as the policy sees it.
  *
  * @param workerId        where it runs, or {@code null} while queued
+ * @param memoryMiB       the memory it needs (its limit); 0 = none to speak of
  * @param workEstimate    the submitter's estimate in reference-CPU seconds, or {@code null} if unknown
  * @param workDone        reference-CPU seconds done so far (kept across checkpoints)
  * @param checkpointBytes expected size of its checkpoint archive (about its resident memory)
@@ -13,9 +14,9 @@ import java.time.Instant;
  * @param since           when it was last placed (migrations wait a little before the next one)
  * @param lastCheckpointAt when the newest checkpoint was taken, or {@code null}
  */
-public record JobView(String id, Phase phase, String workerId, int cpus, Double workEstimate, double workDone,
-                      long checkpointBytes, boolean migratable, CheckpointRef checkpoint, int retries, int maxRetries,
-                      long checkpointIntervalSeconds, Instant since, Instant lastCheckpointAt) {
+public record JobView(String id, Phase phase, String workerId, int cpus, long memoryMiB, Double workEstimate,
+                      double workDone, long checkpointBytes, boolean migratable, CheckpointRef checkpoint, int retries,
+                      int maxRetries, long checkpointIntervalSeconds, Instant since, Instant lastCheckpointAt) {
 
     public enum Phase {
         /** waiting for a worker, perhaps with a checkpoint to resume from */
@@ -31,9 +32,24 @@ public record JobView(String id, Phase phase, String workerId, int cpus, Double 
     }
 
     public JobView {
-        if (cpus < 1) {
-            throw new IllegalArgumentException("job " + id + " needs at least one cpu");
+        if (cpus < 1 || memoryMiB < 0) {
+            throw new IllegalArgumentException("job " + id + " needs at least one cpu and no negative memory");
         }
+    }
+
+    /** A job whose memory is no constraint (simulations of CPU-bound jobs). */
+    public JobView(String id, Phase phase, String workerId, int cpus, Double workEstimate, double workDone,
+                   long checkpointBytes, boolean migratable, CheckpointRef checkpoint, int retries, int maxRetries,
+                   long checkpointIntervalSeconds, Instant since, Instant lastCheckpointAt) {
+        this(id, phase, workerId, cpus, 0, workEstimate, workDone, checkpointBytes, migratable, checkpoint, retries,
+                maxRetries, checkpointIntervalSeconds, since, lastCheckpointAt);
+    }
+
+    /** The same job back in the queue, as after its worker was lost. */
+    JobView requeued(boolean fromCheckpoint) {
+        return new JobView(id, Phase.QUEUED, null, cpus, memoryMiB, workEstimate, fromCheckpoint ? workDone : 0,
+                checkpointBytes, migratable, checkpoint, retries + 1, maxRetries, checkpointIntervalSeconds, since,
+                lastCheckpointAt);
     }
 
     /**

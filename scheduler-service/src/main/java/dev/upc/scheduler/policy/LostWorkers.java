@@ -38,10 +38,7 @@ final class LostWorkers {
             }
             boolean fromCheckpoint = job.checkpoint() != null;
             recoveries.add(new Decisions.Recovery(job.id(), job.workerId(), fromCheckpoint));
-            requeued.add(new JobView(job.id(), JobView.Phase.QUEUED, null, job.cpus(), job.workEstimate(),
-                    fromCheckpoint ? job.workDone() : 0, job.checkpointBytes(), job.migratable(), job.checkpoint(),
-                    job.retries() + 1, job.maxRetries(), job.checkpointIntervalSeconds(), job.since(),
-                    job.lastCheckpointAt()));
+            requeued.add(job.requeued(fromCheckpoint));
         }
         return requeued;
     }

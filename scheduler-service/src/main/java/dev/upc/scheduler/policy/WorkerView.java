@@ -5,18 +5,28 @@ package dev.upc.scheduler.policy;
  *
  * @param score    benchmark score of one core: reference-CPU seconds of work done per second
  * @param cpus     cores the owner lends to jobs
+ * @param memoryMiB memory the owner lends to jobs
  * @param ownerActive the owner is using the PC: it must be vacated and gets no new jobs
  * @param draining an admin asked for the PC to be emptied
  */
 public record WorkerView(String id, Liveness liveness, boolean ownerActive, boolean draining, double score, int cpus,
-                         HostFacts facts) {
+                         long memoryMiB, HostFacts facts) {
+
+    /** Memory a worker lends when it does not say (simulations of CPU-bound jobs). */
+    public static final long UNLIMITED_MEMORY = Long.MAX_VALUE / 4;
 
     public enum Liveness { ONLINE, SUSPECT, LOST }
 
     public WorkerView {
-        if (score <= 0 || cpus < 0) {
-            throw new IllegalArgumentException("worker " + id + ": score must be > 0 and cpus >= 0");
+        if (score <= 0 || cpus < 0 || memoryMiB < 0) {
+            throw new IllegalArgumentException("worker " + id + ": score must be > 0, cpus and memory >= 0");
         }
+    }
+
+    /** A worker whose memory is no constraint. */
+    public WorkerView(String id, Liveness liveness, boolean ownerActive, boolean draining, double score, int cpus,
+                      HostFacts facts) {
+        this(id, liveness, ownerActive, draining, score, cpus, UNLIMITED_MEMORY, facts);
     }
 
     /** Whether new work may start here. */

@@ -1,6 +1,7 @@
 package dev.upc.scheduler.rest;
 
 import dev.upc.protocol.ErrorResponse;
+import dev.upc.scheduler.job.JobConflictException;
 import dev.upc.scheduler.service.SchedulerException;
 import dev.upc.servicehttp.ErrorResponses;
 import dev.upc.servicehttp.ProtocolErrorMappers;
@@ -22,5 +23,10 @@ public class SchedulerExceptionMappers {
         List<ErrorResponse.FieldError> details = e.field() == null ? List.of()
                 : List.of(new ErrorResponse.FieldError(e.field(), e.getMessage()));
         return ErrorResponses.of(new ErrorResponse(e.status(), e.code(), e.getMessage(), details));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> conflict(JobConflictException e) {
+        return ErrorResponses.of(ErrorResponse.of(409, e.code(), e.getMessage()));
     }
 }

@@ -6,10 +6,11 @@ import dev.upc.protocol.AgentEvent;
 import dev.upc.protocol.AgentEventReply;
 import dev.upc.protocol.AgentEventType;
 import dev.upc.protocol.BlobCapability;
-import dev.upc.scheduler.planner.Planner;
+import dev.upc.scheduler.job.StoredCommand;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,22 +44,22 @@ public class AgentChannel {
 
     private final Pool pool;
     private final JobStore store;
-    private final Orchestrator orchestrator;
+    private final JobTransitions transitions;
     private final CommandWakeups wakeups;
     private final CapabilityTokens capabilities;
-    private final Planner planner;
+    private final Event<JobsChanged> changes;
     private final Clock clock;
     private final CheckpointPruning pruning;
 
-    AgentChannel(Pool pool, JobStore store, Orchestrator orchestrator, CommandWakeups wakeups,
-                 CapabilityTokens capabilities, Planner planner, Clock clock, CheckpointPruning pruning) {
+    AgentChannel(Pool pool, JobStore store, JobTransitions transitions, CommandWakeups wakeups,
+                 CapabilityTokens capabilities, Event<JobsChanged> changes, Clock clock, CheckpointPruning pruning) {
         this.pruning = pruning;
         this.pool = pool;
         this.store = store;
-        this.orchestrator = orchestrator;
+        this.transitions = transitions;
         this.wakeups = wakeups;
         this.capabilities = capabilities;
-        this.planner = planner;
+        this.changes = changes;
         this.clock = clock;
     }
 
@@ -80,6 +81,8 @@ public class AgentChannel {
     /** Applies an agent's event; see {@link AgentEventReply} for the answer. */
     public Uni<AgentEventReply> report(String workerId, AgentEvent event) {
         Instant now = clock.instant();
+        record Reported(AgentEventReply reply, Tx tx) {
+        }
         return pool.withTransaction(c -> store.lockCommand(c, event.commandId()).chain(command -> {
             if (command == null || !command.workerId().equals(workerId)) {
                 return Uni.createFrom().failure(SchedulerException.commandNotFound(event.commandId()));
@@ -99,23 +102,27 @@ public class AgentChannel {
             }
             return store.recordAgentEvent(c, command.id(), event.type().name(), event, now).chain(first -> {
                 if (!first) {
-                    return Uni.createFrom().item(new AgentEventReply(AgentEventReply.Outcome.DUPLICATE, List.of()));
+                    return Uni.createFrom().item(new Reported(
+                            new AgentEventReply(AgentEventReply.Outcome.DUPLICATE, List.of()), null));
                 }
                 Tx tx = new Tx(c, store, now);
                 tx.ack(command.id());
                 return store.lock(c, command.jobId()).chain(job -> {
-                    AgentEventReply.Outcome outcome = orchestrator.onEvent(tx, job, command, event);
-                    return tx.run().map(done -> new AgentEventReply(outcome, tx.commands().stream()
-                            .filter(follow -> follow.workerId().equals(workerId)).map(this::toWire).toList()));
+                    AgentEventReply.Outcome outcome = job.onEvent(tx, command, event);
+                    tx.save(job);
+                    return tx.run().map(done -> new Reported(new AgentEventReply(outcome, tx.commands().stream()
+                            .filter(follow -> follow.workerId().equals(workerId)).map(this::toWire).toList()), tx));
                 });
             });
-        })).invoke(reply -> {
-            if (reply.outcome() == AgentEventReply.Outcome.APPLIED) {
-                planner.soon();
+        })).map(reported -> {
+            if (reported.reply().outcome() == AgentEventReply.Outcome.APPLIED) {
+                transitions.observe(reported.tx());
+                changes.fire(new JobsChanged(event.jobId()));
                 if (PRUNING_EVENTS.contains(event.type())) {
                     pruning.afterCommit(event.jobId()); // a newer checkpoint, or perhaps the job's end
                 }
             }
+            return reported.reply();
         });
     }
 

@@ -5,6 +5,7 @@ import dev.upc.protocol.BlobToken;
 import dev.upc.protocol.BlobTokenRequest;
 import dev.upc.protocol.ImageArchive;
 import dev.upc.protocol.JobOutput;
+import dev.upc.scheduler.job.Job;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,18 +48,16 @@ public class BlobGrants {
     static boolean permitted(String workerId, BlobTokenRequest request, List<Job> jobs) {
         return switch (request.kind()) {
             case IMAGES -> BlobCapability.READ.equals(request.operation()) && jobs.stream()
-                    .filter(job -> !job.state.terminal())
-                    .filter(job -> workerId.equals(job.workerId) || workerId.equals(job.targetWorkerId)
-                            || workerId.equals(job.prevWorkerId))
-                    .anyMatch(job -> ImageArchive.blobId(job.spec.image()).equals(request.id()));
+                    .filter(job -> job.involves(workerId))
+                    .anyMatch(job -> ImageArchive.blobId(job.spec().image()).equals(request.id()));
             case OUTPUTS -> BlobCapability.WRITE.equals(request.operation()) && jobs.stream()
-                    .filter(job -> !job.state.terminal() && workerId.equals(job.workerId))
-                    .anyMatch(job -> JobOutput.blobId(job.id, job.epoch).equals(request.id())
-                            || JobOutput.logBlobId(job.id, job.epoch).equals(request.id()));
+                    .filter(job -> job.placedOn(workerId))
+                    .anyMatch(job -> JobOutput.blobId(job.id(), job.epoch()).equals(request.id())
+                            || JobOutput.logBlobId(job.id(), job.epoch()).equals(request.id()));
             case CHECKPOINTS -> false; // come with the CHECKPOINT and RESTORE commands only
             case INPUTS -> BlobCapability.READ.equals(request.operation()) && jobs.stream()
-                    .filter(job -> !job.state.terminal() && workerId.equals(job.workerId))
-                    .anyMatch(job -> job.spec.inputs().stream().anyMatch(in -> request.id().equals(in.blobId())));
+                    .filter(job -> job.placedOn(workerId))
+                    .anyMatch(job -> job.spec().inputs().stream().anyMatch(in -> request.id().equals(in.blobId())));
         };
     }
 }

@@ -78,7 +78,7 @@ public class CheckpointPruning {
                 return Uni.createFrom().item(0);
             }
             return store.storedCheckpoints(pool, jobId).chain(stored -> {
-                List<String> doomed = obsolete(job.state, job.checkpointBlobId, stored);
+                List<String> doomed = obsolete(job.state(), job.checkpointBlobId(), stored);
                 if (doomed.isEmpty()) {
                     return Uni.createFrom().item(0);
                 }

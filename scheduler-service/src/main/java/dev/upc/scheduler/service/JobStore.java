@@ -9,7 +9,12 @@ import dev.upc.protocol.JobEvent;
 import dev.upc.protocol.JobEventType;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.JobSubmission;
-import dev.upc.scheduler.planner.StaleContainers;
+import dev.upc.scheduler.job.CommandPayload;
+import dev.upc.scheduler.job.Job;
+import dev.upc.scheduler.job.JobEffects;
+import dev.upc.scheduler.job.JobOp;
+import dev.upc.scheduler.job.JobRow;
+import dev.upc.scheduler.job.StoredCommand;
 import dev.upc.scheduler.policy.HostFacts;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -48,15 +53,17 @@ public class JobStore {
                    prev_epoch = $13, pending_blob_id = $14, checkpoint_seq = $15, checkpoint_blob_id = $16,
                    checkpoint_facts = $17::text::jsonb, checkpoint_bytes = $18, last_checkpoint_at = $19, retries = $20,
                    cpu_seconds = $21, exit_code = $22, reason = $23, updated_at = $24, placed_at = $25,
-                   started_at = $26, finished_at = $27, cpu_base = $28, checkpoint_cpu_seconds = $29
+                   started_at = $26, finished_at = $27, cpu_base = $28, checkpoint_cpu_seconds = $29,
+                   output_blob_id = $30, waiting_reason = $31
              WHERE id = $1""";
 
     public Uni<Void> insert(SqlConnection c, Job job) {
+        JobRow r = job.row();
         return c.preparedQuery("""
                         INSERT INTO jobs (id, name, spec, state, epoch, max_retries, submitted_by, submitted_at, updated_at)
                         VALUES ($1, $2, $3::text::jsonb, $4, 0, $5, $6, $7, $7)""")
-                .execute(Tuple.from(new Object[] {job.id, job.name, write(job.spec), job.state.name(), job.maxRetries,
-                        job.submittedBy, time(job.submittedAt)}))
+                .execute(Tuple.from(new Object[] {r.id(), r.spec().name(), write(r.spec()), r.state().name(),
+                        r.spec().maxRetries(), r.owner(), time(r.submittedAt())}))
                 .replaceWithVoid();
     }
 
@@ -101,15 +108,23 @@ public class JobStore {
         });
     }
 
-    public Uni<Void> update(SqlConnection c, Job j) {
+    public Uni<Void> update(SqlConnection c, Job job) {
+        JobRow j = job.row();
         return c.preparedQuery(UPDATE).execute(Tuple.from(new Object[] {
-                        j.id, j.state.name(), j.op == null ? null : j.op.name(), j.epoch, j.workerId, write(j.workerFacts),
-                        j.targetWorkerId, write(j.targetFacts), j.migrationReason, time(j.migrationStartedAt),
-                        write(j.migrationCheckpoint), j.prevWorkerId, j.prevEpoch, j.pendingBlobId, j.checkpointSeq,
-                        j.checkpointBlobId, write(j.checkpointFacts), j.checkpointBytes, time(j.lastCheckpointAt),
-                        j.retries, j.cpuSeconds, j.exitCode, j.reason, time(j.updatedAt), time(j.placedAt),
-                        time(j.startedAt), time(j.finishedAt), j.cpuBase, j.checkpointCpuSeconds}))
+                        j.id(), j.state().name(), j.op() == null ? null : j.op().name(), j.epoch(), j.workerId(),
+                        write(j.workerFacts()), j.targetWorkerId(), write(j.targetFacts()), j.migrationReason(),
+                        time(j.migrationStartedAt()), write(j.migrationCheckpoint()), j.keptWorkerId(), j.keptEpoch(),
+                        j.pendingBlobId(), j.checkpointSeq(), j.checkpointBlobId(), write(j.checkpointFacts()),
+                        j.checkpointBytes(), time(j.lastCheckpointAt()), j.retries(), j.cpuSeconds(), j.exitCode(),
+                        j.reason(), time(j.updatedAt()), time(j.placedAt()), time(j.startedAt()), time(j.finishedAt()),
+                        j.cpuBase(), j.checkpointCpuSeconds(), j.outputBlobId(), j.waitingReason()}))
                 .replaceWithVoid();
+    }
+
+    /** Records why a queued job waits; only while it is still queued in the same epoch. */
+    public Uni<Void> waitingReason(SqlClient c, String jobId, long epoch, String reason) {
+        return c.preparedQuery("UPDATE jobs SET waiting_reason = $3 WHERE id = $1 AND epoch = $2 AND state = 'QUEUED'")
+                .execute(Tuple.of(jobId, epoch, reason)).replaceWithVoid();
     }
 
     public Uni<Void> event(SqlConnection c, String jobId, long epoch, JobEventType type, String workerId,
@@ -133,14 +148,14 @@ public class JobStore {
     }
 
     /** Queues a command and notifies the worker's long polls (on commit). Returns the stored command. */
-    public Uni<StoredCommand> command(SqlConnection c, String workerId, Job job, long epoch, AgentCommandType type,
+    public Uni<StoredCommand> command(SqlConnection c, String workerId, String jobId, long epoch, AgentCommandType type,
                                       CommandPayload payload, Instant now) {
-        StoredCommand command = new StoredCommand(UUID.randomUUID().toString(), workerId, job.id, epoch, type, payload,
+        StoredCommand command = new StoredCommand(UUID.randomUUID().toString(), workerId, jobId, epoch, type, payload,
                 now);
         return c.preparedQuery("""
                         INSERT INTO commands (id, worker_id, job_id, epoch, type, payload, created_at)
                         VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7)""")
-                .execute(Tuple.from(new Object[] {command.id(), workerId, job.id, epoch, type.name(), write(payload),
+                .execute(Tuple.from(new Object[] {command.id(), workerId, jobId, epoch, type.name(), write(payload),
                         time(now)}))
                 .chain(() -> c.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, workerId)))
                 .replaceWith(command);
@@ -174,56 +189,18 @@ public class JobStore {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    public Uni<Void> checkpoint(SqlConnection c, Job job, String workerId, long epoch, String blobId, Long sizeBytes,
-                                String sha256, HostFacts origin, boolean leaveRunning, Long checkpointMillis,
-                                Long transferMillis, Instant now) {
-        long seq = dev.upc.protocol.CheckpointId.parse(blobId).map(dev.upc.protocol.CheckpointId::sequence).orElse(0L);
+    public Uni<Void> checkpoint(SqlConnection c, String jobId, JobEffects.StoredCheckpoint k, Instant now) {
+        long seq = dev.upc.protocol.CheckpointId.parse(k.blobId()).map(dev.upc.protocol.CheckpointId::sequence)
+                .orElse(0L);
         return c.preparedQuery("""
                         INSERT INTO checkpoints (blob_id, job_id, epoch, seq, worker_id, size_bytes, sha256, origin,
                                                  leave_running, checkpoint_millis, transfer_millis, taken_at)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10, $11, $12)
                         ON CONFLICT (blob_id) DO NOTHING""")
-                .execute(Tuple.from(new Object[] {blobId, job.id, epoch, seq, workerId, sizeBytes, sha256, write(origin),
-                        leaveRunning, checkpointMillis, transferMillis, time(now)}))
+                .execute(Tuple.from(new Object[] {k.blobId(), jobId, k.epoch(), seq, k.workerId(), k.sizeBytes(),
+                        k.sha256(), write(k.origin()), k.leaveRunning(), k.checkpointMillis(), k.transferMillis(),
+                        time(now)}))
                 .replaceWithVoid();
-    }
-
-    /**
-     * For each suspect container (worker, job, epoch, heartbeat time): whether its job exists, and whether a KILL or
-     * CLEANUP of that container is unacknowledged or was acknowledged after {@code slack} before the heartbeat.
-     */
-    public Uni<Map<StaleContainers.Suspect, StaleContainers.Standing>> standings(
-            SqlClient c, List<StaleContainers.Suspect> suspects, java.time.Duration slack) {
-        if (suspects.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        int n = suspects.size();
-        String[] workers = new String[n];
-        String[] jobs = new String[n];
-        Long[] epochs = new Long[n];
-        OffsetDateTime[] since = new OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
-            StaleContainers.Suspect s = suspects.get(i);
-            workers[i] = s.workerId();
-            jobs[i] = s.jobId();
-            epochs[i] = s.epoch();
-            since[i] = time(s.reportedAt() == null ? Instant.EPOCH : s.reportedAt().minus(slack));
-        }
-        return c.preparedQuery("""
-                        SELECT s.i, EXISTS (SELECT 1 FROM jobs j WHERE j.id = s.job_id) AS job_known,
-                               EXISTS (SELECT 1 FROM commands c
-                                        WHERE c.job_id = s.job_id AND c.worker_id = s.worker_id AND c.epoch = s.epoch
-                                          AND c.type IN ('KILL','CLEANUP')
-                                          AND (c.acked_at IS NULL OR c.acked_at > s.since)) AS fenced
-                          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[])
-                               WITH ORDINALITY AS s(worker_id, job_id, epoch, since, i)""")
-                .execute(Tuple.of(workers, jobs, epochs, since))
-                .map(rows -> {
-                    Map<StaleContainers.Suspect, StaleContainers.Standing> standings = new java.util.HashMap<>();
-                    rows.forEach(row -> standings.put(suspects.get(row.getLong("i").intValue() - 1),
-                            new StaleContainers.Standing(row.getBoolean("job_known"), row.getBoolean("fenced"))));
-                    return standings;
-                });
     }
 
     /** The job's checkpoints still in the store (as far as the scheduler knows). */
@@ -254,43 +231,23 @@ public class JobStore {
     }
 
     private static Job toJob(Row row) {
-        Job j = new Job();
-        j.id = row.getString("id");
-        j.name = row.getString("name");
-        j.spec = read(json(row, "spec"), JobSubmission.class);
-        j.state = JobState.valueOf(row.getString("state"));
         String op = row.getString("op");
-        j.op = op == null ? null : Job.Op.valueOf(op);
-        j.epoch = row.getLong("epoch");
-        j.workerId = row.getString("worker_id");
-        j.workerFacts = read(json(row, "worker_facts"), HostFacts.class);
-        j.targetWorkerId = row.getString("target_worker_id");
-        j.targetFacts = read(json(row, "target_facts"), HostFacts.class);
-        j.migrationReason = row.getString("migration_reason");
-        j.migrationStartedAt = instant(row, "migration_started_at");
-        j.migrationCheckpoint = read(json(row, "migration_checkpoint"), MAP);
-        j.prevWorkerId = row.getString("prev_worker_id");
-        j.prevEpoch = row.getLong("prev_epoch");
-        j.pendingBlobId = row.getString("pending_blob_id");
-        j.checkpointSeq = row.getLong("checkpoint_seq");
-        j.checkpointBlobId = row.getString("checkpoint_blob_id");
-        j.checkpointFacts = read(json(row, "checkpoint_facts"), HostFacts.class);
-        j.checkpointBytes = row.getLong("checkpoint_bytes");
-        j.lastCheckpointAt = instant(row, "last_checkpoint_at");
-        j.retries = row.getInteger("retries");
-        j.maxRetries = row.getInteger("max_retries");
-        j.cpuSeconds = row.getDouble("cpu_seconds");
-        j.cpuBase = row.getDouble("cpu_base");
-        j.checkpointCpuSeconds = row.getDouble("checkpoint_cpu_seconds");
-        j.exitCode = row.getInteger("exit_code");
-        j.reason = row.getString("reason");
-        j.submittedBy = row.getString("submitted_by");
-        j.submittedAt = instant(row, "submitted_at");
-        j.updatedAt = instant(row, "updated_at");
-        j.placedAt = instant(row, "placed_at");
-        j.startedAt = instant(row, "started_at");
-        j.finishedAt = instant(row, "finished_at");
-        return j;
+        Double checkpointCpu = row.getDouble("checkpoint_cpu_seconds");
+        Double cpuBase = row.getDouble("cpu_base");
+        return Job.fromRow(new JobRow(row.getString("id"), read(json(row, "spec"), JobSubmission.class),
+                row.getString("submitted_by"), instant(row, "submitted_at"), JobState.valueOf(row.getString("state")),
+                op == null ? null : JobOp.valueOf(op), row.getLong("epoch"), row.getString("worker_id"),
+                read(json(row, "worker_facts"), HostFacts.class), instant(row, "placed_at"),
+                row.getString("target_worker_id"), read(json(row, "target_facts"), HostFacts.class),
+                row.getString("migration_reason"), instant(row, "migration_started_at"),
+                read(json(row, "migration_checkpoint"), MAP), row.getString("prev_worker_id"), row.getLong("prev_epoch"),
+                row.getLong("checkpoint_seq"), row.getString("pending_blob_id"), row.getString("checkpoint_blob_id"),
+                read(json(row, "checkpoint_facts"), HostFacts.class), row.getLong("checkpoint_bytes"),
+                instant(row, "last_checkpoint_at"), checkpointCpu == null ? 0 : checkpointCpu,
+                row.getDouble("cpu_seconds"), cpuBase == null ? 0 : cpuBase, row.getInteger("retries"),
+                row.getInteger("exit_code"), row.getString("reason"), row.getString("output_blob_id"),
+                row.getString("waiting_reason"), instant(row, "updated_at"), instant(row, "started_at"),
+                instant(row, "finished_at")));
     }
 
     private static StoredCommand toCommand(Row row) {

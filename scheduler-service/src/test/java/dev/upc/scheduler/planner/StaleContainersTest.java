@@ -10,7 +10,8 @@ import dev.upc.protocol.JobState;
 import dev.upc.protocol.OwnerState;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.protocol.WorkerStatus;
-import dev.upc.scheduler.service.Job;
+import dev.upc.scheduler.job.Job;
+import dev.upc.scheduler.job.RecordingEffects;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,45 +30,38 @@ class StaleContainersTest {
         return new ContainerReport(jobId, epoch, state, 1.0, 10L);
     }
 
-    private static Job job(String id, JobState state, String workerId, long epoch) {
-        Job job = new Job();
-        job.id = id;
-        job.state = state;
-        job.workerId = workerId;
-        job.epoch = epoch;
-        return job;
-    }
+    private final RecordingEffects effects = new RecordingEffects();
 
     @Test
     void theCurrentCopyTheKeptSourceAndARestoreInFlightAreLegitimate() {
-        Job running = job("j1", JobState.RUNNING, "wa", 3);
-        assertThat(StaleContainers.legitimate(running, "wa", 3)).isTrue();
-        assertThat(StaleContainers.legitimate(running, "wa", 2)).isFalse();
-        assertThat(StaleContainers.legitimate(running, "wb", 3)).isFalse();
+        Job running = effects.running("j1", "wa");
+        assertThat(StaleContainers.legitimate(running, "wa", 1)).isTrue();
+        assertThat(StaleContainers.legitimate(running, "wa", 0)).isFalse();
+        assertThat(StaleContainers.legitimate(running, "wb", 1)).isFalse();
 
-        Job restoring = job("j2", JobState.MIGRATING, "wb", 4);
-        restoring.op = Job.Op.MIGRATE_RESTORE;
-        restoring.prevWorkerId = "wa";
-        restoring.prevEpoch = 3L;
-        assertThat(StaleContainers.legitimate(restoring, "wb", 4)).isTrue();
-        assertThat(StaleContainers.legitimate(restoring, "wa", 3)).isTrue();
+        Job restoring = effects.restoring("j2", "wa", "wb");
+        assertThat(restoring.state()).isEqualTo(JobState.MIGRATING);
+        assertThat(StaleContainers.legitimate(restoring, "wb", 2)).isTrue();
+        assertThat(StaleContainers.legitimate(restoring, "wa", 1)).isTrue();
         assertThat(StaleContainers.legitimate(restoring, "wa", 2)).isFalse();
 
-        assertThat(StaleContainers.legitimate(job("j3", JobState.SUCCEEDED, "wa", 1), "wa", 1)).isFalse();
-        assertThat(StaleContainers.legitimate(job("j4", JobState.QUEUED, null, 1), "wa", 1)).isFalse();
+        Job cancelled = effects.running("j3", "wa");
+        cancelled.cancel(effects);
+        assertThat(StaleContainers.legitimate(cancelled, "wa", 1)).isFalse();
+        assertThat(StaleContainers.legitimate(effects.submitted("j4"), "wa", 0)).isFalse();
         assertThat(StaleContainers.legitimate(null, "wa", 1)).isFalse();
     }
 
     @Test
     void suspectsAreTheIllegitimateContainersOfOnlineWorkers() {
-        Map<String, Job> active = Map.of("j1", job("j1", JobState.RUNNING, "wa", 3));
+        Map<String, Job> active = Map.of("j1", effects.running("j1", "wa")); // epoch 1
         var suspects = StaleContainers.suspects(List.of(
-                worker("wa", WorkerStatus.ONLINE, container("j1", 3, "running"), container("j1", 2, "running"),
+                worker("wa", WorkerStatus.ONLINE, container("j1", 1, "running"), container("j1", 0, "running"),
                         container("gone", 1, "exited")),
                 worker("wb", WorkerStatus.LOST, container("j1", 1, "running")),
                 worker("wc", WorkerStatus.SUSPECT, container("j1", 1, "running"))), active);
         assertThat(suspects).extracting(s -> s.jobId() + "-" + s.epoch() + "@" + s.workerId())
-                .containsExactly("gone-1@wa", "j1-2@wa");
+                .containsExactly("gone-1@wa", "j1-0@wa");
         assertThat(suspects).allMatch(s -> s.reportedAt().equals(SEEN));
     }
 

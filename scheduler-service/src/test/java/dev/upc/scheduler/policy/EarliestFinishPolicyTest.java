@@ -49,6 +49,19 @@ class EarliestFinishPolicyTest {
     }
 
     @Test
+    void aJobGoesOnlyWhereItsMemoryFitsAndWaitsWhereItNeverCould() {
+        workers.add(new WorkerView("fast-small", Liveness.ONLINE, false, false, 4.0, 1, 512, X86));
+        workers.add(new WorkerView("slow-big", Liveness.ONLINE, false, false, 1.0, 1, 8192, X86));
+        jobs.add(new JobView("big", Phase.QUEUED, null, 1, 2048, 600.0, 0, 0, true, null, 0, 3, 0, null, null));
+        jobs.add(new JobView("huge", Phase.QUEUED, null, 1, 65536, 6000.0, 0, 0, true, null, 0, 3, 0, null, null));
+
+        Decisions decisions = decide();
+
+        assertThat(decisions.placements()).containsExactly(new Placement("big", "slow-big", false));
+        assertThat(WaitingReasons.of(new ClusterSnapshot(NOW, workers, jobs), decisions)).containsOnlyKeys("huge");
+    }
+
+    @Test
     void longestJobGetsTheFastestWorker() {
         worker("slow", 1.0);
         worker("fast", 2.0);

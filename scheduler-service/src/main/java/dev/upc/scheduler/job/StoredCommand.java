@@ -1,4 +1,4 @@
-package dev.upc.scheduler.service;
+package dev.upc.scheduler.job;
 
 import dev.upc.protocol.AgentCommandType;
 import java.time.Instant;

@@ -1,6 +1,6 @@
-package dev.upc.scheduler.metrics;
+package dev.upc.scheduler.service;
 
-import dev.upc.scheduler.service.JobStore;
+import dev.upc.scheduler.metrics.SchedulerMetrics;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,0 +1,109 @@
+package dev.upc.scheduler.snapshot;
+
+import dev.upc.protocol.ContainerReport;
+import dev.upc.protocol.DesiredState;
+import dev.upc.protocol.JobState;
+import dev.upc.protocol.OwnerState;
+import dev.upc.protocol.WorkerInfo;
+import dev.upc.protocol.WorkerRegistration;
+import dev.upc.scheduler.job.Job;
+import dev.upc.scheduler.policy.ClusterSnapshot;
+import dev.upc.scheduler.policy.HostFacts;
+import dev.upc.scheduler.policy.JobView;
+import dev.upc.scheduler.policy.WorkerView;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The policy's view of the cluster, from the registry's workers and the scheduler's unfinished jobs: what the planner
+ * decides on each round and what a manual migration asks the policy about.
+ */
+public final class Snapshots {
+
+    private static final long MIB = 1024L * 1024;
+
+    private Snapshots() {
+    }
+
+    /** Everything the policy may look at, at {@code now}. */
+    public static ClusterSnapshot of(Instant now, List<WorkerInfo> workers, List<Job> activeJobs) {
+        Map<String, Double> reported = reportedCpu(workers);
+        Map<String, Integer> reservedCpus = new HashMap<>();
+        Map<String, Long> reservedMemory = new HashMap<>();
+        for (Job job : activeJobs) {
+            // Targets of migrations still checkpointing: the job will land there, so nothing else may take its room.
+            if (job.targetWorkerId() != null && !job.state().terminal()) {
+                reservedCpus.merge(job.targetWorkerId(), job.spec().cpus(), Integer::sum);
+                reservedMemory.merge(job.targetWorkerId(), job.spec().memoryMiB(), Long::sum);
+            }
+        }
+        return new ClusterSnapshot(now, workers.stream().map(Snapshots::worker).toList(),
+                activeJobs.stream().map(job -> job(job, reported)).toList(), reservedCpus, reservedMemory);
+    }
+
+    public static WorkerView worker(WorkerInfo info) {
+        WorkerRegistration r = info.registration();
+        WorkerView.Liveness liveness = switch (info.status()) {
+            case ONLINE -> WorkerView.Liveness.ONLINE;
+            case SUSPECT -> WorkerView.Liveness.SUSPECT;
+            case LOST -> WorkerView.Liveness.LOST;
+        };
+        boolean ownerActive = info.latestReport() != null && info.latestReport().ownerState() == OwnerState.ACTIVE;
+        boolean draining = info.desiredState() == DesiredState.DRAIN;
+        HostFacts facts = new HostFacts(orUnknown(r.arch()), Set.copyOf(r.cpuFlags()), orUnknown(r.ociRuntime()),
+                r.criuVersion() == null ? "0" : r.criuVersion());
+        return new WorkerView(info.workerId(), liveness, ownerActive, draining, r.benchmarkScore(), r.jobCpus(),
+                r.lentMemoryMiB(), facts);
+    }
+
+    /**
+     * The CPU time each running container has used, from the workers' latest heartbeats, keyed by
+     * {@link #containerKey}: between checkpoints it is the only news of a job's progress.
+     */
+    static Map<String, Double> reportedCpu(List<WorkerInfo> workers) {
+        Map<String, Double> cpu = new HashMap<>();
+        for (WorkerInfo worker : workers) {
+            if (worker.latestReport() != null) {
+                for (ContainerReport c : worker.latestReport().containers()) {
+                    cpu.put(containerKey(worker.workerId(), c.jobId(), c.epoch()), c.cpuSeconds());
+                }
+            }
+        }
+        return cpu;
+    }
+
+    static JobView job(Job job, Map<String, Double> reportedCpu) {
+        JobView.Phase phase = job.state() == JobState.QUEUED ? JobView.Phase.QUEUED
+                : job.settled() ? JobView.Phase.RUNNING : JobView.Phase.BUSY;
+        JobView.CheckpointRef checkpoint = job.checkpointBlobId() != null && job.checkpointFacts() != null
+                ? new JobView.CheckpointRef(job.checkpointBlobId(), job.checkpointFacts()) : null;
+        long bytes = job.checkpointBytes() != null ? job.checkpointBytes() : job.spec().memoryMiB() * MIB;
+        return new JobView(job.id(), phase, job.workerId(), job.spec().cpus(), job.spec().memoryMiB(),
+                job.spec().workEstimate(), workDone(job, reportedCpu), bytes, job.spec().migratable(), checkpoint,
+                job.retries(), job.spec().maxRetries(), job.spec().checkpointIntervalSeconds(), job.placedAt(),
+                job.lastCheckpointAt());
+    }
+
+    /** The job's progress: the latest event's, or its base plus what its container reported since, if more. */
+    private static double workDone(Job job, Map<String, Double> reportedCpu) {
+        double done = job.cpuSeconds() == null ? 0 : job.cpuSeconds();
+        if (job.workerId() != null) {
+            Double container = reportedCpu.get(containerKey(job.workerId(), job.id(), job.epoch()));
+            if (container != null) {
+                done = Math.max(done, job.cpuBase() + container);
+            }
+        }
+        return done;
+    }
+
+    private static String containerKey(String workerId, String jobId, long epoch) {
+        return workerId + "/" + jobId + "/" + epoch;
+    }
+
+    private static String orUnknown(String value) {
+        return value == null || value.isBlank() ? "unknown" : value;
+    }
+}
