@@ -44,6 +44,18 @@ public interface SchedulerConfig {
 
     Registry registry();
 
+    /** Addresses of the other services as clients reach them (behind an ingress they may differ from ours). */
+    @WithName("public")
+    PublicUrls publicUrls();
+
+    interface PublicUrls {
+        /** The registry for clients; default the scheduler's own registry URL. */
+        Optional<String> registry();
+
+        /** The store for clients; default {@code upc.scheduler.store-url}. */
+        Optional<String> store();
+    }
+
     /** The policy's knobs (see PolicySettings). */
     interface Policy {
         @WithDefault("true")

@@ -489,6 +489,10 @@ public final class Job {
         return owner;
     }
 
+    public Instant submittedAt() {
+        return submittedAt;
+    }
+
     public JobState state() {
         return state;
     }

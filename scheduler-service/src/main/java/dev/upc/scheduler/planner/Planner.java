@@ -3,6 +3,7 @@ package dev.upc.scheduler.planner;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.scheduler.client.WorkerDirectory;
+import dev.upc.scheduler.client.WorkerNames;
 import dev.upc.scheduler.config.SchedulerConfig;
 import dev.upc.scheduler.job.Job;
 import dev.upc.scheduler.job.JobEffects;
@@ -56,6 +57,7 @@ public class Planner {
     private final JobStore store;
     private final JobTransitions transitions;
     private final WorkerDirectory directory;
+    private final WorkerNames names;
     private final PlacementPolicy policy;
     private final SchedulerMetrics metrics;
     private final Clock clock;
@@ -67,9 +69,10 @@ public class Planner {
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
 
-    Planner(Pool pool, JobStore store, JobTransitions transitions, WorkerDirectory directory, PlacementPolicy policy,
-            SchedulerMetrics metrics, Clock clock, SchedulerConfig config, Vertx vertx, DatabaseOptions database,
-            CheckpointPruning pruning) {
+    Planner(Pool pool, JobStore store, JobTransitions transitions, WorkerDirectory directory, WorkerNames names,
+            PlacementPolicy policy, SchedulerMetrics metrics, Clock clock, SchedulerConfig config, Vertx vertx,
+            DatabaseOptions database, CheckpointPruning pruning) {
+        this.names = names;
         this.pruning = pruning;
         this.pool = pool;
         this.store = store;
@@ -131,7 +134,7 @@ public class Planner {
 
     /** One planning round, regardless of leadership (tests call it directly). Returns what was decided. */
     public Uni<Decisions> planOnce() {
-        return directory.workers().chain(workers -> store.active(pool).chain(jobs -> {
+        return directory.workers().invoke(names::remember).chain(workers -> store.active(pool).chain(jobs -> {
             Instant now = clock.instant();
             Map<String, WorkerView> views = new HashMap<>();
             workers.forEach(info -> views.put(info.workerId(), Snapshots.worker(info)));

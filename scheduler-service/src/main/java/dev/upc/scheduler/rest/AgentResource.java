@@ -6,6 +6,7 @@ import dev.upc.protocol.AgentEventReply;
 import dev.upc.protocol.ApiPaths;
 import dev.upc.protocol.BlobToken;
 import dev.upc.protocol.BlobTokenRequest;
+import dev.upc.protocol.Tokens;
 import dev.upc.scheduler.service.AgentChannel;
 import dev.upc.scheduler.service.BlobGrants;
 import dev.upc.scheduler.service.SchedulerException;
@@ -35,7 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "agents")
 @SecurityRequirement(name = "bearer")
-@RolesAllowed(Roles.WORKER)
+@RolesAllowed(Tokens.WORKER)
 public class AgentResource {
 
     private final AgentChannel channel;

@@ -7,6 +7,9 @@ import dev.upc.protocol.JobList;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.JobSubmission;
 import dev.upc.protocol.MigrationRequest;
+import dev.upc.protocol.Paging;
+import dev.upc.protocol.Tokens;
+import dev.upc.scheduler.access.Caller;
 import dev.upc.scheduler.service.JobService;
 import dev.upc.scheduler.service.SchedulerException;
 import io.smallrye.mutiny.Uni;
@@ -39,7 +42,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "jobs")
 @SecurityRequirement(name = "bearer")
-@RolesAllowed({Roles.ADMIN, Roles.USER})
+@RolesAllowed({Tokens.ADMIN, Tokens.USER})
 public class JobResource {
 
     private final JobService jobs;
@@ -53,48 +56,54 @@ public class JobResource {
     @POST
     @Path(ApiPaths.JOBS)
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a job; it is queued and placed where it finishes earliest")
+    @Operation(summary = "Submit a job; it is queued and placed where it finishes earliest. The caller owns it")
     public Uni<RestResponse<JobInfo>> submit(@Valid @NotNull JobSubmission submission) {
-        return jobs.submit(submission, caller.getSubject())
+        return jobs.submit(Caller.of(caller), submission)
                 .map(job -> RestResponse.ResponseBuilder.<JobInfo>created(URI.create(ApiPaths.JOBS + "/" + job.id()))
                         .entity(job).build());
     }
 
     @GET
     @Path(ApiPaths.JOBS)
-    @Operation(summary = "List jobs, newest first, optionally only those in one state")
-    public Uni<JobList> list(@QueryParam("state") String state,
-                             @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(10000) int limit) {
-        return jobs.list(parseState(state), limit).map(list -> new JobList(list, null));
+    @Operation(summary = "List jobs newest first: the caller's own, one user's (owner=NAME) or everyone's (owner=*, "
+            + "admins), optionally only those in one state")
+    public Uni<JobList> list(@QueryParam("state") String state, @QueryParam("owner") String owner,
+                             @QueryParam(Paging.LIMIT) @DefaultValue("100") @Min(1) @Max(Paging.MAX_LIMIT) int limit,
+                             @QueryParam(Paging.CURSOR) String cursor) {
+        return jobs.list(Caller.of(caller), Optional.ofNullable(owner).filter(o -> !o.isBlank()), parseState(state),
+                limit, Optional.ofNullable(cursor).filter(c -> !c.isBlank()));
     }
 
     @GET
     @Path(ApiPaths.JOB)
-    @Operation(summary = "One job")
+    @Operation(summary = "One job (another user's is not found)")
     public Uni<JobInfo> get(@PathParam("jobId") String jobId) {
-        return jobs.get(jobId);
+        return jobs.get(Caller.of(caller), jobId);
     }
 
     @GET
     @Path(ApiPaths.JOB_EVENTS)
-    @Operation(summary = "The job's history: placements, checkpoints, migrations with timings, exit")
-    public Uni<JobEventList> events(@PathParam("jobId") String jobId) {
-        return jobs.events(jobId);
+    @Operation(summary = "The job's history, oldest first: placements, checkpoints, migrations with timings, exit")
+    public Uni<JobEventList> events(@PathParam("jobId") String jobId,
+                                    @QueryParam(Paging.LIMIT) @DefaultValue("1000") @Min(1) @Max(Paging.MAX_LIMIT) int limit,
+                                    @QueryParam(Paging.CURSOR) String cursor) {
+        return jobs.events(Caller.of(caller), jobId, limit, Optional.ofNullable(cursor).filter(c -> !c.isBlank()));
     }
 
     @DELETE
     @Path(ApiPaths.JOB)
     @Operation(summary = "Cancel a job: a queued one at once, a placed one after a KILL of its container")
     public Uni<JobInfo> cancel(@PathParam("jobId") String jobId) {
-        return jobs.cancel(jobId);
+        return jobs.cancel(Caller.of(caller), jobId);
     }
 
     @POST
     @Path(ApiPaths.JOB_MIGRATE)
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Move a running job to a worker (or the fastest free compatible one): checkpoint, restore, clean up")
+    @Operation(summary = "Move a running job to a PC (worker id or name), or where it finishes earliest: checkpoint, "
+            + "restore, clean up")
     public Uni<JobInfo> migrate(@PathParam("jobId") String jobId, @Valid MigrationRequest request) {
-        return jobs.migrate(jobId, Optional.ofNullable(request).map(MigrationRequest::targetWorkerId));
+        return jobs.migrate(Caller.of(caller), jobId, Optional.ofNullable(request).map(MigrationRequest::targetWorkerId));
     }
 
     private static Optional<JobState> parseState(String state) {

@@ -1,11 +1,16 @@
 package dev.upc.scheduler.service;
 
+import dev.upc.protocol.JobEvent;
 import dev.upc.protocol.JobEventList;
 import dev.upc.protocol.JobInfo;
+import dev.upc.protocol.JobList;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.JobSubmission;
 import dev.upc.scheduler.client.RegistryUnavailableException;
+import dev.upc.protocol.WorkerInfo;
+import dev.upc.scheduler.access.Caller;
 import dev.upc.scheduler.client.WorkerDirectory;
+import dev.upc.scheduler.client.WorkerNames;
 import dev.upc.scheduler.job.Job;
 import dev.upc.scheduler.policy.MigrationTarget;
 import dev.upc.scheduler.policy.PlacementPolicy;
@@ -24,19 +29,23 @@ import java.util.Optional;
 public class JobService {
 
     private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    /** The owner filter that lists everyone's jobs (admins only). */
+    public static final String ALL_OWNERS = "*";
 
     private final Pool pool;
     private final JobStore store;
     private final JobTransitions transitions;
     private final WorkerDirectory directory;
+    private final WorkerNames names;
     private final PlacementPolicy policy;
     private final Event<JobsChanged> changes;
     private final Clock clock;
     private final CheckpointPruning pruning;
     private final SecureRandom random = new SecureRandom();
 
-    JobService(Pool pool, JobStore store, JobTransitions transitions, WorkerDirectory directory, PlacementPolicy policy,
-               Event<JobsChanged> changes, Clock clock, CheckpointPruning pruning) {
+    JobService(Pool pool, JobStore store, JobTransitions transitions, WorkerDirectory directory, WorkerNames names,
+               PlacementPolicy policy, Event<JobsChanged> changes, Clock clock, CheckpointPruning pruning) {
+        this.names = names;
         this.pool = pool;
         this.store = store;
         this.transitions = transitions;
@@ -47,62 +56,116 @@ public class JobService {
         this.pruning = pruning;
     }
 
-    public Uni<JobInfo> submit(JobSubmission submission, String submittedBy) {
+    public Uni<JobInfo> submit(Caller caller, JobSubmission submission) {
         String id = newJobId();
         return pool.withTransaction(c -> {
             Tx tx = new Tx(c, store, clock.instant());
-            Job job = Job.submit(tx, id, submission, submittedBy);
+            Job job = Job.submit(tx, id, submission, caller.name());
             return tx.run().replaceWith(job);
-        }).map(job -> job.toInfo(null)).invoke(info -> changes.fire(new JobsChanged(info.id())));
+        }).map(this::info).invoke(info -> changes.fire(new JobsChanged(info.id())));
     }
 
-    public Uni<JobInfo> get(String jobId) {
-        return store.find(pool, jobId).map(job -> {
-            if (job == null) {
-                throw SchedulerException.jobNotFound(jobId);
-            }
-            return job.toInfo(null);
+    public Uni<JobInfo> get(Caller caller, String jobId) {
+        return find(caller, jobId).map(this::info);
+    }
+
+    /**
+     * A page of jobs, newest first. {@code owner}: absent = the caller's own; {@code *} = everyone's (admins); a name =
+     * that user's (admins, or the user itself).
+     */
+    public Uni<JobList> list(Caller caller, Optional<String> owner, Optional<JobState> state, int limit,
+                             Optional<String> cursor) {
+        String whose = owner.orElse(caller.name());
+        if (whose.equals(ALL_OWNERS) ? !caller.admin() : !caller.mayActFor(whose)) {
+            return Uni.createFrom().failure(SchedulerException.forbidden("only admins may list the jobs of "
+                    + (whose.equals(ALL_OWNERS) ? "everyone" : "another user")));
+        }
+        JobCursor after = cursor.map(JobCursor::decode).orElse(null);
+        return store.list(pool, whose.equals(ALL_OWNERS) ? null : whose, state.orElse(null), after, limit + 1)
+                .map(jobs -> {
+                    List<Job> page = jobs.size() > limit ? jobs.subList(0, limit) : jobs;
+                    Job last = page.isEmpty() ? null : page.get(page.size() - 1);
+                    String next = jobs.size() > limit ? new JobCursor(last.submittedAt(), last.id()).encode() : null;
+                    return new JobList(page.stream().map(this::info).toList(), next);
+                });
+    }
+
+    /** A page of the job's history, oldest first; the cursor is the last entry's position. */
+    public Uni<JobEventList> events(Caller caller, String jobId, int limit, Optional<String> cursor) {
+        long after = cursor.map(JobService::eventCursor).orElse(0L);
+        return find(caller, jobId).chain(job -> store.events(pool, jobId, after, limit + 1)).map(events -> {
+            List<JobEvent> page = events.size() > limit ? events.subList(0, limit) : events;
+            String next = events.size() > limit ? Long.toString(page.get(page.size() - 1).seq()) : null;
+            return new JobEventList(jobId, page, next);
         });
     }
 
-    public Uni<List<JobInfo>> list(Optional<JobState> state, int limit) {
-        return store.list(pool, state.orElse(null), limit).map(jobs -> jobs.stream().map(j -> j.toInfo(null)).toList());
-    }
-
-    public Uni<JobEventList> events(String jobId) {
-        return get(jobId).chain(job -> store.events(pool, jobId)).map(events -> new JobEventList(jobId, events, null));
-    }
-
-    public Uni<JobInfo> cancel(String jobId) {
-        return transitions.apply(jobId, job -> true, (tx, job) -> job.cancel(tx))
-                .map(job -> found(job, jobId).toInfo(null))
+    public Uni<JobInfo> cancel(Caller caller, String jobId) {
+        return transitions.apply(jobId, job -> caller.mayActFor(job.owner()), (tx, job) -> job.cancel(tx))
+                .map(job -> info(found(job, jobId)))
                 .invoke(cancelled -> {
                     pruning.afterCommit(jobId);
                     changes.fire(new JobsChanged(jobId));
                 });
     }
 
+    /** The job if the caller may see it; 404 alike for a missing job and another user's, which is not to be known. */
+    public Uni<Job> find(Caller caller, String jobId) {
+        return store.find(pool, jobId).map(job -> found(job != null && caller.mayActFor(job.owner()) ? job : null,
+                jobId));
+    }
+
+    private JobInfo info(Job job) {
+        return job.toInfo(names.name(job.workerId()));
+    }
+
+    private static long eventCursor(String cursor) {
+        try {
+            long seq = Long.parseLong(cursor);
+            if (seq < 0) {
+                throw new NumberFormatException();
+            }
+            return seq;
+        } catch (NumberFormatException e) {
+            throw SchedulerException.invalidCursor();
+        }
+    }
+
     /** Moves a running job to {@code target}, or where the policy expects it to finish earliest. */
-    public Uni<JobInfo> migrate(String jobId, Optional<String> target) {
-        return store.find(pool, jobId).chain(found -> {
-            requireMovable(found(found, jobId));
+    public Uni<JobInfo> migrate(Caller caller, String jobId, Optional<String> target) {
+        return find(caller, jobId).chain(found -> {
+            requireMovable(found);
             return directory.workers().onFailure().transform(failure ->
                     SchedulerException.unavailable(failure instanceof RegistryUnavailableException ? failure.getMessage()
                             : "the worker registry cannot be reached: " + failure.getMessage()))
                     .chain(workers -> store.active(pool).map(active -> {
+                        names.remember(workers);
                         var snapshot = Snapshots.of(clock.instant(), workers, active);
-                        return policy.migrationTarget(snapshot, jobId, target);
+                        return policy.migrationTarget(snapshot, jobId, target.map(t -> workerId(workers, t)));
                     }));
         }).chain(choice -> {
             if (choice instanceof MigrationTarget.Refused refused) {
                 return Uni.createFrom().failure(SchedulerException.conflict(refused.code(), refused.message()));
             }
             MigrationTarget.Chosen chosen = (MigrationTarget.Chosen) choice;
-            return transitions.apply(jobId, job -> true, (tx, job) -> {
+            return transitions.apply(jobId, job -> caller.mayActFor(job.owner()), (tx, job) -> {
                 requireMovable(job);
                 job.startMigration(tx, chosen.workerId(), chosen.facts(), "MANUAL");
-            }).map(job -> found(job, jobId).toInfo(null));
+            }).map(job -> info(found(job, jobId)));
         });
+    }
+
+    /** A worker id, or the id of the one PC with that name; unknown names stay as they are (the policy says so). */
+    private static String workerId(List<WorkerInfo> workers, String idOrName) {
+        if (workers.stream().anyMatch(w -> w.workerId().equals(idOrName))) {
+            return idOrName;
+        }
+        List<WorkerInfo> named = workers.stream().filter(w -> idOrName.equals(w.registration().hostname())).toList();
+        if (named.size() > 1) {
+            throw SchedulerException.conflict("ambiguous_worker", named.size() + " PCs are named " + idOrName
+                    + "; give a worker id (" + named.stream().map(WorkerInfo::workerId).toList() + ")");
+        }
+        return named.isEmpty() ? idOrName : named.get(0).workerId();
     }
 
     private static Job found(Job job, String jobId) {

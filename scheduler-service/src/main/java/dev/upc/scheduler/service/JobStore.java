@@ -78,12 +78,19 @@ public class JobStore {
                 .map(rows -> rows.size() == 0 ? null : toJob(rows.iterator().next()));
     }
 
-    public Uni<List<Job>> list(SqlClient c, JobState state, int limit) {
-        Uni<RowSet<Row>> rows = state == null
-                ? c.preparedQuery("SELECT * FROM jobs ORDER BY submitted_at DESC, id LIMIT $1").execute(Tuple.of(limit))
-                : c.preparedQuery("SELECT * FROM jobs WHERE state = $1 ORDER BY submitted_at DESC, id LIMIT $2")
-                        .execute(Tuple.of(state.name(), limit));
-        return rows.map(JobStore::toJobs);
+    /**
+     * Jobs newest first: of {@code owner} (null = everyone's), in {@code state} (null = any), after the position
+     * {@code after} (null = from the newest), at most {@code limit}.
+     */
+    public Uni<List<Job>> list(SqlClient c, String owner, JobState state, JobCursor after, int limit) {
+        return c.preparedQuery("""
+                        SELECT * FROM jobs
+                         WHERE ($1::text IS NULL OR submitted_by = $1) AND ($2::text IS NULL OR state = $2)
+                           AND ($3::timestamptz IS NULL OR (submitted_at, id) < ($3, $4))
+                         ORDER BY submitted_at DESC, id DESC LIMIT $5""")
+                .execute(Tuple.from(new Object[] {owner, state == null ? null : state.name(),
+                        after == null ? null : time(after.submittedAt()), after == null ? null : after.id(), limit}))
+                .map(JobStore::toJobs);
     }
 
     /** Every job that is not finished: what the planner looks at. */
@@ -136,8 +143,10 @@ public class JobStore {
                 .replaceWithVoid();
     }
 
-    public Uni<List<JobEvent>> events(SqlClient c, String jobId) {
-        return c.preparedQuery("SELECT * FROM job_events WHERE job_id = $1 ORDER BY seq").execute(Tuple.of(jobId))
+    /** The job's history after entry {@code afterSeq} (0 = from the start), oldest first, at most {@code limit}. */
+    public Uni<List<JobEvent>> events(SqlClient c, String jobId, long afterSeq, int limit) {
+        return c.preparedQuery("SELECT * FROM job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
+                .execute(Tuple.of(jobId, afterSeq, limit))
                 .map(rows -> {
                     List<JobEvent> events = new ArrayList<>();
                     rows.forEach(row -> events.add(new JobEvent(row.getLong("seq"),

@@ -21,6 +21,15 @@ public final class SchedulerException extends RuntimeException {
         return new SchedulerException(404, "job_not_found", null, "no job " + jobId);
     }
 
+    public static SchedulerException userNotFound(String name) {
+        return new SchedulerException(404, "user_not_found", null, "no user " + name);
+    }
+
+    public static SchedulerException invalidCursor() {
+        return new SchedulerException(400, "invalid_cursor", "cursor",
+                "the cursor is not one this list gave out; start again without it");
+    }
+
     public static SchedulerException commandNotFound(String commandId) {
         return new SchedulerException(404, "command_not_found", null, "no command " + commandId + " for this worker");
     }

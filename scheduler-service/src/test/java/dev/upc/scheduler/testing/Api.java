@@ -2,6 +2,7 @@ package dev.upc.scheduler.testing;
 
 import static io.restassured.RestAssured.given;
 
+import dev.upc.protocol.Tokens;
 import dev.upc.servicetesting.SigningKeysResource;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Calls the scheduler as users, admins and agents do, with tokens signed by the test cluster key. */
@@ -25,17 +27,42 @@ public final class Api {
     private Api() {
     }
 
+    /** User tokens the scheduler minted in this test (the database, and so the users, start empty in each). */
+    private static final Map<String, String> USER_TOKENS = new ConcurrentHashMap<>();
+
+    /**
+     * A token of the group: a user's is minted by the scheduler itself (an admin adds the user), since only tokens it
+     * knows are valid; admin and worker tokens are signed here with the cluster key, as the registry would.
+     */
     public static String token(String subject, String group) {
+        if (group.equals(Tokens.USER)) {
+            return USER_TOKENS.computeIfAbsent(subject, Api::addUser);
+        }
         return sign(subject, group, Instant.now().plus(Duration.ofHours(1)), clusterKey());
     }
 
     public static String sign(String subject, String group, Instant expiresAt, PrivateKey key) {
         return Jwt.issuer("upc").subject(subject).upn(subject).groups(Set.of(group))
+                .audience(Set.of(Tokens.AUDIENCE_REGISTRY, Tokens.AUDIENCE_SCHEDULER, Tokens.AUDIENCE_STORE))
                 .issuedAt(expiresAt.minus(Duration.ofHours(2))).expiresAt(expiresAt).jws().sign(key);
     }
 
+    private static String addUser(String name) {
+        return given().auth().oauth2(token("root", Tokens.ADMIN)).contentType(ContentType.JSON)
+                .body(Map.of("name", name)).post("/api/v1/users").then().statusCode(201).extract().path("token");
+    }
+
+    /** The users are gone with the database: mint them again when next needed. */
+    public static void forgetUsers() {
+        USER_TOKENS.clear();
+    }
+
     public static RequestSpecification asUser() {
-        return given().auth().oauth2(token("alice", "user"));
+        return asUser("alice");
+    }
+
+    public static RequestSpecification asUser(String name) {
+        return given().auth().oauth2(token(name, Tokens.USER));
     }
 
     public static RequestSpecification asAdmin() {

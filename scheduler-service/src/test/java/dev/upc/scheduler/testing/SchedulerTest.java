@@ -1,5 +1,6 @@
 package dev.upc.scheduler.testing;
 
+import dev.upc.scheduler.access.UserStore;
 import dev.upc.scheduler.planner.Planner;
 import dev.upc.scheduler.policy.Decisions;
 import dev.upc.scheduler.service.JobStore;
@@ -31,10 +32,15 @@ public abstract class SchedulerTest {
     @Inject
     JobStore store;
 
+    @Inject
+    UserStore users;
+
     @BeforeEach
     void emptyCluster() {
         workers.clear();
         store.deleteAll(pool).await().atMost(Duration.ofSeconds(10));
+        users.deleteAll(pool).await().atMost(Duration.ofSeconds(10));
+        Api.forgetUsers();
     }
 
     protected Decisions plan() {

@@ -1,0 +1,55 @@
+package dev.upc.scheduler.service;
+
+import dev.upc.protocol.Tokens;
+import dev.upc.scheduler.config.SchedulerConfig;
+import dev.upc.servicehttp.SigningKeys;
+import io.quarkus.runtime.Startup;
+import io.smallrye.jwt.build.Jwt;
+import jakarta.inject.Singleton;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Mints user tokens (see {@link Tokens}): subject = the user's name, group {@value Tokens#USER}, audience the scheduler
+ * only, a {@code jti} the users table knows so that the token can be revoked.
+ */
+@Startup
+@Singleton
+public class UserTokens {
+
+    /** A token and what the table must remember of it. */
+    public record Minted(String token, String jti, Instant issuedAt, Instant expiresAt) {
+    }
+
+    private final SchedulerConfig config;
+    private final PrivateKey signingKey;
+
+    UserTokens(SchedulerConfig config, @ConfigProperty(name = "smallrye.jwt.sign.key.location") String location) {
+        this.config = config;
+        this.signingKey = SigningKeys.read(location);
+    }
+
+    public Minted mint(String user, Duration ttl, Instant now) {
+        if (ttl.compareTo(Tokens.USER_MAX_LIFETIME) > 0) {
+            throw SchedulerException.invalid("ttlSeconds", "a user token lives at most "
+                    + Tokens.USER_MAX_LIFETIME.toDays() + " days");
+        }
+        Instant issuedAt = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant expiresAt = issuedAt.plus(ttl);
+        String jti = UUID.randomUUID().toString();
+        String token = Jwt.issuer(config.tokenIssuer())
+                .subject(user)
+                .upn(user)
+                .groups(Tokens.USER)
+                .audience(Tokens.AUDIENCE_SCHEDULER)
+                .issuedAt(issuedAt)
+                .expiresAt(expiresAt)
+                .claim("jti", jti)
+                .jws()
+                .sign(signingKey);
+        return new Minted(token, jti, issuedAt, expiresAt);
+    }
+}
