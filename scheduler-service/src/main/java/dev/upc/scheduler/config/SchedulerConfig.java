@@ -44,6 +44,15 @@ public interface SchedulerConfig {
 
     Registry registry();
 
+    Logs logs();
+
+    /** Jobs' logs, shipped by agents while the jobs run. */
+    interface Logs {
+        /** Bytes of log kept per placement (epoch) of a job; later lines are dropped with a note. */
+        @WithDefault("8388608")
+        long maxBytesPerPlacement();
+    }
+
     /** Addresses of the other services as clients reach them (behind an ingress they may differ from ours). */
     @WithName("public")
     PublicUrls publicUrls();

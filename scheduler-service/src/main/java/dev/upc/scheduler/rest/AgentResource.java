@@ -6,6 +6,9 @@ import dev.upc.protocol.AgentEventReply;
 import dev.upc.protocol.ApiPaths;
 import dev.upc.protocol.BlobToken;
 import dev.upc.protocol.BlobTokenRequest;
+import dev.upc.protocol.JobLogAck;
+import dev.upc.protocol.JobLogChunk;
+import dev.upc.scheduler.logs.JobLogs;
 import dev.upc.protocol.Tokens;
 import dev.upc.scheduler.service.AgentChannel;
 import dev.upc.scheduler.service.BlobGrants;
@@ -41,11 +44,13 @@ public class AgentResource {
 
     private final AgentChannel channel;
     private final BlobGrants grants;
+    private final JobLogs logs;
     private final JsonWebToken caller;
 
-    AgentResource(AgentChannel channel, BlobGrants grants, JsonWebToken caller) {
+    AgentResource(AgentChannel channel, BlobGrants grants, JobLogs logs, JsonWebToken caller) {
         this.channel = channel;
         this.grants = grants;
+        this.logs = logs;
         this.caller = caller;
     }
 
@@ -74,6 +79,15 @@ public class AgentResource {
     public Uni<BlobToken> blobTokens(@PathParam("workerId") String workerId, @Valid @NotNull BlobTokenRequest request) {
         requireSelf(workerId);
         return grants.grant(workerId, request);
+    }
+
+    @POST
+    @Path(ApiPaths.AGENT_LOGS)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Lines a job's container printed (this worker's containers only); idempotent by line number")
+    public Uni<JobLogAck> logs(@PathParam("workerId") String workerId, @Valid @NotNull JobLogChunk chunk) {
+        requireSelf(workerId);
+        return logs.append(workerId, chunk);
     }
 
     private void requireSelf(String workerId) {

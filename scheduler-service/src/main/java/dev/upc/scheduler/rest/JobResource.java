@@ -9,7 +9,13 @@ import dev.upc.protocol.JobSubmission;
 import dev.upc.protocol.MigrationRequest;
 import dev.upc.protocol.Paging;
 import dev.upc.protocol.Tokens;
+import dev.upc.protocol.JobLogEntry;
 import dev.upc.scheduler.access.Caller;
+import dev.upc.scheduler.logs.JobLogs;
+import io.smallrye.mutiny.Multi;
+import org.jboss.resteasy.reactive.RestMulti;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.common.util.RestMediaType;
 import dev.upc.scheduler.service.JobService;
 import dev.upc.scheduler.service.SchedulerException;
 import io.smallrye.mutiny.Uni;
@@ -46,10 +52,12 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class JobResource {
 
     private final JobService jobs;
+    private final JobLogs logs;
     private final JsonWebToken caller;
 
-    JobResource(JobService jobs, JsonWebToken caller) {
+    JobResource(JobService jobs, JobLogs logs, JsonWebToken caller) {
         this.jobs = jobs;
+        this.logs = logs;
         this.caller = caller;
     }
 
@@ -104,6 +112,35 @@ public class JobResource {
             + "restore, clean up")
     public Uni<JobInfo> migrate(@PathParam("jobId") String jobId, @Valid MigrationRequest request) {
         return jobs.migrate(Caller.of(caller), jobId, Optional.ofNullable(request).map(MigrationRequest::targetWorkerId));
+    }
+
+    @GET
+    @Path(ApiPaths.JOB_LOGS)
+    @Produces(RestMediaType.APPLICATION_NDJSON)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The job's log, all placements stitched in order, one JSON entry per line; with follow=true "
+            + "new entries stream until the job is over")
+    public Multi<JobLogEntry> logs(@PathParam("jobId") String jobId, @QueryParam("follow") boolean follow) {
+        return logs.read(Caller.of(caller), jobId, follow);
+    }
+
+    @GET
+    @Path(ApiPaths.JOB_LOGS)
+    @Produces(MediaType.TEXT_PLAIN)
+    @Operation(summary = "The job's log as plain text (UPC's remarks prefixed with [upc])")
+    public Multi<String> logsText(@PathParam("jobId") String jobId, @QueryParam("follow") boolean follow) {
+        return logs.read(Caller.of(caller), jobId, follow).map(JobLogs::text);
+    }
+
+    @GET
+    @Path(ApiPaths.JOB_OUTPUT)
+    @Produces("application/x-tar")
+    @Operation(summary = "The job's output: a tar of its outputPath as it was when the job exited")
+    public RestMulti<io.vertx.core.buffer.Buffer> output(@PathParam("jobId") String jobId) {
+        return RestMulti.fromUniResponse(jobs.output(Caller.of(caller), jobId),
+                download -> download.body().map(io.vertx.mutiny.core.buffer.Buffer::getDelegate),
+                download -> download.size() < 0 ? java.util.Map.of()
+                        : java.util.Map.of("Content-Length", java.util.List.of(Long.toString(download.size()))));
     }
 
     private static Optional<JobState> parseState(String state) {

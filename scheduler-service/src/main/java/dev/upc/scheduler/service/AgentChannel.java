@@ -45,13 +45,13 @@ public class AgentChannel {
     private final Pool pool;
     private final JobStore store;
     private final JobTransitions transitions;
-    private final CommandWakeups wakeups;
+    private final Wakeups wakeups;
     private final CapabilityTokens capabilities;
     private final Event<JobsChanged> changes;
     private final Clock clock;
     private final CheckpointPruning pruning;
 
-    AgentChannel(Pool pool, JobStore store, JobTransitions transitions, CommandWakeups wakeups,
+    AgentChannel(Pool pool, JobStore store, JobTransitions transitions, Wakeups wakeups,
                  CapabilityTokens capabilities, Event<JobsChanged> changes, Clock clock, CheckpointPruning pruning) {
         this.pruning = pruning;
         this.pool = pool;
@@ -64,7 +64,7 @@ public class AgentChannel {
     }
 
     public Uni<List<AgentCommand>> poll(String workerId, Duration wait) {
-        CompletableFuture<Void> woken = wakeups.register(workerId);
+        CompletableFuture<Void> woken = wakeups.register(Wakeups.Channel.COMMANDS, workerId);
         return store.unacked(pool, workerId)
                 .chain(commands -> {
                     if (!commands.isEmpty() || wait.isZero()) {
@@ -74,7 +74,7 @@ public class AgentChannel {
                             .ifNoItem().after(wait).recoverWithItem((Void) null)
                             .chain(() -> store.unacked(pool, workerId));
                 })
-                .onTermination().invoke(() -> wakeups.unregister(workerId, woken))
+                .onTermination().invoke(() -> wakeups.unregister(Wakeups.Channel.COMMANDS, workerId, woken))
                 .map(commands -> commands.stream().map(this::toWire).toList());
     }
 

@@ -20,7 +20,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @Startup
 @Singleton
-public class CapabilityTokens {
+public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.StoreAdminToken {
 
     private final SchedulerConfig config;
     private final Clock clock;
@@ -66,6 +66,12 @@ public class CapabilityTokens {
                 .jws()
                 .sign(signingKey);
         return new Capability(token, expiresAt);
+    }
+
+    /** A fresh store admin token, for {@link dev.upc.scheduler.client.StoreClient}. */
+    @Override
+    public String get() {
+        return storeAdmin().token();
     }
 
     /** An admin token of the store (group {@value BlobCapability#ADMIN_GROUP}), e.g. to delete old checkpoints. */

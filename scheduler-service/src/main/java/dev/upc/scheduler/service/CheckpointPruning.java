@@ -2,7 +2,7 @@ package dev.upc.scheduler.service;
 
 import dev.upc.protocol.BlobKind;
 import dev.upc.protocol.JobState;
-import dev.upc.scheduler.client.CheckpointStoreClient;
+import dev.upc.scheduler.client.StoreClient;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -26,15 +26,13 @@ public class CheckpointPruning {
 
     private final Pool pool;
     private final JobStore store;
-    private final CheckpointStoreClient blobs;
-    private final CapabilityTokens tokens;
+    private final StoreClient blobs;
     private final Clock clock;
 
-    CheckpointPruning(Pool pool, JobStore store, CheckpointStoreClient blobs, CapabilityTokens tokens, Clock clock) {
+    CheckpointPruning(Pool pool, JobStore store, StoreClient blobs, Clock clock) {
         this.pool = pool;
         this.store = store;
         this.blobs = blobs;
-        this.tokens = tokens;
         this.clock = clock;
     }
 
@@ -82,10 +80,9 @@ public class CheckpointPruning {
                 if (doomed.isEmpty()) {
                     return Uni.createFrom().item(0);
                 }
-                String token = tokens.storeAdmin().token();
                 Uni<Integer> chain = Uni.createFrom().item(0);
                 for (String blobId : doomed) {
-                    chain = chain.chain(count -> blobs.delete(BlobKind.CHECKPOINTS, blobId, token)
+                    chain = chain.chain(count -> blobs.delete(BlobKind.CHECKPOINTS, blobId)
                             .chain(() -> store.checkpointDeleted(pool, blobId, clock.instant()))
                             .replaceWith(count + 1));
                 }

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Connection options of the scheduler's database for the two dedicated connections outside the pool: the LISTEN of
- * {@link CommandWakeups} and the planner's advisory lock.
+ * {@link Wakeups} and the planner's advisory lock.
  */
 @Singleton
 public class DatabaseOptions {

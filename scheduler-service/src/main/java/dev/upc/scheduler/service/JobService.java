@@ -9,6 +9,8 @@ import dev.upc.protocol.JobSubmission;
 import dev.upc.scheduler.client.RegistryUnavailableException;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.scheduler.access.Caller;
+import dev.upc.protocol.BlobKind;
+import dev.upc.scheduler.client.StoreClient;
 import dev.upc.scheduler.client.WorkerDirectory;
 import dev.upc.scheduler.client.WorkerNames;
 import dev.upc.scheduler.job.Job;
@@ -41,10 +43,13 @@ public class JobService {
     private final Event<JobsChanged> changes;
     private final Clock clock;
     private final CheckpointPruning pruning;
+    private final StoreClient blobs;
     private final SecureRandom random = new SecureRandom();
 
     JobService(Pool pool, JobStore store, JobTransitions transitions, WorkerDirectory directory, WorkerNames names,
-               PlacementPolicy policy, Event<JobsChanged> changes, Clock clock, CheckpointPruning pruning) {
+               PlacementPolicy policy, Event<JobsChanged> changes, Clock clock, CheckpointPruning pruning,
+               StoreClient blobs) {
+        this.blobs = blobs;
         this.names = names;
         this.pool = pool;
         this.store = store;
@@ -107,6 +112,20 @@ public class JobService {
                     pruning.afterCommit(jobId);
                     changes.fire(new JobsChanged(jobId));
                 });
+    }
+
+    /** The job's output (the tar of its outputPath at exit), streamed from the store. */
+    public Uni<StoreClient.Download> output(Caller caller, String jobId) {
+        return find(caller, jobId).chain(job -> {
+            if (job.outputBlobId() == null) {
+                return Uni.createFrom().failure(SchedulerException.notFound("no_output", "job " + jobId
+                        + " has no output" + (job.spec().outputPath() == null ? ": it was submitted without an output "
+                        + "path" : job.state().terminal() ? ": it exited without one" : " yet: it has not exited")));
+            }
+            return blobs.get(BlobKind.OUTPUTS, job.outputBlobId()).map(download -> download.orElseThrow(() ->
+                    SchedulerException.notFound("no_output", "the output of job " + jobId
+                            + " is no longer in the store (its retention removed it)")));
+        });
     }
 
     /** The job if the caller may see it; 404 alike for a missing job and another user's, which is not to be known. */

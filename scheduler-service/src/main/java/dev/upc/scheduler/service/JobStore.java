@@ -230,7 +230,7 @@ public class JobStore {
 
     /** Removes every row: tests start from an empty database. */
     public Uni<Void> deleteAll(SqlClient c) {
-        return c.query("TRUNCATE jobs, job_events, commands, agent_events, checkpoints").execute().replaceWithVoid();
+        return c.query("TRUNCATE jobs, job_events, commands, agent_events, checkpoints, job_logs, job_log_chunks, images").execute().replaceWithVoid();
     }
 
     private static List<Job> toJobs(RowSet<Row> rows) {

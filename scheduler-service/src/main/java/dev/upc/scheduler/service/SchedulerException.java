@@ -21,6 +21,10 @@ public final class SchedulerException extends RuntimeException {
         return new SchedulerException(404, "job_not_found", null, "no job " + jobId);
     }
 
+    public static SchedulerException notFound(String code, String message) {
+        return new SchedulerException(404, code, null, message);
+    }
+
     public static SchedulerException userNotFound(String name) {
         return new SchedulerException(404, "user_not_found", null, "no user " + name);
     }

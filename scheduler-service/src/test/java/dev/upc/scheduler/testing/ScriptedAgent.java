@@ -62,6 +62,18 @@ public final class ScriptedAgent {
         return reportOk(command, type, Map.of());
     }
 
+    /** Ships lines "{prefix} n" for n = first..last of a container's log, as the agent does while a job runs. */
+    public ValidatableResponse logs(String jobId, long epoch, long first, long last, String prefix, boolean complete) {
+        List<Map<String, Object>> lines = new java.util.ArrayList<>();
+        for (long n = first; n <= last; n++) {
+            lines.add(Map.of("at", java.time.Instant.parse("2026-12-04T10:00:00Z").plusSeconds(n).toString(),
+                    "stream", n % 5 == 0 ? "stderr" : "stdout", "text", prefix + " " + n));
+        }
+        return given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("jobId", jobId, "epoch", epoch, "firstLine", first, "lines", lines, "complete", complete))
+                .post("/api/v1/agents/{id}/logs", workerId).then();
+    }
+
     public static Map<String, Object> checkpointed(Map<String, Object> command, long size) {
         return Map.of("blobId", command.get("blobId"), "sizeBytes", size, "sha256", "a".repeat(64),
                 "checkpointMillis", 900, "transferMillis", 300, "cpuSeconds", 42.0);
