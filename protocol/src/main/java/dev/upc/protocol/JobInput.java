@@ -1,7 +1,5 @@
 package dev.upc.protocol;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -21,7 +19,7 @@ import jakarta.validation.constraints.Size;
  * @param blobId    set by the scheduler at submission (what a client sends is ignored): the blob in the store
  */
 public record JobInput(
-        @NotBlank @Size(max = 1024) @Pattern(regexp = "/[^\\x00]*", message = "must be an absolute path") String path,
+        @NotBlank @Size(max = 1024) @Pattern(regexp = PLAIN_FILE_PATH, message = "must be an absolute path to a file: no '.' or '..' segments, no empty segments, not ending in '/'") String path,
         @NotBlank @Pattern(regexp = "[a-f0-9]{64}", message = "64 lowercase hex digits") String sha256,
         @NotNull @Min(0) @Max(MAX_SIZE) Long sizeBytes,
         @Min(0) @Max(511) Integer mode,
@@ -30,6 +28,8 @@ public record JobInput(
     /** The largest input file: 16 GiB. */
     public static final long MAX_SIZE = 16L << 30;
     public static final int DEFAULT_MODE = 0644;
+    /** An absolute file path that cannot escape or name a directory: no {@code .}/{@code ..} or empty segments. */
+    public static final String PLAIN_FILE_PATH = "(?!.*/\\.{1,2}(/|$))(/[^/\\x00]+)+";
 
     public JobInput {
         mode = mode == null ? DEFAULT_MODE : mode;
@@ -42,20 +42,5 @@ public record JobInput(
 
     public JobInput withBlobId(String id) {
         return new JobInput(path, sha256, sizeBytes, mode, id);
-    }
-
-    /** No {@code .} or {@code ..} segment and no trailing slash: a file path that cannot escape or name a directory. */
-    @JsonIgnore
-    @AssertTrue(message = "path must name a file: no '.' or '..' segments, no empty segments, not ending in '/'")
-    public boolean isPathPlain() {
-        if (path == null || path.length() < 2 || path.endsWith("/")) {
-            return path == null;
-        }
-        for (String segment : path.substring(1).split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                return false;
-            }
-        }
-        return true;
     }
 }

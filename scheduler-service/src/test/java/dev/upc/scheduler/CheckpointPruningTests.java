@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.upc.protocol.WorkerStatus;
+import dev.upc.scheduler.access.UserStore;
 import dev.upc.scheduler.planner.Planner;
 import dev.upc.scheduler.service.JobStore;
 import dev.upc.scheduler.testing.Api;
@@ -51,10 +52,18 @@ class CheckpointPruningTests {
 
     private final ScriptedAgent agent = new ScriptedAgent("wa");
 
+    @Inject
+    UserStore users;
+
     @BeforeEach
     void emptyCluster() {
         workers.clear();
         store.deleteAll(pool).await().atMost(WAIT);
+        users.deleteAll(pool).await().atMost(WAIT);
+        Api.forgetUsers();
+        // submissions need their image in the store
+        Api.putBlob(CheckpointStoreProcessResource.base(), "images",
+                dev.upc.protocol.ImageArchive.blobId((String) Api.job("x").get("image")), "an image archive".getBytes());
     }
 
     private void plan() {

@@ -40,6 +40,13 @@ public interface SchedulerConfig {
      */
     Optional<String> storeUrl();
 
+    /**
+     * Whether agents pull job images from registries: then a job's image need not be in the store at submission.
+     * Off by default (no registry reachable; images travel through the store).
+     */
+    @WithDefault("false")
+    boolean imagesFromRegistries();
+
     Policy policy();
 
     Registry registry();

@@ -10,6 +10,9 @@ import dev.upc.scheduler.client.RegistryUnavailableException;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.scheduler.access.Caller;
 import dev.upc.protocol.BlobKind;
+import dev.upc.protocol.ImageArchive;
+import dev.upc.protocol.JobInput;
+import dev.upc.scheduler.config.SchedulerConfig;
 import dev.upc.scheduler.client.StoreClient;
 import dev.upc.scheduler.client.WorkerDirectory;
 import dev.upc.scheduler.client.WorkerNames;
@@ -44,12 +47,14 @@ public class JobService {
     private final Clock clock;
     private final CheckpointPruning pruning;
     private final StoreClient blobs;
+    private final boolean imagesFromRegistries;
     private final SecureRandom random = new SecureRandom();
 
     JobService(Pool pool, JobStore store, JobTransitions transitions, WorkerDirectory directory, WorkerNames names,
                PlacementPolicy policy, Event<JobsChanged> changes, Clock clock, CheckpointPruning pruning,
-               StoreClient blobs) {
+               StoreClient blobs, SchedulerConfig config) {
         this.blobs = blobs;
+        this.imagesFromRegistries = config.imagesFromRegistries();
         this.names = names;
         this.pool = pool;
         this.store = store;
@@ -61,13 +66,53 @@ public class JobService {
         this.pruning = pruning;
     }
 
+    /**
+     * Queues a job owned by the caller. Its image must be in the store (unless agents may pull from registries) and
+     * its inputs uploaded: a job that could never start is refused now, naming what is missing, not left queued.
+     */
     public Uni<JobInfo> submit(Caller caller, JobSubmission submission) {
         String id = newJobId();
-        return pool.withTransaction(c -> {
+        return checked(caller, submission).chain(spec -> pool.withTransaction(c -> {
             Tx tx = new Tx(c, store, clock.instant());
-            Job job = Job.submit(tx, id, submission, caller.name());
+            Job job = Job.submit(tx, id, spec, caller.name());
             return tx.run().replaceWith(job);
-        }).map(this::info).invoke(info -> changes.fire(new JobsChanged(info.id())));
+        })).map(this::info).invoke(info -> changes.fire(new JobsChanged(info.id())));
+    }
+
+    /** The submission with its inputs' blobs named, once the store is known to hold them and the image. */
+    private Uni<JobSubmission> checked(Caller caller, JobSubmission submission) {
+        List<JobInput> inputs = submission.inputs().stream()
+                .map(input -> input.withBlobId(JobInput.blobId(caller.name(), input.sha256()))).toList();
+        if (inputs.stream().map(JobInput::path).distinct().count() < inputs.size()) {
+            return Uni.createFrom().failure(SchedulerException.invalid("inputs", "two inputs have the same path"));
+        }
+        JobSubmission spec = submission.withInputs(inputs);
+        if (blobs.url().isEmpty()) {
+            return inputs.isEmpty() ? Uni.createFrom().item(spec) : Uni.createFrom().failure(
+                    SchedulerException.unavailable("inputs need a checkpoint store (upc.scheduler.store-url)"));
+        }
+        List<Uni<Void>> checks = new java.util.ArrayList<>();
+        if (!imagesFromRegistries) {
+            checks.add(blobs.head(BlobKind.IMAGES, ImageArchive.blobId(spec.image())).map(head -> {
+                if (head.isEmpty()) {
+                    throw SchedulerException.invalidCode("image_missing", "image", "image " + spec.image()
+                            + " is not in the store: push it first (upc images push " + spec.image() + ")");
+                }
+                return null;
+            }));
+        }
+        for (JobInput input : inputs) {
+            checks.add(blobs.head(BlobKind.INPUTS, input.blobId()).map(head -> {
+                if (head.isEmpty() || head.get().size() != input.sizeBytes()) {
+                    throw SchedulerException.invalidCode("input_missing", "inputs", "input " + input.path()
+                            + " (sha256 " + input.sha256().substring(0, 12) + "…, " + input.sizeBytes()
+                            + " bytes) was not uploaded: ask POST /api/v1/inputs/uploads for a grant and PUT it first");
+                }
+                return null;
+            }));
+        }
+        return checks.isEmpty() ? Uni.createFrom().item(spec)
+                : Uni.join().all(checks).andFailFast().replaceWith(spec);
     }
 
     public Uni<JobInfo> get(Caller caller, String jobId) {

@@ -42,6 +42,10 @@ public final class SchedulerException extends RuntimeException {
         return new SchedulerException(409, code, null, message);
     }
 
+    public static SchedulerException invalidCode(String code, String field, String message) {
+        return new SchedulerException(400, code, field, message);
+    }
+
     public static SchedulerException invalid(String field, String message) {
         return new SchedulerException(400, "invalid_request", field, message);
     }

@@ -1,6 +1,5 @@
 package dev.upc.scheduler.service;
 
-import dev.upc.protocol.Paging;
 import dev.upc.protocol.Tokens;
 import dev.upc.protocol.UserInfo;
 import dev.upc.protocol.UserList;
@@ -10,10 +9,8 @@ import dev.upc.scheduler.access.UserStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -60,10 +57,10 @@ public class UserService {
     }
 
     public Uni<UserList> list(int limit, String cursor) {
-        String after = cursor == null ? null : decode(cursor);
+        String after = cursor == null ? null : NameCursor.decode(cursor);
         return store.list(pool, after, limit + 1).map(users -> {
             List<UserInfo> page = users.size() > limit ? users.subList(0, limit) : users;
-            String next = users.size() > limit ? encode(page.get(page.size() - 1).name()) : null;
+            String next = users.size() > limit ? NameCursor.encode(page.get(page.size() - 1).name()) : null;
             return new UserList(page, next);
         });
     }
@@ -88,21 +85,6 @@ public class UserService {
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.equals(Tokens.ADMIN) || lower.startsWith("upc") || lower.equals("root")) {
             throw SchedulerException.invalid("name", "'" + name + "' is reserved; choose another user name");
-        }
-    }
-
-    private static String encode(String name) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(name.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String decode(String cursor) {
-        try {
-            if (cursor.length() > Paging.MAX_CURSOR_LENGTH) {
-                throw new IllegalArgumentException("too long");
-            }
-            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw SchedulerException.invalidCursor();
         }
     }
 }

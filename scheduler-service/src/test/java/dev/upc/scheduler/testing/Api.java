@@ -97,6 +97,13 @@ public final class Api {
         return asUser().get("/api/v1/jobs/{id}", jobId).then();
     }
 
+    /** Puts a blob into the store at {@code storeBase} with an admin token (also when it is there already). */
+    public static void putBlob(java.net.URI storeBase, String kind, String id, byte[] content) {
+        given().baseUri(storeBase.toString()).auth().oauth2(token("root", Tokens.ADMIN))
+                .contentType("application/octet-stream").body(content).put("/api/v1/blobs/{kind}/{id}", kind, id)
+                .then().statusCode(org.hamcrest.Matchers.lessThan(300));
+    }
+
     public static PrivateKey clusterKey() {
         try {
             String location = ConfigProvider.getConfig()
