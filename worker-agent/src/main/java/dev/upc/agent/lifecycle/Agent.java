@@ -164,9 +164,10 @@ public final class Agent implements AutoCloseable {
             try {
                 register();
                 startToRegisteredMillis = System.currentTimeMillis() - processStartMillis;
-                LOG.infof("registered worker=%s machine=%s score=%.3f jobCpus=%.2f in %d ms since start",
-                        session.workerId(), registration.machineId(), registration.benchmarkScore(),
-                        settings.jobCpuShare(), startToRegisteredMillis);
+                LOG.infof("registered worker=%s name=%s machine=%s score=%.3f jobCpus=%.2f jobMemoryMiB=%d in %d ms"
+                                + " since start", session.workerId(), registration.hostname(), registration.machineId(),
+                        registration.benchmarkScore(), settings.jobCpuShare(), settings.jobMemoryMiB(),
+                        startToRegisteredMillis);
                 return;
             } catch (ControlPlaneException e) {
                 if (e.unauthorized()) {
