@@ -12,6 +12,7 @@ import dev.upc.agent.facts.MachineFactsException;
 import dev.upc.agent.facts.ProcMachineFacts;
 import dev.upc.agent.job.ExitWatch;
 import dev.upc.agent.job.JobRunner;
+import dev.upc.agent.job.LogShipper;
 import dev.upc.agent.lifecycle.Agent;
 import dev.upc.agent.lifecycle.StartupCheckException;
 import dev.upc.agent.lifecycle.StartupChecks;
@@ -190,11 +191,13 @@ public class AgentMain implements QuarkusApplication {
         Agent agent = new Agent(settings, registration, state, ready.libpod(), control, exits, Clock.systemUTC(),
                 processStart);
         agent.beginRegistration();
+        LogShipper logs = new LogShipper(ready.libpod(), agent::shipLogs, LogShipper.Settings.defaults());
         agent.runner(new JobRunner(ready.libpod(), store, agent::blobToken, state,
                 new JobRunner.Limits(settings.jobCpus(), settings.cpuLimitPercent() / 100.0, settings.jobMemoryMiB()),
-                exits, settings.pullImages(), settings.logTailLines()));
+                exits, logs, settings.pullImages(), settings.logTailLines()));
         OwnerToggle toggle = new OwnerToggle();
-        try (OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits), changed -> {
+        try (logs; // closed after the agent: its commands may still finish logs
+             OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits), changed -> {
                  LOG.infof("owner is %s", changed);
                  agent.heartbeatNow();
              });
