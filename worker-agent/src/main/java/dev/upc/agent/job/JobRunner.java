@@ -56,6 +56,7 @@ public final class JobRunner {
     private final Limits limits;
     private final ExitWatch exits;
     private final LogShipper logs;
+    private final InputFiles inputs;
     private final boolean pullImages;
     private final int logTailLines;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -71,6 +72,7 @@ public final class JobRunner {
         this.limits = limits;
         this.exits = exits;
         this.logs = logs;
+        this.inputs = new InputFiles(libpod, store, tokens, java.time.Clock.systemUTC());
         this.pullImages = pullImages;
         this.logTailLines = logTailLines;
         exits.onExit(this::exited);
@@ -141,11 +143,15 @@ public final class JobRunner {
     private List<AgentEvent> run(AgentCommand c, String name) {
         JobSubmission job = require(c.job(), c, "a RUN without a job spec");
         double cpus = limits.cpusFor(job);
-        if (libpod.exists(name)) { // carried out before: the container is ours, whatever state it is in
-            state.remember(managed(c, name, job, cpus));
-            exits.watch(name);
-            logs.follow(name, c.jobId(), c.epoch());
-            return List.of(Events.started(c));
+        if (libpod.exists(name)) {
+            if (!"created".equals(libpod.inspect(name).status())) { // carried out before: the container is ours
+                state.remember(managed(c, name, job, cpus));
+                exits.watch(name);
+                logs.follow(name, c.jobId(), c.epoch());
+                return List.of(Events.started(c));
+            }
+            // never started: an earlier attempt stopped before the start, perhaps halfway through the inputs
+            removeQuietly(name, null);
         }
         ensureImage(job.image());
         ContainerSpec spec = new ContainerSpec(name, job.image(), job.command(), job.env(),
@@ -155,6 +161,7 @@ public final class JobRunner {
         state.remember(managed(c, name, job, cpus));
         try {
             libpod.create(spec);
+            inputs.copyInto(name, job.inputs());
             libpod.start(name);
         } catch (RuntimeException e) {
             removeQuietly(name, e);
