@@ -25,6 +25,7 @@ import dev.upc.protocol.JobSubmission;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ public final class JobRunner {
         this.limits = limits;
         this.exits = exits;
         this.logs = logs;
-        this.inputs = new InputFiles(libpod, store, tokens, java.time.Clock.systemUTC());
+        this.inputs = new InputFiles(libpod, store, tokens, Clock.systemUTC());
         this.pullImages = pullImages;
         this.logTailLines = logTailLines;
         exits.onExit(this::exited);
