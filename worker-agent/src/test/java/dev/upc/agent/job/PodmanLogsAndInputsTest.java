@@ -9,9 +9,15 @@ import dev.upc.agent.libpod.CheckpointOptions;
 import dev.upc.agent.libpod.ContainerSpec;
 import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.agent.libpod.LogLine;
+import dev.upc.agent.state.AgentState;
+import dev.upc.protocol.AgentCommand;
+import dev.upc.protocol.AgentCommandType;
+import dev.upc.protocol.AgentEvent;
+import dev.upc.protocol.AgentEventType;
 import dev.upc.protocol.JobInput;
 import dev.upc.protocol.JobLogChunk;
 import dev.upc.protocol.JobLogLine;
+import dev.upc.protocol.JobSubmission;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -28,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the live logs and the input files rely on, against a real podman: a copy into a created container, and how
@@ -86,6 +93,45 @@ class PodmanLogsAndInputsTest {
         List<String> out = libpod.logs(name, -1).stream().map(LogLine::text).toList();
         assertThat(out).containsExactly(tmpBefore + " /tmp", "755 /tmp/x", "755 /tmp/x/tool.sh", "755 /data/in",
                 "755 /data/in/sub", "640 /data/in/sub/hello.txt", "hello from input", "tool ran");
+    }
+
+    @Test
+    void aRunWithAnInputShipsTheJobsLogToItsEndBeforeItsExitIsReported(@TempDir Path stateDir) throws Exception {
+        byte[] numbers = "1\n2\n3\n".getBytes(StandardCharsets.UTF_8);
+        HttpServer store = storeServing(numbers);
+        java.util.concurrent.atomic.AtomicBoolean completeBeforeExit = new java.util.concurrent.atomic.AtomicBoolean();
+        try (AgentState state = AgentState.open(stateDir); ExitWatch exits = new ExitWatch(libpod)) {
+            state.onNewEvents(() -> completeBeforeExit.compareAndSet(false,
+                    scheduler.chunks().stream().anyMatch(JobLogChunk::complete)));
+            shipper = new LogShipper(libpod, scheduler, LogShipper.Settings.defaults());
+            JobRunner runner = new JobRunner(libpod, new StoreClient(URI.create("http://127.0.0.1:"
+                    + store.getAddress().getPort())), (kind, id, op) -> "token", state,
+                    new JobRunner.Limits(1, 1.0, 256), exits, shipper, false, 10);
+            JobSubmission job = new JobSubmission("sum", image, List.of("/bin/sh", "-c",
+                    "s=0; for n in $(cat /in/numbers.txt); do s=$((s+n)); echo \"n=$n\"; done; echo \"sum=$s\" >&2"),
+                    Map.of(), 1, 64L, null, null, null, null, null,
+                    List.of(new JobInput("/in/numbers.txt", sha256(numbers), (long) numbers.length, null, "numbers")));
+            String jobId = name.substring("upc-".length(), name.length() - 2);
+
+            List<AgentEvent> started = runner.execute(new AgentCommand("cmd-run", AgentCommandType.RUN, jobId, 1,
+                    null, job, null, null, null, false, java.time.Instant.now()));
+            assertThat(started).extracting(AgentEvent::type).containsExactly(AgentEventType.STARTED);
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (state.nextEvent().filter(e -> e.type() == AgentEventType.EXITED).isEmpty()) {
+                assertThat(System.nanoTime()).as("EXITED within 30 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(completeBeforeExit).as("the complete chunk arrived before EXITED was queued").isTrue();
+            assertThat(texts("stdout")).containsExactly("n=1", "n=2", "n=3");
+            assertThat(texts("stderr")).containsExactly("sum=6");
+            while (libpod.exists(name)) { // removed right after EXITED was queued
+                assertThat(System.nanoTime()).as("removed within 30 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        } finally {
+            store.stop(0);
+        }
     }
 
     @Test
@@ -151,6 +197,25 @@ class PodmanLogsAndInputsTest {
         assertThat(scheduler.chunks()).noneMatch(JobLogChunk::complete);
         assertThat(scheduler.lines()).extracting(JobLogLine::text)
                 .startsWith("tick 1", "tick 2", "tick 3").doesNotHaveDuplicates();
+    }
+
+    /** A store that serves {@code blob} as every input (with its sha256 as ETag) and refuses everything else. */
+    private static HttpServer storeServing(byte[] blob) throws java.io.IOException {
+        HttpServer store = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        store.createContext("/api/v1/blobs/", exchange -> {
+            if (!exchange.getRequestMethod().equals("GET") || !exchange.getRequestURI().getPath().contains("/inputs/")) {
+                exchange.sendResponseHeaders(404, -1);
+                exchange.close();
+                return;
+            }
+            exchange.getResponseHeaders().add("ETag", "\"" + sha256(blob) + "\"");
+            exchange.sendResponseHeaders(200, blob.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(blob);
+            }
+        });
+        store.start();
+        return store;
     }
 
     private List<String> texts(String stream) {
