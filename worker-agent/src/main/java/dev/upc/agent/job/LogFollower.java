@@ -1,6 +1,7 @@
 package dev.upc.agent.job;
 
 import dev.upc.agent.control.ControlPlaneException;
+import dev.upc.agent.libpod.ContainerInfo;
 import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.agent.libpod.LibpodNotFoundException;
 import dev.upc.agent.libpod.LibpodTimeoutException;
@@ -37,7 +38,7 @@ final class LogFollower {
     private static final Logger LOG = Logger.getLogger(LogFollower.class);
     private static final int READ_BUFFER = 16 * 1024;
 
-    private enum Outcome { ENDED, GONE, AGAIN, FAILED, STOPPED, UNREADABLE }
+    private enum Outcome { ENDED, GONE, AGAIN, ENDED_EARLY, FAILED, STOPPED, UNREADABLE }
 
     private final String name;
     private final String jobId;
@@ -157,7 +158,11 @@ final class LogFollower {
                 case STOPPED -> {
                     return;
                 }
-                case AGAIN -> backoff.reset();
+                case AGAIN -> {
+                    backoff.reset();
+                    failing = false;
+                }
+                case ENDED_EARLY -> pause(backoff.next()); // e.g. paused from outside: podman ends follows at once
                 case FAILED -> {
                     Duration wait = backoff.next();
                     if (!failing) {
@@ -217,8 +222,8 @@ final class LogFollower {
                 }
             }
         }
-        if (followIt && stillRunning()) {
-            return Outcome.AGAIN; // podman ended the stream while the container runs: follow on
+        if (followIt && stillAlive()) {
+            return Outcome.ENDED_EARLY; // podman ended the stream while the container lives: follow on
         }
         decoder.end(line -> take(line, ++seen[0]));
         return Outcome.ENDED;
@@ -236,9 +241,10 @@ final class LogFollower {
         }
     }
 
-    private boolean stillRunning() {
+    private boolean stillAlive() {
         try {
-            return libpod.inspect(name).running();
+            ContainerInfo info = libpod.inspect(name);
+            return info.running() || "paused".equals(info.status());
         } catch (RuntimeException e) {
             return false; // gone, or libpod cannot say: the end it sent is the end
         }

@@ -220,6 +220,31 @@ class LogShipperTest {
         assertContiguous(scheduler.chunks());
     }
 
+    /** Verified with podman 4.3.1: a follow opened while the container is paused ends at once. */
+    @Test
+    void aFollowThatEndsWhileTheContainerIsPausedIsNotTheEndOfItsLog() throws Exception {
+        LogShipper.Settings settings = new LogShipper.Settings(Duration.ofMillis(100), 256 * 1024, 2L << 20, 8L << 20,
+                Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofMillis(200),
+                Duration.ofSeconds(5));
+        start(settings);
+        container.print(1, T + " before\n");
+        awaitTrue(() -> scheduler.lines().size() == 1, Duration.ofSeconds(5));
+        container.paused(true);
+        Thread.sleep(1_500); // quiet: the follow is opened again while paused, and ends at once, again and again
+
+        container.paused(false);
+        container.print(1, T + " after\n");
+        container.exit();
+        shipper.finish(NAME);
+
+        assertThat(shipper.awaitShipped(NAME, Duration.ofSeconds(10))).isTrue();
+        assertThat(container.follows.get()).isGreaterThanOrEqualTo(3);
+        assertThat(scheduler.lines()).extracting(JobLogLine::text).containsExactly("before", "after");
+        List<JobLogChunk> chunks = scheduler.chunks();
+        assertThat(chunks.subList(0, chunks.size() - 1)).noneMatch(JobLogChunk::complete);
+        assertThat(chunks.get(chunks.size() - 1).complete()).isTrue();
+    }
+
     @Test
     void afterACheckpointStoppedTheContainerTheRestIsReadWithoutFollowing() throws Exception {
         start(settings());

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One container's log as libpod 4.3.1 serves it (observed with curl on this machine), for a
  * {@link ScriptedLibpodServer}: {@code logs?follow=true} sends no head before the first output, then one frame per
  * entry as the container prints, and ends only when the container dies; a checkpoint that stops the container does
- * not end it. {@code logs} without follow sends what there is and ends. Frames go out split at random places into
+ * not end it; a follow opened while the container is paused sends what there is and ends (one already open goes
+ * on). {@code logs} without follow sends what there is and ends. Frames go out split at random places into
  * HTTP chunks, so the client sees frames cut anywhere. Inspect ({@code /json}) says whether it runs.
  */
 final class ScriptedContainerLog implements ScriptedLibpodServer.Handler {
@@ -21,6 +22,7 @@ final class ScriptedContainerLog implements ScriptedLibpodServer.Handler {
     private final List<byte[]> frames = new ArrayList<>();
     private final Random random = new Random(15);
     private boolean running = true;
+    private boolean paused;
     private boolean died;
     final AtomicInteger follows = new AtomicInteger();
     final AtomicInteger reads = new AtomicInteger();
@@ -50,6 +52,12 @@ final class ScriptedContainerLog implements ScriptedLibpodServer.Handler {
         notifyAll();
     }
 
+    /** {@code podman pause}, and unpause. */
+    synchronized void paused(boolean value) {
+        paused = value;
+        notifyAll();
+    }
+
     synchronized int printed() {
         return frames.size();
     }
@@ -60,11 +68,13 @@ final class ScriptedContainerLog implements ScriptedLibpodServer.Handler {
         String path = request.path();
         if (path.endsWith("/json")) {
             boolean runs;
+            String status;
             synchronized (this) {
-                runs = running;
+                runs = running && !paused;
+                status = paused ? "paused" : running ? "running" : "exited";
             }
-            response.json(200, "{\"Id\":\"c0ffee\",\"Name\":\"x\",\"State\":{\"Status\":\""
-                    + (runs ? "running" : "exited") + "\",\"Running\":" + runs + "}}");
+            response.json(200, "{\"Id\":\"c0ffee\",\"Name\":\"x\",\"State\":{\"Status\":\"" + status
+                    + "\",\"Running\":" + runs + "}}");
         } else if (path.endsWith("/logs")) {
             boolean follow = request.target().contains("follow=true");
             (follow ? follows : reads).incrementAndGet();
@@ -86,16 +96,20 @@ final class ScriptedContainerLog implements ScriptedLibpodServer.Handler {
     private void streamLog(ScriptedLibpodServer.Response response, boolean follow) throws Exception {
         int sent = 0;
         boolean headSent = false;
+        boolean endsAtOnce;
+        synchronized (this) {
+            endsAtOnce = !follow || paused;
+        }
         while (true) {
             List<byte[]> batch;
             boolean end;
             synchronized (this) {
-                while (follow && sent == frames.size() && !died) {
+                while (!endsAtOnce && sent == frames.size() && !died) {
                     wait();
                 }
                 batch = new ArrayList<>(frames.subList(sent, frames.size()));
                 sent = frames.size();
-                end = !follow || died;
+                end = endsAtOnce || died;
             }
             if (!headSent) {
                 response.head(200, "Content-Type: application/octet-stream", "Transfer-Encoding: chunked");
