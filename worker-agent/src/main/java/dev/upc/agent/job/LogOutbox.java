@@ -18,8 +18,11 @@ import java.util.function.LongSupplier;
  */
 final class LogOutbox {
 
-    /** What a line costs beside its text in a chunk's JSON: its number's share, "at", "stream", quotes, commas. */
-    static final int LINE_OVERHEAD = 80;
+    /**
+     * What a line costs beside its text, the larger of its heap (entry, line, string and instant objects, ~130 bytes)
+     * and its JSON in a chunk ("at", "stream", quotes and commas, ~60 bytes): the bound is about the agent's memory.
+     */
+    static final int LINE_OVERHEAD = 160;
     /** A follower waiting for room looks again this often: the bound grows when other containers' logs end. */
     private static final long ROOM_RECHECK_MILLIS = 1000;
 

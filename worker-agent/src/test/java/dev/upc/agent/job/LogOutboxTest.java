@@ -38,7 +38,7 @@ class LogOutboxTest {
     @Test
     void aChunkHoldsAtMostTheByteLimit() throws Exception {
         LogOutbox outbox = outbox(64L << 20, 10_000, Duration.ofHours(1));
-        String text = "x".repeat(920); // 1000 bytes with the line's overhead
+        String text = "x".repeat(1000 - LogOutbox.LINE_OVERHEAD); // 1000 bytes with the line's overhead
         for (int i = 1; i <= 25; i++) {
             outbox.add(i, line(text));
         }
@@ -106,7 +106,7 @@ class LogOutboxTest {
     @Test
     void aFullOutboxMakesTheFollowerWaitUntilLinesAreDelivered() throws Exception {
         LogOutbox outbox = outbox(10_000, 1 << 20, Duration.ZERO);
-        String text = "y".repeat(920);
+        String text = "y".repeat(1000 - LogOutbox.LINE_OVERHEAD);
         for (int i = 1; i <= 10; i++) {
             outbox.add(i, line(text));
         }
@@ -124,9 +124,9 @@ class LogOutboxTest {
     @Test
     void closingDropsWhatWasNotDeliveredAndReleasesAWaitingFollower() throws Exception {
         LogOutbox outbox = outbox(2_000, 1 << 20, Duration.ofHours(1));
-        outbox.add(1, line("z".repeat(920)));
-        outbox.add(2, line("z".repeat(920)));
-        CompletableFuture<Boolean> third = CompletableFuture.supplyAsync(() -> outbox.add(3, line("z".repeat(920))));
+        outbox.add(1, line("z".repeat(1000 - LogOutbox.LINE_OVERHEAD)));
+        outbox.add(2, line("z".repeat(1000 - LogOutbox.LINE_OVERHEAD)));
+        CompletableFuture<Boolean> third = CompletableFuture.supplyAsync(() -> outbox.add(3, line("z".repeat(1000 - LogOutbox.LINE_OVERHEAD))));
         Thread.sleep(200);
 
         assertThat(outbox.close()).isEqualTo(2);
