@@ -12,6 +12,7 @@ import dev.upc.agent.facts.MachineFactsException;
 import dev.upc.agent.facts.ProcMachineFacts;
 import dev.upc.agent.job.ExitWatch;
 import dev.upc.agent.job.JobRunner;
+import dev.upc.agent.job.LogShipper;
 import dev.upc.agent.lifecycle.Agent;
 import dev.upc.agent.lifecycle.StartupCheckException;
 import dev.upc.agent.lifecycle.StartupChecks;
@@ -129,7 +130,7 @@ public class AgentMain implements QuarkusApplication {
             facts = new MachineFacts(config.machineId().get(), f.hostname(), f.cores(), f.memoryMiB(), f.cpuModel(),
                     f.cpuFlags(), f.arch(), f.criuVersion());
         }
-        AgentSettings settings = AgentSettings.validate(config, facts.cores(), facts.memoryMiB());
+        AgentSettings settings = AgentSettings.validate(config, facts.cores(), facts.memoryMiB(), facts.hostname());
         LibpodClient libpod = LibpodClient.forSocket(settings.podmanSocket());
         AgentState state = run ? openState(settings) : null;
         String socket = settings.podmanSocket().toString();
@@ -164,11 +165,11 @@ public class AgentMain implements QuarkusApplication {
 
     private int check() {
         Ready ready = prepare(false);
-        System.out.printf("upc-agent check: configuration fine; libpod %s (%s, cgroup %s); CRIU %s passes `criu check`;"
-                        + " %d cores, %d MiB, lending %.2f CPUs and %d MiB%n", ready.host().podmanVersion(),
-                ready.host().ociRuntime(), ready.host().cgroupVersion(), ready.facts().criuVersion(),
-                ready.facts().cores(), ready.facts().memoryMiB(), ready.settings().jobCpuShare(),
-                ready.settings().jobMemoryMiB());
+        System.out.printf("upc-agent check: configuration fine for PC %s; libpod %s (%s, cgroup %s); CRIU %s passes"
+                        + " `criu check`; %d cores, %d MiB, lending %.2f CPUs and %d MiB%n", ready.settings().name(),
+                ready.host().podmanVersion(), ready.host().ociRuntime(), ready.host().cgroupVersion(),
+                ready.facts().criuVersion(), ready.facts().cores(), ready.facts().memoryMiB(),
+                ready.settings().jobCpuShare(), ready.settings().jobMemoryMiB());
         return 0;
     }
 
@@ -190,11 +191,13 @@ public class AgentMain implements QuarkusApplication {
         Agent agent = new Agent(settings, registration, state, ready.libpod(), control, exits, Clock.systemUTC(),
                 processStart);
         agent.beginRegistration();
+        LogShipper logs = new LogShipper(ready.libpod(), agent::shipLogs, LogShipper.Settings.defaults());
         agent.runner(new JobRunner(ready.libpod(), store, agent::blobToken, state,
                 new JobRunner.Limits(settings.jobCpus(), settings.cpuLimitPercent() / 100.0, settings.jobMemoryMiB()),
-                exits, settings.pullImages(), settings.logTailLines()));
+                exits, logs, settings.pullImages(), settings.logTailLines()));
         OwnerToggle toggle = new OwnerToggle();
-        try (OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits), changed -> {
+        try (logs; // closed after the agent: its commands may still finish logs
+             OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits), changed -> {
                  LOG.infof("owner is %s", changed);
                  agent.heartbeatNow();
              });
@@ -274,16 +277,21 @@ public class AgentMain implements QuarkusApplication {
     }
 
     private WorkerRegistration registration(Ready ready, PodmanHost host, double score) {
-        AgentSettings s = ready.settings();
-        MachineFacts f = ready.facts();
+        return registration(ready.facts(), ready.settings(), host, score, version);
+    }
+
+    /** What this PC registers: its facts, podman's, and what its settings lend (name, cores, CPU share, memory). */
+    static WorkerRegistration registration(MachineFacts f, AgentSettings s, PodmanHost host, double score,
+                                           String version) {
         Integer cgroup = switch (host.cgroupVersion()) {
             case "v1" -> 1;
             case "v2" -> 2;
             default -> null;
         };
-        return new WorkerRegistration(f.machineId(), f.hostname(), version, f.cores(), f.memoryMiB(), s.jobCpus(),
+        return new WorkerRegistration(f.machineId(), s.name(), version, f.cores(), f.memoryMiB(), s.jobCpus(),
                 f.cpuModel(), List.copyOf(f.cpuFlags()), score * s.cpuLimitPercent() / 100.0,
-                host.podmanVersion(), f.criuVersion(), host.ociRuntime(), cgroup, f.arch(), s.labels(), null);
+                host.podmanVersion(), f.criuVersion(), host.ociRuntime(), cgroup, f.arch(), s.labels(),
+                s.jobMemoryMiB());
     }
 
     /** {@code status} and {@code owner}: ask the running agent on its localhost port. */

@@ -18,6 +18,10 @@ import dev.upc.protocol.ContainerReport;
 import dev.upc.protocol.ErrorResponse;
 import dev.upc.protocol.Heartbeat;
 import dev.upc.protocol.HeartbeatReply;
+import dev.upc.protocol.JobInput;
+import dev.upc.protocol.JobLogAck;
+import dev.upc.protocol.JobLogChunk;
+import dev.upc.protocol.JobLogLine;
 import dev.upc.protocol.JobSubmission;
 import dev.upc.protocol.WorkerRegistered;
 import dev.upc.protocol.WorkerRegistration;
@@ -30,7 +34,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(targets = {AgentCommand.class, AgentCommands.class, AgentEvent.class, AgentEventReply.class,
         BlobInfo.class, BlobToken.class, BlobTokenRequest.class, ContainerReport.class, ErrorResponse.class,
-        ErrorResponse.FieldError.class, Heartbeat.class, HeartbeatReply.class, JobSubmission.class,
+        ErrorResponse.FieldError.class, Heartbeat.class, HeartbeatReply.class, JobSubmission.class, JobInput.class,
+        JobLogChunk.class, JobLogLine.class, JobLogAck.class,
         WorkerRegistered.class, WorkerRegistration.class, AgentStatus.class, AgentStatus.Container.class,
         StateSnapshot.class, ManagedContainer.class, CachedBenchmark.class, CachedPodman.class, PodmanHost.class,
         BlobKind.class})

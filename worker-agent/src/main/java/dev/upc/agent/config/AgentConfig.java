@@ -40,6 +40,12 @@ public interface AgentConfig {
      */
     Optional<String> machineId();
 
+    /**
+     * This PC's name as the cluster shows it (registered as the worker's hostname; a migration request may name it as
+     * its target); default the host's name. Set it for several agents on one host (simulated PCs).
+     */
+    Optional<String> name();
+
     /** libpod's REST socket ({@code podman system service}). */
     @WithDefault("/run/podman/podman.sock")
     Path podmanSocket();

@@ -12,15 +12,26 @@ import java.util.Map;
 
 /**
  * The settings the agent runs with, checked: every URL present and http(s), a readable non-empty join token, sane
- * numbers. Built by {@link #validate}, which reports all problems at once.
+ * numbers, a usable name. Built by {@link #validate}, which reports all problems at once.
+ *
+ * @param name         this PC's name in the cluster (registered as the worker's hostname)
+ * @param jobMemoryMiB memory lent to jobs, registered so that placement counts with it
  */
-public record AgentSettings(URI registryUrl, URI schedulerUrl, URI storeUrl, String joinToken, Path podmanSocket,
+public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI storeUrl, String joinToken,
+                            Path podmanSocket,
                             Path stateDir, int jobCpus, int cpuLimitPercent, long jobMemoryMiB, int localPort,
                             Map<String, String> labels, Duration pollWait, String criu, boolean pullImages,
                             Duration benchmarkMaxAge, int logTailLines, Duration idleScanInterval) {
 
-    public static AgentSettings validate(AgentConfig config, int cores, long memoryMiB) {
+    /** Letters, digits and {@code ._-}, as a DNS name or a simple host name is: the registry shows and matches it. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,253}");
+
+    /**
+     * @param hostname this host's name: the PC's name unless {@code upc.agent.name} says otherwise
+     */
+    public static AgentSettings validate(AgentConfig config, int cores, long memoryMiB, String hostname) {
         List<String> problems = new ArrayList<>();
+        String name = name(config, hostname, problems);
         URI registry = url(config.registryUrl().orElse(null), "upc.agent.registry-url", problems);
         URI scheduler = url(config.schedulerUrl().orElse(null), "upc.agent.scheduler-url", problems);
         URI store = url(config.storeUrl().orElse(null), "upc.agent.store-url", problems);
@@ -54,8 +65,8 @@ public record AgentSettings(URI registryUrl, URI schedulerUrl, URI storeUrl, Str
         if (!problems.isEmpty()) {
             throw new AgentConfigException(problems);
         }
-        return new AgentSettings(registry, scheduler, store, token, config.podmanSocket(), config.stateDir(), jobCpus,
-                config.cpuLimitPercent(), memory, config.localPort(), Map.copyOf(config.labels()), config.pollWait(),
+        return new AgentSettings(name, registry, scheduler, store, token, config.podmanSocket(), config.stateDir(),
+                jobCpus, config.cpuLimitPercent(), memory, config.localPort(), Map.copyOf(config.labels()), config.pollWait(),
                 config.criu(), config.pullImages(), config.benchmarkMaxAge(), config.logTailLines(),
                 config.idleScanInterval());
     }
@@ -63,6 +74,17 @@ public record AgentSettings(URI registryUrl, URI schedulerUrl, URI storeUrl, Str
     /** CPU time per second jobs may use on this PC: lent cores × the CPU-time share. */
     public double jobCpuShare() {
         return jobCpus * cpuLimitPercent / 100.0;
+    }
+
+    private static String name(AgentConfig config, String hostname, List<String> problems) {
+        String name = config.name().map(String::strip).orElse(hostname);
+        if (name == null || !NAME.matcher(name).matches()) {
+            problems.add(config.name().isPresent()
+                    ? "upc.agent.name must be 1 to 253 letters, digits or ._- characters, was '" + name + "'"
+                    : "this host's name '" + hostname + "' cannot name the PC (1 to 253 letters, digits or ._-"
+                            + " characters); set upc.agent.name");
+        }
+        return name;
     }
 
     private static URI url(URI value, String key, List<String> problems) {

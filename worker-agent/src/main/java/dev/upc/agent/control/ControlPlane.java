@@ -9,6 +9,8 @@ import dev.upc.protocol.BlobToken;
 import dev.upc.protocol.BlobTokenRequest;
 import dev.upc.protocol.Heartbeat;
 import dev.upc.protocol.HeartbeatReply;
+import dev.upc.protocol.JobLogAck;
+import dev.upc.protocol.JobLogChunk;
 import dev.upc.protocol.WorkerRegistered;
 import dev.upc.protocol.WorkerRegistration;
 import java.net.URI;
@@ -57,6 +59,12 @@ public final class ControlPlane {
     public BlobToken blobToken(WorkerSession session, BlobTokenRequest request) {
         return http.call("POST", scheduler.resolve(path(ApiPaths.AGENT_BLOB_TOKENS, session.workerId())),
                 session.token(), request, BlobToken.class, CALL_TIMEOUT);
+    }
+
+    /** Lines a job's container printed; the answer says from which line on the scheduler wants more, if at all. */
+    public JobLogAck shipLogs(WorkerSession session, JobLogChunk chunk) {
+        return http.call("POST", scheduler.resolve(path(ApiPaths.AGENT_LOGS, session.workerId())), session.token(),
+                chunk, JobLogAck.class, CALL_TIMEOUT);
     }
 
     private static String path(String template, String workerId) {

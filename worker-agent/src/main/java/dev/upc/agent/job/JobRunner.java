@@ -25,6 +25,7 @@ import dev.upc.protocol.JobSubmission;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,8 @@ public final class JobRunner {
     public static final String LABEL_EPOCH = "upc.epoch";
     public static final String LABEL_COMMAND = "upc.command";
     private static final long MIB = 1024L * 1024;
+    /** How long an exit waits for the container's log to reach the scheduler before EXITED is reported anyway. */
+    private static final Duration LOG_SHIPPED_LIMIT = Duration.ofSeconds(10);
 
     private final LibpodClient libpod;
     private final StoreClient store;
@@ -53,6 +56,8 @@ public final class JobRunner {
     private final AgentState state;
     private final Limits limits;
     private final ExitWatch exits;
+    private final LogShipper logs;
+    private final InputFiles inputs;
     private final boolean pullImages;
     private final int logTailLines;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -60,13 +65,15 @@ public final class JobRunner {
     private final Set<String> leaving = ConcurrentHashMap.newKeySet();
 
     public JobRunner(LibpodClient libpod, StoreClient store, BlobTokens tokens, AgentState state, Limits limits,
-                     ExitWatch exits, boolean pullImages, int logTailLines) {
+                     ExitWatch exits, LogShipper logs, boolean pullImages, int logTailLines) {
         this.libpod = libpod;
         this.store = store;
         this.tokens = tokens;
         this.state = state;
         this.limits = limits;
         this.exits = exits;
+        this.logs = logs;
+        this.inputs = new InputFiles(libpod, store, tokens, Clock.systemUTC());
         this.pullImages = pullImages;
         this.logTailLines = logTailLines;
         exits.onExit(this::exited);
@@ -112,9 +119,24 @@ public final class JobRunner {
         }
     }
 
-    /** Re-attaches to a container found at start: watch it again, and take a finished one through the exit path. */
-    public void adopt(ManagedContainer container) {
+    /**
+     * Re-attaches to a container found at start: watch it again, and take a finished one through the exit path. Its
+     * log is shipped again from the first line (the scheduler keeps only what it lacks), unless it is a checkpoint's
+     * kept dump, whose log went with the checkpoint.
+     */
+    public void adopt(ManagedContainer container, boolean running) {
         exits.watch(container.name());
+        if (running || container.dumpBlobId() == null && !checkpointed(container.name())) {
+            logs.follow(container.name(), container.jobId(), container.epoch());
+        }
+    }
+
+    private boolean checkpointed(String name) {
+        try {
+            return libpod.inspect(name).checkpointed();
+        } catch (RuntimeException e) {
+            return true; // cannot tell: leave its log alone, as for a dump
+        }
     }
 
     // ---- RUN ------------------------------------------------------------------------------------------------------
@@ -122,10 +144,15 @@ public final class JobRunner {
     private List<AgentEvent> run(AgentCommand c, String name) {
         JobSubmission job = require(c.job(), c, "a RUN without a job spec");
         double cpus = limits.cpusFor(job);
-        if (libpod.exists(name)) { // carried out before: the container is ours, whatever state it is in
-            state.remember(managed(c, name, job, cpus));
-            exits.watch(name);
-            return List.of(Events.started(c));
+        if (libpod.exists(name)) {
+            if (!"created".equals(libpod.inspect(name).status())) { // carried out before: the container is ours
+                state.remember(managed(c, name, job, cpus));
+                exits.watch(name);
+                logs.follow(name, c.jobId(), c.epoch());
+                return List.of(Events.started(c));
+            }
+            // never started: an earlier attempt stopped before the start, perhaps halfway through the inputs
+            removeQuietly(name, null);
         }
         ensureImage(job.image());
         ContainerSpec spec = new ContainerSpec(name, job.image(), job.command(), job.env(),
@@ -135,6 +162,7 @@ public final class JobRunner {
         state.remember(managed(c, name, job, cpus));
         try {
             libpod.create(spec);
+            inputs.copyInto(name, job.inputs());
             libpod.start(name);
         } catch (RuntimeException e) {
             removeQuietly(name, e);
@@ -142,6 +170,7 @@ public final class JobRunner {
             throw e;
         }
         exits.watch(name);
+        logs.follow(name, c.jobId(), c.epoch());
         return List.of(Events.started(c));
     }
 
@@ -161,6 +190,7 @@ public final class JobRunner {
             LOG.infof("container=%s was dumped but its archive is not in the store: restoring it in place first", name);
             libpod.restoreInPlace(name);
             exits.watch(name);
+            logs.follow(name, c.jobId(), c.epoch());
         } else if (!info.running()) {
             return List.of(Events.failed(c, "container " + name + " is " + info.status() + ", not running"));
         }
@@ -178,19 +208,20 @@ public final class JobRunner {
             blob = store.put(BlobKind.CHECKPOINTS, blobId, token, archive, -1);
         } catch (IOException | RuntimeException e) {
             String reason = "checkpoint of " + name + " failed: " + describe(e);
-            return List.of(Events.failed(c, reason + resumeAfterFailedCheckpoint(name)));
+            return List.of(Events.failed(c, reason + resumeAfterFailedCheckpoint(c, name)));
         } finally {
             leaving.remove(name);
         }
         Duration total = Duration.ofNanos(System.nanoTime() - started);
         if (!c.leaveRunning()) {
             state.container(name).ifPresent(m -> state.remember(m.withDump(blobId)));
+            logs.finish(name); // stopped for good here: its follow does not end by itself after a checkpoint
         }
         return List.of(Events.checkpointed(c, blob, dump, total.minus(dump), cpuSeconds));
     }
 
     /** After a failed checkpoint the job must run on here (the scheduler counts on it): restore a stopped one. */
-    private String resumeAfterFailedCheckpoint(String name) {
+    private String resumeAfterFailedCheckpoint(AgentCommand c, String name) {
         try {
             ContainerInfo after = libpod.inspect(name);
             if (after.running()) {
@@ -199,6 +230,7 @@ public final class JobRunner {
             if (after.checkpointed()) {
                 libpod.restoreInPlace(name);
                 exits.watch(name);
+                logs.follow(name, c.jobId(), c.epoch()); // at work still, unless the agent restarted meanwhile
                 return "; the job was restored in place from the dump it kept and runs on here";
             }
             return "; the container is " + after.status();
@@ -231,6 +263,7 @@ public final class JobRunner {
             if (info.running()) {
                 state.remember(managed(c, name, job, cpus));
                 exits.watch(name);
+                logs.follow(name, c.jobId(), c.epoch());
                 return List.of(Events.restored(c, Duration.ZERO, Duration.ZERO));
             }
             removeQuietly(name, null); // a half-done earlier attempt: start over
@@ -252,6 +285,7 @@ public final class JobRunner {
         }
         applyLimits(name, job, cpus);
         exits.watch(name);
+        logs.follow(name, c.jobId(), c.epoch()); // the restored log begins with the lines the checkpoint carried
         return List.of(Events.restored(c, report.uploaded(), report.restored()));
     }
 
@@ -286,6 +320,7 @@ public final class JobRunner {
             state.remember(source.renamed(name, c.epoch(), c.commandId()));
             state.forget(source.name());
             exits.forget(source.name());
+            logs.release(source.name());
             libpod.restoreInPlace(name);
         } catch (RuntimeException e) {
             LOG.warnf("container=%s: restoring its own dump as %s failed (%s); restoring from the store instead",
@@ -297,6 +332,7 @@ public final class JobRunner {
         }
         applyLimits(name, job, cpus);
         exits.watch(name);
+        logs.follow(name, c.jobId(), c.epoch());
         Duration restore = Duration.ofNanos(System.nanoTime() - started);
         LOG.infof("container=%s restored in place from its own dump of %s as %s in %d ms", source.name(), blobId, name,
                 restore.toMillis());
@@ -329,6 +365,7 @@ public final class JobRunner {
     // ---- KILL and CLEANUP -----------------------------------------------------------------------------------------
 
     private List<AgentEvent> remove(AgentCommand c, String name) {
+        logs.stop(name);
         leaving.add(name);
         try {
             libpod.remove(name, true);
@@ -343,8 +380,9 @@ public final class JobRunner {
     // ---- the end of a job -----------------------------------------------------------------------------------------
 
     /**
-     * A watched container stopped. Unless a command took it down (checkpoint, KILL, CLEANUP), the job ended: keep its
-     * log tail and output in the store, report EXITED for the command that made the container, remove it.
+     * A watched container stopped. Unless a command took it down (checkpoint, KILL, CLEANUP), the job ended: ship its
+     * log to the end, keep its log tail and output in the store, report EXITED for the command that made the
+     * container, remove it. EXITED goes after the log: whoever sees the job end can read all it printed.
      */
     void exited(String name) {
         synchronized (locks.computeIfAbsent(name, n -> new Object())) {
@@ -361,10 +399,12 @@ public final class JobRunner {
                 info = libpod.inspect(name);
             } catch (LibpodNotFoundException e) {
                 LOG.warnf("container=%s of job=%s vanished (removed outside UPC?)", name, container.jobId());
+                awaitLog(container);
                 state.queue(Events.exited(container.commandId(), container.jobId(), container.epoch(), -1,
                         exits.cpuSeconds(name), null));
                 state.forget(name);
                 exits.forget(name);
+                logs.release(name);
                 return;
             }
             if (info.running()) {
@@ -374,6 +414,7 @@ public final class JobRunner {
             if (info.checkpointed()) {
                 return; // stopped by a checkpoint: not the end; a CLEANUP or a restore follows
             }
+            awaitLog(container);
             String outputBlobId = collectOutput(container);
             AgentEvent event = Events.exited(container.commandId(), container.jobId(), container.epoch(),
                     info.exitCode(), exits.cpuSeconds(name), outputBlobId);
@@ -383,6 +424,24 @@ public final class JobRunner {
             removeQuietly(name, null);
             state.forget(name);
             exits.forget(name);
+            logs.release(name);
+        }
+    }
+
+    /**
+     * Has the container's log read to its end and shipped, waiting a bounded time: an unreachable scheduler must not
+     * hold back the job's end (nor the commands about this container) for long.
+     */
+    private void awaitLog(ManagedContainer container) {
+        logs.finish(container.name());
+        long started = System.nanoTime();
+        if (!logs.awaitShipped(container.name(), LOG_SHIPPED_LIMIT)) {
+            LOG.warnf("container=%s job=%s epoch=%d: its log did not reach the scheduler within %d s; reporting the"
+                    + " exit anyway (the rest follows if it can)", container.name(), container.jobId(),
+                    container.epoch(), LOG_SHIPPED_LIMIT.toSeconds());
+        } else {
+            LOG.debugf("container=%s: log shipped to the end in %d ms", container.name(),
+                    (System.nanoTime() - started) / 1_000_000);
         }
     }
 

@@ -182,6 +182,31 @@ public final class LibpodClient {
         return LogFrames.parse(raw);
     }
 
+    /**
+     * Follows the container's log from its first line: stdout and stderr as {@link LogFrameDecoder frames} with
+     * timestamps, as the container prints them, until it exits. libpod sends nothing, not even the head of its answer,
+     * before the container prints something, and a job may be quiet for hours: the exchange is given up only after
+     * {@code quietLimit} without a byte ({@link LibpodTimeoutException}), and the caller follows again from the start.
+     * A checkpoint that stops the container does not end the stream (podman ends it on the container's death only):
+     * close it then.
+     *
+     * @throws LibpodNotFoundException when there is no such container
+     */
+    public LogStream followLogs(String name, Duration quietLimit) {
+        LibpodRequest request = LibpodRequest.builder("GET", API + container(name, "/logs"))
+                .query("follow", true).query("stdout", true).query("stderr", true).query("timestamps", true)
+                .responseTimeout(quietLimit).idleTimeout(quietLimit).build();
+        return new LogStream(open(request, "follow logs of " + name));
+    }
+
+    /** The container's whole log as it is now, streamed like {@link #followLogs}, ending at its current end. */
+    public LogStream readLogs(String name) {
+        LibpodRequest request = LibpodRequest.builder("GET", API + container(name, "/logs"))
+                .query("stdout", true).query("stderr", true).query("timestamps", true)
+                .responseTimeout(timeouts.call()).idleTimeout(timeouts.transferIdle()).build();
+        return new LogStream(open(request, "read logs of " + name));
+    }
+
     public ContainerStats stats(String name) {
         LibpodRequest request = get("/containers/stats", Map.of("containers", checkName(name), "stream", "false"));
         JsonNode answer = json(call(request, "stats " + name));
@@ -217,6 +242,31 @@ public final class LibpodClient {
         long start = System.nanoTime();
         LibpodResponse response = open(request, "copy " + path + " out of " + name);
         return new ArchiveStream(response, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Whether {@code path} exists in the container's file system, running or only created (libpod's
+     * {@code HEAD /containers/{name}/archive}, which follows symbolic links as a copy into the path would).
+     */
+    public boolean pathExists(String name, String path) {
+        LibpodRequest request = LibpodRequest.builder("HEAD", API + container(name, "/archive")).query("path", path)
+                .responseTimeout(timeouts.call()).idleTimeout(timeouts.call()).build();
+        return exists(request, "look up " + path + " in " + name);
+    }
+
+    /**
+     * Unpacks a tar streamed in at {@code path} inside the container; works on a created container before its first
+     * start (how a job's input files get in). Entries replace what is there, directories included: their mode and
+     * times become the archive's.
+     *
+     * @param length the tar's size, or -1 if unknown (sent chunked)
+     * @throws LibpodNotFoundException when the container or {@code path} does not exist
+     */
+    public void copyIn(String name, String path, InputStream tar, long length) {
+        LibpodRequest request = longWork(LibpodRequest.builder("PUT", API + container(name, "/archive"))
+                .query("path", path)
+                .body(LibpodRequest.Body.stream(TAR, tar, length)));
+        call(request, "copy into " + name + " at " + path);
     }
 
     /** Renames a container (e.g. a job's kept container taking the name of its new epoch). */

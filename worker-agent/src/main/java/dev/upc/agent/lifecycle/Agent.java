@@ -22,6 +22,8 @@ import dev.upc.protocol.ContainerReport;
 import dev.upc.protocol.DesiredState;
 import dev.upc.protocol.Heartbeat;
 import dev.upc.protocol.HeartbeatReply;
+import dev.upc.protocol.JobLogAck;
+import dev.upc.protocol.JobLogChunk;
 import dev.upc.protocol.OwnerState;
 import dev.upc.protocol.WorkerRegistered;
 import dev.upc.protocol.WorkerRegistration;
@@ -164,9 +166,10 @@ public final class Agent implements AutoCloseable {
             try {
                 register();
                 startToRegisteredMillis = System.currentTimeMillis() - processStartMillis;
-                LOG.infof("registered worker=%s machine=%s score=%.3f jobCpus=%.2f in %d ms since start",
-                        session.workerId(), registration.machineId(), registration.benchmarkScore(),
-                        settings.jobCpuShare(), startToRegisteredMillis);
+                LOG.infof("registered worker=%s name=%s machine=%s score=%.3f jobCpus=%.2f jobMemoryMiB=%d in %d ms"
+                                + " since start", session.workerId(), registration.hostname(), registration.machineId(),
+                        registration.benchmarkScore(), settings.jobCpuShare(), settings.jobMemoryMiB(),
+                        startToRegisteredMillis);
                 return;
             } catch (ControlPlaneException e) {
                 if (e.unauthorized()) {
@@ -249,7 +252,7 @@ public final class Agent implements AutoCloseable {
             } else {
                 LOG.infof("container=%s re-attached (%s)", name, found.state());
             }
-            runner.adopt(container);
+            runner.adopt(container, "running".equals(found.state()));
         }
         for (ManagedContainer vanished : known.values()) {
             LOG.warnf("container=%s of job=%s vanished while the agent was down", vanished.name(), vanished.jobId());
@@ -478,6 +481,23 @@ public final class Agent implements AutoCloseable {
             if (e.unauthorized()) {
                 reregister(current);
                 return control.blobToken(session, new BlobTokenRequest(kind, id, operation)).token();
+            }
+            throw e;
+        }
+    }
+
+    /** Ships lines of a job's container to the scheduler (the {@link dev.upc.agent.job.LogSink} of this agent). */
+    public JobLogAck shipLogs(JobLogChunk chunk) {
+        WorkerSession current = session;
+        if (current == null) {
+            throw new ControlPlaneException("not registered yet: no worker token to ship logs with", 0, null, null);
+        }
+        try {
+            return control.shipLogs(current, chunk);
+        } catch (ControlPlaneException e) {
+            if (e.unauthorized()) {
+                reregister(current);
+                return control.shipLogs(session, chunk);
             }
             throw e;
         }

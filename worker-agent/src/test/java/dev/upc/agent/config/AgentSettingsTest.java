@@ -30,13 +30,37 @@ class AgentSettingsTest {
 
     @Test
     void aValidConfigurationIsTakenWithDefaultsFromThePc() throws IOException {
-        AgentSettings settings = AgentSettings.validate(valid(), 8, 16_000);
+        AgentSettings settings = AgentSettings.validate(valid(), 8, 16_000, "pc-17.lab");
 
         assertThat(settings.registryUrl()).hasToString("http://registry:8081"); // trailing slash dropped
         assertThat(settings.joinToken()).isEqualTo("s3cret");
         assertThat(settings.jobCpus()).isEqualTo(8);
         assertThat(settings.jobMemoryMiB()).isEqualTo(12_000);
         assertThat(settings.jobCpuShare()).isEqualTo(8.0);
+        assertThat(settings.name()).isEqualTo("pc-17.lab");
+    }
+
+    @Test
+    void theNameSettingWinsOverTheHostname() throws IOException {
+        Config config = valid().withName(" sim-pc-2 ");
+
+        assertThat(AgentSettings.validate(config, 2, 4096, "lab-host").name()).isEqualTo("sim-pc-2");
+    }
+
+    @Test
+    void aBadNameIsReportedWithTheSetting() throws IOException {
+        assertThatThrownBy(() -> AgentSettings.validate(valid().withName("pc 3/b"), 2, 4096, "lab-host"))
+                .isInstanceOf(AgentConfigException.class)
+                .hasMessageContaining("upc.agent.name must be 1 to 253 letters, digits or ._- characters, was 'pc 3/b'");
+        assertThatThrownBy(() -> AgentSettings.validate(valid().withName("p".repeat(254)), 2, 4096, "lab-host"))
+                .hasMessageContaining("upc.agent.name must be 1 to 253");
+    }
+
+    @Test
+    void aHostnameThatCannotNameThePcAsksForTheSetting() throws IOException {
+        assertThatThrownBy(() -> AgentSettings.validate(valid(), 2, 4096, "host_with:colon"))
+                .hasMessageContaining("this host's name 'host_with:colon' cannot name the PC")
+                .hasMessageContaining("set upc.agent.name");
     }
 
     @Test
@@ -44,7 +68,7 @@ class AgentSettingsTest {
         Config bad = new Config(null, URI.create("ftp://scheduler"), URI.create("store-without-scheme"), null,
                 dir.resolve("missing-token"), OptionalInt.of(9), 0, OptionalLong.of(10), 70000, Duration.ofMinutes(5));
 
-        assertThatThrownBy(() -> AgentSettings.validate(bad, 8, 16_000))
+        assertThatThrownBy(() -> AgentSettings.validate(bad, 8, 16_000, "pc-17.lab"))
                 .isInstanceOf(AgentConfigException.class)
                 .satisfies(e -> assertThat(((AgentConfigException) e).problems()).hasSize(9))
                 .hasMessageContaining("upc.agent.registry-url is missing")
@@ -63,7 +87,7 @@ class AgentSettingsTest {
         Config config = valid();
         Files.writeString(config.joinTokenFile(), "  \n");
 
-        assertThatThrownBy(() -> AgentSettings.validate(config, 2, 4096))
+        assertThatThrownBy(() -> AgentSettings.validate(config, 2, 4096, "pc-17.lab"))
                 .hasMessageContaining("join token file " + config.joinTokenFile() + " is empty");
     }
 
@@ -71,25 +95,38 @@ class AgentSettingsTest {
     void aTokenInTheConfigurationWinsOverTheFile() throws IOException {
         Config config = valid().withToken("inline");
 
-        assertThat(AgentSettings.validate(config, 2, 4096).joinToken()).isEqualTo("inline");
+        assertThat(AgentSettings.validate(config, 2, 4096, "pc-17.lab").joinToken()).isEqualTo("inline");
     }
 
     @Test
     void theCpuShareScalesTheLentCores() throws IOException {
         Config config = valid().withCpus(OptionalInt.of(2), 25);
 
-        assertThat(AgentSettings.validate(config, 4, 4096).jobCpuShare()).isEqualTo(0.5);
+        assertThat(AgentSettings.validate(config, 4, 4096, "pc-17.lab").jobCpuShare()).isEqualTo(0.5);
     }
 
     private record Config(URI registry, URI scheduler, URI store, String token, Path tokenFile, OptionalInt cpus,
-                          int percent, OptionalLong memory, int port, Duration pollWaitValue) implements AgentConfig {
+                          int percent, OptionalLong memory, int port, Duration pollWaitValue, String nameValue)
+            implements AgentConfig {
+
+        Config(URI registry, URI scheduler, URI store, String token, Path tokenFile, OptionalInt cpus, int percent,
+               OptionalLong memory, int port, Duration pollWaitValue) {
+            this(registry, scheduler, store, token, tokenFile, cpus, percent, memory, port, pollWaitValue, null);
+        }
 
         Config withToken(String value) {
-            return new Config(registry, scheduler, store, value, tokenFile, cpus, percent, memory, port, pollWaitValue);
+            return new Config(registry, scheduler, store, value, tokenFile, cpus, percent, memory, port, pollWaitValue,
+                    nameValue);
         }
 
         Config withCpus(OptionalInt value, int share) {
-            return new Config(registry, scheduler, store, token, tokenFile, value, share, memory, port, pollWaitValue);
+            return new Config(registry, scheduler, store, token, tokenFile, value, share, memory, port, pollWaitValue,
+                    nameValue);
+        }
+
+        Config withName(String value) {
+            return new Config(registry, scheduler, store, token, tokenFile, cpus, percent, memory, port, pollWaitValue,
+                    value);
         }
 
         @Override public Optional<URI> registryUrl() { return Optional.ofNullable(registry); }
@@ -97,6 +134,7 @@ class AgentSettingsTest {
         @Override public Optional<URI> storeUrl() { return Optional.ofNullable(store); }
         @Override public Optional<String> joinToken() { return Optional.ofNullable(token); }
         @Override public Optional<String> machineId() { return Optional.empty(); }
+        @Override public Optional<String> name() { return Optional.ofNullable(nameValue); }
         @Override public Path joinTokenFile() { return tokenFile; }
         @Override public Path podmanSocket() { return Path.of("/run/podman/podman.sock"); }
         @Override public Path stateDir() { return Path.of("/var/lib/upc-agent"); }

@@ -281,6 +281,80 @@ class LibpodClientTest {
         assertThat(requests.get(1).path()).isEqualTo("/v4.0.0/libpod/containers/upc-job1-2");
     }
 
+    // ---- logs, and files into a created container --------------------------------------------------
+
+    /** libpod sends no head before the container's first output: a quiet job must not time out the follow. */
+    @Test
+    void aFollowWaitsForItsHeadLongerThanAnOrdinaryCall() throws Exception {
+        server = ScriptedLibpodServer.start(dir, (request, body, response) -> {
+            Thread.sleep(1_500);
+            response.head(200, "Content-Type: application/octet-stream", "Transfer-Encoding: chunked");
+            byte[] frame = {1, 0, 0, 0, 0, 0, 0, 4, 'x', ' ', 'y', '\n'};
+            response.chunk(frame, 0, frame.length);
+            response.lastChunk();
+        });
+        LibpodTimeouts quick = new LibpodTimeouts(Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofMillis(500));
+        LibpodClient client = new LibpodClient(new UdsLibpodTransport(server.socket()), quick);
+
+        try (LogStream stream = client.followLogs("upc-1", Duration.ofSeconds(10))) {
+            assertThat(stream.readAllBytes()).hasSize(12);
+        }
+        assertThat(server.requests().get(0).target()).isEqualTo(
+                "/v4.0.0/libpod/containers/upc-1/logs?follow=true&stderr=true&stdout=true&timestamps=true");
+    }
+
+    @Test
+    void aFollowSilentBeyondItsLimitIsATimeout() throws Exception {
+        server = ScriptedLibpodServer.start(dir, (request, body, response) -> response.stall());
+
+        assertThatThrownBy(() -> client().followLogs("upc-1", Duration.ofMillis(300)))
+                .isInstanceOf(LibpodTimeoutException.class);
+    }
+
+    @Test
+    void readLogsDoesNotFollow() throws Exception {
+        LibpodClient client = answering(200, "");
+
+        client.readLogs("upc-1").close();
+
+        assertThat(server.requests().get(0).target())
+                .isEqualTo("/v4.0.0/libpod/containers/upc-1/logs?stderr=true&stdout=true&timestamps=true");
+    }
+
+    @Test
+    void pathExistsAsksWithHeadAndTakes404AsNo() throws Exception {
+        server = ScriptedLibpodServer.start(dir, (request, body, response) -> {
+            if (request.target().endsWith("path=%2Fdata")) {
+                response.head(200, "X-Docker-Container-Path-Stat: e30=", "Content-Length: 0");
+            } else {
+                response.head(404, "Content-Length: 0");
+            }
+        });
+
+        assertThat(client().pathExists("upc-1", "/data")).isTrue();
+        assertThat(client().pathExists("upc-1", "/data/in")).isFalse();
+        assertThat(server.requests()).extracting(ScriptedLibpodServer.Request::method).containsOnly("HEAD");
+    }
+
+    @Test
+    void copyInPutsTheTarAtThePath() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<byte[]> received = new java.util.concurrent.atomic.AtomicReference<>();
+        server = ScriptedLibpodServer.start(dir, (request, body, response) -> {
+            received.set(body.readAllBytes());
+            response.head(200, "Content-Length: 0");
+        });
+        byte[] tar = new byte[2048];
+        tar[0] = 'x';
+
+        client().copyIn("upc-1", "/", new java.io.ByteArrayInputStream(tar), tar.length);
+
+        ScriptedLibpodServer.Request request = server.requests().get(0);
+        assertThat(request.method()).isEqualTo("PUT");
+        assertThat(request.target()).isEqualTo("/v4.0.0/libpod/containers/upc-1/archive?path=%2F");
+        assertThat(request.header("content-type")).isEqualTo("application/x-tar");
+        assertThat(received.get()).isEqualTo(tar);
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------
 
     private LibpodClient answering(int status, String json) throws Exception {

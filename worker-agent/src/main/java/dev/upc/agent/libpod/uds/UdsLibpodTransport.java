@@ -2,7 +2,6 @@ package dev.upc.agent.libpod.uds;
 
 import dev.upc.agent.libpod.LibpodRequest;
 import dev.upc.agent.libpod.LibpodResponse;
-import dev.upc.agent.libpod.LibpodTimeoutException;
 import dev.upc.agent.libpod.LibpodTransport;
 import dev.upc.agent.libpod.LibpodUnreachableException;
 import java.io.BufferedOutputStream;
@@ -87,8 +86,10 @@ public final class UdsLibpodTransport implements LibpodTransport {
     }
 
     /**
-     * Writes head and body. A failure while writing the body is returned, not thrown: the server
-     * may have answered early (e.g. 404 before reading an upload) and that answer says more.
+     * Writes head and body. A failure to write the body to the socket is returned, not thrown: the
+     * server may have answered early (e.g. 404 before reading an upload) and that answer says more.
+     * A failure of the body's own source (a download found damaged) is thrown: the server still
+     * waits for the rest of the body and would never answer.
      */
     private static IOException send(LibpodRequest request, SocketChannel channel, ExchangeWatch watch,
                                     String operation) throws IOException {
@@ -110,20 +111,26 @@ public final class UdsLibpodTransport implements LibpodTransport {
             out.flush();
             return null;
         }
+        ChunkedOutput chunked = body.length() >= 0 ? null : new ChunkedOutput(out);
+        BodyOutput bodyOut = new BodyOutput(chunked == null ? out : new BufferedOutputStream(chunked, WRITE_BUFFER),
+                watch);
         try {
-            ChunkedOutput chunked = body.length() >= 0 ? null : new ChunkedOutput(out);
-            BodyOutput bodyOut = new BodyOutput(chunked == null ? out : new BufferedOutputStream(chunked, WRITE_BUFFER),
-                    watch);
             body.writeTo(bodyOut);
             bodyOut.flush();
+        } catch (IOException e) {
+            if (!channel.isOpen() || !bodyOut.socketFailed) {
+                throw e;
+            }
+            return e;
+        }
+        if (chunked == null && bodyOut.count != body.length()) {
+            throw new IOException("request body had " + bodyOut.count + " bytes, declared " + body.length());
+        }
+        try {
             if (chunked != null) {
                 chunked.finish();
-            } else if (bodyOut.count != body.length()) {
-                throw new IOException("request body had " + bodyOut.count + " bytes, declared " + body.length());
             }
             return null;
-        } catch (LibpodTimeoutException e) {
-            throw e;
         } catch (IOException e) {
             if (!channel.isOpen()) {
                 throw e;
@@ -203,6 +210,8 @@ public final class UdsLibpodTransport implements LibpodTransport {
     private static final class BodyOutput extends java.io.FilterOutputStream {
         private final ExchangeWatch watch;
         private long count;
+        /** A write to the socket failed: any other failure of the body came from its source. */
+        private boolean socketFailed;
 
         BodyOutput(OutputStream out, ExchangeWatch watch) {
             super(out);
@@ -211,16 +220,29 @@ public final class UdsLibpodTransport implements LibpodTransport {
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            out.write(bytes, offset, length);
+            try {
+                out.write(bytes, offset, length);
+            } catch (IOException e) {
+                socketFailed = true;
+                throw e;
+            }
             count += length;
             watch.progress();
         }
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-            watch.progress();
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                socketFailed = true;
+                throw e;
+            }
         }
 
         @Override

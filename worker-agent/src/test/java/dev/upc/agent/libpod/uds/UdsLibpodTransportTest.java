@@ -362,6 +362,38 @@ class UdsLibpodTransportTest {
                 .isInstanceOf(IOException.class);
     }
 
+    /** A download found damaged half-way (its digest): libpod would wait for the rest of the body for ever. */
+    @ParameterizedTest
+    @ValueSource(longs = {-1, 4 << 20})
+    void aBodyWhoseSourceFailsEndsTheExchangeAtOnce(long declaredLength) throws Exception {
+        server = ScriptedLibpodServer.start(dir, (request, body, response) -> {
+            body.transferTo(java.io.OutputStream.nullOutputStream());
+            response.json(200, "{}"); // never reached: the body does not end
+        });
+        InputStream damaged = new java.io.FilterInputStream(new PseudoRandomBytes(10, 4 << 20)) {
+            private long read;
+
+            @Override
+            public int read(byte[] target, int offset, int length) throws IOException {
+                if (read > 1 << 20) {
+                    throw new IOException("inputs/x is damaged: sha256 mismatch");
+                }
+                int n = super.read(target, offset, length);
+                read += Math.max(0, n);
+                return n;
+            }
+        };
+        LibpodRequest request = LibpodRequest.builder("PUT", "/v4.0.0/libpod/containers/upc-1/archive")
+                .body(LibpodRequest.Body.stream(TAR, damaged, declaredLength))
+                .responseTimeout(LONG).idleTimeout(LONG).build();
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> server.transport().exchange(request).close())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("sha256 mismatch");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
     // ---- what goes on the wire -------------------------------------------------------------------
 
     @Test
