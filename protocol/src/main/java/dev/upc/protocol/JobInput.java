@@ -40,6 +40,11 @@ public record JobInput(
         return owner + "-" + sha256;
     }
 
+    /** Whether {@link #path} is an absolute file path that cannot escape ({@link #PLAIN_FILE_PATH}). */
+    public boolean hasPlainPath() {
+        return path != null && path.matches(PLAIN_FILE_PATH);
+    }
+
     public JobInput withBlobId(String id) {
         return new JobInput(path, sha256, sizeBytes, mode, id);
     }

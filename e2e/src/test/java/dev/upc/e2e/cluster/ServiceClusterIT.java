@@ -124,6 +124,10 @@ class ServiceClusterIT {
                     .filter(w -> w.workerId().equals(registered.workerId())).findFirst().orElseThrow();
             assertThat(seen.status()).isEqualTo(WorkerStatus.ONLINE);
 
+            // A job's image must be in the store before it is submitted (a made-up one is enough for a scripted PC).
+            cluster.admin().putBlob(dev.upc.protocol.BlobKind.IMAGES,
+                    dev.upc.protocol.ImageArchive.blobId("localhost/upc/count:1"),
+                    new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), 3);
             JobInfo submitted = cluster.admin().submitJob(new JobSubmission("cluster-it-job", "localhost/upc/count:1",
                     List.of("/count", "100"), null, 1, 64L, 30.0, null, null, null, null, null));
             assertThat(cluster.admin().job(submitted.id()).state()).isIn(JobState.QUEUED, JobState.PLACED);

@@ -55,7 +55,7 @@ final class InputFiles {
     }
 
     private void copy(String name, JobInput input) throws IOException {
-        if (!input.isPathPlain() || !input.path().startsWith("/")) {
+        if (!input.hasPlainPath()) {
             throw new IllegalArgumentException("not a plain absolute file path");
         }
         if (input.blobId() == null || input.blobId().isBlank()) {
