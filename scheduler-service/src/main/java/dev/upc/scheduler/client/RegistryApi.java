@@ -18,5 +18,6 @@ interface RegistryApi {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    Uni<WorkerList> list(@HeaderParam("Authorization") String authorization, @QueryParam("limit") int limit);
+    Uni<WorkerList> list(@HeaderParam("Authorization") String authorization, @QueryParam("limit") int limit,
+                         @QueryParam("cursor") String cursor);
 }

@@ -26,7 +26,10 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @ApplicationScoped
 public class RegistryWorkerDirectory implements WorkerDirectory {
 
-    private static final int LIMIT = 10000;
+    /** Workers per page (the registry's largest page); a lab of 200 PCs is one request. */
+    private static final int PAGE = dev.upc.protocol.Paging.MAX_LIMIT;
+    /** More pages than this means something is wrong (a cursor that never ends): stop rather than loop forever. */
+    private static final int MAX_PAGES = 1000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final RegistryApi api;
@@ -45,10 +48,24 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
     public Uni<List<WorkerInfo>> workers() {
         return Uni.createFrom().item(this::token)
                 .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
-                .chain(bearer -> api.list("Bearer " + bearer, LIMIT))
+                .chain(bearer -> pages("Bearer " + bearer, null, new java.util.ArrayList<>(), 0))
                 .ifNoItem().after(TIMEOUT).fail()
-                .map(WorkerList::workers)
                 .onFailure().transform(this::unavailable);
+    }
+
+    /** Every page from {@code cursor} on, appended to {@code so far}. */
+    private Uni<List<WorkerInfo>> pages(String bearer, String cursor, List<WorkerInfo> soFar, int page) {
+        return api.list(bearer, PAGE, cursor).chain(list -> {
+            soFar.addAll(list.workers());
+            if (list.nextCursor() == null) {
+                return Uni.createFrom().item(soFar);
+            }
+            if (page + 1 >= MAX_PAGES) {
+                return Uni.createFrom().failure(new IllegalStateException("the registry lists more than "
+                        + MAX_PAGES * PAGE + " workers"));
+            }
+            return pages(bearer, list.nextCursor(), soFar, page + 1);
+        });
     }
 
     private RegistryUnavailableException unavailable(Throwable failure) {
