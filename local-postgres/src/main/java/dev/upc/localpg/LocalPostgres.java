@@ -101,6 +101,24 @@ public final class LocalPostgres implements AutoCloseable {
         return port;
     }
 
+    /** The cluster's directory: data, socket dir and log. */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Stops a cluster that a crashed owner left running in {@code root} (as {@link #root()} named it) and deletes it;
+     * nothing when it is gone already.
+     */
+    public static void stopLeftover(Path root) {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        LocalPostgres leftover = new LocalPostgres(findBinDir(), "root".equals(System.getProperty("user.name")), root);
+        leftover.running = Files.exists(leftover.dataDir.resolve("postmaster.pid"));
+        leftover.close();
+    }
+
     /** The server log, e.g. for a failure message; deleted by {@link #close()}. */
     public Path logFile() {
         return root.resolve("postgres.log");

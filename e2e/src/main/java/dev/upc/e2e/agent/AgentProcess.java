@@ -97,6 +97,7 @@ public final class AgentProcess implements AutoCloseable {
             // within a minute (an installed agent looks every 5 minutes when it has no jobs).
             settings.put("upc.agent.idle-scan-interval", "0s");
             settings.put("upc.agent.labels.pc", pc.name());
+            settings.put("upc.agent.name", pc.name()); // PCs on one machine share a hostname
             // Simulated PCs share one machine: the owner is whatever the test toggles, not this machine's load.
             settings.put("upc.agent.owner.detectors", "none");
             settings.putAll(extra);
@@ -130,6 +131,16 @@ public final class AgentProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** The agent's process while it runs. */
+    public java.util.Optional<ProcessHandle> handle() {
+        return process == null || !process.isAlive() ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
+    }
+
+    /** The port of its localhost status endpoint. */
+    public int localPort() {
+        return localPort;
     }
 
     /** What the agent logged since its latest start. */

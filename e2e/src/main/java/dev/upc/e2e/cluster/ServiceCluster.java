@@ -98,7 +98,9 @@ public final class ServiceCluster implements AutoCloseable {
         this.workDir = workDir;
         this.keepWorkDir = settings.keepWorkDir;
         // The services are separate processes: they would outlive a JVM that exits without close().
-        Runtime.getRuntime().addShutdownHook(closeOnExit);
+        if (settings.closeOnExit) {
+            Runtime.getRuntime().addShutdownHook(closeOnExit);
+        }
     }
 
     /** A cluster with the defaults of {@link Builder}. */
@@ -167,6 +169,16 @@ public final class ServiceCluster implements AutoCloseable {
 
     public AdminClient admin() {
         return admin;
+    }
+
+    /** The service's process while it runs: to find it again from another JVM (pid and start time). */
+    public java.util.Optional<ProcessHandle> process(Service service) {
+        return services.get(service).handle();
+    }
+
+    /** The private PostgreSQL's directory (data, socket, log), while it runs. */
+    public Path postgresDirectory() {
+        return postgres == null ? null : postgres.root();
     }
 
     public boolean isRunning(Service service) {
@@ -422,6 +434,7 @@ public final class ServiceCluster implements AutoCloseable {
         private Path repo = defaultRepo();
         private Path workDir;
         private boolean keepWorkDir = Boolean.getBoolean("upc.cluster.keep-work-dir");
+        private boolean closeOnExit = true;
         private Duration heartbeatInterval = Duration.ofSeconds(1);
         private Duration suspectAfter = Duration.ofSeconds(3);
         private Duration lostAfter = Duration.ofSeconds(10);
@@ -448,6 +461,12 @@ public final class ServiceCluster implements AutoCloseable {
 
         public Builder keepWorkDir(boolean keep) {
             this.keepWorkDir = keep;
+            return this;
+        }
+
+        /** Whether a JVM exit closes the cluster (default); off for an owner that closes it itself, in order. */
+        public Builder closeOnExit(boolean close) {
+            this.closeOnExit = close;
             return this;
         }
 

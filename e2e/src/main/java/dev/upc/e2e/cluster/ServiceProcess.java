@@ -62,6 +62,11 @@ final class ServiceProcess {
         return log;
     }
 
+    /** The running process, or empty. */
+    synchronized java.util.Optional<ProcessHandle> handle() {
+        return process == null || !process.isAlive() ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
+    }
+
     synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }

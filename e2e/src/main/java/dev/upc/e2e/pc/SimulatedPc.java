@@ -78,6 +78,43 @@ public final class SimulatedPc implements AutoCloseable {
         return name;
     }
 
+    /** The PC's podman service process. */
+    public ProcessHandle process() {
+        return service.toHandle();
+    }
+
+    /** Its storage, on disk. */
+    public Path home() {
+        return home;
+    }
+
+    /** Its run root and libpod temp dir, on tmpfs where there is one. */
+    public Path fastDir() {
+        return fastDir;
+    }
+
+    /**
+     * Removes what a crashed owner left of a PC: its containers and storage, and its directories. Its podman service
+     * must be stopped already.
+     */
+    public static void removeLeftover(String name, Path home, Path fastDir) {
+        try {
+            List<String> flags = flags(home, fastDir);
+            List<String> rm = new ArrayList<>(List.of("podman"));
+            rm.addAll(flags);
+            rm.addAll(List.of("rm", "--all", "--force", "--time", "0"));
+            Processes.run(rm, Duration.ofMinutes(1), PATH);
+            List<String> reset = new ArrayList<>(List.of("podman"));
+            reset.addAll(flags);
+            reset.addAll(List.of("system", "reset", "--force"));
+            Processes.run(reset, Duration.ofMinutes(2), PATH);
+        } catch (RuntimeException e) {
+            System.err.println("upc: reset of simulated PC " + name + " failed: " + e.getMessage());
+        }
+        deleteTree(home);
+        deleteTree(fastDir);
+    }
+
     public Path socket() {
         return socket;
     }
