@@ -25,7 +25,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Every failure that is not a service's own as an {@link ErrorResponse}: unreadable JSON, Bean Validation, missing or
- * refused tokens (saying which check failed), the framework's 4xx, and anything unexpected as a
+ * refused tokens (saying which check failed), bad page cursors, the framework's 4xx, and anything unexpected as a
  * 500. Maps only framework and JDK exception types and this module's own; each service maps its own typed exceptions
  * in its own mapper class, so no type has two mappers.
  */
@@ -94,6 +94,11 @@ public class ProtocolErrorMappers {
     @ServerExceptionMapper
     public RestResponse<ErrorResponse> invalidToken(InvalidTokenException e) {
         return withBearerChallenge(ErrorResponses.of(401, TokenFailures.INVALID_TOKEN, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> invalidCursor(InvalidCursorException e) {
+        return ErrorResponses.of(400, "invalid_cursor", e.getMessage());
     }
 
     @ServerExceptionMapper

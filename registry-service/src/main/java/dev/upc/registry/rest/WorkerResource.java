@@ -3,6 +3,7 @@ package dev.upc.registry.rest;
 import dev.upc.protocol.ApiPaths;
 import dev.upc.protocol.Heartbeat;
 import dev.upc.protocol.HeartbeatReply;
+import dev.upc.protocol.Paging;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.protocol.WorkerList;
 import dev.upc.protocol.WorkerRegistered;
@@ -82,10 +83,14 @@ public class WorkerResource {
     @GET
     @Path(ApiPaths.WORKERS)
     @RolesAllowed(RegistryTokens.ADMIN)
-    @Operation(summary = "List workers, optionally only those with a status and all the given labels (key or key=value)")
+    @Operation(summary = "List workers by hostname, then id, a page at a time (pass nextCursor as cursor for the next);"
+            + " optionally only those with a status and all the given labels (key or key=value)")
     public Uni<WorkerList> list(@QueryParam("status") String status, @QueryParam("label") List<String> labels,
-                                @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(10000) int limit) {
-        return workers.list(parseStatus(status), labels, limit).map(list -> new WorkerList(list, null));
+                                @QueryParam(Paging.LIMIT) @DefaultValue("" + Paging.DEFAULT_LIMIT) @Min(1)
+                                @Max(Paging.MAX_LIMIT) int limit,
+                                @QueryParam(Paging.CURSOR) String cursor) {
+        return workers.list(parseStatus(status), labels, limit, Optional.ofNullable(cursor).filter(c -> !c.isEmpty()))
+                .map(page -> new WorkerList(page.items(), page.nextCursor()));
     }
 
     @GET
