@@ -31,11 +31,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -56,6 +58,8 @@ public class BlobRoutes {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]{0,128}");
     private static final String OCTET_STREAM = "application/octet-stream";
+    private static final String KINDS = Arrays.stream(BlobKind.values()).map(BlobKind::pathSegment)
+            .collect(Collectors.joining(", "));
 
     private final BlobStore store;
     private final BlobErrorMapper errors;
@@ -100,7 +104,7 @@ public class BlobRoutes {
             }
             String kindSegment = decode(segments[0]);
             BlobKind kind = BlobKind.fromPathSegment(kindSegment).orElseThrow(() -> new InvalidRequestException(
-                    "unknown_blob_kind", "unknown blob kind '" + kindSegment + "'; use checkpoints, images or outputs"));
+                    "unknown_blob_kind", "unknown blob kind '" + kindSegment + "'; use one of " + KINDS));
             if (segments.length == 1) {
                 if (!HttpMethod.GET.equals(method)) {
                     throw new MethodNotAllowedException(method.name(), "GET");

@@ -110,6 +110,19 @@ class BlobAccessTests {
         put(workerToken, url).statusCode(403).body("error", equalTo("forbidden"));
     }
 
+    @Test
+    void inputsTakeCapabilitiesLikeEveryOtherKind() {
+        String input = BLOBS + "/inputs/" + id;
+        String write = mint.capability("inputs/" + id, "write");
+
+        put(write, input).statusCode(201).body("kind", equalTo("inputs"));
+        put(write, url).statusCode(403);
+        given().auth().oauth2(mint.capability("inputs/" + id, "read")).get(input).then().statusCode(200)
+                .body(equalTo("payload"));
+        given().auth().oauth2(mint.admin()).queryParam("prefix", id).get(BLOBS + "/inputs").then().statusCode(200)
+                .body("blobs.id", org.hamcrest.Matchers.contains(id));
+    }
+
     private static ValidatableResponse put(String token, String path) {
         return given().auth().oauth2(token).body("payload").put(path).then();
     }
