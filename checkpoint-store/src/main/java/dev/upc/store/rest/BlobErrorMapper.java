@@ -30,7 +30,7 @@ public class BlobErrorMapper {
             return ErrorResponse.of(400, "upload_aborted", e.getMessage());
         }
         if (failure instanceof NotAuthenticatedException e) {
-            return ErrorResponse.of(401, "unauthorized", e.getMessage());
+            return ErrorResponse.of(401, e.error(), e.getMessage());
         }
         if (failure instanceof AccessDeniedException e) {
             return ErrorResponse.of(403, "forbidden", e.getMessage());
