@@ -1,6 +1,7 @@
 package dev.upc.store.rest;
 
 import dev.upc.protocol.ErrorResponse;
+import dev.upc.servicehttp.InvalidCursorException;
 import dev.upc.store.access.AccessDeniedException;
 import dev.upc.store.access.NotAuthenticatedException;
 import dev.upc.store.blob.BlobConflictException;
@@ -25,6 +26,9 @@ public class BlobErrorMapper {
     public ErrorResponse toErrorResponse(Throwable failure) {
         if (failure instanceof InvalidRequestException e) {
             return ErrorResponse.of(400, e.code(), e.getMessage());
+        }
+        if (failure instanceof InvalidCursorException e) {
+            return ErrorResponse.of(400, "invalid_cursor", e.getMessage());
         }
         if (failure instanceof UploadAbortedException e) {
             return ErrorResponse.of(400, "upload_aborted", e.getMessage());
