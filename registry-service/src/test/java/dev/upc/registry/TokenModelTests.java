@@ -118,6 +118,16 @@ class TokenModelTests {
     }
 
     @Test
+    void aTokenOfNoKindIsRefused() {
+        TestTokens tokens = tokens();
+        String guest = tokens.sign(tokens.claims(Kind.ADMIN, "visitor", Instant.now(), Duration.ofMinutes(5))
+                .groups("guest"));
+
+        given().auth().oauth2(guest).get("/api/v1/workers").then().statusCode(401)
+                .body("error", equalTo("invalid_token")).body("message", containsString("none of them"));
+    }
+
+    @Test
     void theRulesDoNotTouchAnonymousCalls() {
         given().get("/q/health/live").then().statusCode(200);
         given().get("/api/v1/workers").then().statusCode(401).body("error", equalTo("unauthorized"));

@@ -18,8 +18,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * The token model of {@link Tokens} as pure functions: which audiences and group a token of each kind carries, what
  * kind a token is, and the rule every verifier applies after the signature, issuer, audience and expiry checks:
- * a token carries {@code iat} and {@code exp}, lives no longer than its kind's longest life, and was not issued in
- * the future. The services apply it on every authenticated request ({@link TokenRulesAugmentor}; the store in its
+ * a token is of one of the kinds, carries {@code iat} and {@code exp}, lives no longer than its kind's longest life,
+ * and was not issued in the future. The services apply it on every authenticated request ({@link TokenRulesAugmentor}; the store in its
  * own token check), so a leaked signing tool cannot mint tokens that outlive their kind unnoticed.
  */
 public final class TokenRules {
@@ -60,7 +60,7 @@ public final class TokenRules {
     /**
      * The kind of a token: a capability when it names a blob, else the kind of its groups; of several, the one with
      * the shortest life, so a token lives no longer than any of the roles it carries allows. Empty when it is none
-     * of them: such a token grants nothing, so only {@code iat} and {@code exp} are required of it.
+     * of them: the model has no such token, and {@link #violation} refuses it.
      */
     public static Optional<Kind> kind(boolean namesBlob, Collection<String> groups) {
         if (namesBlob) {
@@ -93,7 +93,9 @@ public final class TokenRules {
                     + ", more than " + describe(ISSUED_AHEAD_TOLERANCE) + " after this service's time " + now);
         }
         if (kind.isEmpty()) {
-            return Optional.empty();
+            // Nothing bounds its life, and an endpoint open to any valid token would take it.
+            return Optional.of("a token must be an admin, user or worker token (groups) or a store capability ("
+                    + BlobCapability.BLOB_CLAIM + "); this one is none of them");
         }
         Duration lifetime = Duration.ofSeconds(expiresAt.getAsLong() - issuedAt.getAsLong());
         Duration max = kind.get().maxLifetime();

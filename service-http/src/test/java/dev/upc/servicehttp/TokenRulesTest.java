@@ -70,10 +70,10 @@ class TokenRulesTest {
         assertThat(TokenRules.kind(false, List.of(Tokens.USER))).contains(Kind.USER);
         assertThat(TokenRules.kind(false, Set.of(Tokens.ADMIN, Tokens.WORKER))).contains(Kind.WORKER);
         assertThat(TokenRules.kind(false, Set.of("guest"))).isEmpty();
-        // a token of no kind grants nothing: only iat and exp are asked of it
+        // nothing would bound the life of a token of no kind: it is refused
         long now = NOW.getEpochSecond();
-        assertThat(TokenRules.violation(Optional.empty(), OptionalLong.of(now), OptionalLong.of(now + 999 * 86_400L), NOW))
-                .isEmpty();
+        assertThat(TokenRules.violation(Optional.empty(), OptionalLong.of(now), OptionalLong.of(now + 60), NOW))
+                .hasValueSatisfying(m -> assertThat(m).contains("none of them"));
     }
 
     @Test
