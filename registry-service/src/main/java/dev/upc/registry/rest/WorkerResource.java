@@ -37,6 +37,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -86,8 +87,11 @@ public class WorkerResource {
     @Operation(summary = "List workers by hostname, then id, a page at a time (pass nextCursor as cursor for the next);"
             + " optionally only those with a status and all the given labels (key or key=value)")
     public Uni<WorkerList> list(@QueryParam("status") String status, @QueryParam("label") List<String> labels,
+                                @Parameter(description = "workers per page, at most " + Paging.MAX_LIMIT)
                                 @QueryParam(Paging.LIMIT) @DefaultValue("" + Paging.DEFAULT_LIMIT) @Min(1)
                                 @Max(Paging.MAX_LIMIT) int limit,
+                                @Parameter(description = "the previous page's nextCursor; none for the first page;"
+                                        + " one the registry did not hand out is 400 invalid_cursor")
                                 @QueryParam(Paging.CURSOR) String cursor) {
         return workers.list(parseStatus(status), labels, limit, Optional.ofNullable(cursor).filter(c -> !c.isEmpty()))
                 .map(page -> new WorkerList(page.items(), page.nextCursor()));
