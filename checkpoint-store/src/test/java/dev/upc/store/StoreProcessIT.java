@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.Socket;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -393,6 +395,11 @@ class StoreProcessIT {
     private static List<Path> uploadTempFiles() {
         try (Stream<Path> files = Files.walk(directory)) {
             return files.filter(f -> f.getFileName().toString().startsWith(".upload-")).toList();
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                return uploadTempFiles(); // the store removed a file while the walk was looking at it: look again
+            }
+            throw e;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

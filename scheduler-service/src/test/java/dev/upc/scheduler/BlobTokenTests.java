@@ -53,7 +53,12 @@ class BlobTokenTests extends SchedulerTest {
 
     private JsonWebToken verified(ValidatableResponse granted) throws Exception {
         String token = granted.statusCode(200).extract().path("token");
-        return jwt.parse(token); // checks signature, issuer and expiry with the cluster's public key
+        // signature, issuer and expiry with the cluster's public key, and the audience: the store's, not ours
+        var context = new io.smallrye.jwt.auth.principal.JWTAuthContextInfo(
+                org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getValue("mp.jwt.verify.publickey.location", String.class), "upc");
+        context.setExpectedAudience(java.util.Set.of(dev.upc.protocol.Tokens.AUDIENCE_STORE));
+        return jwt.parse(token, context);
     }
 
     @Test

@@ -16,6 +16,7 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -24,17 +25,21 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Every failure that is not a service's own as an {@link ErrorResponse}: unreadable JSON, Bean Validation, missing or
- * refused tokens, the framework's 4xx, and anything unexpected as a 500. Maps only framework and JDK exception types;
- * each service maps its own typed exceptions in its own mapper class, so no type has two mappers.
+ * refused tokens (saying which check failed), bad page cursors, the framework's 4xx, and anything unexpected as a
+ * 500. Maps only framework and JDK exception types and this module's own; each service maps its own typed exceptions
+ * in its own mapper class, so no type has two mappers.
  */
 public class ProtocolErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ProtocolErrorMappers.class);
 
     private final String failedMessage;
+    private final List<String> audiences;
 
-    ProtocolErrorMappers(@ConfigProperty(name = "quarkus.application.name") String serviceName) {
+    ProtocolErrorMappers(@ConfigProperty(name = "quarkus.application.name") String serviceName,
+                         @ConfigProperty(name = "mp.jwt.verify.audiences") Optional<List<String>> audiences) {
         this.failedMessage = serviceName + " failed; see its log";
+        this.audiences = audiences.orElse(List.of());
     }
 
     @ServerExceptionMapper
@@ -75,10 +80,25 @@ public class ProtocolErrorMappers {
         return withBearerChallenge(ErrorResponses.of(401, "unauthorized", "this call needs a bearer token"));
     }
 
+    /**
+     * Signature, issuer, audience, expiry (what SmallRye JWT checks) as {@code unauthorized}; a broken token rule
+     * ({@link TokenRules}, reported by {@link TokenRulesAugmentor} or by SmallRye for a missing iat or exp) as
+     * {@code invalid_token}. The message names the failed check.
+     */
     @ServerExceptionMapper
     public RestResponse<ErrorResponse> authenticationFailed(AuthenticationFailedException e) {
-        return withBearerChallenge(ErrorResponses.of(401, "unauthorized",
-                "the bearer token is invalid, expired or not signed by this cluster"));
+        TokenFailures.Refusal refusal = TokenFailures.describe(e, audiences);
+        return withBearerChallenge(ErrorResponses.of(401, refusal.error(), refusal.message()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> invalidToken(InvalidTokenException e) {
+        return withBearerChallenge(ErrorResponses.of(401, TokenFailures.INVALID_TOKEN, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> invalidCursor(InvalidCursorException e) {
+        return ErrorResponses.of(400, "invalid_cursor", e.getMessage());
     }
 
     @ServerExceptionMapper

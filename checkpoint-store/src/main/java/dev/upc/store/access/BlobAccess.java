@@ -2,24 +2,32 @@ package dev.upc.store.access;
 
 import dev.upc.protocol.BlobCapability;
 import dev.upc.protocol.BlobKind;
+import dev.upc.servicehttp.InvalidTokenException;
+import dev.upc.servicehttp.TokenFailures;
+import dev.upc.servicehttp.TokenRules;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Decides whether a request's bearer token allows an operation (see {@link BlobCapability} for the tokens).
  * The blob API is plain Vert.x routes, so it calls this itself instead of relying on the JAX-RS security layer.
- * SmallRye JWT's parser checks signature (mp.jwt.verify.publickey[.location]), issuer (mp.jwt.verify.issuer)
- * and expiry (with mp.jwt.verify.clock.skew); this class checks what the token grants.
+ * SmallRye JWT's parser checks signature (mp.jwt.verify.publickey[.location], by kid in a JWK set), issuer
+ * (mp.jwt.verify.issuer), audience (mp.jwt.verify.audiences) and expiry (with mp.jwt.verify.clock.skew); then
+ * {@link TokenRules} applies the token model every service applies (iat and exp, the longest life of the token's
+ * kind); this class checks what the token grants.
  */
 @ApplicationScoped
 public class BlobAccess {
@@ -27,9 +35,14 @@ public class BlobAccess {
     private static final String BEARER = "bearer ";
 
     private final JWTParser parser;
+    private final Clock clock;
+    private final List<String> audiences;
 
-    BlobAccess(JWTParser parser) {
+    BlobAccess(JWTParser parser, Clock clock,
+               @ConfigProperty(name = "mp.jwt.verify.audiences") Optional<List<String>> audiences) {
         this.parser = parser;
+        this.clock = clock;
+        this.audiences = audiences.orElse(List.of());
     }
 
     /** Verifies the token of an {@code Authorization} header; the first step, before the request is parsed. */
@@ -41,12 +54,19 @@ public class BlobAccess {
             throw new NotAuthenticatedException("the Authorization header must be 'Bearer <token>'");
         }
         String token = authorization.substring(BEARER.length()).trim();
+        JsonWebToken verified;
         try {
-            return parser.parse(token);
+            verified = parser.parse(token);
         } catch (ParseException | RuntimeException e) {
-            // The parser's message names the failed check (expired, signature, issuer) without echoing the token.
-            throw new NotAuthenticatedException("invalid bearer token: " + reason(e));
+            TokenFailures.Refusal refusal = TokenFailures.describe(e, audiences);
+            throw new NotAuthenticatedException(refusal.error(), refusal.message());
         }
+        try {
+            TokenRules.check(verified, clock.instant());
+        } catch (InvalidTokenException e) {
+            throw new NotAuthenticatedException(TokenFailures.INVALID_TOKEN, e.getMessage());
+        }
+        return verified;
     }
 
     /**
@@ -95,23 +115,5 @@ public class BlobAccess {
             }
         }
         return values;
-    }
-
-    private static String reason(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = String.valueOf(cause.getMessage());
-        if (message.contains("expired") || message.contains("Expiration")) {
-            return "expired";
-        }
-        if (message.contains("ssuer")) {
-            return "wrong issuer";
-        }
-        if (message.contains("ignature")) {
-            return "bad signature";
-        }
-        return "not a valid signed JWT";
     }
 }

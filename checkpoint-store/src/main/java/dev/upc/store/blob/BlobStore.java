@@ -44,7 +44,17 @@ public interface BlobStore {
     boolean delete(BlobKey key) throws IOException;
 
     /** The blobs of {@code kind} whose id starts with {@code prefix}, sorted by id. */
-    List<BlobInfo> list(BlobKind kind, String prefix) throws IOException;
+    default List<BlobInfo> list(BlobKind kind, String prefix) throws IOException {
+        return list(kind, prefix, Optional.empty(), Integer.MAX_VALUE).blobs();
+    }
+
+    /**
+     * One page of {@link #list(BlobKind, String)}: the first {@code limit} blobs whose ids sort after {@code after}.
+     * Ids are a position, not an offset, so blobs put or deleted meanwhile do not shift the pages still to come.
+     *
+     * @param limit at least 1
+     */
+    BlobPage list(BlobKind kind, String prefix, Optional<String> after, int limit) throws IOException;
 
     /** How many blobs of {@code kind} there are, cheaply (for metrics: nothing is read or verified). */
     long count(BlobKind kind) throws IOException;
@@ -58,5 +68,16 @@ public interface BlobStore {
     int removeAbandonedUploads(Instant lastWrittenBefore) throws IOException;
 
     record PutResult(BlobInfo info, boolean created) {
+    }
+
+    /**
+     * @param blobs         the page, sorted by id; a blob found corrupt or deleted while the page was read is left out
+     * @param continueAfter the id the next page starts after; empty when no blob follows this page
+     */
+    record BlobPage(List<BlobInfo> blobs, Optional<String> continueAfter) {
+
+        public BlobPage {
+            blobs = List.copyOf(blobs);
+        }
     }
 }

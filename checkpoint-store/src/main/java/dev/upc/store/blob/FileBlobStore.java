@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -285,24 +286,48 @@ public class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public List<BlobInfo> list(BlobKind kind, String prefix) throws IOException {
-        List<BlobInfo> blobs = new ArrayList<>();
+    public BlobPage list(BlobKind kind, String prefix, Optional<String> after, int limit) throws IOException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
         Path dir = kindDirectory(kind);
         if (!Files.isDirectory(dir)) {
-            return blobs;
+            return new BlobPage(List.of(), Optional.empty());
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
-                f -> f.getFileName().toString().startsWith(prefix) && BlobKey.isValidId(f.getFileName().toString()))) {
+        // The smallest limit + 1 ids after the cursor, in a max-heap: memory follows the page, not the directory, and
+        // only the page's headers are read. The one id beyond the page says that another page follows.
+        int wanted = limit == Integer.MAX_VALUE ? limit : limit + 1;
+        PriorityQueue<String> smallest = new PriorityQueue<>(Comparator.reverseOrder());
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, f -> {
+            String id = f.getFileName().toString();
+            return id.startsWith(prefix) && BlobKey.isValidId(id) && after.map(a -> id.compareTo(a) > 0).orElse(true);
+        })) {
             for (Path file : files) {
-                try {
-                    stat(new BlobKey(kind, file.getFileName().toString())).ifPresent(blobs::add);
-                } catch (CorruptBlobException e) {
-                    LOG.warn(e.getMessage());
+                String id = file.getFileName().toString();
+                if (smallest.size() < wanted) {
+                    smallest.add(id);
+                } else if (id.compareTo(smallest.peek()) < 0) {
+                    smallest.poll();
+                    smallest.add(id);
                 }
             }
         }
-        blobs.sort(Comparator.comparing(BlobInfo::id));
-        return blobs;
+        List<String> ids = new ArrayList<>(smallest);
+        ids.sort(Comparator.naturalOrder());
+        Optional<String> continueAfter = Optional.empty();
+        if (ids.size() > limit) {
+            ids = ids.subList(0, limit);
+            continueAfter = Optional.of(ids.get(limit - 1));
+        }
+        List<BlobInfo> blobs = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            try {
+                stat(new BlobKey(kind, id)).ifPresent(blobs::add);
+            } catch (CorruptBlobException e) {
+                LOG.warn(e.getMessage());
+            }
+        }
+        return new BlobPage(blobs, continueAfter);
     }
 
     @Override

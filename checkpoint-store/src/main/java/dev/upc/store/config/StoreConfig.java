@@ -73,7 +73,7 @@ public interface StoreConfig {
 
         /**
          * Blobs older than this are deleted, per kind path segment ({@code checkpoints}, {@code images},
-         * {@code outputs}); a kind without an entry is never deleted for age.
+         * {@code outputs}, {@code inputs}); a kind without an entry is never deleted for age.
          */
         Map<String, Duration> maxAge();
 

@@ -1,6 +1,7 @@
 package dev.upc.store.rest;
 
 import dev.upc.protocol.ErrorResponse;
+import dev.upc.servicehttp.InvalidCursorException;
 import dev.upc.store.access.AccessDeniedException;
 import dev.upc.store.access.NotAuthenticatedException;
 import dev.upc.store.blob.BlobConflictException;
@@ -26,11 +27,14 @@ public class BlobErrorMapper {
         if (failure instanceof InvalidRequestException e) {
             return ErrorResponse.of(400, e.code(), e.getMessage());
         }
+        if (failure instanceof InvalidCursorException e) {
+            return ErrorResponse.of(400, "invalid_cursor", e.getMessage());
+        }
         if (failure instanceof UploadAbortedException e) {
             return ErrorResponse.of(400, "upload_aborted", e.getMessage());
         }
         if (failure instanceof NotAuthenticatedException e) {
-            return ErrorResponse.of(401, "unauthorized", e.getMessage());
+            return ErrorResponse.of(401, e.error(), e.getMessage());
         }
         if (failure instanceof AccessDeniedException e) {
             return ErrorResponse.of(403, "forbidden", e.getMessage());

@@ -7,6 +7,9 @@ import dev.upc.protocol.BlobHeaders;
 import dev.upc.protocol.BlobKind;
 import dev.upc.protocol.BlobList;
 import dev.upc.protocol.ErrorResponse;
+import dev.upc.protocol.Paging;
+import dev.upc.servicehttp.InvalidCursorException;
+import dev.upc.servicehttp.PageCursors;
 import dev.upc.store.access.BlobAccess;
 import dev.upc.store.access.BlobOperation;
 import dev.upc.store.access.NotAuthenticatedException;
@@ -31,11 +34,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -56,6 +62,8 @@ public class BlobRoutes {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]{0,128}");
     private static final String OCTET_STREAM = "application/octet-stream";
+    private static final String KINDS = Arrays.stream(BlobKind.values()).map(BlobKind::pathSegment)
+            .collect(Collectors.joining(", "));
 
     private final BlobStore store;
     private final BlobErrorMapper errors;
@@ -100,7 +108,7 @@ public class BlobRoutes {
             }
             String kindSegment = decode(segments[0]);
             BlobKind kind = BlobKind.fromPathSegment(kindSegment).orElseThrow(() -> new InvalidRequestException(
-                    "unknown_blob_kind", "unknown blob kind '" + kindSegment + "'; use checkpoints, images or outputs"));
+                    "unknown_blob_kind", "unknown blob kind '" + kindSegment + "'; use one of " + KINDS));
             if (segments.length == 1) {
                 if (!HttpMethod.GET.equals(method)) {
                     throw new MethodNotAllowedException(method.name(), "GET");
@@ -137,12 +145,43 @@ public class BlobRoutes {
         return "other";
     }
 
+    /** One page of the kind's blobs by id ({@link Paging}); the cursor is the last id of the previous page. */
     private void list(RoutingContext ctx, BlobKind kind) {
         String prefix = Optional.ofNullable(ctx.request().getParam("prefix")).orElse("");
         if (!PREFIX.matcher(prefix).matches()) {
             throw new InvalidRequestException("invalid_prefix", "prefix must match " + PREFIX.pattern());
         }
-        blocking(ctx, () -> store.list(kind, prefix), blobs -> sendJson(ctx, 200, new BlobList(kind, prefix, blobs, null)));
+        int limit = limit(ctx.request().getParam(Paging.LIMIT));
+        Optional<String> after = after(ctx.request().getParam(Paging.CURSOR));
+        blocking(ctx, () -> store.list(kind, prefix, after, limit), page -> sendJson(ctx, 200, new BlobList(kind, prefix,
+                page.blobs(), page.continueAfter().map(id -> PageCursors.encode(List.of(id))).orElse(null))));
+    }
+
+    private static int limit(String parameter) {
+        if (parameter == null || parameter.isEmpty()) {
+            return Paging.DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(parameter);
+            if (limit >= 1 && limit <= Paging.MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // refused below, like a number out of range
+        }
+        throw new InvalidRequestException("invalid_request",
+                "limit must be a whole number from 1 to " + Paging.MAX_LIMIT + " (got '" + parameter + "')");
+    }
+
+    private static Optional<String> after(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return Optional.empty();
+        }
+        String id = PageCursors.decode(cursor, 1).get(0);
+        if (!BlobKey.isValidId(id)) {
+            throw new InvalidCursorException("the cursor is not one this store handed out");
+        }
+        return Optional.of(id);
     }
 
     /** Checks the request, then reads the body once {@link UploadSlots} admits it (at once, or in its turn). */

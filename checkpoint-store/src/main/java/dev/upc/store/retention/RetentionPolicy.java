@@ -19,8 +19,8 @@ import java.util.Set;
  * <p>Rules apply in order, each to what the previous left: (1) per job, checkpoints beyond the newest
  * {@code keepPerJob} are superseded; (2) blobs older than their kind's max age expire; (3) while the total size
  * exceeds the budget, checkpoints are evicted oldest first, but every job's newest checkpoint only after all
- * older ones, since that is what a lost worker's job restores from. Images and outputs are never evicted for
- * size. "Newest" is by commit time, then id.
+ * older ones, since that is what a lost worker's job restores from. Images, outputs and inputs are never evicted
+ * for size, only checkpoints are candidates. "Newest" is by commit time, then id.
  */
 public final class RetentionPolicy {
 

@@ -77,6 +77,27 @@ class FileBlobStoreTest {
     }
 
     @Test
+    void listsAPageAtATimeAfterTheGivenIdReadingOnlyThePagesBlobs() throws Exception {
+        for (String id : List.of("in-e", "in-a", "in-c", "in-b", "in-d", "other")) {
+            store.put(new BlobKey(BlobKind.INPUTS, id), bytes(id), Optional.empty());
+        }
+        // a blob whose header is damaged is left out of its page, but the pages still go on past it
+        Files.writeString(root.resolve("inputs").resolve("in-b"), "not a blob file");
+
+        BlobStore.BlobPage first = store.list(BlobKind.INPUTS, "in-", Optional.empty(), 2);
+        assertThat(first.blobs()).extracting(BlobInfo::id).containsExactly("in-a");
+        assertThat(first.continueAfter()).contains("in-b");
+        BlobStore.BlobPage second = store.list(BlobKind.INPUTS, "in-", first.continueAfter(), 2);
+        assertThat(second.blobs()).extracting(BlobInfo::id).containsExactly("in-c", "in-d");
+        BlobStore.BlobPage last = store.list(BlobKind.INPUTS, "in-", second.continueAfter(), 2);
+        assertThat(last.blobs()).extracting(BlobInfo::id).containsExactly("in-e");
+        assertThat(last.continueAfter()).isEmpty();
+        assertThat(store.list(BlobKind.INPUTS, "in-", Optional.of("in-e"), 2).blobs()).isEmpty();
+        assertThat(store.list(BlobKind.INPUTS, "")).extracting(BlobInfo::id).containsExactly("in-a", "in-c", "in-d",
+                "in-e", "other");
+    }
+
+    @Test
     void directAndBufferedUploadsMakeTheSameBlob() throws Exception {
         byte[] content = new byte[(3 << 20) + 777];
         new java.util.Random(7).nextBytes(content);

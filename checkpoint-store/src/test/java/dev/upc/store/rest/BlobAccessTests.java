@@ -4,7 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.upc.protocol.BlobCapability;
+import dev.upc.protocol.Tokens;
+import dev.upc.protocol.Tokens.Kind;
 import dev.upc.servicetesting.SigningKeysResource;
+import dev.upc.servicetesting.TestTokens;
 import dev.upc.store.testing.TokenMint;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -108,6 +112,67 @@ class BlobAccessTests {
         String workerToken = mint.sign(mint.base(Duration.ofMinutes(5)).subject("w-1").groups(Set.of("worker")));
 
         put(workerToken, url).statusCode(403).body("error", equalTo("forbidden"));
+    }
+
+    @Test
+    void aTokenForAnotherServiceOrForNoneIsRefused() {
+        TestTokens tokens = mint.tokens();
+        String registryAdmin = tokens.sign(tokens.claims(Kind.ADMIN, "operator", Instant.now(), Duration.ofMinutes(5))
+                .audience(Tokens.AUDIENCE_REGISTRY));
+        put(registryAdmin, url).statusCode(401).header("WWW-Authenticate", containsString("Bearer"))
+                .body("error", equalTo("unauthorized")).body("message", containsString("not for upc-store"));
+
+        String noAudience = tokens.sign(tokens.claims(Kind.ADMIN, "operator", Instant.now(), Duration.ofMinutes(5))
+                .remove("aud"));
+        put(noAudience, url).statusCode(401).body("message", containsString("no audience"));
+
+        // a worker token is for the registry and the scheduler: the store never takes it, whatever it claims
+        String worker = tokens.sign(tokens.claims(Kind.WORKER, "w-1", Instant.now(), Duration.ofMinutes(5))
+                .claim(BlobCapability.BLOB_CLAIM, "checkpoints/" + id).claim(BlobCapability.OPERATION_CLAIM, "write"));
+        put(worker, url).statusCode(401).body("error", equalTo("unauthorized"));
+    }
+
+    @Test
+    void aCapabilityMayLiveFifteenMinutesAndNoLonger() {
+        TestTokens tokens = mint.tokens();
+        String sixteen = tokens.sign(tokens.claims(Kind.CAPABILITY, "w-1", Instant.now(), Duration.ofMinutes(16))
+                .claim(BlobCapability.BLOB_CLAIM, "checkpoints/" + id).claim(BlobCapability.OPERATION_CLAIM, "write"));
+        put(sixteen, url).statusCode(401).header("WWW-Authenticate", containsString("Bearer"))
+                .body("status", equalTo(401)).body("error", equalTo("invalid_token"))
+                .body("message", equalTo("a capability token may live at most 15 minutes; this one lives 16 minutes"));
+
+        // an admin group does not stretch a capability: it is still a capability
+        String adminCapability = tokens.sign(tokens.claims(Kind.CAPABILITY, "w-1", Instant.now(), Duration.ofHours(1))
+                .groups(Tokens.ADMIN).claim(BlobCapability.BLOB_CLAIM, "checkpoints/" + id)
+                .claim(BlobCapability.OPERATION_CLAIM, "write"));
+        put(adminCapability, url).statusCode(401).body("error", equalTo("invalid_token"));
+
+        String fifteen = tokens.sign(tokens.claims(Kind.CAPABILITY, "w-1", Instant.now(), Duration.ofMinutes(15))
+                .claim(BlobCapability.BLOB_CLAIM, "checkpoints/" + id).claim(BlobCapability.OPERATION_CLAIM, "write"));
+        put(fifteen, url).statusCode(201);
+    }
+
+    @Test
+    void anAdminTokenOfMoreThanAYearOrWithoutIatIsRefused() {
+        TestTokens tokens = mint.tokens();
+        put(tokens.sign(tokens.claims(Kind.ADMIN, "operator", Instant.now(), Duration.ofDays(366))), url).statusCode(401)
+                .body("error", equalTo("invalid_token")).body("message", containsString("at most 365 days"));
+        put(tokens.resigned(tokens.admin("operator"), claims -> claims.unsetClaim("iat")), url).statusCode(401)
+                .body("error", equalTo("invalid_token")).body("message", containsString("no iat"));
+        put(tokens.sign(tokens.claims(Kind.ADMIN, "operator", Instant.now(), Duration.ofDays(365))), url).statusCode(201);
+    }
+
+    @Test
+    void inputsTakeCapabilitiesLikeEveryOtherKind() {
+        String input = BLOBS + "/inputs/" + id;
+        String write = mint.capability("inputs/" + id, "write");
+
+        put(write, input).statusCode(201).body("kind", equalTo("inputs"));
+        put(write, url).statusCode(403);
+        given().auth().oauth2(mint.capability("inputs/" + id, "read")).get(input).then().statusCode(200)
+                .body(equalTo("payload"));
+        given().auth().oauth2(mint.admin()).queryParam("prefix", id).get(BLOBS + "/inputs").then().statusCode(200)
+                .body("blobs.id", org.hamcrest.Matchers.contains(id));
     }
 
     private static ValidatableResponse put(String token, String path) {

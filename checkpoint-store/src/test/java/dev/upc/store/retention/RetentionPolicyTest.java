@@ -58,6 +58,20 @@ class RetentionPolicyTest {
     }
 
     @Test
+    void inputsExpireByTheirAgeAndAreNeverEvictedForSize() {
+        List<BlobInfo> blobs = List.of(
+                blob(BlobKind.INPUTS, "old-input", 1000, hoursAgo(24 * 31)),
+                blob(BlobKind.INPUTS, "queued-input", 1000, hoursAgo(24 * 29)),
+                checkpoint("job-1-1-1", 100, hoursAgo(1)));
+
+        List<Eviction> plan = RetentionPolicy.plan(blobs, NOW, rules(null, Map.of(BlobKind.INPUTS, Duration.ofDays(30)), 10L));
+
+        assertThat(plan).extracting(e -> e.blob().id(), Eviction::reason).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("old-input", Eviction.Reason.EXPIRED),
+                org.assertj.core.groups.Tuple.tuple("job-1-1-1", Eviction.Reason.OVER_BUDGET));
+    }
+
+    @Test
     void overBudgetEvictsOldestCheckpointsAndEachJobsNewestLast() {
         List<BlobInfo> blobs = List.of(
                 blob(BlobKind.IMAGES, "huge-image", 1000, hoursAgo(100)),

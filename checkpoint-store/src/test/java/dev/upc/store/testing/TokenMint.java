@@ -1,12 +1,12 @@
 package dev.upc.store.testing;
 
 import dev.upc.protocol.BlobCapability;
+import dev.upc.protocol.Tokens;
+import dev.upc.protocol.Tokens.Kind;
 import dev.upc.servicetesting.PemKeys;
-import dev.upc.servicetesting.SigningKeysResource;
+import dev.upc.servicetesting.TestTokens;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
-import io.smallrye.jwt.util.KeyUtils;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -14,18 +14,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Mints the tokens the store accepts, the way the scheduler will (see {@link BlobCapability}), with a key pair
- * generated per test run: no key is ever committed.
+ * Mints the tokens the store accepts, the way the scheduler does (see {@link BlobCapability} and {@link Tokens}: kid,
+ * aud upc-store, iat, exp), with a key pair generated per test run: no key is ever committed.
  */
 public final class TokenMint {
 
-    private final PrivateKey signingKey;
+    private final TestTokens tokens;
 
     public TokenMint(PrivateKey signingKey) {
-        this.signingKey = signingKey;
+        this(new TestTokens(signingKey));
+    }
+
+    private TokenMint(TestTokens tokens) {
+        this.tokens = tokens;
     }
 
     /** A fresh RSA pair; its public key written as PEM to {@code publicKeyFile}. */
@@ -35,19 +38,19 @@ public final class TokenMint {
         return new TokenMint(pair.getPrivate());
     }
 
-    /** The mint of the running @QuarkusTest application (its key from {@link SigningKeysResource}). */
+    /** The mint of the running @QuarkusTest application (its key from {@code SigningKeysResource}). */
     public static TokenMint ofTestApplication() {
-        try {
-            String location = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                    .getValue(SigningKeysResource.PRIVATE_KEY_LOCATION, String.class).replaceFirst("^file:", "");
-            return new TokenMint(KeyUtils.decodePrivateKey(Files.readString(Path.of(location))));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the test signing key", e);
-        }
+        return new TokenMint(TestTokens.ofTestApplication());
     }
 
+    /** The services' tokens of this key, to bend one claim at a time. */
+    public TestTokens tokens() {
+        return tokens;
+    }
+
+    /** An admin token (all three services in aud), valid 10 minutes. */
     public String admin() {
-        return sign(base(Duration.ofMinutes(10)).subject("test-admin").groups(Set.of(BlobCapability.ADMIN_GROUP)));
+        return tokens.admin("test-admin");
     }
 
     /** A capability for one blob ({@code checkpoints/job-7-3-1}) and the given operations, valid 5 minutes. */
@@ -56,9 +59,8 @@ public final class TokenMint {
     }
 
     public String capability(String blob, Instant expiresAt, String... operations) {
-        JwtClaimsBuilder claims = Jwt.issuer(BlobCapability.ISSUER).subject("worker-1")
-                .issuedAt(expiresAt.minus(Duration.ofMinutes(5))).expiresAt(expiresAt)
-                .claim(BlobCapability.BLOB_CLAIM, blob);
+        JwtClaimsBuilder claims = tokens.claims(Kind.CAPABILITY, "worker-1", expiresAt.minus(Duration.ofMinutes(5)),
+                Duration.ofMinutes(5)).claim(BlobCapability.BLOB_CLAIM, blob);
         if (operations.length == 1) {
             claims.claim(BlobCapability.OPERATION_CLAIM, operations[0]);
         } else {
@@ -67,13 +69,14 @@ public final class TokenMint {
         return sign(claims);
     }
 
-    /** Any token of this key: for the odd cases (other issuer, other groups). */
+    /** Any token of this key, with its kid: for the odd cases (other issuer, other groups). */
     public String sign(JwtClaimsBuilder claims) {
-        return claims.jws().algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.RS256).sign(signingKey);
+        return tokens.sign(claims);
     }
 
+    /** Claims the store would accept but for what a test adds: issuer, the store as audience, iat and exp. */
     public JwtClaimsBuilder base(Duration validFor) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        return Jwt.issuer(BlobCapability.ISSUER).issuedAt(now).expiresAt(now.plus(validFor));
+        return Jwt.issuer(BlobCapability.ISSUER).audience(Tokens.AUDIENCE_STORE).issuedAt(now).expiresAt(now.plus(validFor));
     }
 }

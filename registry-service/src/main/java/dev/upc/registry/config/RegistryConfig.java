@@ -24,15 +24,14 @@ public interface RegistryConfig {
     @WithDefault("90s")
     Duration lostAfter();
 
-    /** Issuer of the tokens this registry signs; must equal mp.jwt.verify.issuer. */
-    @WithDefault("upc")
-    String tokenIssuer();
-
-    /** Lifetime of a worker token; the agent re-registers (same id, fresh token) before it ends. */
+    /**
+     * Lifetime of a worker token, at most 7 days ({@code Tokens.WORKER_MAX_LIFETIME}); the agent re-registers (same
+     * id, fresh token) before it ends.
+     */
     @WithDefault("24h")
     Duration workerTokenTtl();
 
-    /** Lifetime of the admin token written to admin-token-file at start. */
+    /** Lifetime of the admin token written to admin-token-file at start, at most 365 days. */
     @WithDefault("30d")
     Duration adminTokenTtl();
 

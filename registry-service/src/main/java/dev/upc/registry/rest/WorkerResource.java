@@ -3,6 +3,7 @@ package dev.upc.registry.rest;
 import dev.upc.protocol.ApiPaths;
 import dev.upc.protocol.Heartbeat;
 import dev.upc.protocol.HeartbeatReply;
+import dev.upc.protocol.Paging;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.protocol.WorkerList;
 import dev.upc.protocol.WorkerRegistered;
@@ -36,6 +37,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -82,10 +84,17 @@ public class WorkerResource {
     @GET
     @Path(ApiPaths.WORKERS)
     @RolesAllowed(RegistryTokens.ADMIN)
-    @Operation(summary = "List workers, optionally only those with a status and all the given labels (key or key=value)")
+    @Operation(summary = "List workers by hostname, then id, a page at a time (pass nextCursor as cursor for the next);"
+            + " optionally only those with a status and all the given labels (key or key=value)")
     public Uni<WorkerList> list(@QueryParam("status") String status, @QueryParam("label") List<String> labels,
-                                @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(10000) int limit) {
-        return workers.list(parseStatus(status), labels, limit).map(list -> new WorkerList(list, null));
+                                @Parameter(description = "workers per page, at most " + Paging.MAX_LIMIT)
+                                @QueryParam(Paging.LIMIT) @DefaultValue("" + Paging.DEFAULT_LIMIT) @Min(1)
+                                @Max(Paging.MAX_LIMIT) int limit,
+                                @Parameter(description = "the previous page's nextCursor; none for the first page;"
+                                        + " one the registry did not hand out is 400 invalid_cursor")
+                                @QueryParam(Paging.CURSOR) String cursor) {
+        return workers.list(parseStatus(status), labels, limit, Optional.ofNullable(cursor).filter(c -> !c.isEmpty()))
+                .map(page -> new WorkerList(page.items(), page.nextCursor()));
     }
 
     @GET

@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Writes a fresh admin token to upc.registry.admin-token-file at start (like a kubeconfig): whoever can read
- * that file, and only they, administers the registry. Replicas each write their own; all verify with one key.
+ * that file, and only they, administers the cluster (its aud names the registry, the scheduler and the store).
+ * Replicas each write their own; all verify with one key.
  */
 @ApplicationScoped
 public class AdminTokenFile {

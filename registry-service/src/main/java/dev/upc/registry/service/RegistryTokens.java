@@ -1,60 +1,61 @@
 package dev.upc.registry.service;
 
+import dev.upc.protocol.Tokens;
+import dev.upc.protocol.Tokens.Kind;
 import dev.upc.registry.config.RegistryConfig;
+import dev.upc.servicehttp.SigningKey;
 import dev.upc.servicehttp.SigningKeys;
+import dev.upc.servicehttp.TokenRules;
 import io.quarkus.runtime.Startup;
-import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Singleton;
-import java.security.PrivateKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Set;
-import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Signs the registry's bearer tokens (RS256 JWTs verified by SmallRye JWT with mp.jwt.verify.publickey):
- * worker tokens (subject = workerId, group {@value #WORKER}) and admin tokens (group {@value #ADMIN}).
+ * Signs the registry's bearer tokens as {@link Tokens} describes them: worker tokens (subject = workerId, group
+ * {@value #WORKER}, for the registry and the scheduler) and admin tokens (group {@value #ADMIN}, for all three
+ * services). Lifetimes longer than a kind may live fail the start, instead of minting tokens everyone refuses.
  */
 @Startup
 @Singleton
 public class RegistryTokens {
 
-    public static final String WORKER = "worker";
-    public static final String ADMIN = "admin";
+    public static final String WORKER = Tokens.WORKER;
+    public static final String ADMIN = Tokens.ADMIN;
 
-    private final RegistryConfig config;
     private final Clock clock;
-    private final PrivateKey signingKey;
+    private final SigningKey signingKey;
+    private final Duration workerTokenTtl;
+    private final Duration adminTokenTtl;
 
     RegistryTokens(RegistryConfig config, Clock clock,
                    @ConfigProperty(name = "smallrye.jwt.sign.key.location") String signingKeyLocation) {
-        this.config = config;
         this.clock = clock;
+        this.workerTokenTtl = TokenRules.requireAllowed(Kind.WORKER, config.workerTokenTtl(),
+                "upc.registry.worker-token-ttl");
+        this.adminTokenTtl = TokenRules.requireAllowed(Kind.ADMIN, config.adminTokenTtl(),
+                "upc.registry.admin-token-ttl");
         this.signingKey = SigningKeys.read(signingKeyLocation);
     }
 
     public IssuedToken forWorker(String workerId) {
-        return issue(workerId, WORKER, config.workerTokenTtl().toSeconds());
+        return issue(Kind.WORKER, workerId, workerTokenTtl);
     }
 
     public IssuedToken forAdmin(String name) {
-        return issue(name, ADMIN, config.adminTokenTtl().toSeconds());
+        return issue(Kind.ADMIN, name, adminTokenTtl);
     }
 
-    private IssuedToken issue(String subject, String group, long ttlSeconds) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS); // JWT times are whole seconds
-        Instant expiresAt = now.plusSeconds(ttlSeconds);
-        String token = Jwt.issuer(config.tokenIssuer())
-                .subject(subject)
-                .upn(subject)
-                .groups(Set.of(group))
-                .issuedAt(now)
-                .expiresAt(expiresAt)
-                .claim("jti", UUID.randomUUID().toString())
-                .jws()
-                .sign(signingKey);
-        return new IssuedToken(token, expiresAt);
+    /** The {@code kid} of every token this registry signs. */
+    public String keyId() {
+        return signingKey.keyId();
+    }
+
+    private IssuedToken issue(Kind kind, String subject, Duration ttl) {
+        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond()); // JWT times are whole seconds
+        String token = signingKey.sign(signingKey.claims(kind, subject, now, ttl).upn(subject));
+        return new IssuedToken(token, now.plus(ttl));
     }
 }

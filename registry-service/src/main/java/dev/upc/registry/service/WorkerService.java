@@ -9,6 +9,9 @@ import dev.upc.protocol.WorkerRegistration;
 import dev.upc.protocol.WorkerStatus;
 import dev.upc.registry.Worker;
 import dev.upc.registry.config.RegistryConfig;
+import dev.upc.servicehttp.InvalidCursorException;
+import dev.upc.servicehttp.Page;
+import dev.upc.servicehttp.PageCursors;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -84,16 +87,31 @@ public class WorkerService {
     }
 
     /**
-     * Workers matching every filter, by hostname then id.
+     * One page of the workers matching every filter, by hostname then id. A keyset query: the page starts after the
+     * cursor's (hostname, id), so workers registered meanwhile neither shift nor repeat the pages still to come.
      *
      * @param status ONLINE, SUSPECT or LOST at the time of the call; empty for any
      * @param labels each {@code key=value} (the label has that value) or {@code key} (the label is present)
+     * @param cursor the previous page's {@link Page#nextCursor()}; empty for the first page
      */
     @WithSession
-    public Uni<List<WorkerInfo>> list(Optional<WorkerStatus> status, List<String> labels, int limit) {
+    public Uni<Page<WorkerInfo>> list(Optional<WorkerStatus> status, List<String> labels, int limit,
+                                      Optional<String> cursor) {
         Instant now = clock.instant();
         StringBuilder sql = new StringBuilder("SELECT * FROM workers WHERE true");
         Map<String, Object> parameters = new LinkedHashMap<>();
+        if (cursor.isPresent()) {
+            List<String> after;
+            try {
+                after = PageCursors.decode(cursor.get(), 2);
+            } catch (InvalidCursorException e) {
+                return Uni.createFrom().failure(e);
+            }
+            // Row comparison: the same collation as the ORDER BY, and the index on (hostname, id) serves both.
+            sql.append(" AND (hostname, id) > (:afterHostname, :afterId)");
+            parameters.put("afterHostname", after.get(0));
+            parameters.put("afterId", after.get(1));
+        }
         status.ifPresent(s -> {
             switch (s) {
                 case ONLINE -> sql.append(" AND last_seen > :online");
@@ -126,12 +144,13 @@ public class WorkerService {
             }
         }
         sql.append(" ORDER BY hostname, id LIMIT :limit");
-        parameters.put("limit", limit);
+        parameters.put("limit", limit + 1); // one more than asked: whether a next page exists
         return Panache.getSession().chain(session -> {
             var query = session.createNativeQuery(sql.toString(), Worker.class);
             parameters.forEach(query::setParameter);
             return query.getResultList();
-        }).map(workers -> workers.stream().map(worker -> toInfo(worker, now)).toList());
+        }).map(workers -> Page.of(workers, limit, worker -> List.of(worker.hostname, worker.id))
+                .map(worker -> toInfo(worker, now)));
     }
 
     /** Asks the worker to drain: its next heartbeat answers DRAIN. */

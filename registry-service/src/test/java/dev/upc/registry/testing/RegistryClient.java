@@ -2,12 +2,13 @@ package dev.upc.registry.testing;
 
 import static io.restassured.RestAssured.given;
 
+import dev.upc.protocol.Tokens.Kind;
+import dev.upc.servicehttp.SigningKeys;
 import dev.upc.servicetesting.SigningKeysResource;
+import dev.upc.servicetesting.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -15,12 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Calls the registry the way an agent or an admin does, and mints tokens the way an attacker might. */
+/** Calls the registry the way an agent or an admin does, and mints tokens the way the services and an attacker might. */
 public final class RegistryClient {
 
     public static final String JOIN_TOKEN = "test-join-token-0123456789";
@@ -96,23 +97,26 @@ public final class RegistryClient {
         }
     }
 
-    /** A token signed with the cluster's key: for expired and wrong-group cases. */
+    /** Mints tokens with the cluster's key, the way the services do. */
+    public static TestTokens tokens() {
+        return TestTokens.ofTestApplication();
+    }
+
+    /** A token of group (= kind) {@code group} signed with the cluster's key: for expired and wrong-group cases. */
     public static String signedToken(String subject, String group, Instant expiresAt) {
         return sign(subject, group, expiresAt, clusterKey());
     }
 
+    /** A token of group (= kind) {@code group} living one hour until {@code expiresAt}, signed with {@code key}. */
     public static String sign(String subject, String group, Instant expiresAt, PrivateKey key) {
-        return Jwt.issuer("upc").subject(subject).upn(subject).groups(Set.of(group))
-                .issuedAt(expiresAt.minus(Duration.ofHours(1))).expiresAt(expiresAt).jws().sign(key);
+        TestTokens tokens = new TestTokens(key);
+        Duration lifetime = Duration.ofHours(1);
+        return tokens.sign(tokens.claims(Kind.valueOf(group.toUpperCase(Locale.ROOT)), subject,
+                expiresAt.minus(lifetime), lifetime));
     }
 
     public static PrivateKey clusterKey() {
-        try {
-            String location = config(SigningKeysResource.PRIVATE_KEY_LOCATION).replaceFirst("^file:", "");
-            return KeyUtils.decodePrivateKey(Files.readString(Path.of(location)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return SigningKeys.read(config(SigningKeysResource.PRIVATE_KEY_LOCATION)).privateKey();
     }
 
     private static String config(String name) {

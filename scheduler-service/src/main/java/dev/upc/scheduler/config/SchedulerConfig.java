@@ -30,10 +30,6 @@ public interface SchedulerConfig {
     @WithDefault("7305053")
     long plannerLockKey();
 
-    /** Issuer of the tokens the scheduler signs; must equal mp.jwt.verify.issuer. */
-    @WithDefault("upc")
-    String tokenIssuer();
-
     /**
      * The checkpoint store's base URL ({@code http://store:8080}). When set, the scheduler deletes checkpoints that a
      * newer one or the job's end made useless; when unset, only the store's own retention removes them.

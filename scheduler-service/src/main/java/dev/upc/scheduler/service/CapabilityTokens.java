@@ -2,13 +2,16 @@ package dev.upc.scheduler.service;
 
 import dev.upc.protocol.BlobCapability;
 import dev.upc.protocol.BlobKind;
+import dev.upc.protocol.Tokens;
+import dev.upc.protocol.Tokens.Kind;
 import dev.upc.scheduler.config.SchedulerConfig;
+import dev.upc.servicehttp.SigningKey;
 import dev.upc.servicehttp.SigningKeys;
+import dev.upc.servicehttp.TokenRules;
 import io.quarkus.runtime.Startup;
-import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Singleton;
-import java.security.PrivateKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -16,21 +19,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Mints the store's tokens (see {@link BlobCapability}): capability tokens for reading or writing one blob, and the
- * scheduler's own short-lived admin token for pruning checkpoints.
+ * scheduler's own short-lived admin token for pruning checkpoints. Both name only the store in {@code aud} and the
+ * cluster key in {@code kid} ({@link SigningKey}): a token that leaks from the store's traffic opens nothing else.
  */
 @Startup
 @Singleton
 public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.StoreAdminToken {
 
-    private final SchedulerConfig config;
     private final Clock clock;
-    private final PrivateKey signingKey;
+    private final SigningKey signingKey;
+    private final Duration ttl;
 
     CapabilityTokens(SchedulerConfig config, Clock clock,
                      @ConfigProperty(name = "smallrye.jwt.sign.key.location") String signingKeyLocation) {
-        this.config = config;
         this.clock = clock;
         this.signingKey = SigningKeys.read(signingKeyLocation);
+        // The store refuses capabilities living longer than 15 minutes: fail the start rather than every transfer.
+        this.ttl = TokenRules.requireAllowed(Kind.CAPABILITY, config.capabilityTtl(), "upc.scheduler.capability-ttl");
     }
 
     public record Capability(String token, Instant expiresAt) {
@@ -56,16 +61,10 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
 
     private Capability blob(String workerId, BlobKind kind, String blobId, Object op) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant expiresAt = now.plus(config.capabilityTtl());
-        String token = Jwt.issuer(config.tokenIssuer())
-                .subject(workerId)
-                .issuedAt(now)
-                .expiresAt(expiresAt)
+        String token = signingKey.sign(signingKey.claims(Kind.CAPABILITY, workerId, now, ttl)
                 .claim(BlobCapability.BLOB_CLAIM, BlobCapability.blobClaim(kind, blobId))
-                .claim(BlobCapability.OPERATION_CLAIM, op)
-                .jws()
-                .sign(signingKey);
-        return new Capability(token, expiresAt);
+                .claim(BlobCapability.OPERATION_CLAIM, op));
+        return new Capability(token, now.plus(ttl));
     }
 
     /** A fresh store admin token, for {@link dev.upc.scheduler.client.StoreClient}. */
@@ -74,17 +73,14 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
         return storeAdmin().token();
     }
 
-    /** An admin token of the store (group {@value BlobCapability#ADMIN_GROUP}), e.g. to delete old checkpoints. */
+    /**
+     * An admin token of the store (group {@value BlobCapability#ADMIN_GROUP}), e.g. to delete old checkpoints: only
+     * for the store ({@code aud}), and as short-lived as a capability.
+     */
     public Capability storeAdmin() {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant expiresAt = now.plus(config.capabilityTtl());
-        String token = Jwt.issuer(config.tokenIssuer())
-                .subject("upc-scheduler")
-                .groups(BlobCapability.ADMIN_GROUP)
-                .issuedAt(now)
-                .expiresAt(expiresAt)
-                .jws()
-                .sign(signingKey);
-        return new Capability(token, expiresAt);
+        String token = signingKey.sign(signingKey.claims(Kind.ADMIN, "upc-scheduler", now, ttl)
+                .audience(Tokens.AUDIENCE_STORE));
+        return new Capability(token, now.plus(ttl));
     }
 }

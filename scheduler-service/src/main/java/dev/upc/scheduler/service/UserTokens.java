@@ -1,12 +1,10 @@
 package dev.upc.scheduler.service;
 
 import dev.upc.protocol.Tokens;
-import dev.upc.scheduler.config.SchedulerConfig;
+import dev.upc.servicehttp.SigningKey;
 import dev.upc.servicehttp.SigningKeys;
 import io.quarkus.runtime.Startup;
-import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Singleton;
-import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -24,11 +22,9 @@ public class UserTokens {
     public record Minted(String token, String jti, Instant issuedAt, Instant expiresAt) {
     }
 
-    private final SchedulerConfig config;
-    private final PrivateKey signingKey;
+    private final SigningKey signingKey;
 
-    UserTokens(SchedulerConfig config, @ConfigProperty(name = "smallrye.jwt.sign.key.location") String location) {
-        this.config = config;
+    UserTokens(@ConfigProperty(name = "smallrye.jwt.sign.key.location") String location) {
         this.signingKey = SigningKeys.read(location);
     }
 
@@ -40,16 +36,8 @@ public class UserTokens {
         Instant issuedAt = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plus(ttl);
         String jti = UUID.randomUUID().toString();
-        String token = Jwt.issuer(config.tokenIssuer())
-                .subject(user)
-                .upn(user)
-                .groups(Tokens.USER)
-                .audience(Tokens.AUDIENCE_SCHEDULER)
-                .issuedAt(issuedAt)
-                .expiresAt(expiresAt)
-                .claim("jti", jti)
-                .jws()
-                .sign(signingKey);
+        String token = signingKey.sign(signingKey.claims(Tokens.Kind.USER, user, issuedAt, ttl).upn(user)
+                .claim("jti", jti));
         return new Minted(token, jti, issuedAt, expiresAt);
     }
 }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import dev.upc.protocol.Tokens;
 import dev.upc.servicetesting.SigningKeysResource;
+import dev.upc.servicetesting.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
@@ -41,10 +42,12 @@ public final class Api {
         return sign(subject, group, Instant.now().plus(Duration.ofHours(1)), clusterKey());
     }
 
+    /** A token of the group's kind as the services mint them (aud, kid), but expiring at {@code expiresAt}. */
     public static String sign(String subject, String group, Instant expiresAt, PrivateKey key) {
-        return Jwt.issuer("upc").subject(subject).upn(subject).groups(Set.of(group))
-                .audience(Set.of(Tokens.AUDIENCE_REGISTRY, Tokens.AUDIENCE_SCHEDULER, Tokens.AUDIENCE_STORE))
-                .issuedAt(expiresAt.minus(Duration.ofHours(2))).expiresAt(expiresAt).jws().sign(key);
+        Tokens.Kind kind = Tokens.Kind.valueOf(group.toUpperCase(java.util.Locale.ROOT));
+        TestTokens tokens = new TestTokens(key);
+        return tokens.sign(tokens.claims(kind, subject, expiresAt.minus(Duration.ofHours(2)), Duration.ofHours(2))
+                .upn(subject));
     }
 
     private static String addUser(String name) {

@@ -1,0 +1,178 @@
+package dev.upc.servicehttp;
+
+import dev.upc.protocol.BlobCapability;
+import dev.upc.protocol.Tokens;
+import dev.upc.protocol.Tokens.Kind;
+import jakarta.json.JsonNumber;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.eclipse.microprofile.jwt.Claims;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * The token model of {@link Tokens} as pure functions: which audiences and group a token of each kind carries, what
+ * kind a token is, and the rule every verifier applies after the signature, issuer, audience and expiry checks:
+ * a token is of one of the kinds, carries {@code iat} and {@code exp}, lives no longer than its kind's longest life,
+ * and was not issued in the future. The services apply it on every authenticated request ({@link TokenRulesAugmentor}; the store in its
+ * own token check), so a leaked signing tool cannot mint tokens that outlive their kind unnoticed.
+ */
+public final class TokenRules {
+
+    /**
+     * How far in the future a token's {@code iat} may lie: clocks of the cluster's machines disagree a little
+     * (Kerberos allows 5 minutes by default). Beyond it the token is refused, since an {@code iat} set ahead
+     * would stretch the time the token is usable past its kind's longest life.
+     */
+    public static final Duration ISSUED_AHEAD_TOLERANCE = Duration.ofMinutes(5);
+
+    private static final long[] UNIT_SECONDS = {86_400, 3_600, 60, 1};
+    private static final String[] UNIT_NAMES = {"day", "hour", "minute", "second"};
+
+    private TokenRules() {
+    }
+
+    /** The {@code aud} of a token of this kind: the services it is for (see the table of {@link Tokens}). */
+    public static Set<String> audiences(Kind kind) {
+        return switch (kind) {
+            case ADMIN -> Set.of(Tokens.AUDIENCE_REGISTRY, Tokens.AUDIENCE_SCHEDULER, Tokens.AUDIENCE_STORE);
+            case USER -> Set.of(Tokens.AUDIENCE_SCHEDULER);
+            case WORKER -> Set.of(Tokens.AUDIENCE_REGISTRY, Tokens.AUDIENCE_SCHEDULER);
+            case CAPABILITY -> Set.of(Tokens.AUDIENCE_STORE);
+        };
+    }
+
+    /** The {@code groups} member that makes a token of this kind; empty for a capability (its claims make it one). */
+    public static Optional<String> group(Kind kind) {
+        return switch (kind) {
+            case ADMIN -> Optional.of(Tokens.ADMIN);
+            case USER -> Optional.of(Tokens.USER);
+            case WORKER -> Optional.of(Tokens.WORKER);
+            case CAPABILITY -> Optional.empty();
+        };
+    }
+
+    /**
+     * The kind of a token: a capability when it names a blob, else the kind of its groups; of several, the one with
+     * the shortest life, so a token lives no longer than any of the roles it carries allows. Empty when it is none
+     * of them: the model has no such token, and {@link #violation} refuses it.
+     */
+    public static Optional<Kind> kind(boolean namesBlob, Collection<String> groups) {
+        if (namesBlob) {
+            return Optional.of(Kind.CAPABILITY);
+        }
+        return Arrays.stream(Kind.values())
+                .filter(kind -> group(kind).map(groups::contains).orElse(false))
+                .min(Comparator.comparing(Kind::maxLifetime));
+    }
+
+    /**
+     * What is wrong with a token, or empty when it keeps the rule.
+     *
+     * @param issuedAt  {@code iat} in epoch seconds, empty when the token has none
+     * @param expiresAt {@code exp} in epoch seconds, empty when the token has none
+     * @param now       the verifier's time
+     */
+    public static Optional<String> violation(Optional<Kind> kind, OptionalLong issuedAt, OptionalLong expiresAt,
+                                             Instant now) {
+        if (issuedAt.isEmpty() || expiresAt.isEmpty()) {
+            return Optional.of("a token must carry iat (issued at) and exp (expires at); this one has no "
+                    + (issuedAt.isEmpty() ? "iat" : "exp"));
+        }
+        if (expiresAt.getAsLong() <= issuedAt.getAsLong()) {
+            return Optional.of("a token must expire after it was issued; this one has exp <= iat");
+        }
+        Instant issued = Instant.ofEpochSecond(issuedAt.getAsLong());
+        if (issued.isAfter(now.plus(ISSUED_AHEAD_TOLERANCE))) {
+            return Optional.of("a token must not be issued in the future; this one has iat " + issued
+                    + ", more than " + describe(ISSUED_AHEAD_TOLERANCE) + " after this service's time " + now);
+        }
+        if (kind.isEmpty()) {
+            // Nothing bounds its life, and an endpoint open to any valid token would take it.
+            return Optional.of("a token must be an admin, user or worker token (groups) or a store capability ("
+                    + BlobCapability.BLOB_CLAIM + "); this one is none of them");
+        }
+        Duration lifetime = Duration.ofSeconds(expiresAt.getAsLong() - issuedAt.getAsLong());
+        Duration max = kind.get().maxLifetime();
+        if (lifetime.compareTo(max) > 0) {
+            return Optional.of(article(kind.get()) + " token may live at most " + describe(max) + "; this one lives "
+                    + describe(lifetime, max));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The rule applied to a verified JWT.
+     *
+     * @throws InvalidTokenException naming the broken rule
+     */
+    public static void check(JsonWebToken token, Instant now) {
+        Optional<Kind> kind = kind(token.containsClaim(BlobCapability.BLOB_CLAIM),
+                token.getGroups() == null ? Set.of() : token.getGroups());
+        Optional<String> violation = violation(kind, epochSeconds(token, Claims.iat), epochSeconds(token, Claims.exp),
+                now);
+        if (violation.isPresent()) {
+            throw new InvalidTokenException(violation.get());
+        }
+    }
+
+    /**
+     * For a service's configured token lifetime: fails its start when it is longer than the kind allows, instead of
+     * minting tokens every verifier refuses.
+     *
+     * @param setting the configuration key, named in the failure
+     * @throws IllegalStateException when {@code lifetime} is not positive or exceeds the kind's longest life
+     */
+    public static Duration requireAllowed(Kind kind, Duration lifetime, String setting) {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalStateException(setting + " must be positive, was " + lifetime);
+        }
+        if (lifetime.compareTo(kind.maxLifetime()) > 0) {
+            throw new IllegalStateException(setting + " is " + describe(lifetime) + ", but " + article(kind)
+                    + " token may live at most " + describe(kind.maxLifetime()));
+        }
+        return lifetime;
+    }
+
+    /** "7 days", "15 minutes", "90061 seconds": in the largest unit it is a whole number of. */
+    static String describe(Duration duration) {
+        return describe(duration, duration);
+    }
+
+    /** {@code duration} in the unit {@code reference} is described in, when it is a whole number of it: "60 minutes". */
+    private static String describe(Duration duration, Duration reference) {
+        long seconds = duration.toSeconds();
+        int unit = 0;
+        while (reference.toSeconds() % UNIT_SECONDS[unit] != 0) {
+            unit++; // ends at seconds at the latest
+        }
+        if (seconds % UNIT_SECONDS[unit] != 0) {
+            return describe(duration);
+        }
+        long amount = seconds / UNIT_SECONDS[unit];
+        return amount + " " + UNIT_NAMES[unit] + (amount == 1 ? "" : "s");
+    }
+
+    private static String article(Kind kind) {
+        return (kind == Kind.ADMIN ? "an " : "a ") + kind.label();
+    }
+
+    private static OptionalLong epochSeconds(JsonWebToken token, Claims claim) {
+        if (!token.containsClaim(claim.name())) {
+            return OptionalLong.empty(); // getClaim would say 0
+        }
+        Object value = token.getClaim(claim.name());
+        if (value instanceof Number number) {
+            return OptionalLong.of(number.longValue());
+        }
+        if (value instanceof JsonNumber number) {
+            return OptionalLong.of(number.longValue());
+        }
+        return OptionalLong.empty();
+    }
+}

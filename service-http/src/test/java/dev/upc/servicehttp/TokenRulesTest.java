@@ -1,0 +1,97 @@
+package dev.upc.servicehttp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.upc.protocol.Tokens;
+import dev.upc.protocol.Tokens.Kind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TokenRulesTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
+
+    private static Optional<String> living(Kind kind, Duration lifetime) {
+        long iat = NOW.getEpochSecond();
+        return TokenRules.violation(Optional.of(kind), OptionalLong.of(iat), OptionalLong.of(iat + lifetime.toSeconds()),
+                NOW);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ADMIN,P365D", "USER,P90D", "WORKER,P7D", "CAPABILITY,PT15M"})
+    void aTokenMayLiveExactlyItsKindsLongestLifeAndNotASecondMore(Kind kind, Duration max) {
+        assertThat(kind.maxLifetime()).isEqualTo(max);
+        assertThat(living(kind, max)).isEmpty();
+        assertThat(living(kind, max.plusSeconds(1))).isPresent();
+    }
+
+    @Test
+    void theRefusalNamesTheRule() {
+        assertThat(living(Kind.CAPABILITY, Duration.ofMinutes(60)))
+                .contains("a capability token may live at most 15 minutes; this one lives 60 minutes");
+        assertThat(living(Kind.WORKER, Duration.ofDays(8))).contains("a worker token may live at most 7 days; this one lives 8 days");
+        assertThat(living(Kind.ADMIN, Duration.ofDays(366))).contains("an admin token may live at most 365 days; this one lives 366 days");
+        assertThat(living(Kind.USER, Duration.ofDays(90).plusSeconds(1)))
+                .contains("a user token may live at most 90 days; this one lives 7776001 seconds");
+    }
+
+    @Test
+    void iatAndExpAreRequiredAndInOrder() {
+        long now = NOW.getEpochSecond();
+        assertThat(TokenRules.violation(Optional.of(Kind.USER), OptionalLong.empty(), OptionalLong.of(now + 60), NOW))
+                .hasValueSatisfying(m -> assertThat(m).contains("iat"));
+        assertThat(TokenRules.violation(Optional.of(Kind.USER), OptionalLong.of(now), OptionalLong.empty(), NOW))
+                .hasValueSatisfying(m -> assertThat(m).contains("no exp"));
+        assertThat(TokenRules.violation(Optional.empty(), OptionalLong.empty(), OptionalLong.of(now + 60), NOW)).isPresent();
+        assertThat(TokenRules.violation(Optional.of(Kind.USER), OptionalLong.of(now), OptionalLong.of(now), NOW)).isPresent();
+    }
+
+    @Test
+    void aTokenIssuedFurtherAheadThanClocksDisagreeIsRefused() {
+        long ahead = NOW.plus(TokenRules.ISSUED_AHEAD_TOLERANCE).getEpochSecond();
+        assertThat(TokenRules.violation(Optional.of(Kind.CAPABILITY), OptionalLong.of(ahead), OptionalLong.of(ahead + 60),
+                NOW)).isEmpty();
+        assertThat(TokenRules.violation(Optional.of(Kind.CAPABILITY), OptionalLong.of(ahead + 1),
+                OptionalLong.of(ahead + 61), NOW)).hasValueSatisfying(m -> assertThat(m).contains("in the future"));
+    }
+
+    @Test
+    void theKindIsCapabilityForABlobClaimElseTheShortestLivedOfTheGroups() {
+        assertThat(TokenRules.kind(true, Set.of(Tokens.ADMIN))).contains(Kind.CAPABILITY);
+        assertThat(TokenRules.kind(false, Set.of(Tokens.ADMIN))).contains(Kind.ADMIN);
+        assertThat(TokenRules.kind(false, List.of(Tokens.USER))).contains(Kind.USER);
+        assertThat(TokenRules.kind(false, Set.of(Tokens.ADMIN, Tokens.WORKER))).contains(Kind.WORKER);
+        assertThat(TokenRules.kind(false, Set.of("guest"))).isEmpty();
+        // nothing would bound the life of a token of no kind: it is refused
+        long now = NOW.getEpochSecond();
+        assertThat(TokenRules.violation(Optional.empty(), OptionalLong.of(now), OptionalLong.of(now + 60), NOW))
+                .hasValueSatisfying(m -> assertThat(m).contains("none of them"));
+    }
+
+    @Test
+    void eachKindNamesItsAudiencesAsTheProtocolTableSays() {
+        assertThat(TokenRules.audiences(Kind.ADMIN))
+                .containsExactlyInAnyOrder(Tokens.AUDIENCE_REGISTRY, Tokens.AUDIENCE_SCHEDULER, Tokens.AUDIENCE_STORE);
+        assertThat(TokenRules.audiences(Kind.USER)).containsExactly(Tokens.AUDIENCE_SCHEDULER);
+        assertThat(TokenRules.audiences(Kind.WORKER)).containsExactlyInAnyOrder(Tokens.AUDIENCE_REGISTRY, Tokens.AUDIENCE_SCHEDULER);
+        assertThat(TokenRules.audiences(Kind.CAPABILITY)).containsExactly(Tokens.AUDIENCE_STORE);
+    }
+
+    @Test
+    void aConfiguredLifetimeAboveTheMaximumFailsNamingTheSetting() {
+        assertThat(TokenRules.requireAllowed(Kind.WORKER, Duration.ofDays(7), "x.ttl")).isEqualTo(Duration.ofDays(7));
+        assertThatThrownBy(() -> TokenRules.requireAllowed(Kind.WORKER, Duration.ofDays(8), "upc.registry.worker-token-ttl"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("upc.registry.worker-token-ttl is 8 days, but a worker token may live at most 7 days");
+        assertThatThrownBy(() -> TokenRules.requireAllowed(Kind.ADMIN, Duration.ZERO, "x.ttl"))
+                .isInstanceOf(IllegalStateException.class);
+    }
+}
