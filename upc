@@ -33,6 +33,12 @@ readonly TEMURIN_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 readonly MAIN_CLASS=dev.upc.e2e.UpcMain
 readonly BENCHES=(migration policy store registry agent)  # keep in sync with UpcMain
 readonly BOINC_PACKAGE=boinc-client  # the peer that ./upc bench agent compares the agent with
+readonly BUILD_STAMP=.upc/build.stamp
+readonly CLI_LAUNCHER=cli/target/upc-cli/bin/upc
+# What the launcher runs: a build that lacks one of them is rebuilt.
+readonly BUILT_ARTIFACTS=(e2e/target/classes e2e/target/classpath.txt "$CLI_LAUNCHER"
+  registry-service/target/quarkus-app/quarkus-run.jar scheduler-service/target/quarkus-app/quarkus-run.jar
+  checkpoint-store/target/quarkus-app/quarkus-run.jar worker-agent/target/quarkus-app/quarkus-run.jar)
 
 # ---------------------------------------------------------------------------------------------
 # Output and timing helpers
@@ -91,6 +97,8 @@ fix_path() {
 
 # Temurin 25 when present (AOT cache, faster start), else the default JDK 17.
 use_java() {
+  [[ -z ${UPC_JAVA_CHOSEN:-} ]] || return 0
+  UPC_JAVA_CHOSEN=1
   if [[ -x $TEMURIN_HOME/bin/java ]]; then
     export JAVA_HOME=$TEMURIN_HOME
     PATH="$JAVA_HOME/bin:$PATH"
@@ -495,7 +503,27 @@ cmd_build() {
   if (( rc != 0 )); then
     DIE_CODE=$rc die "build failed after $(since "$t0") (mvn exit $rc): fix the errors shown above, then rerun ./upc build"
   fi
+  mkdir -p "$(dirname "$BUILD_STAMP")"
+  touch "$BUILD_STAMP"
   say "build: done in $(since "$t0")"
+}
+
+# Whether the build is older than a source, a pom, or missing one of the things the launcher runs.
+build_stale() {
+  local f
+  [[ -f $BUILD_STAMP ]] || return 0
+  for f in "${BUILT_ARTIFACTS[@]}"; do
+    [[ -e $f ]] || return 0
+  done
+  [[ -n $(find . -path ./.upc -prune -o -path '*/target' -prune -o -path ./.git -prune -o \
+      \( -name pom.xml -o -path '*/src/*' -o -path './jobs/*' \) -newer "$BUILD_STAMP" -type f -print -quit) ]]
+}
+
+# Builds when something changed since the last build (or it never ran); quiet when all is current.
+ensure_built() {
+  if build_stale; then
+    cmd_build
+  fi
 }
 
 cmd_test() {
@@ -527,8 +555,36 @@ cmd_demo() {
     run_main demo --help
   fi
   cmd_setup
-  cmd_build
+  ensure_built
+  use_java
   run_main demo "$@"
+}
+
+# ./upc up|down|status: a local cluster that stays up (dev.upc.e2e.local); up installs and builds what is missing.
+cmd_up() {
+  if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
+    run_main up --help
+  fi
+  cmd_setup
+  ensure_built
+  use_java
+  run_main up "$@"
+}
+
+cmd_local() {  # down, status: the classes as built; no setup, no build
+  [[ -d e2e/target/classes ]] || die "nothing is built yet: ./upc up builds and starts a local cluster"
+  use_java
+  run_main "$@"
+}
+
+# Every other command is the upc command line's (jobs, workers, images, users, login, ...): built if needed.
+forward_to_cli() {
+  if [[ ! -x $CLI_LAUNCHER ]]; then
+    say "building the upc command line first" >&2
+    cmd_build >&2
+  fi
+  use_java
+  exec "$CLI_LAUNCHER" "$@"
 }
 
 list_benches() {
@@ -568,15 +624,16 @@ cmd_bench() {
     if [[ $b == "$name" ]]; then
       cmd_setup
       [[ $name != agent ]] || install_bench_peer
-      cmd_build
+      ensure_built
+      use_java
       run_main bench "$name" "$@"
     fi
   done
   DIE_CODE=2 die "unknown bench '$name' (available: ${BENCHES[*]})"
 }
 
-# The cluster's RS256 key pair for local demos and tests: the registry and the scheduler sign with the
-# private key, every service verifies with the public one. Kept out of git under .upc/keys, made once.
+# An RS256 key pair for a deployment: the registry and the scheduler sign with the private key, every service
+# verifies with the public one. Kept out of git under .upc/keys, made once. (Local clusters make their own.)
 cmd_keys() {
   local dir=${UPC_KEYS_DIR:-.upc/keys}
   if [[ -f $dir/private.pem && -f $dir/public.pem ]]; then
@@ -596,56 +653,6 @@ cmd_keys() {
   say "  UPC_JWT_PRIVATE_KEY=file:$abs/private.pem UPC_JWT_PUBLIC_KEY=file:$abs/public.pem"
 }
 
-# base64url without padding, of stdin (JWT segments)
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-
-# A signed RS256 JWT for local use, made with openssl from the key pair of ./upc keys: an admin token, or a
-# capability token for one blob (claims as dev.upc.protocol.BlobCapability). Prints only the token.
-cmd_token() {
-  local usage='usage: ./upc token admin [--ttl SECONDS]   (default 3600)
-       ./upc token blob KIND/ID read|write [--ttl SECONDS]   (KIND: checkpoints, images or outputs; default 900)'
-  local dir=${UPC_KEYS_DIR:-.upc/keys} kind=${1:-} ttl claims blob='' op='' now
-  (( $# > 0 )) && shift
-  case $kind in
-    admin) ttl=3600 ;;
-    blob)
-      (( $# >= 2 )) || { printf '%s\n' "$usage" >&2; exit 2; }
-      blob=$1 op=$2; shift 2
-      [[ $blob =~ ^(checkpoints|images|outputs)/[A-Za-z0-9][A-Za-z0-9._-]{0,127}$ && $blob != *..* ]] ||
-        DIE_CODE=2 die "bad blob '$blob': want KIND/ID, KIND checkpoints|images|outputs, ID [A-Za-z0-9._-] without '..'
-$usage"
-      [[ $op == read || $op == write ]] || DIE_CODE=2 die "bad operation '$op': want read or write
-$usage"
-      ttl=900 ;;
-    *) printf '%s\n' "$usage" >&2; exit 2 ;;
-  esac
-  while (( $# > 0 )); do
-    case $1 in
-      --ttl)
-        [[ ${2:-} =~ ^[1-9][0-9]{0,8}$ ]] || DIE_CODE=2 die "--ttl wants a number of seconds
-$usage"
-        ttl=$2; shift 2 ;;
-      *) DIE_CODE=2 die "unknown option '$1'
-$usage" ;;
-    esac
-  done
-  command -v openssl >/dev/null || die "openssl is missing: apt-get install openssl"
-  [[ -r $dir/private.pem ]] || die "no private key at $dir/private.pem: run ./upc keys first (or set UPC_KEYS_DIR)"
-  now=$(date +%s)
-  if [[ $kind == admin ]]; then
-    claims=$(printf '{"iss":"upc","sub":"admin","groups":["admin"],"iat":%d,"exp":%d}' "$now" $(( now + ttl )))
-  else
-    claims=$(printf '{"iss":"upc","sub":"cli","upc.blob":"%s","upc.op":"%s","iat":%d,"exp":%d}' \
-      "$blob" "$op" "$now" $(( now + ttl )))
-  fi
-  local input signature
-  input="$(printf '{"alg":"RS256","typ":"JWT"}' | b64url).$(printf '%s' "$claims" | b64url)"
-  signature=$(printf '%s' "$input" | openssl dgst -sha256 -sign "$dir/private.pem" -binary | b64url) ||
-    die "openssl could not sign with $dir/private.pem"
-  [[ -n $signature ]] || die "openssl could not sign with $dir/private.pem"
-  printf '%s.%s\n' "$input" "$signature"
-}
-
 usage() {
   cat <<'EOF'
 usage: ./upc COMMAND [args]
@@ -661,11 +668,17 @@ commands:
                      (about 4 min). --quick: only a running job migrating between two PCs (~15 s);
                      ./upc demo --help lists the experiment's options
   bench NAME [args]  setup, build, then run a benchmark (./upc bench lists them)
-  keys               make the cluster's RS256 key pair for local demos under .upc/keys (once)
-  token admin [--ttl S] | token blob KIND/ID read|write [--ttl S]
-                     print an RS256 JWT signed with that key: an admin token (1 h) or a capability
-                     token for one blob (15 min); TOKEN=$(./upc token admin)
+  up [--pcs N]       setup, build if needed, then start a local cluster that stays up: PostgreSQL, the
+                     three services, N simulated PCs of different speed (default 3) with real agents,
+                     and the sample image localhost/upc/counter:1; the upc command line becomes its admin
+  down               stop the local cluster and remove everything it started
+  status [--json]    each part of the local cluster and its health
+  keys               make an RS256 key pair for a deployment under .upc/keys (once)
   help               show this text
+
+Any other command goes to the upc command line (cli/target/upc-cli/bin/upc), for example:
+  ./upc jobs submit --image localhost/upc/counter:1 --wait -- upc-counter --work 5
+  ./upc jobs list      ./upc jobs logs ID --follow      ./upc workers list      ./upc --help
 
 Java: Temurin 25 from /usr/lib/jvm/temurin-25-jdk-amd64 when present, else the default JDK.
 EOF
@@ -686,9 +699,10 @@ main() {
     demo) cmd_demo "$@" ;;
     bench) cmd_bench "$@" ;;
     keys) cmd_keys "$@" ;;
-    token) cmd_token "$@" ;;
+    up) cmd_up "$@" ;;
+    down | status) cmd_local "$cmd" "$@" ;;
     help | -h | --help) usage ;;
-    *) DIE_CODE=2 die "unknown command '$cmd' (try ./upc help)" ;;
+    *) forward_to_cli "$cmd" "$@" ;;
   esac
 }
 
