@@ -1,20 +1,16 @@
 package dev.upc.e2e.experiment;
 
-import dev.upc.agent.facts.CpuInfo;
 import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.agent.libpod.LogLine;
-import dev.upc.agent.lifecycle.AgentStatus;
-import dev.upc.agent.state.AgentState;
-import dev.upc.agent.state.CachedBenchmark;
 import dev.upc.e2e.agent.AgentProcess;
 import dev.upc.e2e.cluster.AdminClient;
 import dev.upc.e2e.cluster.ServiceCluster;
+import dev.upc.e2e.local.LocalCluster;
 import dev.upc.e2e.job.CounterImage;
 import dev.upc.e2e.job.CounterOutput;
 import dev.upc.e2e.pc.SimulatedPc;
 import dev.upc.protocol.ApiPaths;
 import dev.upc.protocol.BlobKind;
-import dev.upc.protocol.ImageArchive;
 import dev.upc.protocol.JobEvent;
 import dev.upc.protocol.JobInfo;
 import dev.upc.protocol.JobList;
@@ -29,18 +25,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +56,6 @@ final class ExperimentRun implements AutoCloseable {
     private final Path dir;
     private final Path imageArchive;
     private final Consumer<String> say;
-    private final Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
     private final Map<String, SimulatedPc> pcOfWorker = new LinkedHashMap<>();
     private final Map<String, String> pcNameOfWorker = new LinkedHashMap<>();
     private final Map<String, SimulatedPc> pcByName = new LinkedHashMap<>();
@@ -75,6 +67,7 @@ final class ExperimentRun implements AutoCloseable {
         return thread;
     });
     private final HttpClient http = HttpClient.newHttpClient();
+    private volatile LocalCluster local;
     private volatile ServiceCluster cluster;
     private volatile boolean closed;
 
@@ -226,53 +219,18 @@ final class ExperimentRun implements AutoCloseable {
     }
 
     private void startClusterPcsAndAgents() {
-        long t0 = System.nanoTime();
-        ServiceCluster.Builder builder = ServiceCluster.builder().workDir(dir.resolve("cluster")).keepWorkDir(true)
-                .planInterval(Duration.ofSeconds(1))
-                .property(ServiceCluster.Service.SCHEDULER, "upc.scheduler.policy.migrate-for-speed",
-                        Boolean.toString(migrate))
-                .property(ServiceCluster.Service.SCHEDULER, "upc.scheduler.policy.min-residence-seconds",
-                        Double.toString(plan.minResidenceSeconds()))
-                .property(ServiceCluster.Service.SCHEDULER, "upc.scheduler.policy.margin-seconds",
-                        Double.toString(plan.marginSeconds()));
-        cluster = builder.start();
-        AdminClient admin = cluster.admin();
-        admin.putBlob(BlobKind.IMAGES, ImageArchive.blobId(CounterImage.REFERENCE), imageArchive);
-        for (ExperimentPlan.Pc spec : plan.pcs()) {
-            SimulatedPc pc = SimulatedPc.start(spec.name());
-            started.push(pc);
-            pcByName.put(spec.name(), pc);
-        }
-        for (ExperimentPlan.Pc spec : plan.pcs()) {
-            seedBenchmark(spec.name());
-            AgentProcess agent = AgentProcess.start(cluster, pcByName.get(spec.name()), spec.cpuPercent(), Map.of());
-            started.push(agent);
-            agentOfPc.put(spec.name(), agent);
-            AgentStatus status = agent.awaitRegistered(Duration.ofSeconds(90));
-            String workerId = status.workerId();
-            say("%s registered with speed %.2f (this machine's core, the benchmark's reference, × %d%%)", spec.name(),
-                    status.benchmarkScore(), spec.cpuPercent());
-            pcNameOfWorker.put(workerId, spec.name());
-            pcOfWorker.put(workerId, pcByName.get(spec.name()));
-        }
-        say("control plane, 4 PCs and their agents ready in %.1f s", (System.nanoTime() - t0) / 1e9);
-    }
-
-    /**
-     * All simulated PCs share this machine's cores, which are the benchmark's reference (score 1.0 by definition):
-     * the agent's cached benchmark is set to that, so each PC reports 1.0 × its quota. Measured by four agents at
-     * once on a loaded machine, the scores came out in random order (0.28 to 0.83 for the same core), and the
-     * planner then ranked a 20% PC above a 30% one.
-     */
-    private void seedBenchmark(String pc) {
-        Path stateDir = cluster.workDir().resolve("agent-" + pc).resolve("state");
-        try {
-            String model = CpuInfo.parse(Files.readString(Path.of("/proc/cpuinfo"))).modelName();
-            try (AgentState state = AgentState.open(stateDir)) {
-                state.benchmark(new CachedBenchmark(1.0, model, Instant.now()));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot seed the benchmark of " + pc + " in " + stateDir, e);
+        local = LocalCluster.start(new LocalCluster.Spec(dir,
+                plan.pcs().stream().map(pc -> new LocalCluster.Pc(pc.name(), pc.cpuPercent())).toList(),
+                Map.of("upc.scheduler.policy.migrate-for-speed", Boolean.toString(migrate),
+                        "upc.scheduler.policy.min-residence-seconds", Double.toString(plan.minResidenceSeconds()),
+                        "upc.scheduler.policy.margin-seconds", Double.toString(plan.marginSeconds())),
+                imageArchive, true), line -> say("%s", line));
+        cluster = local.services();
+        for (LocalCluster.RunningPc pc : local.pcs().values()) {
+            pcByName.put(pc.spec().name(), pc.pc());
+            agentOfPc.put(pc.spec().name(), pc.agent());
+            pcNameOfWorker.put(pc.workerId(), pc.spec().name());
+            pcOfWorker.put(pc.workerId(), pc.pc());
         }
     }
 
@@ -477,7 +435,7 @@ final class ExperimentRun implements AutoCloseable {
         }
     }
 
-    /** Agents first (they hold containers on the PCs), then the PCs, then the control plane; idempotent. */
+    /** Stops the run's local cluster; idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -485,34 +443,8 @@ final class ExperimentRun implements AutoCloseable {
         }
         closed = true;
         watchers.shutdownNow();
-        closeAll(started.stream().filter(AgentProcess.class::isInstance).toList());
-        closeAll(started.stream().filter(SimulatedPc.class::isInstance).toList()); // each resets its storage
-        if (cluster != null) {
-            cluster.close();
-        }
-        started.clear();
-    }
-
-    private static void closeAll(List<AutoCloseable> closeables) {
-        List<Thread> threads = new ArrayList<>();
-        for (AutoCloseable c : closeables) {
-            Thread thread = new Thread(() -> {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    System.err.println("upc demo: cleanup of " + c + " failed: " + e.getMessage());
-                }
-            }, "upc-demo-close");
-            thread.start();
-            threads.add(thread);
-        }
-        for (Thread thread : threads) {
-            try {
-                thread.join(Duration.ofMinutes(2).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        if (local != null) {
+            local.close(); // agents, PCs (each resets its storage), then the control plane
         }
     }
 

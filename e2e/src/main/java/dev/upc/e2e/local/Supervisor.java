@@ -42,9 +42,11 @@ public final class Supervisor {
         }, "upc-supervisor-stop"));
         LocalCluster cluster;
         try {
+            // A fresh cluster each time: the previous one's logs and blobs were kept until now for a look.
+            dev.upc.e2e.WorkDirectory.delete(dir.resolve("cluster"));
             cluster = LocalCluster.start(new LocalCluster.Spec(dir, LocalCluster.pcs(pcs), Map.of(), null, false),
                     Supervisor::say);
-        } catch (RuntimeException e) {
+        } catch (java.io.IOException | RuntimeException e) {
             starting.with(ClusterState.Phase.FAILED, e.getMessage()).write(dir);
             say("the local cluster did not start: " + e.getMessage());
             stopped.countDown();
