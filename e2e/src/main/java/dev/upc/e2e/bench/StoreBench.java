@@ -1,6 +1,7 @@
 package dev.upc.e2e.bench;
 
 import dev.upc.e2e.WorkDirectory;
+import dev.upc.e2e.cluster.ClusterKeys;
 import dev.upc.e2e.pc.Processes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,18 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -97,16 +91,12 @@ public final class StoreBench {
         try {
             WorkDirectory.delete(dir);
             Files.createDirectories(dir.resolve("store"));
-            KeyPair keys = rsaKeyPair();
-            Path publicKey = dir.resolve("public.pem");
-            Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(keys.getPublic().getEncoded())
-                    + "\n-----END PUBLIC KEY-----\n");
+            ClusterKeys keys = ClusterKeys.generate(dir.resolve("keys"));
             int port = freePort();
-            store = startStore(jar, port, dir, publicKey);
+            store = startStore(jar, port, dir, keys.publicKeyPem());
             awaitReady(store, port, dir.resolve("store.log"));
             StoreBench bench = new StoreBench(dir, "http://127.0.0.1:" + port + "/api/v1/blobs",
-                    adminToken(keys.getPrivate()));
+                    keys.adminToken("bench", Duration.ofHours(1)));
             bench.warmUp();
             for (int size : sizes) {
                 bench.measure(size, runs).forEach(System.out::println);
@@ -399,35 +389,6 @@ public final class StoreBench {
             Thread.sleep(100);
         }
         throw new IOException("the store was not ready within 60 s; see " + log);
-    }
-
-    /** An admin token as the store expects it (dev.upc.protocol.BlobCapability): RS256, iss upc, groups admin. */
-    private static String adminToken(PrivateKey key) {
-        long now = Instant.now().getEpochSecond();
-        String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-        String claims = "{\"iss\":\"upc\",\"sub\":\"bench\",\"groups\":[\"admin\"],\"iat\":" + now
-                + ",\"exp\":" + (now + 3600) + "}";
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String signingInput = b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-        try {
-            Signature rs256 = Signature.getInstance("SHA256withRSA");
-            rs256.initSign(key);
-            rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + b64.encodeToString(rs256.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static KeyPair rsaKeyPair() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static int freePort() throws IOException {
