@@ -76,9 +76,9 @@ final class Failures {
                 return "no route to host";
             }
             if (t instanceof ConnectException) {
-                String message = rootMessage(t);
-                return message.isEmpty() || message.equals("ConnectException") ? "connection refused"
-                        : message.toLowerCase(Locale.ROOT);
+                // the JDK HttpClient's refusal carries no message, only a ClosedChannelException as its cause
+                String message = t.getMessage();
+                return message == null || message.isBlank() ? "connection refused" : message.toLowerCase(Locale.ROOT);
             }
         }
         return null;
