@@ -15,8 +15,10 @@ import dev.upc.cli.context.TargetChoice;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
@@ -38,10 +40,7 @@ import picocli.CommandLine.Spec;
                 "Exit codes: 0 ok, 1 failed, 2 usage, 3 not found or not allowed."})
 public final class UpcCli implements Runnable {
 
-    /**
-     * The command groups, in the order of the help. Only the group a command line names is given to picocli: building
-     * the model of every command by reflection costs more than the rest of a typical run.
-     */
+    /** The command groups, in the order of the help. */
     static final Map<String, Class<?>> GROUPS = groups();
 
     /** The global options that take a value, to find the group name behind them. */
@@ -71,7 +70,7 @@ public final class UpcCli implements Runnable {
     public static int run(String[] args, Env env) {
         UpcCli top = new UpcCli();
         try (Session session = new Session(env, () -> new TargetChoice(top.context, top.server, top.tokenFile))) {
-            CommandLine cli = commandLine(top, session, groupNamed(args));
+            CommandLine cli = commandLine(top, session, commandWords(args));
             int code = cli.execute(args);
             env.out().flush();
             env.err().flush();
@@ -80,18 +79,37 @@ public final class UpcCli implements Runnable {
     }
 
     /**
-     * The command tree with its handlers and streams.
+     * The command tree with its handlers and streams. Only the group and the job verb the command line names are
+     * built (all of them for help, completion or a mistyped word): picocli builds the model of every command it is
+     * given by reflection, which costs more than the rest of a typical run.
      *
-     * @param group the only group to build, or null for all of them (help, completion, a mistyped group)
+     * @param words the command's words, see {@link #commandWords}
      */
-    public static CommandLine commandLine(UpcCli top, Session session, String group) {
+    public static CommandLine commandLine(UpcCli top, Session session, List<String> words) {
         Env env = session.env();
         CommandLine cli = new CommandLine(top, new SessionFactory(session));
+        String group = words.isEmpty() || !GROUPS.containsKey(words.get(0)) || words.get(0).equals("completion")
+                ? null : words.get(0);
         GROUPS.forEach((name, type) -> {
             if (group == null || group.equals(name)) {
                 cli.addSubcommand(name, type);
             }
         });
+        CommandLine jobs = cli.getSubcommands().get("jobs");
+        if (jobs != null) {
+            String verb = "jobs".equals(group) && words.size() > 1 && JobsCommand.VERBS.containsKey(words.get(1))
+                    ? words.get(1) : null;
+            JobsCommand.VERBS.forEach((name, type) -> {
+                if (verb == null || verb.equals(name)) {
+                    jobs.addSubcommand(name, type);
+                }
+            });
+            CommandLine submit = jobs.getSubcommands().get("submit");
+            if (submit != null) {
+                // everything after a job's command is its arguments, even "-l" or "--help"
+                submit.setStopAtPositional(true);
+            }
+        }
         cli.setOut(new PrintWriter(env.out(), true));
         cli.setErr(new PrintWriter(env.err(), true));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -113,27 +131,26 @@ public final class UpcCli implements Runnable {
             }
             return status.code();
         });
-        CommandLine jobs = cli.getSubcommands().get("jobs");
-        if (jobs != null) {
-            // everything after a job's command is its arguments, even "-l" or "--help"
-            jobs.getSubcommands().get("submit").setStopAtPositional(true);
-        }
         return cli;
     }
 
-    /** The group the command line names (the first word that is not a global option or its value), if known. */
-    static String groupNamed(String[] args) {
-        for (int i = 0; i < args.length; i++) {
+    /**
+     * The first two words of the command line that are neither options nor the values of global options: the group
+     * and the verb, as far as they are given ({@code upc --server URL jobs list -o x} gives jobs, list).
+     */
+    static List<String> commandWords(String[] args) {
+        List<String> words = new ArrayList<>(2);
+        for (int i = 0; i < args.length && words.size() < 2; i++) {
             String arg = args[i];
             if (GLOBAL_OPTIONS_WITH_VALUE.contains(arg)) {
                 i++;
-            } else if (arg.equals("completion") || arg.equals("--")) {
-                return null; // completion describes every command
+            } else if (arg.equals("--")) {
+                break;
             } else if (!arg.startsWith("-")) {
-                return GROUPS.containsKey(arg) ? arg : null;
+                words.add(arg);
             }
         }
-        return null;
+        return words;
     }
 
     private static Map<String, Class<?>> groups() {

@@ -116,7 +116,7 @@ public final class JobSubmitCommand implements Callable<Integer> {
             session.out().println(job.id());
             session.out().flush();
         }
-        JobInfo finished = JobsCommand.awaitEnd(session, job.id(), null);
+        JobInfo finished = JobWaitCommand.awaitEnd(session, job.id(), null);
         if (json) {
             session.printJson(finished);
         }

@@ -84,7 +84,7 @@ class ArgumentsTest {
         assertThat(upc().code()).isEqualTo(2);
         CliRun.Result jobs = upc("jobs");
         assertThat(jobs.code()).isEqualTo(2);
-        assertThat(jobs.err()).contains("a command is needed: one of submit, list, show, logs, watch");
+        assertThat(jobs.err()).contains("a command is needed: one of submit, list, show, logs, output, wait, watch, migrate, cancel");
         CliRun.Result unknown = upc("jbos", "list");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("Unmatched arguments", "jbos");
