@@ -54,8 +54,12 @@ public final class Session implements AutoCloseable {
         return env.clock().instant();
     }
 
-    /** A message for the human on stderr: "upc: …". */
+    /**
+     * A message for the human on stderr: "upc: …". Stdout is flushed first, so that on a terminal the message lands
+     * after the data it is about.
+     */
     public void say(String message) {
+        env.out().flush();
         env.err().println("upc: " + message);
     }
 

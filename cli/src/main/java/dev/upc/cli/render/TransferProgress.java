@@ -2,7 +2,6 @@ package dev.upc.cli.render;
 
 import dev.upc.cli.client.TransferListener;
 import java.io.PrintStream;
-import java.util.Locale;
 
 /**
  * A progress line on stderr for a big upload or download: redrawn in place on a terminal ("upc: uploading data.bin
@@ -71,15 +70,5 @@ public final class TransferProgress implements TransferListener {
     private String rate() {
         double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
         return Sizes.bytes((long) (done / seconds)) + "/s";
-    }
-
-    /** For tests: the line as it would be drawn now. */
-    String current() {
-        return line(verb);
-    }
-
-    @Override
-    public String toString() {
-        return String.format(Locale.ROOT, "%s %s %d/%d", verb, what, done, total);
     }
 }
