@@ -15,19 +15,6 @@ import java.util.List;
 /** Entry point of {@code ./upc demo} and {@code ./upc bench NAME}. */
 public final class UpcMain {
 
-    /** Until the command line's contexts are wired in: nothing saved. */
-    private static final dev.upc.e2e.local.LocalClusterCommand.Contexts NO_CONTEXTS =
-            new dev.upc.e2e.local.LocalClusterCommand.Contexts() {
-                @Override
-                public String save(java.net.URI scheduler, Path adminTokenFile) {
-                    return "(not saved)";
-                }
-
-                @Override
-                public void remove() {
-                }
-            };
-
     private UpcMain() {
     }
 
@@ -38,7 +25,7 @@ public final class UpcMain {
             case "demo" -> demo(rest, work);
             case "bench" -> bench(rest, work);
             case "up", "down", "status", "local-cluster" -> dev.upc.e2e.local.LocalClusterCommand.main(args[0], rest,
-                    NO_CONTEXTS);
+                    new dev.upc.e2e.local.CliContexts(System.getenv()));
             default -> usage("usage: UpcMain demo [--quick | options] | bench NAME [options]");
         };
         System.exit(status);

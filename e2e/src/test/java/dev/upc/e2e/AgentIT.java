@@ -6,7 +6,7 @@ import dev.upc.agent.libpod.ContainerSummary;
 import dev.upc.agent.libpod.ContainerSpec;
 import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.e2e.agent.AgentProcess;
-import dev.upc.e2e.cluster.AdminClient;
+import dev.upc.cli.client.UpcClient;
 import dev.upc.e2e.cluster.ServiceCluster;
 import dev.upc.e2e.job.CounterImage;
 import dev.upc.e2e.job.CounterOutput;
@@ -67,7 +67,7 @@ class AgentIT {
     };
 
     private ServiceCluster cluster;
-    private AdminClient admin;
+    private UpcClient admin;
     private SimulatedPc pcA;
     private SimulatedPc pcB;
     private AgentProcess agentA;
@@ -117,15 +117,14 @@ class AgentIT {
     }
 
     @Test
-    void runsAJobToCompletionAndKeepsItsLogAndOutputInTheStore() {
-        JobInfo job = admin.submitJob(counter("short", 8, 10, 100, "/out"));
+    void runsAJobToCompletionWithItsLogShippedAndItsOutputInTheStore() {
+        JobInfo job = admin.submit(counter("short", 8, 10, 100, "/out"));
 
         JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), JOB_TIMEOUT);
 
         assertThat(done.state()).as(describe(done)).isEqualTo(JobState.SUCCEEDED);
         assertThat(done.exitCode()).isZero();
-        String log = blob(BlobKind.OUTPUTS, JobOutput.logBlobId(job.id(), done.epoch()));
-        CounterOutput output = CounterOutput.of(lines(log));
+        CounterOutput output = CounterOutput.ofJob(admin, job.id()); // the log the agent shipped while it ran
         assertThat(output.ticks()).hasSize(10);
         assertThat(output.consecutive()).isTrue();
         String tar = blob(BlobKind.OUTPUTS, JobOutput.blobId(job.id(), done.epoch()));
@@ -197,7 +196,7 @@ class AgentIT {
 
         assertContinuedToTheEnd(job.id(), 50);
         // Never lost, never restarted (the planner may still have moved it to a faster PC meanwhile).
-        assertThat(admin.jobEvents(job.id())).extracting(JobEvent::type)
+        assertThat(admin.events(job.id())).extracting(JobEvent::type)
                 .doesNotContain(JobEventType.RECOVERED, JobEventType.RETRIED);
     }
 
@@ -209,7 +208,7 @@ class AgentIT {
         cluster.restartRegistry();
 
         assertContinuedToTheEnd(job.id(), 60);
-        assertThat(admin.jobEvents(job.id())).extracting(JobEvent::type)
+        assertThat(admin.events(job.id())).extracting(JobEvent::type)
                 .doesNotContain(JobEventType.RECOVERED, JobEventType.RETRIED);
         agentA.await(s -> s.lastError() == null && s.pendingEvents() == 0, Duration.ofSeconds(30), "reconnected");
         agentB.await(s -> s.lastError() == null && s.pendingEvents() == 0, Duration.ofSeconds(30), "reconnected");
@@ -255,7 +254,7 @@ class AgentIT {
 
     @Test
     void aContainerOfAStaleEpochIsFencedByTheScheduler() {
-        JobInfo job = admin.submitJob(counter("fenced", 8, 5, 100, null));
+        JobInfo job = admin.submit(counter("fenced", 8, 5, 100, null));
         JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), JOB_TIMEOUT);
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
         // A copy of an old epoch shows up on A, as after a partition: the agent reports it, the scheduler kills it.
@@ -310,7 +309,7 @@ class AgentIT {
     }
 
     private JobInfo runningJob(JobSubmission spec) {
-        JobInfo job = admin.submitJob(spec);
+        JobInfo job = admin.submit(spec);
         JobInfo running = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING || j.state().terminal(),
                 JOB_TIMEOUT);
         assertThat(running.state()).as(describe(running)).isEqualTo(JobState.RUNNING);
@@ -337,7 +336,7 @@ class AgentIT {
     private void assertContinuedToTheEnd(String jobId, int ticks) {
         JobInfo done = admin.awaitJob(jobId, j -> j.state().terminal(), JOB_TIMEOUT);
         assertThat(done.state()).as(describe(done)).isEqualTo(JobState.SUCCEEDED);
-        CounterOutput output = CounterOutput.of(lines(blob(BlobKind.OUTPUTS, JobOutput.logBlobId(jobId, done.epoch()))));
+        CounterOutput output = CounterOutput.ofJob(admin, jobId); // every placement's lines, stitched
         assertThat(output.lastTick()).as(describe(done)).isEqualTo(ticks);
         assertThat(output.consecutive()).as("ticks without a gap or restart: " + output.ticks()).isTrue();
         assertThat(output.starts()).as("started once, never from scratch").isEqualTo(1);
@@ -372,22 +371,22 @@ class AgentIT {
     }
 
     private JobEvent event(String jobId, JobEventType type) {
-        return admin.jobEvents(jobId).stream().filter(e -> e.type() == type).reduce((a, b) -> b)
+        return admin.events(jobId).stream().filter(e -> e.type() == type).reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("no " + type + " event for " + jobId + ": "
-                        + admin.jobEvents(jobId)));
+                        + admin.events(jobId)));
     }
 
     private JobEvent awaitEvent(String jobId, JobEventType type, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            var found = admin.jobEvents(jobId).stream().filter(e -> e.type() == type).findFirst();
+            var found = admin.events(jobId).stream().filter(e -> e.type() == type).findFirst();
             if (found.isPresent()) {
                 return found.get();
             }
             sleep(100);
         }
         throw new AssertionError("no " + type + " event for " + jobId + " within " + timeout + ": "
-                + admin.jobEvents(jobId));
+                + admin.events(jobId));
     }
 
     private void awaitNoContainer(String jobId) {
@@ -443,10 +442,6 @@ class AgentIT {
         return out.toString(StandardCharsets.ISO_8859_1);
     }
 
-    private static List<LogLine> lines(String text) {
-        return text.lines().map(line -> new LogLine(LogLine.Stream.STDOUT, line)).toList();
-    }
-
     private String other(String workerId) {
         return workerId.equals(workerA) ? workerB : workerA;
     }
@@ -464,7 +459,7 @@ class AgentIT {
     }
 
     private String describe(JobInfo job) {
-        return job + "\nevents: " + admin.jobEvents(job.id()) + "\nagent A:\n" + agentA.tail() + "\nagent B:\n"
+        return job + "\nevents: " + admin.events(job.id()) + "\nagent A:\n" + agentA.tail() + "\nagent B:\n"
                 + agentB.tail();
     }
 

@@ -10,9 +10,9 @@ import jakarta.validation.constraints.Size;
  * capability beyond those its commands carry. The scheduler grants only what the worker's own jobs need:
  * <ul>
  *   <li>{@code images/<ImageArchive.blobId(image)>}, read — the image of a job placed on this worker;</li>
- *   <li>{@code outputs/<JobOutput.blobId(jobId, epoch)>} and {@code outputs/<JobOutput.logBlobId(jobId, epoch)>},
- *       write — the output and log tail of a job placed on this worker in
- *       that epoch.</li>
+ *   <li>{@code outputs/<JobOutput.blobId(jobId, epoch)>}, write — the output of a job running on this worker in that
+ *       epoch;</li>
+ *   <li>{@code inputs/<JobInput.blobId>}, read — an input of a job placed on this worker.</li>
  * </ul>
  * Anything else is 403.
  *

@@ -1,12 +1,9 @@
 package dev.upc.protocol;
 
 /**
- * Where a finished job's results live in the store (kind {@code outputs}), one pair per placement epoch so a retried
- * job never overwrites an earlier attempt's:
- * <ul>
- *   <li>{@link #blobId} — a tar of the job's {@code outputPath} (libpod's archive API), when the job names one;</li>
- *   <li>{@link #logBlobId} — the tail of the job's stdout and stderr as UTF-8 text.</li>
- * </ul>
+ * Where a finished job's output lives in the store (kind {@code outputs}): a tar of the job's {@code outputPath}
+ * (libpod's archive API), one per placement epoch so a retried job never overwrites an earlier attempt's. The job's
+ * log is no blob: agents ship it to the scheduler while the job runs ({@link JobLogChunk}).
  */
 public final class JobOutput {
 
@@ -15,9 +12,5 @@ public final class JobOutput {
 
     public static String blobId(String jobId, long epoch) {
         return jobId + "-" + epoch;
-    }
-
-    public static String logBlobId(String jobId, long epoch) {
-        return blobId(jobId, epoch) + ".log";
     }
 }

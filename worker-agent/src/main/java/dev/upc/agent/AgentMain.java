@@ -194,7 +194,7 @@ public class AgentMain implements QuarkusApplication {
         LogShipper logs = new LogShipper(ready.libpod(), agent::shipLogs, LogShipper.Settings.defaults());
         agent.runner(new JobRunner(ready.libpod(), store, agent::blobToken, state,
                 new JobRunner.Limits(settings.jobCpus(), settings.cpuLimitPercent() / 100.0, settings.jobMemoryMiB()),
-                exits, logs, settings.pullImages(), settings.logTailLines()));
+                exits, logs, settings.pullImages()));
         OwnerToggle toggle = new OwnerToggle();
         try (logs; // closed after the agent: its commands may still finish logs
              OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits), changed -> {

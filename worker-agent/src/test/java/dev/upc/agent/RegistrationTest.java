@@ -25,7 +25,7 @@ class RegistrationTest {
     void theSettingsNameAndLentMemoryAreRegistered() {
         AgentSettings settings = new AgentSettings("sim-pc-2", URI.create("http://r"), URI.create("http://s"),
                 URI.create("http://st"), "token", Path.of("/run/podman/podman.sock"), Path.of("/var/lib/upc-agent"), 4,
-                50, 6_000, 0, Map.of("room", "lab-3"), Duration.ofSeconds(25), "criu", false, Duration.ofDays(7), 200,
+                50, 6_000, 0, Map.of("room", "lab-3"), Duration.ofSeconds(25), "criu", false, Duration.ofDays(7),
                 Duration.ofMinutes(5));
 
         WorkerRegistration registration = AgentMain.registration(FACTS, settings, HOST, 2.0, "1.2.3");

@@ -166,6 +166,11 @@ public final class UpcClient implements AutoCloseable {
      * @return the job as it was when {@code until} held
      * @throws AwaitTimeoutException after {@code timeout}, with the job as last seen
      */
+    public JobInfo awaitJob(String jobId, Predicate<JobInfo> until, Duration timeout) {
+        return awaitJob(jobId, until, timeout, job -> { });
+    }
+
+    /** As {@link #awaitJob(String, Predicate, Duration)}, telling {@code onChange} of each change on the way. */
     public JobInfo awaitJob(String jobId, Predicate<JobInfo> until, Duration timeout, Consumer<JobInfo> onChange) {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         Duration pause = FIRST_POLL;

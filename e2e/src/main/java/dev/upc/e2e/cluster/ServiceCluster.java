@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * try (ServiceCluster cluster = ServiceCluster.start()) {
- *     JobInfo job = cluster.admin().submitJob(submission);
+ *     JobInfo job = cluster.admin().submit(submission);
  *     ... an agent registers at cluster.registryUrl() with cluster.joinToken() ...
  * }
  * </pre>
@@ -89,7 +89,7 @@ public final class ServiceCluster implements AutoCloseable {
     private String adminToken;
     private LocalPostgres postgres;
     private final Thread closeOnExit = new Thread(this::close, "service-cluster-close");
-    private AdminClient admin;
+    private dev.upc.cli.client.UpcClient admin;
     private boolean keepWorkDir;
     private boolean closed;
 
@@ -167,7 +167,7 @@ public final class ServiceCluster implements AutoCloseable {
         keepWorkDir = true;
     }
 
-    public AdminClient admin() {
+    public dev.upc.cli.client.UpcClient admin() {
         return admin;
     }
 
@@ -294,7 +294,8 @@ public final class ServiceCluster implements AutoCloseable {
         services.get(Service.REGISTRY).launch();
         services.get(Service.SCHEDULER).launch();
         awaitReady(List.copyOf(services.values()));
-        admin = new AdminClient(registryUrl, schedulerUrl(), storeUrl, adminToken);
+        // The command line's client library, as any admin uses it: the scheduler tells it where the rest is.
+        admin = new dev.upc.cli.client.UpcClient(new dev.upc.cli.client.Endpoint(schedulerUrl(), adminToken));
         progress("cluster ready in %.1f s (work dir %s)", (System.nanoTime() - createdNanos) / 1e9, workDir);
     }
 

@@ -1,30 +1,18 @@
 package dev.upc.e2e.experiment;
 
 import dev.upc.agent.libpod.LibpodClient;
-import dev.upc.agent.libpod.LogLine;
 import dev.upc.e2e.agent.AgentProcess;
-import dev.upc.e2e.cluster.AdminClient;
+import dev.upc.cli.client.JobQuery;
 import dev.upc.e2e.cluster.ServiceCluster;
 import dev.upc.e2e.local.LocalCluster;
 import dev.upc.e2e.job.CounterImage;
 import dev.upc.e2e.job.CounterOutput;
 import dev.upc.e2e.pc.SimulatedPc;
-import dev.upc.protocol.ApiPaths;
-import dev.upc.protocol.BlobKind;
 import dev.upc.protocol.JobEvent;
 import dev.upc.protocol.JobInfo;
-import dev.upc.protocol.JobList;
-import dev.upc.protocol.JobOutput;
 import dev.upc.protocol.JobSubmission;
 import dev.upc.protocol.OwnerState;
 import dev.upc.protocol.WorkerInfo;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +54,6 @@ final class ExperimentRun implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private final HttpClient http = HttpClient.newHttpClient();
     private volatile LocalCluster local;
     private volatile ServiceCluster cluster;
     private volatile boolean closed;
@@ -156,14 +143,12 @@ final class ExperimentRun implements AutoCloseable {
                 problems.add(name + ": " + job.name() + " ended " + job.state());
                 continue;
             }
-            long epoch = job.segments().isEmpty() ? 0 : job.segments().get(job.segments().size() - 1).epoch();
             String id = jobIds.get(job.name());
             CounterOutput output;
             try {
-                output = CounterOutput.of(lines(blob(JobOutput.logBlobId(id, epoch))));
+                output = CounterOutput.ofJob(cluster.admin(), id);
             } catch (RuntimeException e) {
-                problems.add(name + ": " + job.name() + ": its log outputs/" + JobOutput.logBlobId(id, epoch)
-                        + " is not readable: " + e.getMessage());
+                problems.add(name + ": " + job.name() + ": its log is not readable: " + e.getMessage());
                 continue;
             }
             boolean whole = output.starts() == 1 && output.consecutive() && output.lastTick() == job.units()
@@ -243,7 +228,7 @@ final class ExperimentRun implements AutoCloseable {
                     Integer.toString(ExperimentPlan.JOB_MEM_MIB));
             JobSubmission submission = new JobSubmission(jobName, CounterImage.REFERENCE, command, Map.of(), 1,
                     (long) ExperimentPlan.JOB_MEM_MIB * 2, (double) units, 0L, true, null, null, null);
-            JobInfo job = cluster.admin().submitJob(submission);
+            JobInfo job = cluster.admin().submit(submission);
             jobIds.put(jobName, job.id());
             jobs.add(new Watched(jobName, units, job.id()));
         }
@@ -268,7 +253,7 @@ final class ExperimentRun implements AutoCloseable {
                 continue;
             }
             job.lastSeen = seen;
-            List<JobEvent> events = cluster.admin().jobEvents(job.id);
+            List<JobEvent> events = cluster.admin().events(job.id);
             for (JobEvent event : events.subList(Math.min(job.events.size(), events.size()), events.size())) {
                 onEvent(job, event);
             }
@@ -355,7 +340,7 @@ final class ExperimentRun implements AutoCloseable {
     private void awaitOwnerState(String pc, OwnerState state) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            for (WorkerInfo worker : cluster.admin().workers().workers()) {
+            for (WorkerInfo worker : cluster.admin().workers()) {
                 if (pc.equals(pcNameOfWorker.get(worker.workerId())) && worker.latestReport() != null
                         && worker.latestReport().ownerState() == state) {
                     return;
@@ -397,34 +382,7 @@ final class ExperimentRun implements AutoCloseable {
     }
 
     private List<JobInfo> listJobs() {
-        HttpRequest request = HttpRequest.newBuilder(cluster.schedulerUrl().resolve(ApiPaths.JOBS))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + cluster.adminToken())
-                .header("Accept", "application/json").GET().build();
-        try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("GET " + request.uri() + " answered " + response.statusCode() + ": "
-                        + new String(response.body(), StandardCharsets.UTF_8) + "; scheduler log "
-                        + cluster.logFile(ServiceCluster.Service.SCHEDULER));
-            }
-            return AdminClient.JSON.readValue(response.body(), JobList.class).jobs();
-        } catch (IOException e) {
-            throw new UncheckedIOException("GET " + request.uri() + " failed; scheduler log "
-                    + cluster.logFile(ServiceCluster.Service.SCHEDULER), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private String blob(String id) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        cluster.admin().getBlob(BlobKind.OUTPUTS, id, out);
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static List<LogLine> lines(String text) {
-        return text.lines().map(line -> new LogLine(LogLine.Stream.STDOUT, line)).toList();
+        return cluster.admin().jobs(JobQuery.mine(), 1000).jobs();
     }
 
     private void awaitWatchers() {

@@ -15,6 +15,22 @@ public record CounterOutput(int starts, List<Long> ticks, int memoryFailures, St
     private static final Pattern START = Pattern.compile("upc-counter start mem=(\\d+)MiB sum=(\\p{XDigit}+)");
     private static final Pattern TICK = Pattern.compile("tick (\\d+) state=\\p{XDigit}+ mem (ok|none|CORRUPT)");
 
+    /**
+     * What the job printed in all its placements, as the scheduler stitches its log: the lines, without UPC's
+     * markers. A line printed again after a restore from an older checkpoint is there again too, so such a job does
+     * not read as one uninterrupted run.
+     */
+    public static CounterOutput ofJob(dev.upc.cli.client.UpcClient client, String jobId) {
+        List<LogLine> lines = new ArrayList<>();
+        client.logs(jobId, false, entry -> {
+            if (entry.type() == dev.upc.protocol.JobLogEntry.Type.LINE) {
+                lines.add(new LogLine("stderr".equals(entry.stream()) ? LogLine.Stream.STDERR : LogLine.Stream.STDOUT,
+                        entry.text()));
+            }
+        });
+        return of(lines);
+    }
+
     public static CounterOutput of(List<LogLine> lines) {
         int starts = 0;
         int failures = 0;

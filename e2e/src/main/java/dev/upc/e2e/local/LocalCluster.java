@@ -8,8 +8,6 @@ import dev.upc.e2e.agent.AgentProcess;
 import dev.upc.e2e.cluster.ServiceCluster;
 import dev.upc.e2e.job.CounterImage;
 import dev.upc.e2e.pc.SimulatedPc;
-import dev.upc.protocol.BlobKind;
-import dev.upc.protocol.ImageArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -128,7 +126,7 @@ public final class LocalCluster implements AutoCloseable {
             started.add(simulated.get(simulated.size() - 1));
         }
         Path image = spec.imageArchive() != null ? spec.imageArchive() : buildImage(simulated.get(0));
-        services.admin().putBlob(BlobKind.IMAGES, ImageArchive.blobId(SAMPLE_IMAGE), image);
+        services.admin().pushImage(SAMPLE_IMAGE, image); // as any admin pushes an image
         say.accept("sample job image " + SAMPLE_IMAGE + " is in the store");
 
         List<AgentProcess> agents = new ArrayList<>();

@@ -1,6 +1,6 @@
 package dev.upc.e2e.cluster;
 
-import static dev.upc.e2e.cluster.AdminClient.JSON;
+import static dev.upc.cli.client.ProtocolJson.MAPPER;
 
 import dev.upc.protocol.AgentCommand;
 import dev.upc.protocol.AgentCommandType;
@@ -49,14 +49,14 @@ final class ScriptedWorker implements AutoCloseable {
         if (response.statusCode() != 200) {
             throw new IllegalStateException("registration answered " + response.statusCode() + ": " + response.body());
         }
-        return new ScriptedWorker(registry, scheduler, JSON.readValue(response.body(), WorkerRegistered.class));
+        return new ScriptedWorker(registry, scheduler, MAPPER.readValue(response.body(), WorkerRegistered.class));
     }
 
     static HttpResponse<String> postRegistration(URI registry, String joinToken, WorkerRegistration registration)
             throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(registry.resolve(ApiPaths.WORKERS))
                 .header("Authorization", "Bearer " + joinToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(registration))).build(),
+                .POST(HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(registration))).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -73,12 +73,12 @@ final class ScriptedWorker implements AutoCloseable {
         HttpResponse<String> response = HTTP.send(withToken(registry.resolve(
                         ApiPaths.WORKER_HEARTBEAT.replace("{workerId}", registered.workerId())))
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(heartbeat))).build(),
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(heartbeat))).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("heartbeat answered " + response.statusCode() + ": " + response.body());
         }
-        return JSON.readValue(response.body(), HeartbeatReply.class);
+        return MAPPER.readValue(response.body(), HeartbeatReply.class);
     }
 
     /** Heartbeats in the background at the interval the registry asked for, until closed. */
@@ -106,7 +106,7 @@ final class ScriptedWorker implements AutoCloseable {
                 throw new IllegalStateException("long poll answered " + response.statusCode() + ": "
                         + response.body());
             }
-            for (AgentCommand command : JSON.readValue(response.body(), AgentCommands.class).commands()) {
+            for (AgentCommand command : MAPPER.readValue(response.body(), AgentCommands.class).commands()) {
                 if (command.type() == type && command.jobId().equals(jobId)) {
                     return command;
                 }

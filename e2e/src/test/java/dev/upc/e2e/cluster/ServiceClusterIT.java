@@ -96,8 +96,10 @@ class ServiceClusterIT {
         new Random(7).nextBytes(content);
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
 
-        BlobInfo stored = cluster.admin().putBlob(BlobKind.OUTPUTS, "cluster-it-1",
-                new ByteArrayInputStream(content), content.length);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("cluster-it-", ".bin");
+        java.nio.file.Files.write(file, content);
+        BlobInfo stored = cluster.admin().putBlob(BlobKind.OUTPUTS, "cluster-it-1", file);
+        java.nio.file.Files.delete(file);
         ByteArrayOutputStream back = new ByteArrayOutputStream();
         long size = cluster.admin().getBlob(BlobKind.OUTPUTS, "cluster-it-1", back);
 
@@ -106,7 +108,7 @@ class ServiceClusterIT {
         assertThat(size).isEqualTo(content.length);
         assertThat(back.toByteArray()).isEqualTo(content);
         assertThatThrownBy(() -> cluster.admin().getBlob(BlobKind.OUTPUTS, "cluster-it-absent", back))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(dev.upc.cli.client.UpcApiException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
 
     @Test
@@ -120,15 +122,16 @@ class ServiceClusterIT {
             HeartbeatReply reply = worker.heartbeat(idle());
             assertThat(reply.desiredState()).isEqualTo(DesiredState.ACTIVE);
             worker.keepHeartbeating(idle());
-            WorkerInfo seen = cluster.admin().workers().workers().stream()
+            WorkerInfo seen = cluster.admin().workers().stream()
                     .filter(w -> w.workerId().equals(registered.workerId())).findFirst().orElseThrow();
             assertThat(seen.status()).isEqualTo(WorkerStatus.ONLINE);
 
             // A job's image must be in the store before it is submitted (a made-up one is enough for a scripted PC).
+            java.nio.file.Path standIn = java.nio.file.Files.createTempFile("stand-in-image-", ".tar");
             cluster.admin().putBlob(dev.upc.protocol.BlobKind.IMAGES,
-                    dev.upc.protocol.ImageArchive.blobId("localhost/upc/count:1"),
-                    new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), 3);
-            JobInfo submitted = cluster.admin().submitJob(new JobSubmission("cluster-it-job", "localhost/upc/count:1",
+                    dev.upc.protocol.ImageArchive.blobId("localhost/upc/count:1"), standIn);
+            java.nio.file.Files.delete(standIn);
+            JobInfo submitted = cluster.admin().submit(new JobSubmission("cluster-it-job", "localhost/upc/count:1",
                     List.of("/count", "100"), null, 1, 64L, 30.0, null, null, null, null, null));
             assertThat(cluster.admin().job(submitted.id()).state()).isIn(JobState.QUEUED, JobState.PLACED);
 
@@ -136,7 +139,7 @@ class ServiceClusterIT {
             assertThat(run.containerName()).isEqualTo(AgentCommand.containerName(submitted.id(), run.epoch()));
             JobInfo placed = cluster.admin().awaitJob(submitted.id(), j -> j.state() == JobState.PLACED, PLACEMENT);
             assertThat(placed.workerId()).isEqualTo(registered.workerId());
-            assertThat(cluster.admin().jobEvents(submitted.id())).isNotEmpty();
+            assertThat(cluster.admin().events(submitted.id())).isNotEmpty();
 
             cluster.restartScheduler();
 

@@ -52,8 +52,7 @@ public class BlobGrants {
                     .anyMatch(job -> ImageArchive.blobId(job.spec().image()).equals(request.id()));
             case OUTPUTS -> BlobCapability.WRITE.equals(request.operation()) && jobs.stream()
                     .filter(job -> job.placedOn(workerId))
-                    .anyMatch(job -> JobOutput.blobId(job.id(), job.epoch()).equals(request.id())
-                            || JobOutput.logBlobId(job.id(), job.epoch()).equals(request.id()));
+                    .anyMatch(job -> JobOutput.blobId(job.id(), job.epoch()).equals(request.id()));
             case CHECKPOINTS -> false; // come with the CHECKPOINT and RESTORE commands only
             case INPUTS -> BlobCapability.READ.equals(request.operation()) && jobs.stream()
                     .filter(job -> job.placedOn(workerId))

@@ -90,9 +90,6 @@ public interface AgentConfig {
     @WithDefault("7d")
     Duration benchmarkMaxAge();
 
-    /** Lines of a finished job's log kept in the store. */
-    @WithDefault("200")
-    int logTailLines();
 
     /**
      * With no job containers, how often a heartbeat still asks libpod for labelled containers (a safety net for

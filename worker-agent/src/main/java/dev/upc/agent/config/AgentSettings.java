@@ -21,7 +21,7 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
                             Path podmanSocket,
                             Path stateDir, int jobCpus, int cpuLimitPercent, long jobMemoryMiB, int localPort,
                             Map<String, String> labels, Duration pollWait, String criu, boolean pullImages,
-                            Duration benchmarkMaxAge, int logTailLines, Duration idleScanInterval) {
+                            Duration benchmarkMaxAge, Duration idleScanInterval) {
 
     /** Letters, digits and {@code ._-}, as a DNS name or a simple host name is: the registry shows and matches it. */
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,253}");
@@ -57,9 +57,6 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
         if (config.idleScanInterval().isNegative()) {
             problems.add("upc.agent.idle-scan-interval must not be negative, was " + config.idleScanInterval());
         }
-        if (config.logTailLines() < 0 || config.logTailLines() > 100_000) {
-            problems.add("upc.agent.log-tail-lines must be between 0 and 100000, was " + config.logTailLines());
-        }
         config.machineId().filter(id -> !id.matches("[A-Za-z0-9._:-]{1,128}")).ifPresent(id -> problems.add(
                 "upc.agent.machine-id must be 1 to 128 letters, digits or ._:- characters, was '" + id + "'"));
         if (!problems.isEmpty()) {
@@ -67,7 +64,7 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
         }
         return new AgentSettings(name, registry, scheduler, store, token, config.podmanSocket(), config.stateDir(),
                 jobCpus, config.cpuLimitPercent(), memory, config.localPort(), Map.copyOf(config.labels()), config.pollWait(),
-                config.criu(), config.pullImages(), config.benchmarkMaxAge(), config.logTailLines(),
+                config.criu(), config.pullImages(), config.benchmarkMaxAge(),
                 config.idleScanInterval());
     }
 

@@ -9,7 +9,6 @@ import dev.upc.agent.libpod.ContainerSpec;
 import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.agent.libpod.LibpodException;
 import dev.upc.agent.libpod.LibpodNotFoundException;
-import dev.upc.agent.libpod.LogLine;
 import dev.upc.agent.libpod.RestoreOptions;
 import dev.upc.agent.libpod.RestoreReport;
 import dev.upc.agent.state.AgentState;
@@ -22,9 +21,7 @@ import dev.upc.protocol.BlobKind;
 import dev.upc.protocol.ImageArchive;
 import dev.upc.protocol.JobOutput;
 import dev.upc.protocol.JobSubmission;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -59,13 +56,12 @@ public final class JobRunner {
     private final LogShipper logs;
     private final InputFiles inputs;
     private final boolean pullImages;
-    private final int logTailLines;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Containers a KILL, CLEANUP or checkpoint is taking down: their exit is not the job's end. */
     private final Set<String> leaving = ConcurrentHashMap.newKeySet();
 
     public JobRunner(LibpodClient libpod, StoreClient store, BlobTokens tokens, AgentState state, Limits limits,
-                     ExitWatch exits, LogShipper logs, boolean pullImages, int logTailLines) {
+                     ExitWatch exits, LogShipper logs, boolean pullImages) {
         this.libpod = libpod;
         this.store = store;
         this.tokens = tokens;
@@ -75,7 +71,6 @@ public final class JobRunner {
         this.logs = logs;
         this.inputs = new InputFiles(libpod, store, tokens, Clock.systemUTC());
         this.pullImages = pullImages;
-        this.logTailLines = logTailLines;
         exits.onExit(this::exited);
     }
 
@@ -445,19 +440,11 @@ public final class JobRunner {
         }
     }
 
-    /** Log tail and output directory into the store; returns the output blob id, or null. Failures only logged. */
+    /**
+     * The output directory into the store (the log went to the scheduler while the job ran); returns the output blob
+     * id, or null. Failures only logged.
+     */
     private String collectOutput(ManagedContainer c) {
-        try {
-            StringBuilder text = new StringBuilder();
-            for (LogLine line : libpod.logs(c.name(), logTailLines)) {
-                text.append(line.text()).append('\n');
-            }
-            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-            String logId = JobOutput.logBlobId(c.jobId(), c.epoch());
-            putOutput(logId, new ByteArrayInputStream(bytes), bytes.length);
-        } catch (RuntimeException e) {
-            LOG.warnf("container=%s: log tail not stored: %s", c.name(), describe(e));
-        }
         if (c.outputPath() == null) {
             return null;
         }

@@ -147,7 +147,6 @@ class AgentSettingsTest {
         @Override public String criu() { return "criu"; }
         @Override public boolean pullImages() { return false; }
         @Override public Duration benchmarkMaxAge() { return Duration.ofDays(7); }
-        @Override public int logTailLines() { return 200; }
         @Override public Duration idleScanInterval() { return Duration.ofMinutes(5); }
     }
 }
