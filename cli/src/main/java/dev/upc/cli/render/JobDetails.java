@@ -77,7 +77,8 @@ public final class JobDetails {
             Table table = Table.withColumns("TIME", "EVENT", "EPOCH", "PC", "DETAILS").alignRight("EPOCH");
             for (JobEvent event : events) {
                 table.row(time(event.at()), event.type().name(), String.valueOf(event.epoch()),
-                        pc(event.workerId(), job), EventText.details(event));
+                        event.workerName() != null ? event.workerName() : pc(event.workerId(), job),
+                        EventText.details(event));
             }
             lines.addAll(table.lines());
         }

@@ -17,10 +17,9 @@ public final class LogMarkers {
     public static String epoch(JobLogEntry entry) {
         StringBuilder marker = new StringBuilder("── epoch ").append(entry.epoch()).append(": ");
         if (entry.text() != null && !entry.text().isBlank()) {
-            marker.append(entry.text());
-        } else {
-            marker.append(entry.workerId() == null ? "started" : "on " + entry.workerId());
+            return marker.append(entry.text()).append(" ──").toString(); // the scheduler's own summary says it all
         }
+        marker.append(entry.workerId() == null ? "started" : "on " + entry.workerId());
         long carried = entry.carriedLines() == null ? 0 : entry.carriedLines();
         if (carried > 0) {
             marker.append(", continues after line ").append(carried);

@@ -198,8 +198,8 @@ class JobCommandsTest {
                         new JobLogEntry(JobLogEntry.Type.EPOCH, 1, null, Samples.NOW, null, "started on pc1", "w1",
                                 0L, null, null),
                         JobLogEntry.line(1, 1, Samples.NOW, "stdout", "count 1", false),
-                        new JobLogEntry(JobLogEntry.Type.EPOCH, 2, null, Samples.NOW, null, "migrated to pc2", "w2",
-                                1L, null, null),
+                        new JobLogEntry(JobLogEntry.Type.EPOCH, 2, null, Samples.NOW, null,
+                                "restored on pc2 from a checkpoint; continues after line 1", "w2", 1L, null, null),
                         JobLogEntry.line(2, 2, Samples.NOW, "stdout", "count 2", false))) {
                     out.write((ProtocolJson.MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8));
                 }
@@ -209,7 +209,7 @@ class JobCommandsTest {
         assertThat(result.code()).isZero();
         assertThat(result.out()).isEqualTo("count 1\ncount 2\n");
         assertThat(result.err()).isEqualTo("── epoch 1: started on pc1 ──\n"
-                + "── epoch 2: migrated to pc2, continues after line 1 ──\n");
+                + "── epoch 2: restored on pc2 from a checkpoint; continues after line 1 ──\n");
         assertThat(api.requests().get(0).param("follow")).isEqualTo("true");
 
         CliRun.Result json = upc("jobs", "logs", "j1", "--json");

@@ -135,7 +135,8 @@ public class JobLogs {
     public static String text(JobLogEntry entry) {
         return switch (entry.type()) {
             case LINE -> entry.text() + "\n";
-            case EPOCH, NOTE -> "[upc] " + entry.text() + "\n";
+            case EPOCH -> "[upc] epoch " + entry.epoch() + ": " + entry.text() + "\n";
+            case NOTE -> "[upc] " + entry.text() + "\n";
         };
     }
 }

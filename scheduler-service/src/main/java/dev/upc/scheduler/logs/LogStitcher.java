@@ -172,11 +172,10 @@ public final class LogStitcher {
     private String summary(Placement p, long matched, boolean repeats) {
         String where = p.workerName() != null ? p.workerName() : p.workerId();
         if (!p.restored()) {
-            return "epoch " + p.epoch() + ": " + (p.epoch() == placements.get(0).epoch() ? "started on "
-                    : "started again from the beginning on ") + where;
+            return (p.epoch() == placements.get(0).epoch() ? "started on " : "started again from the beginning on ")
+                    + where;
         }
-        String text = "epoch " + p.epoch() + ": restored on " + where + " from a checkpoint; continues after line "
-                + matched;
+        String text = "restored on " + where + " from a checkpoint; continues after line " + matched;
         if (repeats) {
             text += "; lines " + (matched + 1) + "–" + lineage.size()
                     + " repeat output of the placement before, which was lost after that checkpoint";

@@ -144,7 +144,8 @@ public class JobService {
     public Uni<JobEventList> events(Caller caller, String jobId, int limit, Optional<String> cursor) {
         long after = cursor.map(JobService::eventCursor).orElse(0L);
         return find(caller, jobId).chain(job -> store.events(pool, jobId, after, limit + 1)).map(events -> {
-            List<JobEvent> page = events.size() > limit ? events.subList(0, limit) : events;
+            List<JobEvent> page = (events.size() > limit ? events.subList(0, limit) : events).stream()
+                    .map(e -> e.withWorkerName(names.name(e.workerId()))).toList();
             String next = events.size() > limit ? Long.toString(page.get(page.size() - 1).seq()) : null;
             return new JobEventList(jobId, page, next);
         });
