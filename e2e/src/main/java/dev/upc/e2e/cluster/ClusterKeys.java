@@ -68,6 +68,12 @@ public final class ClusterKeys {
         return new ClusterKeys(pair.getPrivate(), Jwks.keyId((RSAPublicKey) pair.getPublic()), privatePem, publicPem);
     }
 
+    /** The pair {@link #generate} wrote to {@code dir} before (a running cluster's, to sign test tokens with). */
+    public static ClusterKeys read(Path dir) throws IOException {
+        dev.upc.servicehttp.SigningKey key = dev.upc.servicehttp.SigningKeys.read(dir.resolve("private.pem").toString());
+        return new ClusterKeys(key.privateKey(), key.keyId(), dir.resolve("private.pem"), dir.resolve("public.pem"));
+    }
+
     /** The {@code kid} of every token signed here: the RFC 7638 thumbprint of the public key. */
     public String keyId() {
         return keyId;

@@ -20,7 +20,11 @@ public final class CliContexts implements LocalClusterCommand.Contexts {
     private final ContextStore store;
 
     public CliContexts(Map<String, String> environment) {
-        this.store = new ContextStore(ContextStore.location(environment));
+        this(ContextStore.location(environment));
+    }
+
+    public CliContexts(Path configFile) {
+        this.store = new ContextStore(configFile);
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class LocalClusterCommand {
     private final Consumer<String> out;
     private final Consumer<String> err;
 
-    LocalClusterCommand(Path dir, Contexts contexts, Consumer<String> out, Consumer<String> err) {
+    public LocalClusterCommand(Path dir, Contexts contexts, Consumer<String> out, Consumer<String> err) {
         this.dir = dir.toAbsolutePath();
         this.contexts = contexts;
         this.out = out;
@@ -95,7 +95,7 @@ public final class LocalClusterCommand {
         };
     }
 
-    int up(int pcs) {
+    public int up(int pcs) {
         Optional<ClusterState> found = ClusterState.read(dir);
         if (found.isPresent()) {
             ClusterState state = found.get();
@@ -129,7 +129,8 @@ public final class LocalClusterCommand {
             Files.deleteIfExists(log);
             List<String> command = new ArrayList<>(List.of("setsid",
                     ProcessHandle.current().info().command().orElse("java"), "-Xmx128m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
+                    "-XX:TieredStopAtLevel=1", "-cp",
+                    System.getProperty("upc.classpath", System.getProperty("java.class.path"))));
             String repo = System.getProperty("upc.repo");
             if (repo != null) {
                 command.add("-Dupc.repo=" + repo);
@@ -190,7 +191,7 @@ public final class LocalClusterCommand {
         return 0;
     }
 
-    int down() {
+    public int down() {
         Optional<ClusterState> found = ClusterState.read(dir);
         if (found.isEmpty()) {
             out.accept("upc: no local cluster is up (nothing in " + dir + ")");
@@ -222,7 +223,7 @@ public final class LocalClusterCommand {
         return 0;
     }
 
-    int status(boolean json) {
+    public int status(boolean json) {
         Optional<ClusterState> found = ClusterState.read(dir);
         if (found.isEmpty()) {
             if (json) {

@@ -1,6 +1,7 @@
 package dev.upc.scheduler.access;
 
 import dev.upc.protocol.Tokens;
+import dev.upc.servicehttp.InvalidTokenException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -30,8 +31,9 @@ public class UserTokenCheck implements SecurityIdentityAugmentor {
         }
         return tokens.valid(jwt.getTokenID(), jwt.getSubject()).map(valid -> {
             if (!valid) {
-                throw new AuthenticationFailedException("this user token was revoked, or was not issued by this "
-                        + "cluster's scheduler: ask an admin for a new one (upc users token NAME)");
+                // The cause carries the message to the client (an InvalidTokenException's is shown as it is).
+                throw new AuthenticationFailedException(new InvalidTokenException("this user token was revoked, or "
+                        + "was not issued by this cluster's scheduler: ask an admin for a new one"));
             }
             return identity;
         });

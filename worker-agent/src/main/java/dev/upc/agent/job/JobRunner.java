@@ -481,7 +481,12 @@ public final class JobRunner {
             String token = tokens.token(BlobKind.IMAGES, blobId, BlobCapability.READ);
             try (StoreClient.Download archive = store.get(BlobKind.IMAGES, blobId, token)) {
                 long started = System.nanoTime();
-                libpod.loadImage(archive, -1);
+                List<String> loaded = libpod.loadImage(archive, -1);
+                if (!loaded.isEmpty() && !libpod.imageExists(image)) {
+                    // An archive pushed under another name than it was saved with (upc images push --from-archive):
+                    // the store's name is the one jobs use; the image, and its id, stay the archive's.
+                    libpod.tag(loaded.get(0), image);
+                }
                 LOG.infof("image=%s loaded from the store (images/%s, %d MiB) in %d ms", image, blobId,
                         archive.length() / MIB, (System.nanoTime() - started) / 1_000_000);
                 return;

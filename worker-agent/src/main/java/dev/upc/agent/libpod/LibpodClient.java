@@ -116,6 +116,19 @@ public final class LibpodClient {
         return names;
     }
 
+    /**
+     * Gives image {@code image} (a name or id) the further name {@code reference} ({@code repo[:tag]}, tag
+     * {@code latest} when absent); the image and its id stay what they were.
+     */
+    public void tag(String image, String reference) {
+        int slash = reference.lastIndexOf('/');
+        int colon = reference.lastIndexOf(':');
+        String repo = colon > slash ? reference.substring(0, colon) : reference;
+        String tag = colon > slash ? reference.substring(colon + 1) : "latest";
+        call(post("/images/" + encodeSegment(image) + "/tag").query("repo", repo).query("tag", tag).build(),
+                "tag " + image + " as " + reference);
+    }
+
     // ---- containers ------------------------------------------------------------------------------
 
     /** Creates (does not start) a container; returns its id. */
