@@ -136,7 +136,7 @@ class OwnershipTests extends SchedulerTest {
 
         for (String token : List.of(first, second)) {
             given().auth().oauth2(token).get("/api/v1/jobs").then().statusCode(401)
-                    .body("error", equalTo("unauthorized"));
+                    .body("error", equalTo("invalid_token")).body("message", containsString("revoked"));
         }
         String again = asAdmin().contentType(ContentType.JSON).body(Map.of("name", "carol")).post("/api/v1/users")
                 .then().statusCode(201).extract().path("token");

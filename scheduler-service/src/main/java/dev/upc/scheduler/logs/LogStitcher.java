@@ -115,6 +115,17 @@ public final class LogStitcher {
     /** Works out how many lines the placement carried over; false while that is not certain. */
     private boolean decideCarried(Placement p, boolean over, List<JobLogEntry> out) {
         TreeMap<Long, JobLogLine> lines = received.getOrDefault(p.epoch(), new TreeMap<>());
+        if (p.restored() && lines.isEmpty() && over) {
+            // A restore that printed nothing (it failed, or its PC vanished first): the log stays as it was for the
+            // next placement to continue.
+            carried = lineage.size();
+            repeatLimit = 0;
+            shownThrough = lineage.size();
+            out.add(new JobLogEntry(JobLogEntry.Type.EPOCH, p.epoch(), null, p.at(), null,
+                    "restored on " + (p.workerName() != null ? p.workerName() : p.workerId()) + "; no output came from it",
+                    p.workerId(), null, null, null));
+            return true;
+        }
         long matched = 0;
         if (p.restored()) {
             while (true) {

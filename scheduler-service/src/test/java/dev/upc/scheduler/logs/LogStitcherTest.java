@@ -116,6 +116,20 @@ class LogStitcherTest {
     }
 
     @Test
+    void aFailedRestoreThatPrintedNothingLeavesTheLogForTheRollback() {
+        placement(1, false);
+        stitcher.lines(1, 1, ticks(1, 3, 0), T0);
+        stitcher.complete(1, false);
+        placement(2, true); // the target could not restore: no line
+        stitcher.complete(2, false);
+        placement(3, true); // back on the source, from its own dump
+        stitcher.lines(3, 1, concat(ticks(1, 3, 0), ticks(4, 4, 0)), T0.plusSeconds(300));
+
+        assertThat(render(stitcher.drain(T0.plusSeconds(300), true))).isEqualTo("[1 carried=0 repeats=null] 1:tick 1 "
+                + "2:tick 2 3:tick 3 [2 carried=null repeats=null] [3 carried=3 repeats=null] 4:tick 4");
+    }
+
+    @Test
     void missingLinesAndTheCapAreSaid() {
         placement(1, false);
         stitcher.lines(1, 1, ticks(1, 2, 0), T0);
