@@ -6,22 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.upc.protocol.WorkerStatus;
-import dev.upc.scheduler.access.UserStore;
-import dev.upc.scheduler.planner.Planner;
-import dev.upc.scheduler.service.JobStore;
 import dev.upc.scheduler.testing.Api;
 import dev.upc.scheduler.testing.CheckpointStoreProcessResource;
-import dev.upc.scheduler.testing.FixedWorkerDirectory;
 import dev.upc.scheduler.testing.ScriptedAgent;
+import dev.upc.scheduler.testing.StoreBackedTest;
 import dev.upc.servicetesting.MovableClock;
-import dev.upc.servicetesting.PostgresResource;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,46 +22,14 @@ import org.junit.jupiter.api.Test;
  * a newer checkpoint makes the older ones go, the job's end all of them.
  */
 @QuarkusTest
-@WithTestResource(PostgresResource.class)
-@WithTestResource(CheckpointStoreProcessResource.class)
-class CheckpointPruningTests {
+class CheckpointPruningTests extends StoreBackedTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-
-    @Inject
-    FixedWorkerDirectory workers;
-
-    @Inject
-    Planner planner;
-
-    @Inject
-    Pool pool;
-
-    @Inject
-    JobStore store;
 
     @Inject
     MovableClock clock;
 
     private final ScriptedAgent agent = new ScriptedAgent("wa");
-
-    @Inject
-    UserStore users;
-
-    @BeforeEach
-    void emptyCluster() {
-        workers.clear();
-        store.deleteAll(pool).await().atMost(WAIT);
-        users.deleteAll(pool).await().atMost(WAIT);
-        Api.forgetUsers();
-        // submissions need their image in the store
-        Api.putBlob(CheckpointStoreProcessResource.base(), "images",
-                dev.upc.protocol.ImageArchive.blobId((String) Api.job("x").get("image")), "an image archive".getBytes());
-    }
-
-    private void plan() {
-        planner.planOnce().await().atMost(WAIT);
-    }
 
     private static String admin() {
         return Api.token("root", "admin");

@@ -13,26 +13,18 @@ import static org.hamcrest.Matchers.nullValue;
 
 import dev.upc.protocol.ImageArchive;
 import dev.upc.protocol.WorkerStatus;
-import dev.upc.scheduler.access.UserStore;
-import dev.upc.scheduler.planner.Planner;
-import dev.upc.scheduler.service.JobStore;
 import dev.upc.scheduler.testing.Api;
 import dev.upc.scheduler.testing.CheckpointStoreProcessResource;
-import dev.upc.scheduler.testing.FixedWorkerDirectory;
 import dev.upc.scheduler.testing.ScriptedAgent;
-import dev.upc.servicetesting.PostgresResource;
-import io.quarkus.test.common.WithTestResource;
+import dev.upc.scheduler.testing.StoreBackedTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,34 +32,9 @@ import org.junit.jupiter.api.Test;
  * space, immutable images, content-addressed inputs, and a job refused at submission when what it needs is missing.
  */
 @QuarkusTest
-@WithTestResource(PostgresResource.class)
-@WithTestResource(CheckpointStoreProcessResource.class)
-class UploadTests {
+class UploadTests extends StoreBackedTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-
-    @Inject
-    FixedWorkerDirectory workers;
-
-    @Inject
-    Planner planner;
-
-    @Inject
-    Pool pool;
-
-    @Inject
-    JobStore store;
-
-    @Inject
-    UserStore users;
-
-    @BeforeEach
-    void emptyCluster() {
-        workers.clear();
-        store.deleteAll(pool).await().atMost(WAIT);
-        users.deleteAll(pool).await().atMost(WAIT);
-        Api.forgetUsers();
-    }
 
     private static String sha256(byte[] content) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
@@ -130,8 +97,6 @@ class UploadTests {
         asUser("alice").contentType(ContentType.JSON).body(ghost).post("/api/v1/jobs").then().statusCode(400)
                 .body("error", equalTo("image_missing")).body("message", containsString("localhost/alice/ghost:1"));
 
-        Api.putBlob(CheckpointStoreProcessResource.base(), "images", ImageArchive.blobId("localhost/upc/count:1"),
-                "an image archive".getBytes());
         byte[] data = "1,2,3\n".getBytes(StandardCharsets.UTF_8);
         String sha = sha256(data);
         var withInput = job("with-input");
@@ -166,7 +131,7 @@ class UploadTests {
 
         // the agent the job lands on may read the input, no other
         workers.put("wa", WorkerStatus.ONLINE, 1.0, 4);
-        planner.planOnce().await().atMost(WAIT);
+        plan();
         ScriptedAgent a = new ScriptedAgent("wa");
         assertThat(a.poll(1)).extracting(c -> c.get("jobId")).contains(id);
         Map<String, Object> ask = Map.of("kind", "inputs", "id", "alice-" + sha, "operation", "read");
@@ -179,8 +144,6 @@ class UploadTests {
 
     @Test
     void theOwnerGetsTheOutputOfAJobThatExitedWithOne() {
-        Api.putBlob(CheckpointStoreProcessResource.base(), "images", ImageArchive.blobId("localhost/upc/count:1"),
-                "an image archive".getBytes());
         workers.put("wa", WorkerStatus.ONLINE, 1.0, 4);
         var body = job("produces");
         body.put("outputPath", "/out");
@@ -188,7 +151,7 @@ class UploadTests {
                 .statusCode(201).extract().path("id");
         asUser("alice").get("/api/v1/jobs/{id}/output", id).then().statusCode(404).body("error", equalTo("no_output"))
                 .body("message", containsString("has not exited"));
-        planner.planOnce().await().atMost(WAIT);
+        plan();
         ScriptedAgent a = new ScriptedAgent("wa");
         var run = a.expect("RUN");
         a.reportOk(run, "STARTED");
