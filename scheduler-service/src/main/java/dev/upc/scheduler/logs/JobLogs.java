@@ -113,8 +113,11 @@ public class JobLogs {
                         }
                         epochs.stream().filter(LogStore.EpochLog::complete)
                                 .forEach(e -> stitcher.complete(e.epoch(), e.capped()));
-                        boolean over = everything || ended(job, epochs, at);
-                        return new Batch(stitcher.drain(at, over), over);
+                        boolean ended = ended(job, epochs, at);
+                        if (everything) {
+                            return new Batch(stitcher.snapshot(at, ended), true);
+                        }
+                        return new Batch(stitcher.drain(at, ended), ended);
                     }))));
         }
 

@@ -83,11 +83,25 @@ public final class LogStitcher {
      * every placement is taken as ended.
      */
     public List<JobLogEntry> drain(Instant now, boolean finished) {
+        return drain(now, finished, false);
+    }
+
+    /**
+     * Everything there is now, for a reader who looks once: every placement but the last is taken as ended (no
+     * waiting for a quiet spell), the last one only when the job is {@code finished}; a restored last placement that
+     * has sent nothing yet does not show yet.
+     */
+    public List<JobLogEntry> snapshot(Instant now, boolean finished) {
+        return drain(now, finished, true);
+    }
+
+    private List<JobLogEntry> drain(Instant now, boolean finished, boolean snapshot) {
         List<JobLogEntry> out = new ArrayList<>();
         while (current < placements.size()) {
             Placement p = placements.get(current);
-            boolean over = finished || complete.contains(p.epoch()) || (current + 1 < placements.size()
-                    && quietSince(p.epoch(), placements.get(current + 1).at(), now));
+            boolean superseded = current + 1 < placements.size();
+            boolean over = finished || complete.contains(p.epoch()) || (superseded && (snapshot
+                    || quietSince(p.epoch(), placements.get(current + 1).at(), now)));
             if (carried < 0 && !decideCarried(p, over, out)) {
                 return out; // not certain yet
             }

@@ -130,6 +130,16 @@ class LogStitcherTest {
     }
 
     @Test
+    void aLookAtARunningJobShowsTheRestoredPlacementOnlyOnceItSentLines() {
+        placement(1, false);
+        stitcher.lines(1, 1, ticks(1, 3, 0), T0); // its last lines may still come: not complete
+        placement(2, true); // just restored, has sent nothing yet
+
+        assertThat(render(stitcher.snapshot(T0.plusSeconds(200), false)))
+                .isEqualTo("[1 carried=0 repeats=null] 1:tick 1 2:tick 2 3:tick 3");
+    }
+
+    @Test
     void missingLinesAndTheCapAreSaid() {
         placement(1, false);
         stitcher.lines(1, 1, ticks(1, 2, 0), T0);
