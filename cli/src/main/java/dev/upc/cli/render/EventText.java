@@ -14,7 +14,17 @@ public final class EventText {
     }
 
     public static String details(JobEvent event) {
-        Map<String, Object> d = event.details();
+        return details(event, Map.of());
+    }
+
+    /** As {@link #details(JobEvent)}, naming the PCs of a migration by {@code names} (worker id → PC name). */
+    public static String details(JobEvent event, Map<String, String> names) {
+        Map<String, Object> d = new java.util.HashMap<>(event.details());
+        for (String key : List.of("from", "to", "rolledBackTo")) {
+            if (d.get(key) instanceof String id && names.containsKey(id)) {
+                d.put(key, names.get(id));
+            }
+        }
         List<String> parts = new ArrayList<>();
         switch (event.type()) {
             case SUBMITTED, STARTED -> {

@@ -75,10 +75,16 @@ public final class JobDetails {
             lines.add("");
             lines.add("EVENTS");
             Table table = Table.withColumns("TIME", "EVENT", "EPOCH", "PC", "DETAILS").alignRight("EPOCH");
+            java.util.Map<String, String> names = new java.util.HashMap<>();
+            events.stream().filter(e -> e.workerId() != null && e.workerName() != null)
+                    .forEach(e -> names.put(e.workerId(), e.workerName()));
+            if (job.workerId() != null && job.workerName() != null) {
+                names.put(job.workerId(), job.workerName());
+            }
             for (JobEvent event : events) {
                 table.row(time(event.at()), event.type().name(), String.valueOf(event.epoch()),
                         event.workerName() != null ? event.workerName() : pc(event.workerId(), job),
-                        EventText.details(event));
+                        EventText.details(event, names));
             }
             lines.addAll(table.lines());
         }
