@@ -632,6 +632,59 @@ cmd_bench() {
   DIE_CODE=2 die "unknown bench '$name' (available: ${BENCHES[*]})"
 }
 
+# ./upc k8s render|secrets|play|down: the manifests of k8s/ (kustomize), their secrets, and the local overlay
+# played on this machine with podman kube play (dev.upc.e2e.k8s).
+# kubectl renders kustomize (Debian's 1.20 embeds kustomize v2.0.3; any newer one does too); podman builds its pause
+# image for kube play locally around catatonit.
+readonly K8S_PACKAGES=(catatonit)
+
+need_kubectl() {
+  command -v kubectl >/dev/null 2>&1 || apt_install_missing "kubectl" kubernetes-client
+}
+
+k8s_usage() {
+  cat <<'USAGE'
+usage: ./upc k8s render OVERLAY   print the rendered manifests of k8s/overlays/OVERLAY (local, production)
+       ./upc k8s secrets [--dir DIR]  make a deployment's keys, join token and database password (once)
+       ./upc k8s play             play the local overlay with podman, join two PCs, run a job with a migration,
+                                  fail the planning scheduler over, back up, tear down; ends with one JSON line
+       ./upc k8s down             remove what an interrupted play left (pods, volumes, secret)
+USAGE
+}
+
+cmd_k8s() {
+  local sub=${1:-}
+  (( $# == 0 )) || shift
+  case $sub in
+    render)
+      (( $# == 1 )) || { k8s_usage >&2; exit 2; }
+      [[ $1 != */* && -d k8s/overlays/$1 ]] ||
+        DIE_CODE=2 die "no overlay '$1' (overlays: $(ls k8s/overlays | xargs))"
+      need_kubectl
+      # kustomize v5 warns that the v2-compatible fields are deprecated: true, and not news to the reader
+      kubectl kustomize "k8s/overlays/$1" 2> >(grep -v "^# Warning: '.*' is deprecated" >&2)
+      ;;
+    secrets)
+      ensure_built
+      use_java
+      run_main k8s secrets "$@"
+      ;;
+    play)
+      cmd_setup
+      need_kubectl
+      apt_install_missing "k8s play" "${K8S_PACKAGES[@]}"
+      cmd_images
+      use_java
+      run_main k8s play
+      ;;
+    down)
+      cmd_local k8s down
+      ;;
+    help | -h | --help) k8s_usage ;;
+    *) k8s_usage >&2; exit 2 ;;
+  esac
+}
+
 # An RS256 key pair for a deployment: the registry and the scheduler sign with the private key, every service
 # verifies with the public one. Kept out of git under .upc/keys, made once. (Local clusters make their own.)
 cmd_keys() {
@@ -674,6 +727,7 @@ commands:
   down               stop the local cluster and remove everything it started
   status [--json]    each part of the local cluster and its health
   keys               make an RS256 key pair for a deployment under .upc/keys (once)
+  k8s render|secrets|play|down   the Kubernetes manifests of k8s/: render, make secrets, play on this machine
   help               show this text
 
 Any other command goes to the upc command line (cli/target/upc-cli/bin/upc), for example:
@@ -699,6 +753,7 @@ main() {
     demo) cmd_demo "$@" ;;
     bench) cmd_bench "$@" ;;
     keys) cmd_keys "$@" ;;
+    k8s) cmd_k8s "$@" ;;
     up) cmd_up "$@" ;;
     down | status) cmd_local "$cmd" "$@" ;;
     help | -h | --help) usage ;;

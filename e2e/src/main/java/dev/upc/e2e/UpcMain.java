@@ -24,6 +24,7 @@ public final class UpcMain {
         int status = switch (args.length == 0 ? "" : args[0]) {
             case "demo" -> demo(rest, work);
             case "bench" -> bench(rest, work);
+            case "k8s" -> k8s(rest, work);
             case "up", "down", "status", "local-cluster" -> dev.upc.e2e.local.LocalClusterCommand.main(args[0], rest,
                     new dev.upc.e2e.local.CliContexts(System.getenv()));
             default -> usage("usage: UpcMain demo [--quick | options] | bench NAME [options]");
@@ -52,6 +53,17 @@ public final class UpcMain {
             case "registry" -> RegistryBench.run(options, work);
             case "agent" -> AgentBench.run(options, work);
             default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration, policy, store, registry, agent)");
+        };
+    }
+
+    /** {@code ./upc k8s play|down|secrets}: the deployment of k8s/ on this machine, and its secrets. */
+    private static int k8s(List<String> args, Path work) {
+        Path repo = Path.of("").toAbsolutePath();
+        String command = args.isEmpty() ? "" : args.get(0);
+        return switch (command) {
+            case "play", "down" -> dev.upc.e2e.k8s.KubePlay.main(command, repo, work);
+            case "secrets" -> dev.upc.e2e.k8s.SecretsCommand.main(args.subList(1, args.size()), repo);
+            default -> usage("usage: ./upc k8s render OVERLAY | secrets [--dir DIR] | play | down");
         };
     }
 

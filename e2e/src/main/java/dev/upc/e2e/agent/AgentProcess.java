@@ -76,15 +76,35 @@ public final class AgentProcess implements AutoCloseable {
     /** As above, with the agent's {@code command}: {@code run}, or {@code train} (a real start that stops itself). */
     public static AgentProcess start(ServiceCluster cluster, SimulatedPc pc, int cpuLimitPercent,
                                      Map<String, String> extra, Launch launch, String command) {
+        return start(new ControlPlane(cluster.workDir(), cluster.joinToken(), cluster.registryUrl(),
+                cluster.schedulerUrl(), cluster.storeUrl()), pc, cpuLimitPercent, extra, launch, command);
+    }
+
+    /**
+     * The services an agent joins, wherever they run (a {@link ServiceCluster}, or pods of a deployment).
+     *
+     * @param workDir where the agent's state, join token file and log go ({@code agent-<pc>/})
+     */
+    public record ControlPlane(Path workDir, String joinToken, URI registry, URI scheduler, URI store) {
+    }
+
+    /** An agent for {@code pc} against {@code services}, with the packaged jar. */
+    public static AgentProcess start(ControlPlane services, SimulatedPc pc, int cpuLimitPercent,
+                                     Map<String, String> extra) {
+        return start(services, pc, cpuLimitPercent, extra, Launch.packagedJar(), "run");
+    }
+
+    private static AgentProcess start(ControlPlane cluster, SimulatedPc pc, int cpuLimitPercent,
+                                      Map<String, String> extra, Launch launch, String command) {
         try {
             Path dir = Files.createDirectories(cluster.workDir().resolve("agent-" + pc.name()));
             Path token = dir.resolve("join-token");
             Files.writeString(token, cluster.joinToken() + "\n");
             int port = freePort();
             Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("upc.agent.registry-url", cluster.registryUrl().toString());
-            settings.put("upc.agent.scheduler-url", cluster.schedulerUrl().toString());
-            settings.put("upc.agent.store-url", cluster.storeUrl().toString());
+            settings.put("upc.agent.registry-url", cluster.registry().toString());
+            settings.put("upc.agent.scheduler-url", cluster.scheduler().toString());
+            settings.put("upc.agent.store-url", cluster.store().toString());
             settings.put("upc.agent.join-token-file", token.toString());
             settings.put("upc.agent.podman-socket", pc.socket().toString());
             settings.put("upc.agent.state-dir", dir.resolve("state").toString());

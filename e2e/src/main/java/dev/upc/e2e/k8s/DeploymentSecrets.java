@@ -54,6 +54,7 @@ public final class DeploymentSecrets {
         writePrivate("join-token", "join-" + randomHex(24));
         writePrivate("db-password", randomHex(24));
         writePrivate("secrets.yaml", manifestYaml());
+        writePrivate("podman-secret.json", podmanSecretJson());
     }
 
     public Path dir() {

@@ -132,7 +132,7 @@ public final class LocalCluster implements AutoCloseable {
         List<AgentProcess> agents = new ArrayList<>();
         for (int i = 0; i < spec.pcs().size(); i++) {
             Pc pc = spec.pcs().get(i);
-            seedBenchmark(pc.name());
+            seedBenchmark(services.workDir().resolve("agent-" + pc.name()).resolve("state"));
             AgentProcess agent = AgentProcess.start(services, simulated.get(i), pc.cpuPercent(), Map.of());
             started.add(agent);
             agents.add(agent);
@@ -159,15 +159,14 @@ public final class LocalCluster implements AutoCloseable {
      * each agent's cached benchmark is set to that, so each PC reports 1.0 × its quota. Measured by several agents at
      * once on a loaded machine, the scores came out in random order.
      */
-    private void seedBenchmark(String pc) {
-        Path stateDir = services.workDir().resolve("agent-" + pc).resolve("state");
+    public static void seedBenchmark(Path stateDir) {
         try {
             String model = CpuInfo.parse(Files.readString(Path.of("/proc/cpuinfo"))).modelName();
             try (AgentState state = AgentState.open(stateDir)) {
                 state.benchmark(new CachedBenchmark(1.0, model, Instant.now()));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot seed the benchmark of " + pc + " in " + stateDir, e);
+            throw new UncheckedIOException("cannot seed the agent's benchmark in " + stateDir, e);
         }
     }
 

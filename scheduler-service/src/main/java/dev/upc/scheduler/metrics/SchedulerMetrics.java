@@ -40,6 +40,12 @@ public class SchedulerMetrics {
                 .publishPercentileHistogram().register(registry);
     }
 
+    /** 1 while this replica holds the planner lock: summed over the replicas, anything but 1 is worth an alert. */
+    public void plannerLeader(java.util.function.BooleanSupplier leader) {
+        Gauge.builder("upc.scheduler.planner.leader", () -> leader.getAsBoolean() ? 1 : 0)
+                .description("1 while this replica plans (holds the planner lock)").register(registry);
+    }
+
     public void jobCounts(Map<String, Long> counts) {
         jobsByState.forEach((state, gauge) -> gauge.set(counts.getOrDefault(state.name(), 0L)));
     }

@@ -84,6 +84,7 @@ public class Planner {
         this.config = config;
         this.vertx = vertx;
         this.lock = new PlannerLock(vertx, database.connectOptions(), config.plannerLockKey());
+        metrics.plannerLeader(lock::held);
     }
 
     @Scheduled(every = "${upc.scheduler.plan-interval:2s}", delayed = "1s",
