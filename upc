@@ -527,9 +527,10 @@ ensure_built() {
 }
 
 cmd_test() {
-  local t0 rc=0
+  local t0 rc=0 t1
   t0=$(now_ms)
   cmd_setup
+  setup_k8s
   need_mvn
   use_java
   say "test: mvn -B -ntp verify (java: ${JAVA_HOME:-default})"
@@ -537,16 +538,33 @@ cmd_test() {
   if (( rc != 0 )); then
     DIE_CODE=$rc die "tests failed after $(since "$t0") (mvn exit $rc): see the maven output above"
   fi
+  mkdir -p "$(dirname "$BUILD_STAMP")" && touch "$BUILD_STAMP"  # verify built every module: no second build
+  # The deployment as a lab runs it: the images built here, the local overlay played, used and torn down.
+  t1=$(now_ms)
+  cmd_images
+  say "test: ./upc k8s play"
+  main_command
+  "${MAIN_CMD[@]}" k8s play || rc=$?
+  if (( rc != 0 )); then
+    DIE_CODE=$rc die "./upc k8s play failed after $(since "$t1") (exit $rc): see its lines above"
+  fi
+  say "test: images and k8s play passed in $(since "$t1")"
   say "test: all passed in $(since "$t0")"
 }
 
-run_main() {
+# MAIN_CMD: the java command line of the harness's entry (dev.upc.e2e.UpcMain), for run_main and cmd_test.
+main_command() {
   local f=e2e/target/classpath.txt cp
   [[ -d e2e/target/classes && -f $f ]] ||
     die "$f (or e2e/target/classes) is missing after the build: the e2e module must write it; check ./upc build"
   cp="e2e/target/classes:$(<"$f")"
   # the harness drives the agent's libpod client: archives must stream through the agent's heap budget
-  exec "$(java_cmd)" -Xmx128m -cp "$cp" "$MAIN_CLASS" "$@"
+  MAIN_CMD=("$(java_cmd)" -Xmx128m -cp "$cp" "$MAIN_CLASS")
+}
+
+run_main() {
+  main_command
+  exec "${MAIN_CMD[@]}" "$@"
 }
 
 # ./upc demo: the nine-job experiment (dev.upc.e2e.experiment); --quick: the two-PC showcase of one migration.
@@ -635,11 +653,17 @@ cmd_bench() {
 # ./upc k8s render|secrets|play|down: the manifests of k8s/ (kustomize), their secrets, and the local overlay
 # played on this machine with podman kube play (dev.upc.e2e.k8s).
 # kubectl renders kustomize (Debian's 1.20 embeds kustomize v2.0.3; any newer one does too); podman builds its pause
-# image for kube play locally around catatonit.
-readonly K8S_PACKAGES=(catatonit)
+# image for kube play locally around catatonit; the images' base is a debootstrap root file system.
+readonly K8S_PACKAGES=(catatonit debootstrap)
 
 need_kubectl() {
   command -v kubectl >/dev/null 2>&1 || apt_install_missing "kubectl" kubernetes-client
+}
+
+# What rendering, building and playing the manifests needs beyond ./upc setup.
+setup_k8s() {
+  need_kubectl
+  apt_install_missing "k8s" "${K8S_PACKAGES[@]}"
 }
 
 k8s_usage() {
@@ -671,8 +695,8 @@ cmd_k8s() {
       ;;
     play)
       cmd_setup
-      need_kubectl
-      apt_install_missing "k8s play" "${K8S_PACKAGES[@]}"
+      setup_k8s
+      ensure_built
       cmd_images
       use_java
       run_main k8s play

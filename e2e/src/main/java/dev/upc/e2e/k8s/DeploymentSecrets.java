@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,6 +106,12 @@ public final class DeploymentSecrets {
             data(secret).forEach((key, value) -> yaml.append("  ").append(key).append(": ").append(value).append('\n'));
         }
         return yaml.toString();
+    }
+
+    /** Writes a fresh admin token (for {@code upc login}) to {@code admin-token}, mode 600; returns its path. */
+    public Path writeAdminToken(Duration ttl) throws IOException {
+        writePrivate("admin-token", keys().adminToken("admin", ttl));
+        return dir.resolve("admin-token");
     }
 
     private String value(String name) throws IOException {
