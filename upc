@@ -716,7 +716,7 @@ readonly ROOTFS_TAR=/var/cache/upc/rootfs/$ROOTFS_SUITE-minbase.tar
 readonly JRE_CACHE=/var/cache/upc/jre
 readonly JDK17_HOME=/usr/lib/jvm/java-17-openjdk-amd64
 # What the Quarkus services need (jdeps over their jars, plus what they load reflectively).
-readonly JAVA_MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.unsupported,jdk.zipfs
+readonly JAVA_MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.rmi,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.unsupported,jdk.zipfs
 readonly SERVICE_IMAGES=(registry:registry-service scheduler:scheduler-service store:checkpoint-store)
 readonly IMAGE_LABEL=dev.upc.inputs
 
