@@ -767,6 +767,20 @@ ensure_rootfs() {
   images_say "rootfs $ROOTFS_TAR ($(( $(stat -c %s "$ROOTFS_TAR") / 1000000 )) MB, $(since "$t0"))"
 }
 
+# import_rootfs TAG LABEL: the cached rootfs as an image, without docs, manual pages and translations.
+import_rootfs() {
+  local tmp
+  tmp=$(mktemp /var/tmp/upc-rootfs.XXXXXX.tar)
+  cp "$ROOTFS_TAR" "$tmp"
+  tar --delete --wildcards -f "$tmp" './usr/share/doc/*' './usr/share/man/*' './usr/share/info/*' \
+    './usr/share/locale/*' 2>>"$IMAGES_LOG" || true
+  if ! podman import --change "LABEL dev.upc.rootfs=\"$2\"" "$tmp" "$1" >>"$IMAGES_LOG" 2>&1; then
+    rm -f "$tmp"
+    die "podman import of $ROOTFS_TAR failed (see $IMAGES_LOG)"
+  fi
+  rm -f "$tmp"
+}
+
 # The jlink runtime of the build JDK (Temurin 25, else JDK 17), cached per JDK version and module list.
 ensure_runtime() {
   local jdk=$TEMURIN_HOME ver key compress tmp t0
@@ -786,6 +800,7 @@ ensure_runtime() {
     --generate-cds-archive --output "$tmp" >>"$IMAGES_LOG" 2>&1 ||
     die "jlink of $jdk failed (see $IMAGES_LOG)"
   mv -f "$tmp" "$RUNTIME_DIR"
+  find "$JRE_CACHE" -mindepth 1 -maxdepth 1 ! -name "${RUNTIME_DIR##*/}" -exec rm -rf {} +  # replaced ones
   images_say "java runtime $RUNTIME_DIR (jlink of $ver, $(du -sm "$RUNTIME_DIR" | cut -f1) MB, $(since "$t0"))"
 }
 
@@ -817,7 +832,7 @@ build_image() {
 # ./upc images [--json]: localhost/upc/{base,java,registry,scheduler,store,postgres}:VERSION, rebuilding only
 # what changed (inputs: the files copied in, the Containerfile, the parent image).
 cmd_images() {
-  local version t0 rootfs base java entry name module app
+  local version t0 rootfs rootfs_sum base java entry name module app
   while (( $# )); do
     case $1 in
       --json) IMAGES_JSON=1 ;;
@@ -836,12 +851,8 @@ cmd_images() {
 
   rootfs=localhost/upc/rootfs:$ROOTFS_SUITE-minbase
   base=localhost/upc/base:$version
-  local rootfs_sum
-  rootfs_sum=$(<"$ROOTFS_TAR.stamp")
-  if [[ $(image_label "$rootfs" dev.upc.rootfs) != "$rootfs_sum" ]]; then
-    podman import --change "LABEL dev.upc.rootfs=\"$rootfs_sum\"" "$ROOTFS_TAR" "$rootfs" >>"$IMAGES_LOG" 2>&1 ||
-      die "podman import of $ROOTFS_TAR failed (see $IMAGES_LOG)"
-  fi
+  rootfs_sum="$(<"$ROOTFS_TAR.stamp") trimmed=doc,man,info,locale"
+  [[ $(image_label "$rootfs" dev.upc.rootfs) == "$rootfs_sum" ]] || import_rootfs "$rootfs" "$rootfs_sum"
   build_image base "$base" "$(strings_hash "$(image_id "$rootfs")" "$(files_hash images/base)")" \
     images/base images/base/Containerfile "ROOTFS=$rootfs"
 
