@@ -730,6 +730,177 @@ cmd_keys() {
   say "  UPC_JWT_PRIVATE_KEY=file:$abs/private.pem UPC_JWT_PUBLIC_KEY=file:$abs/public.pem"
 }
 
+# ---------------------------------------------------------------------------------------------
+# images: the services' and PostgreSQL's container images, built here (no registry needed)
+# ---------------------------------------------------------------------------------------------
+
+# debootstrap's minbase rootfs, plain Debian without apt lists: made once, also for other images.
+readonly ROOTFS_SUITE=bookworm
+readonly ROOTFS_TAR=/var/cache/upc/rootfs/$ROOTFS_SUITE-minbase.tar
+readonly JRE_CACHE=/var/cache/upc/jre
+readonly JDK17_HOME=/usr/lib/jvm/java-17-openjdk-amd64
+# What the Quarkus services need (jdeps over their jars, plus what they load reflectively).
+readonly JAVA_MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.rmi,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.unsupported,jdk.zipfs
+readonly SERVICE_IMAGES=(registry:registry-service scheduler:scheduler-service store:checkpoint-store)
+readonly IMAGE_LABEL=dev.upc.inputs
+
+IMAGES_JSON=""
+IMAGES_LOG=$LOG_DIR/images.log
+RUNTIME_DIR=""
+IMAGE_SOURCE=""
+
+project_version() { awk -F'[<>]' '/<parent>/ {p = 1} /<\/parent>/ {p = 0} !p && /<version>/ {print $3; exit}' pom.xml; }
+
+# files_hash DIR [PATH...]: one sha256 over the names and contents of the files under DIR (or its PATHs)
+files_hash() {
+  local dir=$1; shift
+  (cd "$dir" && find "${@:-.}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-64
+}
+
+strings_hash() { printf '%s\n' "$@" | sha256sum | cut -c1-64; }
+
+image_label() { podman image inspect --format "{{ index .Labels \"$2\" }}" "$1" 2>/dev/null || true; }
+
+image_id() { podman image inspect --format '{{.Id}}' "$1"; }
+
+images_say() { if [[ -n $IMAGES_JSON ]]; then say "images: $*" >&2; else say "images: $*"; fi; }
+
+ensure_rootfs() {
+  local stamp=$ROOTFS_TAR.stamp dir tmp mirror t0 log=$IMAGES_LOG
+  [[ -s $ROOTFS_TAR && -s $stamp ]] && return 0
+  apt_install_missing "image tools" debootstrap
+  dir=$(dirname "$ROOTFS_TAR")
+  mkdir -p "$dir" "$LOG_DIR"
+  rm -rf "$dir"/.build.*
+  tmp=$(mktemp -d "$dir/.build.XXXXXX")
+  mirror=$(debian_mirror)
+  t0=$(now_ms)
+  images_say "debootstrap --variant=minbase $ROOTFS_SUITE from $mirror, once (about a minute; log: $log)"
+  if ! debootstrap --variant=minbase "$ROOTFS_SUITE" "$tmp/root" "$mirror" >>"$log" 2>&1; then
+    tail -n 10 "$log" >&2
+    rm -rf "$tmp"
+    die "debootstrap of $ROOTFS_SUITE from $mirror failed (see $log): check the mirror, then rerun ./upc images"
+  fi
+  rm -rf "$tmp"/root/var/cache/apt/archives/*.deb "$tmp"/root/var/cache/apt/*.bin "$tmp"/root/var/lib/apt/lists/*
+  tar --numeric-owner -C "$tmp/root" -cf "$tmp/rootfs.tar" .
+  printf 'suite=%s variant=minbase mirror=%s made=%s sha256=%s\n' "$ROOTFS_SUITE" "$mirror" \
+    "$(date -u +%FT%TZ)" "$(sha256_of "$tmp/rootfs.tar")" >"$tmp/stamp"
+  mv -f "$tmp/rootfs.tar" "$ROOTFS_TAR"
+  mv -f "$tmp/stamp" "$stamp"
+  rm -rf "$tmp"
+  images_say "rootfs $ROOTFS_TAR ($(( $(stat -c %s "$ROOTFS_TAR") / 1000000 )) MB, $(since "$t0"))"
+}
+
+# import_rootfs TAG LABEL: the cached rootfs as an image, without docs, manual pages and translations.
+import_rootfs() {
+  local tmp
+  tmp=$(mktemp /var/tmp/upc-rootfs.XXXXXX.tar)
+  cp "$ROOTFS_TAR" "$tmp"
+  tar --delete --wildcards -f "$tmp" './usr/share/doc/*' './usr/share/man/*' './usr/share/info/*' \
+    './usr/share/locale/*' 2>>"$IMAGES_LOG" || true
+  if ! podman import --change "LABEL dev.upc.rootfs=\"$2\"" "$tmp" "$1" >>"$IMAGES_LOG" 2>&1; then
+    rm -f "$tmp"
+    die "podman import of $ROOTFS_TAR failed (see $IMAGES_LOG)"
+  fi
+  rm -f "$tmp"
+}
+
+# The jlink runtime of the build JDK (Temurin 25, else JDK 17), cached per JDK version and module list.
+ensure_runtime() {
+  local jdk=$TEMURIN_HOME ver key compress tmp t0
+  [[ -x $jdk/bin/jlink ]] || jdk=$JDK17_HOME
+  [[ -x $jdk/bin/jlink ]] || die "no JDK with jlink in $TEMURIN_HOME or $JDK17_HOME: run 'sudo ./upc setup'"
+  ver=$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$jdk/release")
+  compress=--compress=zip-6
+  (( ${ver%%.*} >= 21 )) || compress=--compress=2
+  key=$(strings_hash "$ver" "$JAVA_MODULES" "$compress")
+  RUNTIME_DIR=$JRE_CACHE/$ver-${key:0:12}
+  [[ -x $RUNTIME_DIR/bin/java ]] && return 0
+  t0=$(now_ms)
+  mkdir -p "$JRE_CACHE"
+  tmp=$RUNTIME_DIR.tmp
+  rm -rf "$tmp"
+  "$jdk/bin/jlink" --add-modules "$JAVA_MODULES" --strip-debug --no-man-pages --no-header-files "$compress" \
+    --generate-cds-archive --output "$tmp" >>"$IMAGES_LOG" 2>&1 ||
+    die "jlink of $jdk failed (see $IMAGES_LOG)"
+  mv -f "$tmp" "$RUNTIME_DIR"
+  find "$JRE_CACHE" -mindepth 1 -maxdepth 1 ! -name "${RUNTIME_DIR##*/}" -exec rm -rf {} +  # replaced ones
+  images_say "java runtime $RUNTIME_DIR (jlink of $ver, $(du -sm "$RUNTIME_DIR" | cut -f1) MB, $(since "$t0"))"
+}
+
+# build_image NAME TAG INPUTS CONTEXT CONTAINERFILE [BUILD-ARG...]: builds TAG unless it carries the label
+# INPUTS already, drops the image it replaces, reports the image.
+build_image() {
+  local name=$1 tag=$2 inputs=$3 context=$4 file=$5; shift 5
+  local reused=true how=reused t0 bytes arg args=()
+  t0=$(now_ms)
+  if [[ $(image_label "$tag" "$IMAGE_LABEL") != "$inputs" ]]; then
+    reused=false
+    for arg in "$@"; do args+=(--build-arg "$arg"); done
+    printf '\n== %s %s\n' "$(date -u +%FT%TZ)" "$tag" >>"$IMAGES_LOG"
+    if ! podman build --network=host --pull=never -f "$file" -t "$tag" "${args[@]}" \
+        --label "org.opencontainers.image.title=upc-$name" --label "org.opencontainers.image.version=${tag##*:}" \
+        --label "org.opencontainers.image.source=$IMAGE_SOURCE" --label "$IMAGE_LABEL=$inputs" \
+        "$context" >>"$IMAGES_LOG" 2>&1; then
+      tail -n 15 "$IMAGES_LOG" >&2
+      die "podman build of $tag failed (see $IMAGES_LOG)"
+    fi
+    podman image prune -f --filter "label=$IMAGE_LABEL" >>"$IMAGES_LOG" 2>&1 || true
+    how="built in $(since "$t0")"
+  fi
+  bytes=$(podman image inspect --format '{{.Size}}' "$tag")
+  images_say "$name $tag $(( bytes / 1000000 )) MB ($how)"
+  [[ -z $IMAGES_JSON ]] || printf '{"image":"%s","bytes":%s,"reused":%s}\n' "$tag" "$bytes" "$reused"
+}
+
+# ./upc images [--json]: localhost/upc/{base,java,registry,scheduler,store,postgres}:VERSION, rebuilding only
+# what changed (inputs: the files copied in, the Containerfile, the parent image).
+cmd_images() {
+  local version t0 rootfs rootfs_sum base java entry name module app
+  while (( $# )); do
+    case $1 in
+      --json) IMAGES_JSON=1 ;;
+      *) DIE_CODE=2 die "usage: ./upc images [--json]" ;;
+    esac
+    shift
+  done
+  t0=$(now_ms)
+  check_podman
+  mkdir -p "$LOG_DIR"
+  version=$(project_version)
+  [[ -n $version ]] || die "no <version> in pom.xml"
+  IMAGE_SOURCE=$(git config --get remote.origin.url 2>/dev/null || echo "https://upc.dev/upc")
+  if [[ -n $IMAGES_JSON ]]; then ensure_built >&2; else ensure_built; fi
+  ensure_rootfs
+
+  rootfs=localhost/upc/rootfs:$ROOTFS_SUITE-minbase
+  base=localhost/upc/base:$version
+  rootfs_sum="$(<"$ROOTFS_TAR.stamp") trimmed=doc,man,info,locale"
+  [[ $(image_label "$rootfs" dev.upc.rootfs) == "$rootfs_sum" ]] || import_rootfs "$rootfs" "$rootfs_sum"
+  build_image base "$base" "$(strings_hash "$(image_id "$rootfs")" "$(files_hash images/base)")" \
+    images/base images/base/Containerfile "ROOTFS=$rootfs"
+
+  ensure_runtime
+  java=localhost/upc/java:$version
+  build_image java "$java" "$(strings_hash "$(image_id "$base")" "$RUNTIME_DIR" "$(files_hash images/java)")" \
+    "$RUNTIME_DIR" images/java/Containerfile "BASE=$base"
+
+  for entry in "${SERVICE_IMAGES[@]}"; do
+    name=${entry%%:*} module=${entry#*:}
+    app=$module/target/quarkus-app
+    [[ -f $app/quarkus-run.jar ]] || die "$app/quarkus-run.jar is missing: run ./upc build"
+    build_image "$name" "localhost/upc/$name:$version" \
+      "$(strings_hash "$(image_id "$java")" "$(files_hash images/service)" \
+        "$(files_hash "$app" lib app quarkus quarkus-run.jar)")" \
+      "$app" images/service/Containerfile "JAVA=$java"
+  done
+
+  build_image postgres "localhost/upc/postgres:$version" \
+    "$(strings_hash "$(image_id "$base")" "$(files_hash images/postgres)")" \
+    images/postgres images/postgres/Containerfile "BASE=$base"
+  images_say "done in $(since "$t0")"
+}
+
 usage() {
   cat <<'EOF'
 usage: ./upc COMMAND [args]
@@ -750,6 +921,9 @@ commands:
                      and the sample image localhost/upc/counter:1; the upc command line becomes its admin
   down               stop the local cluster and remove everything it started
   status [--json]    each part of the local cluster and its health
+  images [--json]    build the container images localhost/upc/{registry,scheduler,store,postgres}:VERSION
+                     (and their base and java layers) with podman, reusing what is unchanged
+                     (./upc images push|list: the command line's, below)
   keys               make an RS256 key pair for a deployment under .upc/keys (once)
   k8s render|secrets|play|down   the Kubernetes manifests of k8s/: render, make secrets, play on this machine
   help               show this text
@@ -777,6 +951,10 @@ main() {
     demo) cmd_demo "$@" ;;
     bench) cmd_bench "$@" ;;
     keys) cmd_keys "$@" ;;
+    # ./upc images [--json] builds; images push|list|... belong to the command line
+    images)
+      if (( $# == 0 )) || [[ $1 == --json ]]; then cmd_images "$@"; else forward_to_cli images "$@"; fi
+      ;;
     k8s) cmd_k8s "$@" ;;
     up) cmd_up "$@" ;;
     down | status) cmd_local "$cmd" "$@" ;;
