@@ -46,6 +46,10 @@ public class ReadinessProblems {
         return new TreeMap<>(problems);
     }
 
+    public boolean has(String check) {
+        return problems.containsKey(check);
+    }
+
     /**
      * @throws ServiceNotReadyException naming the problem of {@code check}, if it has one
      */
