@@ -132,6 +132,11 @@ public class ProtocolErrorMappers {
     }
 
     @ServerExceptionMapper
+    public RestResponse<ErrorResponse> notReady(ServiceNotReadyException e) {
+        return NotReadyGate.notReady(e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public RestResponse<ErrorResponse> unexpected(Exception e) {
         LOG.error("request failed", e);
         return ErrorResponses.of(500, "internal_error", failedMessage);

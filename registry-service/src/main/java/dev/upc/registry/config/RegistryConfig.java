@@ -9,8 +9,11 @@ import java.util.Optional;
 @ConfigMapping(prefix = "upc.registry")
 public interface RegistryConfig {
 
-    /** The cluster join token a PC presents (as a bearer token) to register; compared in constant time. */
-    String joinToken();
+    /**
+     * The cluster join token a PC presents (as a bearer token) to register; compared in constant time. Unset (no
+     * UPC_JOIN_TOKEN), the registry keeps running unready, saying so, rather than failing its start.
+     */
+    Optional<String> joinToken();
 
     /** How often workers are asked to heartbeat. */
     @WithDefault("10s")
@@ -35,7 +38,10 @@ public interface RegistryConfig {
     @WithDefault("30d")
     Duration adminTokenTtl();
 
-    /** If set, a fresh admin token (JWT, group admin) is written here at start, readable by the owner only. */
+    /**
+     * If set, a fresh admin token (JWT, group admin) is written here at start, readable by the owner only; unset or
+     * empty (containers: a read-only root file system), nothing is written.
+     */
     Optional<Path> adminTokenFile();
 
     /** Request bodies longer than this are refused with 413 before they are read. */

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.upc.servicehttp.DatabaseMigration;
+import dev.upc.servicehttp.ReadinessProblems;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -34,6 +36,7 @@ public class RegistryMetrics {
                    count(*) FILTER (WHERE last_seen <= $2)
               FROM workers""";
 
+    private final ReadinessProblems problems;
     private final Pool pool;
     private final Clock clock;
     private final Liveness liveness;
@@ -43,7 +46,8 @@ public class RegistryMetrics {
     private final Counter unknownWorker;
     private final Counter failed;
 
-    RegistryMetrics(MeterRegistry registry, Pool pool, Clock clock, Liveness liveness) {
+    RegistryMetrics(MeterRegistry registry, Pool pool, Clock clock, Liveness liveness, ReadinessProblems problems) {
+        this.problems = problems;
         this.pool = pool;
         this.clock = clock;
         this.liveness = liveness;
@@ -82,6 +86,9 @@ public class RegistryMetrics {
     /** Recounts the workers per status; also called by tests that want a fresh gauge. */
     @Scheduled(every = "${upc.registry.metrics-refresh:15s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> refreshWorkerGauges() {
+        if (problems.has(DatabaseMigration.CHECK)) {
+            return Uni.createFrom().voidItem(); // nothing to count yet; DatabaseMigration says why
+        }
         Instant now = clock.instant();
         return pool.preparedQuery(COUNT_BY_STATUS)
                 .execute(Tuple.of(utc(liveness.onlineCutoff(now)), utc(liveness.lostCutoff(now))))

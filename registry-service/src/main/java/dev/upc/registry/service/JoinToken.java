@@ -1,28 +1,42 @@
 package dev.upc.registry.service;
 
 import dev.upc.registry.config.RegistryConfig;
+import dev.upc.servicehttp.ReadinessProblems;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** Checks the cluster join token of a registration. */
+/**
+ * Checks the cluster join token of a registration. Without one configured the registry cannot enrol anyone: it says
+ * so once at start and stays unready ({@link ReadinessProblems}) instead of failing the start.
+ */
+@Startup
 @ApplicationScoped
 public class JoinToken {
 
+    static final String CHECK = "join-token";
     private static final String BEARER = "Bearer ";
 
     private final byte[] expectedDigest;
+    private final ReadinessProblems problems;
 
-    JoinToken(RegistryConfig config) {
-        if (config.joinToken().isBlank()) {
-            throw new IllegalStateException("upc.registry.join-token must not be blank");
+    JoinToken(RegistryConfig config, ReadinessProblems problems) {
+        this.problems = problems;
+        String token = config.joinToken().map(String::strip).orElse("");
+        if (token.isEmpty()) {
+            problems.report(CHECK, "no join token: set UPC_JOIN_TOKEN (upc.registry.join-token); in Kubernetes the"
+                    + " Secret upc-secrets, key join-token");
         }
-        this.expectedDigest = sha256(config.joinToken());
+        this.expectedDigest = token.isEmpty() ? null : sha256(token);
     }
 
     /** Throws unless the Authorization header carries the join token. */
     public void check(String authorizationHeader) {
+        if (expectedDigest == null) {
+            problems.require(CHECK);
+        }
         if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw new InvalidJoinTokenException("registration needs the cluster join token as 'Authorization: Bearer <token>'");
         }

@@ -3,20 +3,20 @@ package dev.upc.registry.service;
 import dev.upc.protocol.Tokens;
 import dev.upc.protocol.Tokens.Kind;
 import dev.upc.registry.config.RegistryConfig;
+import dev.upc.servicehttp.KeyFiles;
 import dev.upc.servicehttp.SigningKey;
-import dev.upc.servicehttp.SigningKeys;
 import dev.upc.servicehttp.TokenRules;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Signs the registry's bearer tokens as {@link Tokens} describes them: worker tokens (subject = workerId, group
  * {@value #WORKER}, for the registry and the scheduler) and admin tokens (group {@value #ADMIN}, for all three
- * services). Lifetimes longer than a kind may live fail the start, instead of minting tokens everyone refuses.
+ * services). Lifetimes longer than a kind may live fail the start, instead of minting tokens everyone refuses; an
+ * unreadable key does not ({@link KeyFiles}: the registry stays unready and minting answers 503).
  */
 @Startup
 @Singleton
@@ -26,18 +26,17 @@ public class RegistryTokens {
     public static final String ADMIN = Tokens.ADMIN;
 
     private final Clock clock;
-    private final SigningKey signingKey;
+    private final KeyFiles keys;
     private final Duration workerTokenTtl;
     private final Duration adminTokenTtl;
 
-    RegistryTokens(RegistryConfig config, Clock clock,
-                   @ConfigProperty(name = "smallrye.jwt.sign.key.location") String signingKeyLocation) {
+    RegistryTokens(RegistryConfig config, Clock clock, KeyFiles keys) {
         this.clock = clock;
         this.workerTokenTtl = TokenRules.requireAllowed(Kind.WORKER, config.workerTokenTtl(),
                 "upc.registry.worker-token-ttl");
         this.adminTokenTtl = TokenRules.requireAllowed(Kind.ADMIN, config.adminTokenTtl(),
                 "upc.registry.admin-token-ttl");
-        this.signingKey = SigningKeys.read(signingKeyLocation);
+        this.keys = keys;
     }
 
     public IssuedToken forWorker(String workerId) {
@@ -50,11 +49,12 @@ public class RegistryTokens {
 
     /** The {@code kid} of every token this registry signs. */
     public String keyId() {
-        return signingKey.keyId();
+        return keys.signingKey().keyId();
     }
 
     private IssuedToken issue(Kind kind, String subject, Duration ttl) {
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond()); // JWT times are whole seconds
+        SigningKey signingKey = keys.signingKey();
         String token = signingKey.sign(signingKey.claims(kind, subject, now, ttl).upn(subject));
         return new IssuedToken(token, now.plus(ttl));
     }

@@ -14,7 +14,7 @@ class RegistryTokensTest {
     @Test
     void aWorkerTokenTtlAboveSevenDaysFailsTheStart() {
         assertThatThrownBy(() -> new RegistryTokens(config(Duration.ofDays(8), Duration.ofDays(30)), Clock.systemUTC(),
-                "file:/nonexistent.pem"))
+                null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("upc.registry.worker-token-ttl is 8 days, but a worker token may live at most 7 days");
     }
@@ -22,7 +22,7 @@ class RegistryTokensTest {
     @Test
     void anAdminTokenTtlAboveAYearFailsTheStart() {
         assertThatThrownBy(() -> new RegistryTokens(config(Duration.ofDays(1), Duration.ofDays(400)), Clock.systemUTC(),
-                "file:/nonexistent.pem"))
+                null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("upc.registry.admin-token-ttl is 400 days");
     }

@@ -7,9 +7,8 @@ import io.quarkus.arc.DefaultBean;
 import jakarta.ws.rs.WebApplicationException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.upc.scheduler.service.CapabilityTokens.Capability;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +17,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * The workers as the registry sees them, with the admin token from config (or the file the registry writes). A
- * timeout bounds a slow registry; the planner skips a round rather than plan on a partial view. Every failure is a
+ * The workers as the registry sees them, with the admin token from config or, without one, an admin token for the
+ * registry alone that the scheduler mints with the cluster key: short-lived, and minted afresh a while before it
+ * ends or when the registry refuses it. A timeout bounds a slow registry; the planner skips a round rather than plan on a partial view. Every failure is a
  * {@link RegistryUnavailableException} saying what went wrong and where.
  */
 @DefaultBean
@@ -31,17 +31,31 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
     /** More pages than this means something is wrong (a cursor that never ends): stop rather than loop forever. */
     private static final int MAX_PAGES = 1000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Lifetime of a minted token: short, as it travels on every planning round. */
+    static final Duration MINTED_LIFETIME = Duration.ofMinutes(10);
+    /** A minted token is replaced once less than this is left, so none expires between minting and use. */
+    static final Duration RENEW_BEFORE = Duration.ofMinutes(2);
 
     private final RegistryApi api;
     private final SchedulerConfig.Registry config;
     private final String url;
-    private volatile String token;
+    private final RegistryAdminTokens mint;
+    private final Clock clock;
+    private volatile Capability minted;
 
     RegistryWorkerDirectory(@RestClient RegistryApi api, SchedulerConfig config,
-                            @ConfigProperty(name = "quarkus.rest-client.registry.url", defaultValue = "?") String url) {
+                            @ConfigProperty(name = "quarkus.rest-client.registry.url", defaultValue = "?") String url,
+                            RegistryAdminTokens mint, Clock clock) {
         this.api = api;
         this.config = config.registry();
         this.url = url;
+        this.mint = mint;
+        this.clock = clock;
+    }
+
+    /** Mints the scheduler's own admin tokens for the registry (the cluster key is the scheduler's anyway). */
+    public interface RegistryAdminTokens {
+        Capability registryAdmin(Duration lifetime);
     }
 
     @Override
@@ -76,12 +90,11 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
                     ? "refused the admin token (HTTP " + status + ")"
                     : "answered HTTP " + status;
             if (status == 401 || status == 403) {
-                token = null; // read again next time: the registry may have written a new one
+                minted = null; // mint afresh next time (a configured token stays what it is)
             }
         } else if (failure instanceof TimeoutException) {
             what = "did not answer within " + TIMEOUT.toSeconds() + " s";
-        } else if (failure instanceof IllegalStateException && failure.getMessage() != null
-                && failure.getMessage().contains("admin token")) {
+        } else if (failure instanceof dev.upc.servicehttp.ServiceNotReadyException) {
             what = "cannot be asked: " + failure.getMessage();
         } else {
             what = "cannot be reached (" + failure.getClass().getSimpleName()
@@ -90,24 +103,17 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
         return new RegistryUnavailableException("the worker registry at " + url + " " + what, failure);
     }
 
-    /** Read once (off the event loop), then cached. */
+    /** The configured token, else the minted one while it has a while left, else a fresh one (off the event loop). */
     private String token() {
-        String cached = token;
-        if (cached != null) {
-            return cached;
-        }
-        Optional<String> configured = config.adminToken().filter(t -> !t.isBlank());
+        Optional<String> configured = config.adminToken().map(String::strip).filter(t -> !t.isEmpty());
         if (configured.isPresent()) {
-            token = configured.get().trim();
-            return token;
+            return configured.get();
         }
-        Path file = config.adminTokenFile().orElseThrow(() -> new IllegalStateException(
-                "no registry admin token: set upc.scheduler.registry.admin-token or admin-token-file"));
-        try {
-            token = Files.readString(file).trim();
-            return token;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the registry admin token from " + file, e);
+        Capability current = minted;
+        if (current == null || !current.expiresAt().isAfter(clock.instant().plus(RENEW_BEFORE))) {
+            current = mint.registryAdmin(MINTED_LIFETIME);
+            minted = current;
         }
+        return current.token();
     }
 }

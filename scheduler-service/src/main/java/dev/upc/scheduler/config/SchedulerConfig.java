@@ -3,7 +3,6 @@ package dev.upc.scheduler.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -96,10 +95,11 @@ public interface SchedulerConfig {
     }
 
     interface Registry {
-        /** Admin token for GET /api/v1/workers; if empty, read from admin-token-file. */
+        /**
+         * Admin token for GET /api/v1/workers; if empty, the scheduler mints short-lived ones itself with the
+         * cluster key (smallrye.jwt.sign.key.location).
+         */
         Optional<String> adminToken();
-
-        Optional<Path> adminTokenFile();
 
         /** Whether readiness includes "the registry answers". */
         @WithName("health-enabled")

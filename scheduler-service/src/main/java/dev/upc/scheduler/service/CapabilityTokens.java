@@ -5,8 +5,8 @@ import dev.upc.protocol.BlobKind;
 import dev.upc.protocol.Tokens;
 import dev.upc.protocol.Tokens.Kind;
 import dev.upc.scheduler.config.SchedulerConfig;
+import dev.upc.servicehttp.KeyFiles;
 import dev.upc.servicehttp.SigningKey;
-import dev.upc.servicehttp.SigningKeys;
 import dev.upc.servicehttp.TokenRules;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
@@ -15,25 +15,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Mints the store's tokens (see {@link BlobCapability}): capability tokens for reading or writing one blob, and the
- * scheduler's own short-lived admin token for pruning checkpoints. Both name only the store in {@code aud} and the
- * cluster key in {@code kid} ({@link SigningKey}): a token that leaks from the store's traffic opens nothing else.
+ * Mints the scheduler's tokens for the other services: the store's (see {@link BlobCapability}), capability tokens
+ * for reading or writing one blob and a short-lived admin token for pruning checkpoints, both naming only the store
+ * in {@code aud}; and a short-lived admin token naming only the registry, to list its workers. All carry the cluster
+ * key in {@code kid} ({@link SigningKey}): a token that leaks from one service's traffic opens nothing else.
  */
 @Startup
 @Singleton
-public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.StoreAdminToken {
+public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.StoreAdminToken,
+        dev.upc.scheduler.client.RegistryWorkerDirectory.RegistryAdminTokens {
 
     private final Clock clock;
-    private final SigningKey signingKey;
+    private final KeyFiles keys;
     private final Duration ttl;
 
-    CapabilityTokens(SchedulerConfig config, Clock clock,
-                     @ConfigProperty(name = "smallrye.jwt.sign.key.location") String signingKeyLocation) {
+    CapabilityTokens(SchedulerConfig config, Clock clock, KeyFiles keys) {
         this.clock = clock;
-        this.signingKey = SigningKeys.read(signingKeyLocation);
+        this.keys = keys;
         // The store refuses capabilities living longer than 15 minutes: fail the start rather than every transfer.
         this.ttl = TokenRules.requireAllowed(Kind.CAPABILITY, config.capabilityTtl(), "upc.scheduler.capability-ttl");
     }
@@ -61,6 +61,7 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
 
     private Capability blob(String workerId, BlobKind kind, String blobId, Object op) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        SigningKey signingKey = keys.signingKey();
         String token = signingKey.sign(signingKey.claims(Kind.CAPABILITY, workerId, now, ttl)
                 .claim(BlobCapability.BLOB_CLAIM, BlobCapability.blobClaim(kind, blobId))
                 .claim(BlobCapability.OPERATION_CLAIM, op));
@@ -78,9 +79,23 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
      * for the store ({@code aud}), and as short-lived as a capability.
      */
     public Capability storeAdmin() {
+        return admin(Tokens.AUDIENCE_STORE, ttl);
+    }
+
+    /**
+     * An admin token of the registry alone, living {@code lifetime}: the scheduler lists workers with it when no
+     * token is configured (containers share no file the registry could write one to).
+     */
+    @Override
+    public Capability registryAdmin(Duration lifetime) {
+        return admin(Tokens.AUDIENCE_REGISTRY, lifetime);
+    }
+
+    private Capability admin(String audience, Duration lifetime) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        String token = signingKey.sign(signingKey.claims(Kind.ADMIN, "upc-scheduler", now, ttl)
-                .audience(Tokens.AUDIENCE_STORE));
-        return new Capability(token, now.plus(ttl));
+        SigningKey signingKey = keys.signingKey();
+        String token = signingKey.sign(signingKey.claims(Kind.ADMIN, "upc-scheduler", now, lifetime)
+                .audience(audience));
+        return new Capability(token, now.plus(lifetime));
     }
 }

@@ -14,8 +14,9 @@ import java.util.UUID;
 
 /**
  * The real registry next to the scheduler under test: one private PostgreSQL cluster with the scheduler's database
- * ({@code postgres}) and the registry's ({@code upc_registry}), one fresh key pair for both (so the admin token the
- * registry writes to its admin-token-file is accepted, and the tests' tokens too), and the packaged registry
+ * ({@code postgres}) and the registry's ({@code upc_registry}), one fresh key pair for both (so the admin tokens the
+ * scheduler mints for itself are accepted, as are the one the registry writes to its admin-token-file for the tests
+ * and the tests' own tokens), and the packaged registry
  * ({@code ../registry-service/target/quarkus-app}) as a process on a free port. The scheduler is pointed at it with
  * its readiness check of the registry on. Everything is stopped and deleted in {@link #stop()}.
  */
@@ -59,7 +60,6 @@ public class RegistryProcessResource implements QuarkusTestResourceLifecycleMana
                     Map.entry(SigningKeysResource.PUBLIC_KEY_LOCATION, "file:" + dir.publicKey()),
                     Map.entry(SigningKeysResource.PRIVATE_KEY_LOCATION, "file:" + dir.privateKey()),
                     Map.entry("quarkus.rest-client.registry.url", base.toString()),
-                    Map.entry("upc.scheduler.registry.admin-token-file", adminTokenFile.toString()),
                     Map.entry("upc.scheduler.registry.health-enabled", "true"));
         } catch (IOException e) {
             stop();
