@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.upc.e2e.job.RepoFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,9 +105,22 @@ class ManifestsTest {
         return RENDERED.get(overlay).values().iterator().next();
     }
 
+    /**
+     * The objects by {@code Kind/name}, so document order does not count; nor does the order of a pod's volumes,
+     * which Kubernetes matches by name: kustomize v5 moves a strategically merged volume to the front, v2 does not.
+     */
     private static Map<String, JsonNode> byId(Manifest manifest) {
         Map<String, JsonNode> objects = new TreeMap<>();
-        manifest.objects().forEach(object -> objects.put(object.id(), object.json()));
+        for (K8sObject object : manifest.objects()) {
+            JsonNode json = object.json().deepCopy();
+            if (json.at("/spec/template/spec/volumes") instanceof ArrayNode volumes) {
+                List<JsonNode> sorted = new ArrayList<>();
+                volumes.forEach(sorted::add);
+                sorted.sort(Comparator.comparing(volume -> volume.path("name").asText()));
+                volumes.removeAll().addAll(sorted);
+            }
+            objects.put(object.id(), json);
+        }
         return objects;
     }
 
