@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** Renders an overlay of {@code k8s/} with the kubectl on PATH ({@code kubectl kustomize}, kustomize v2.0.3 or v5). */
+/** Renders an overlay of {@code k8s/} with kubectl ({@code kubectl kustomize}, kustomize v2.0.3 or v5). */
 public final class Kustomize {
 
     /** The overlays in {@code k8s/overlays}. */
@@ -27,7 +27,12 @@ public final class Kustomize {
 
     /** The overlay's objects as one multi-document YAML. Warnings of newer kustomize versions are left out. */
     public static String render(Path overlay) {
-        String output = Processes.run(List.of("kubectl", "kustomize", overlay.toString()), Duration.ofSeconds(60),
+        return render("kubectl", overlay);
+    }
+
+    /** {@link #render(Path)} with the given kubectl (a path, or a name found on PATH). */
+    public static String render(String kubectl, Path overlay) {
+        String output = Processes.run(List.of(kubectl, "kustomize", overlay.toString()), Duration.ofSeconds(60),
                 null);
         // kustomize v5 prints "# Warning: 'bases' is deprecated" to stderr, which Processes merges into the output
         return output.lines().filter(line -> !line.startsWith("# Warning:"))

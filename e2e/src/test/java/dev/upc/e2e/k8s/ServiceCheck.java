@@ -1,0 +1,38 @@
+package dev.upc.e2e.k8s;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every Service selects the pods of a Deployment or StatefulSet, and each of its ports reaches a container port. */
+final class ServiceCheck {
+
+    private ServiceCheck() {
+    }
+
+    static List<Problem> check(Manifest manifest) {
+        List<Problem> problems = new ArrayList<>();
+        for (K8sObject service : manifest.ofKind("Service")) {
+            JsonNode selector = service.json().path("spec").path("selector");
+            List<K8sObject> selected = manifest.workloads().stream()
+                    .filter(workload -> Labels.selects(selector, Labels.ofPods(workload))).toList();
+            if (selected.isEmpty()) {
+                problems.add(Problem.of(service, "selector " + selector + " selects no Deployment's or StatefulSet's "
+                        + "pods"));
+                continue;
+            }
+            for (JsonNode port : service.json().path("spec").path("ports")) {
+                // a Service without targetPort sends to its own port number
+                JsonNode target = port.has("targetPort") ? port.path("targetPort") : port.path("port");
+                for (K8sObject workload : selected) {
+                    if (workload.containers().stream().noneMatch(container -> container.hasPort(target))) {
+                        problems.add(Problem.of(service, "port " + port.path("name").asText(port.path("port")
+                                .asText()) + ": targetPort " + target.asText() + " is no container port of "
+                                + workload.id()));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+}
