@@ -103,13 +103,13 @@ public final class KubePlay {
         Files.createDirectories(work);
         boolean tornDown = false;
         try {
-            Path manifest = deploy();
+            deploy();
             double healthy = awaitHealthy(t0);
             List<SimulatedPc> pcs = joinPcs();
             boolean succeeded = migratedJob(pcs);
             boolean failover = failover();
             Map<String, Long> backup = backup();
-            tornDown = teardown(manifest);
+            tornDown = teardown();
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("k8s", "play");
             result.put("healthy", true);
@@ -130,7 +130,7 @@ public final class KubePlay {
     }
 
     /** Secrets, the rendered overlay and {@code podman kube play}. */
-    private Path deploy() throws IOException {
+    private void deploy() throws IOException {
         Path secretsDir = work.resolve("secrets");
         deleteTree(secretsDir);
         DeploymentSecrets secrets = DeploymentSecrets.open(secretsDir);
@@ -159,7 +159,6 @@ public final class KubePlay {
         say.accept("podman kube play " + manifest);
         podman.play(manifest);
         Files.writeString(work.resolve("join-token"), secrets.joinToken());
-        return manifest;
     }
 
     /** Every service ready on its port, and every liveness probe (a podman healthcheck) passing. */
@@ -256,9 +255,8 @@ public final class KubePlay {
             output = CounterOutput.ofJob(admin, id);
         }
         boolean oneRun = output.starts() == 1 && output.memoryFailures() == 0 && consecutive(output.ticks());
-        say.accept("job " + id + ": " + shown.path("job").path("state").asText() + " on "
-                + shown.path("job").path("workerName").asText() + ", migrated " + migrated + ", " + output.ticks().size()
-                + " ticks in one run " + oneRun);
+        say.accept("job " + id + ": " + shown.path("job").path("state").asText() + ", migrated " + migrated + ", "
+                + output.ticks().size() + " ticks in one run " + oneRun);
         return waited.code() == 0 && migrated && oneRun;
     }
 
@@ -309,7 +307,7 @@ public final class KubePlay {
     }
 
     /** Stops the PCs and the deployment; true once nothing of it is left. */
-    private boolean teardown(Path manifest) {
+    private boolean teardown() {
         closeStarted();
         down();
         List<String> left = new ArrayList<>();
@@ -324,12 +322,12 @@ public final class KubePlay {
         return true;
     }
 
-    /** Removes what a play left: its pods (kube down of its manifest), volumes and secret. Safe to repeat. */
+    /**
+     * Removes what a play left: its pods, volumes and secret. Safe to repeat. Pod by pod rather than {@code kube down}
+     * of the manifest, which gives up at the first pod that is gone already (the failover deletes one).
+     */
     private void down() {
-        Path manifest = work.resolve("upc-local.yaml");
-        if (Files.exists(manifest)) {
-            podman.down(manifest);
-        }
+        podman.pods().forEach(podman::removePod);
         podman.removeVolumes(podman.volumes().stream()
                 .filter(name -> name.equals("upc-store") || name.equals("upc-postgres")).toList());
         if (podman.secrets().contains(DeploymentSecrets.VALUES_SECRET)) {

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the single-server deployment needs of podman 4.3: {@code kube play}/{@code kube down} of a rendered overlay,
+ * What the single-server deployment needs of podman 4.3: {@code kube play} of a rendered overlay,
  * the podman secret its {@code secretKeyRef}s read, its pods, containers and volumes, and the healthchecks podman
  * made of the liveness probes (run by hand: their timers need systemd). Every call runs the podman CLI with a time
  * limit; a failure names the command and carries its output.
@@ -41,15 +41,6 @@ final class PodmanKube {
         Path conf = workDir.resolve("containers.conf");
         Files.writeString(conf, CONTAINERS_CONF);
         podman(Duration.ofMinutes(3), Map.of("CONTAINERS_CONF", conf.toString()), "kube", "play", manifest.toString());
-    }
-
-    /** Stops and removes the manifest's pods; true if there were any. */
-    boolean down(Path manifest) {
-        if (pods().isEmpty()) {
-            return false;
-        }
-        podman(Duration.ofMinutes(2), Map.of(), "kube", "down", manifest.toString());
-        return true;
     }
 
     /** The secret {@code name} as kube play's {@code secretKeyRef} reads it (see DeploymentSecrets#podmanSecretJson). */
@@ -150,7 +141,7 @@ final class PodmanKube {
         List<String> command = new ArrayList<>(List.of("podman"));
         command.addAll(args);
         try {
-            Path log = Files.createTempFile(workDir, ".podman-", ".log");
+            Path log = Files.createTempFile(Files.createDirectories(workDir), ".podman-", ".log");
             try {
                 // output and errors go to the log, unless the output is a file of its own (a dump)
                 ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(stdout == null)
@@ -175,7 +166,7 @@ final class PodmanKube {
                 Files.deleteIfExists(log);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
+            throw new UncheckedIOException("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted: " + String.join(" ", command), e);

@@ -25,7 +25,12 @@ final class ServiceCheck {
                 // a Service without targetPort sends to its own port number
                 JsonNode target = port.has("targetPort") ? port.path("targetPort") : port.path("port");
                 for (K8sObject workload : selected) {
-                    if (workload.containers().stream().noneMatch(container -> container.hasPort(target))) {
+                    // pods on the host's network declare no ports: the Service's target is the port they listen on
+                    boolean hostNetwork = workload.podTemplate().path("spec").path("hostNetwork").asBoolean(false);
+                    if (workload.containers().stream().noneMatch(container -> hostNetwork
+                            ? container.envValue(ServiceConfig.HTTP_PORT_ENV)
+                                    .filter(listens -> listens.equals(target.asText())).isPresent()
+                            : container.hasPort(target))) {
                         problems.add(Problem.of(service, "port " + port.path("name").asText(port.path("port")
                                 .asText()) + ": targetPort " + target.asText() + " is no container port of "
                                 + workload.id()));

@@ -31,7 +31,13 @@ final class ServiceContainerCheck {
             }
         }
         int listens = listenPort(container, service);
-        if (container.ports().stream().noneMatch(port -> port.path("containerPort").asInt() == listens)) {
+        // on the host's network a pod declares no ports (podman 4.3 refuses them there); it listens on the host's port
+        boolean hostNetwork = workload.podTemplate().path("spec").path("hostNetwork").asBoolean(false);
+        if (hostNetwork && !container.ports().isEmpty()) {
+            problems.add(Problem.of(workload, where + "declares ports on the host's network, which podman kube play "
+                    + "refuses"));
+        } else if (!hostNetwork
+                && container.ports().stream().noneMatch(port -> port.path("containerPort").asInt() == listens)) {
             problems.add(Problem.of(workload, where + "no containerPort " + listens + ", the port the service "
                     + "listens on (" + ServiceConfig.HTTP_PORT_ENV + ")"));
         }
