@@ -131,6 +131,19 @@ class ManifestCheckTest {
     }
 
     @Test
+    void portsOnTheHostsNetworkAreReportedAndAServiceThenTargetsTheHostPort() {
+        String onHost = REGISTRY.replace("securityContext: {runAsNonRoot: true}",
+                "securityContext: {runAsNonRoot: true}\n      hostNetwork: true");
+        assertThat(check(onHost)).extracting(Problem::message).contains("container registry (registry): declares ports "
+                + "on the host's network, which podman kube play refuses");
+        String fixed = onHost.replaceAll("(?m)^ *ports: \\[\\{name: http, containerPort: 8080}]\n", "")
+                .replace("port: http}}", "port: 8080}}");
+        assertThat(check(fixed)).extracting(Problem::toString).containsExactly(
+                "Service/upc-registry: port http: targetPort http is no container port of Deployment/upc-registry");
+        assertThat(check(fixed.replace("targetPort: http", "targetPort: 8080"))).isEmpty();
+    }
+
+    @Test
     void aWritableRootFilesystemAndAMissingProbeAreReported() {
         assertThat(check(REGISTRY.replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false")
                 .replaceAll("(?m)^ *livenessProbe:.*\n", "")))
