@@ -709,27 +709,6 @@ cmd_k8s() {
   esac
 }
 
-# An RS256 key pair for a deployment: the registry and the scheduler sign with the private key, every service
-# verifies with the public one. Kept out of git under .upc/keys, made once. (Local clusters make their own.)
-cmd_keys() {
-  local dir=${UPC_KEYS_DIR:-.upc/keys}
-  if [[ -f $dir/private.pem && -f $dir/public.pem ]]; then
-    say "keys: $dir/{private,public}.pem already exist"
-    return 0
-  fi
-  command -v openssl >/dev/null || die "openssl is missing: apt-get install openssl"
-  mkdir -p "$dir"
-  chmod 700 "$dir"
-  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/private.pem" 2>/dev/null) ||
-    die "openssl could not make a key pair in $dir"
-  openssl pkey -in "$dir/private.pem" -pubout -out "$dir/public.pem" 2>/dev/null ||
-    die "openssl could not write $dir/public.pem"
-  local abs
-  abs=$(cd "$dir" && pwd)
-  say "keys: made $dir/private.pem (mode 600) and $dir/public.pem; point the services at them with"
-  say "  UPC_JWT_PRIVATE_KEY=file:$abs/private.pem UPC_JWT_PUBLIC_KEY=file:$abs/public.pem"
-}
-
 # ---------------------------------------------------------------------------------------------
 # images: the services' and PostgreSQL's container images, built here (no registry needed)
 # ---------------------------------------------------------------------------------------------
@@ -924,7 +903,6 @@ commands:
   images [--json]    build the container images localhost/upc/{registry,scheduler,store,postgres}:VERSION
                      (and their base and java layers) with podman, reusing what is unchanged
                      (./upc images push|list: the command line's, below)
-  keys               make an RS256 key pair for a deployment under .upc/keys (once)
   k8s render|secrets|play|down   the Kubernetes manifests of k8s/: render, make secrets, play on this machine
   help               show this text
 
@@ -950,7 +928,6 @@ main() {
     test) cmd_test "$@" ;;
     demo) cmd_demo "$@" ;;
     bench) cmd_bench "$@" ;;
-    keys) cmd_keys "$@" ;;
     # ./upc images [--json] builds; images push|list|... belong to the command line
     images)
       if (( $# == 0 )) || [[ $1 == --json ]]; then cmd_images "$@"; else forward_to_cli images "$@"; fi
