@@ -47,6 +47,9 @@ public final class KubePlay {
     /** Where the local overlay mounts the signing keys from (a host directory: podman 4.3 cannot mount Secrets). */
     private static final String KEYS_HOST_PATH = "/etc/upc/keys";
     private static final int SERVICE_UID = 10001;
+    /** The local PostgreSQL's socket (peer authentication of its own user, for pg_dump inside the container). */
+    private static final String PG_SOCKET = "--host=/var/run/postgresql";
+    private static final String PG_PORT = "--port=15432";
 
     private final Path repo;
     private final Path work;
@@ -284,7 +287,10 @@ public final class KubePlay {
         return podman.logs(container).contains(PLANS);
     }
 
-    /** The single server's backups: a dump of each database and an export of the store's volume. */
+    /**
+     * The single server's backups, as README.md gives them: a dump of each database and an export of the store's
+     * volume; then the scheduler's dump restored into a scratch database must hold the same jobs.
+     */
     private Map<String, Long> backup() throws IOException {
         Path dir = Files.createDirectories(work.resolve("backup"));
         String postgres = podman.containers().stream().filter(name -> name.startsWith("upc-postgres-pod-"))
@@ -292,8 +298,7 @@ public final class KubePlay {
         Map<String, Long> sizes = new LinkedHashMap<>();
         for (String database : List.of("upc_registry", "upc_scheduler")) {
             Path dump = dir.resolve(database + ".dump");
-            podman.exec(postgres, Map.of(), dump, "pg_dump", "--format=custom", "--host=/var/run/postgresql",
-                    "--port=15432", database);
+            podman.exec(postgres, dump, "pg_dump", "--format=custom", PG_SOCKET, PG_PORT, database);
             sizes.put(database, Files.size(dump));
         }
         Path store = dir.resolve("store.tar");
@@ -303,7 +308,26 @@ public final class KubePlay {
         if (sizes.values().stream().anyMatch(size -> size < 1024)) {
             throw new IllegalStateException("a backup is nearly empty: " + sizes);
         }
+        String scratch = "upc_restore_check";
+        podman.exec(postgres, "createdb", PG_SOCKET, PG_PORT, scratch);
+        try {
+            podman.execWithInput(postgres, dir.resolve("upc_scheduler.dump"), "pg_restore", "--no-owner",
+                    PG_SOCKET, PG_PORT, "--dbname=" + scratch);
+            String live = jobCount(postgres, "upc_scheduler");
+            String restored = jobCount(postgres, scratch);
+            if (!live.equals(restored)) {
+                throw new IllegalStateException("the restored dump holds " + restored + " jobs, the database " + live);
+            }
+            say.accept("restored the scheduler's dump into a scratch database: " + restored + " jobs, as in the live one");
+        } finally {
+            podman.exec(postgres, "dropdb", PG_SOCKET, PG_PORT, scratch);
+        }
         return sizes;
+    }
+
+    private String jobCount(String postgres, String database) {
+        return podman.exec(postgres, "psql", "--no-psqlrc", "--tuples-only", "--no-align", PG_SOCKET, PG_PORT,
+                "--dbname=" + database, "--command=SELECT count(*) FROM jobs").strip();
     }
 
     /** Stops the PCs and the deployment; true once nothing of it is left. */

@@ -115,13 +115,25 @@ final class PodmanKube {
         }
     }
 
-    /** {@code podman exec} with environment variables; stdout goes to {@code out}. */
-    void exec(String container, Map<String, String> env, Path out, String... command) {
-        List<String> args = new ArrayList<>(List.of("exec"));
-        env.forEach((key, value) -> args.addAll(List.of("--env", key + "=" + value)));
-        args.add(container);
+    /** {@code podman exec}; stdout goes to {@code out}. */
+    void exec(String container, Path out, String... command) {
+        List<String> args = new ArrayList<>(List.of("exec", container));
         args.addAll(List.of(command));
-        run(args, Duration.ofMinutes(5), Map.of(), out);
+        run(args, Duration.ofMinutes(5), Map.of(), null, out);
+    }
+
+    /** {@code podman exec -i} reading {@code in}; returns what it printed. */
+    String execWithInput(String container, Path in, String... command) {
+        List<String> args = new ArrayList<>(List.of("exec", "--interactive", container));
+        args.addAll(List.of(command));
+        return run(args, Duration.ofMinutes(5), Map.of(), in, null);
+    }
+
+    /** {@code podman exec}; returns what it printed. */
+    String exec(String container, String... command) {
+        List<String> args = new ArrayList<>(List.of("exec", container));
+        args.addAll(List.of(command));
+        return run(args, Duration.ofMinutes(1), Map.of(), null, null);
     }
 
     void exportVolume(String volume, Path tar) {
@@ -134,10 +146,10 @@ final class PodmanKube {
     }
 
     private String podman(Duration timeout, Map<String, String> env, String... args) {
-        return run(List.of(args), timeout, env, null);
+        return run(List.of(args), timeout, env, null, null);
     }
 
-    private String run(List<String> args, Duration timeout, Map<String, String> env, Path stdout) {
+    private String run(List<String> args, Duration timeout, Map<String, String> env, Path stdin, Path stdout) {
         List<String> command = new ArrayList<>(List.of("podman"));
         command.addAll(args);
         try {
@@ -149,9 +161,14 @@ final class PodmanKube {
                 if (stdout != null) {
                     builder.redirectError(log.toFile());
                 }
+                if (stdin != null) {
+                    builder.redirectInput(stdin.toFile());
+                }
                 builder.environment().putAll(env);
                 Process process = builder.start();
-                process.getOutputStream().close();
+                if (stdin == null) {
+                    process.getOutputStream().close();
+                }
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
                     throw new IllegalStateException(String.join(" ", command) + " did not finish in " + timeout);

@@ -39,8 +39,7 @@ public final class SecretsCommand {
             System.out.println("One server:  install -d -m 700 -o 10001 -g 10001 /etc/upc/keys && install -m 400 -o 10001"
                     + " " + dir.resolve("private.pem") + " " + dir.resolve("jwks.json") + " /etc/upc/keys/");
             System.out.println("             podman secret create upc-secrets " + dir.resolve("podman-secret.json"));
-            System.out.println("Then:        upc login --server https://<your Ingress host> --token \"$(cat " + admin
-                    + ")\"");
+            System.out.println("Then:        upc login --server https://<your Ingress host> --token-file " + admin);
             return 0;
         } catch (IOException e) {
             System.err.println("upc: cannot make the secrets in " + dir + ": " + e.getMessage());
