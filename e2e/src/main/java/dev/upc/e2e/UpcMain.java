@@ -48,7 +48,7 @@ public final class UpcMain {
         List<String> options = args.subList(1, args.size());
         return switch (args.get(0)) {
             case "migration" -> MigrationBench.run(options, work);
-            case "policy" -> PolicyBench.run(options);
+            case "policy" -> PolicyBench.run(options) == 0 ? dev.upc.e2e.experiment.DemoPrediction.printBenchLine() : 1;
             case "store" -> StoreBench.run(options, work);
             case "registry" -> RegistryBench.run(options, work);
             case "agent" -> AgentBench.run(options, work);

@@ -6,18 +6,29 @@ import java.util.Map;
 /** The two runs side by side as a plain-text table, the demo's final word. */
 public final class ComparisonTable {
 
-    private static final String ROW = "%-34s %24s %24s%n";
+    private static final String ROW = "%-44s %24s %32s%n";
 
     private ComparisonTable() {
     }
 
-    /** @param quotas each PC's CPU quota in percent of a core, in chart order */
-    public static String render(RunReport without, RunReport with, Map<String, Integer> quotas) {
+    /**
+     * @param quotas     each PC's CPU quota in percent of a core, in chart order
+     * @param prediction the simulator's for the same plan, or null
+     */
+    public static String render(RunReport without, RunReport with, Map<String, Integer> quotas,
+                                DemoPrediction prediction) {
         StringBuilder out = new StringBuilder();
         out.append(row("", without.run(), with.run()));
+        out.append(row("sum of job run time (study: total CPU time)", seconds(without.runSeconds()),
+                seconds(with.runSeconds()) + ratio(without.runSeconds(), with.runSeconds())
+                        + predicted(prediction == null ? null : prediction.runTimeRatio())));
         out.append(row("makespan (first submit → last done)", seconds(without.makespan()),
-                seconds(with.makespan()) + change(without.makespan(), with.makespan())));
-        out.append(row("CPU time of all jobs", cpu(without.cpuSeconds()), cpu(with.cpuSeconds())));
+                seconds(with.makespan()) + ratio(without.makespan(), with.makespan())
+                        + predicted(prediction == null ? null : prediction.makespanRatio())));
+        out.append(row("mean turnaround", seconds(without.meanTurnaround()),
+                seconds(with.meanTurnaround()) + ratio(without.meanTurnaround(), with.meanTurnaround())
+                        + predicted(prediction == null ? null : prediction.turnaroundRatio())));
+        out.append(row("CPU used by the jobs", cpu(without.cpuSeconds()), cpu(with.cpuSeconds())));
         out.append(row("migrations", Integer.toString(without.migrations().size()),
                 Integer.toString(with.migrations().size())));
         out.append(row("downtime per migration, mean / max", downtime(without), downtime(with)));
@@ -29,14 +40,28 @@ public final class ComparisonTable {
             RunReport.JobTimeline b = with.jobs().get(i);
             out.append(row(String.format(Locale.ROOT, "  %-6s %3d units", a.name(), a.units()), finish(a), finish(b)));
         }
-        out.append("share of a core a job got on each PC (a quota is a cap, not a promise), most jobs at once:\n");
+        out.append("share of a core a job got on each PC (a quota is a cap, not a promise) and of its quota, most "
+                + "jobs at once:\n");
         Map<String, Double> a = without.cpuShareByPc();
         Map<String, Double> b = with.cpuShareByPc();
         Map<String, Integer> aMost = without.mostJobsAtOnceByPc();
         Map<String, Integer> bMost = with.mostJobsAtOnceByPc();
         quotas.forEach((pc, quota) -> out.append(row(String.format(Locale.ROOT, "  %-6s quota %3d%%", pc, quota),
-                share(a.get(pc)) + at(aMost.get(pc)), share(b.get(pc)) + at(bMost.get(pc)))));
+                share(a.get(pc)) + of(a.get(pc), quota) + at(aMost.get(pc)),
+                share(b.get(pc)) + of(b.get(pc), quota) + at(bMost.get(pc)))));
         return out.toString();
+    }
+
+    private static String of(Double share, int quota) {
+        return share == null || quota <= 0 ? "" : String.format(Locale.ROOT, " (%.0f%%)", share * 100 * 100 / quota);
+    }
+
+    private static String ratio(double before, double after) {
+        return before <= 0 ? "" : String.format(Locale.ROOT, " (×%.2f)", after / before);
+    }
+
+    private static String predicted(Double ratio) {
+        return ratio == null ? "" : String.format(Locale.ROOT, " sim ×%.2f", ratio);
     }
 
     private static String at(Integer most) {
@@ -63,10 +88,6 @@ public final class ComparisonTable {
 
     private static String cpu(Double value) {
         return value == null ? "unknown" : seconds(value);
-    }
-
-    private static String change(double before, double after) {
-        return before <= 0 ? "" : String.format(Locale.ROOT, " (%+.0f%%)", (after - before) / before * 100);
     }
 
     private static String downtime(RunReport run) {

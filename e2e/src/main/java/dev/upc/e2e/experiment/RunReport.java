@@ -200,6 +200,39 @@ public record RunReport(String run, double makespan, Double cpuSeconds, List<Job
         return new JobTimeline(record.name(), record.units(), state, finished, cpuKnown ? cpu : null, segments);
     }
 
+    /**
+     * The sum of job run time: the seconds each job ran on a PC, summed over all its placements and all jobs (not the
+     * time it waited or was stopped for a move). The UPC study calls it total CPU time: a job on a slower PC runs
+     * longer for the same work, so moving it to a faster one shortens it. (The CPU time the jobs' containers used is
+     * {@link #cpuSeconds}, the same in every run by construction.)
+     */
+    public double runSeconds() {
+        return jobs.stream().flatMap(job -> job.segments().stream())
+                .mapToDouble(segment -> segment.end() - segment.start()).sum();
+    }
+
+    /** Submit → finished, averaged over the jobs that finished (all were submitted within a second of 0). */
+    public double meanTurnaround() {
+        return jobs.stream().mapToDouble(JobTimeline::finished).filter(at -> !Double.isNaN(at)).average().orElse(0);
+    }
+
+    /**
+     * Each PC's {@link #cpuShareByPc() share of a core} over its quota: 1.0 when the simulated speed was delivered,
+     * less when the machine's two cores could not give it.
+     *
+     * @param quotas each PC's CPU quota in percent of a core
+     */
+    public Map<String, Double> deliveredShareByPc(Map<String, Integer> quotas) {
+        Map<String, Double> delivered = new LinkedHashMap<>();
+        cpuShareByPc().forEach((pc, share) -> {
+            Integer quota = quotas.get(pc);
+            if (quota != null && quota > 0) {
+                delivered.put(pc, share * 100 / quota);
+            }
+        });
+        return delivered;
+    }
+
     public double meanDowntimeMillis() {
         return migrations.stream().mapToLong(Migration::downtimeMillis).average().orElse(0);
     }
@@ -260,12 +293,19 @@ public record RunReport(String run, double makespan, Double cpuSeconds, List<Job
         return jobs.stream().allMatch(job -> job.state().equals("SUCCEEDED"));
     }
 
-    /** One machine-readable line: {@code {"demo":"upc-experiment","run":…,"makespanSeconds":…,…}}. */
-    public String jsonLine() {
+    /**
+     * One machine-readable line: {@code {"demo":"upc-experiment","run":…,"totalCpuTimeSeconds":…,…}}.
+     *
+     * @param quotas     each PC's CPU quota in percent of a core
+     * @param prediction the simulator's for the same plan
+     */
+    public String jsonLine(Map<String, Integer> quotas, DemoPrediction prediction) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("demo", "upc-experiment");
         line.put("run", run);
+        line.put("totalCpuTimeSeconds", round(runSeconds()));
         line.put("makespanSeconds", round(makespan));
+        line.put("meanTurnaroundSeconds", round(meanTurnaround()));
         line.put("cpuSeconds", cpuSeconds == null ? null : round(cpuSeconds));
         line.put("migrations", migrations.size());
         line.put("meanDowntimeMillis", Math.round(meanDowntimeMillis()));
@@ -302,6 +342,11 @@ public record RunReport(String run, double makespan, Double cpuSeconds, List<Job
         Map<String, Double> shares = new LinkedHashMap<>();
         cpuShareByPc().forEach((pc, share) -> shares.put(pc, Math.round(share * 1000) / 1000.0));
         line.put("cpuShareByPc", shares);
+        Map<String, Double> delivered = new LinkedHashMap<>();
+        deliveredShareByPc(quotas).forEach((pc, share) -> delivered.put(pc, Math.round(share * 1000) / 1000.0));
+        line.put("deliveredShareByPc", delivered);
+        line.put("simulatorRatio", Math.round(prediction.runTimeRatio() * 1000) / 1000.0);
+        line.put("simulator", prediction.json());
         line.put("mostJobsAtOnceByPc", mostJobsAtOnceByPc());
         try {
             return JSON.writeValueAsString(line);

@@ -59,7 +59,11 @@ public final class UpcExperiment {
     private int show(ExperimentPlan plan, Path dir) {
         say("UPC experiment: %d jobs on %d PCs of different speed, first without, then with migration",
                 plan.units().size(), plan.pcs().size());
+        DemoPrediction prediction = DemoPrediction.of(plan);
+        Map<String, Integer> quotas = new LinkedHashMap<>();
+        plan.pcs().forEach(pc -> quotas.put(pc.name(), pc.cpuPercent()));
         List<String> notes = notes(plan);
+        notes.add(prediction.sentence());
         notes.forEach(note -> say("%s", note));
         Path archive = prepare(dir);
         List<RunReport> reports = new ArrayList<>();
@@ -74,7 +78,7 @@ public final class UpcExperiment {
                 say("checking every job's own output (its log in the store)");
                 problems.addAll(attempt.verify(report));
                 reports.add(report);
-                System.out.println(report.jsonLine());
+                System.out.println(report.jsonLine(quotas, prediction));
             } catch (RuntimeException e) {
                 say("FAILED in run %s: %s", run, e.getMessage());
                 say("%s (kept under %s)", attempt.where(), dir.resolve(run));
@@ -85,9 +89,7 @@ public final class UpcExperiment {
                 current = null;
             }
         }
-        Map<String, Integer> quotas = new LinkedHashMap<>();
-        plan.pcs().forEach(pc -> quotas.put(pc.name(), pc.cpuPercent()));
-        String table = ComparisonTable.render(reports.get(0), reports.get(1), quotas);
+        String table = ComparisonTable.render(reports.get(0), reports.get(1), quotas, prediction);
         Path html = dir.resolve("report.html");
         Map<String, String> pcs = new LinkedHashMap<>();
         plan.pcs().forEach(pc -> pcs.put(pc.name(), pc.label()));

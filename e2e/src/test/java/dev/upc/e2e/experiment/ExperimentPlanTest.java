@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 class ExperimentPlanTest {
 
     @Test
-    void theDefaultsLendAtMostOnePointSevenCoresToNineJobs() {
+    void theDefaultsLendAtMostOnePointTwoCoresToNineJobs() {
         ExperimentPlan plan = ExperimentPlan.defaults();
 
-        assertThat(plan.pcs().stream().mapToInt(ExperimentPlan.Pc::cpuPercent).sum()).isLessThanOrEqualTo(170);
+        assertThat(plan.pcs().stream().mapToInt(ExperimentPlan.Pc::cpuPercent).sum()).isLessThanOrEqualTo(120);
         assertThat(plan.units()).hasSize(9);
         assertThat(plan.minResidenceSeconds()).isEqualTo(6.0);
         assertThat(plan.marginSeconds()).isEqualTo(3.0);

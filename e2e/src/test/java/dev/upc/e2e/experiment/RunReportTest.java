@@ -132,7 +132,8 @@ class RunReportTest {
     void theJsonLineCarriesTheHeadlineNumbersAndEveryMigration() throws Exception {
         RunReport report = RunReport.of("with-migration", crafted(), PCS, List.of());
 
-        String line = report.jsonLine();
+        String line = report.jsonLine(Map.of("pc1", 80, "pc2", 40, "pc4", 20),
+                DemoPrediction.of(ExperimentPlan.defaults()));
 
         assertThat(line).doesNotContain("\n");
         JsonNode json = new ObjectMapper().readTree(line);
@@ -143,6 +144,23 @@ class RunReportTest {
         assertThat(json.get("maxDowntimeMillis").asLong()).isEqualTo(1200);
         assertThat(json.get("jobs").get(0).get("pcs").toString()).isEqualTo("[\"pc4\",\"pc1\"]");
         assertThat(json.get("migrationDetails").get(0).get("tick").asLong()).isEqualTo(6);
+        // job-1 ran 1 → 30 s on pc4 and 31.2 → 40 s on pc1, job-2 1 → 20 s on pc2: 29 + 8.8 + 19
+        assertThat(json.get("totalCpuTimeSeconds").asDouble()).isEqualTo(56.8);
+        assertThat(json.get("meanTurnaroundSeconds").asDouble()).isEqualTo(30.1);
+        // pc4: 5.9 CPU-s in 29 s = 20.3 % of a core, of its 20 % quota
+        assertThat(json.get("deliveredShareByPc").get("pc4").asDouble()).isEqualTo(1.017);
+        assertThat(json.get("simulatorRatio").asDouble()).isBetween(0.0, 1.0);
+        assertThat(json.get("simulator").get("withMigration").get("migrations").asInt()).isPositive();
+    }
+
+    @Test
+    void theSimulatorPredictsThatMigrationPaysInTheDemosScenario() {
+        DemoPrediction prediction = DemoPrediction.of(ExperimentPlan.defaults());
+
+        assertThat(prediction.runTimeRatio()).isLessThanOrEqualTo(0.8);
+        assertThat(prediction.makespanRatio()).isLessThanOrEqualTo(0.8);
+        assertThat(prediction.with().migrations()).isPositive();
+        assertThat(prediction.without().migrations()).isZero();
     }
 
     @Test
@@ -151,10 +169,10 @@ class RunReportTest {
         RunReport with = RunReport.of("with-migration", records, PCS, List.of());
         RunReport without = RunReport.of("without-migration", List.of(records.get(1)), PCS, List.of());
 
-        String table = ComparisonTable.render(without, with, Map.of("pc1", 80));
+        String table = ComparisonTable.render(without, with, Map.of("pc1", 80), null);
 
         assertThat(table).contains("without-migration").contains("with-migration")
-                .contains("20.0 s").contains("40.0 s").contains("(+100%)")
+                .contains("20.0 s").contains("40.0 s").contains("(×2.00)")
                 .contains("1.20 s / 1.20 s").contains("job-2").contains("quota  80%").contains("1 job");
     }
 

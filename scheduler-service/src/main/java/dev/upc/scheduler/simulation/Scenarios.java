@@ -34,6 +34,26 @@ public final class Scenarios {
     }
 
     /**
+     * What {@code ./upc demo} runs, for its prediction: one PC per speed (one lent core each, reference-CPU seconds per
+     * second, fastest first), whose first PC's owner uses it for {@code ownerBusySeconds} from the start; jobs of
+     * {@code units} seconds of work each, all submitted at 0 with their size as estimate, each checkpoint
+     * {@code checkpointBytes} large.
+     */
+    public static Scenario demo(List<Double> speeds, List<Integer> units, double ownerBusySeconds,
+                                long checkpointBytes) {
+        List<Scenario.Pc> pcs = new ArrayList<>();
+        for (int i = 0; i < speeds.size(); i++) {
+            pcs.add(pc("pc" + (i + 1), speeds.get(i), 1,
+                    i == 0 && ownerBusySeconds > 0 ? List.of(new Scenario.Session(0, ownerBusySeconds)) : List.of()));
+        }
+        List<Scenario.Job> jobs = new ArrayList<>();
+        for (int i = 0; i < units.size(); i++) {
+            jobs.add(new Scenario.Job("job-" + (i + 1), units.get(i), (double) units.get(i), 1, checkpointBytes, 0));
+        }
+        return new Scenario("demo", pcs, jobs);
+    }
+
+    /**
      * Heterogeneous PCs (per-core speeds spread over 0.4–3, 1–4 lent cores) and jobs (lognormal
      * work, 60 s to 3 h of reference CPU, estimates off by ~20%, one in ten without estimate), all
      * submitted at once; a third of the owners come back once for about ten minutes.

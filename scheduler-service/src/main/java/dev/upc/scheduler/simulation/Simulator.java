@@ -43,6 +43,8 @@ public final class Simulator {
         long decideNanos = 0;
         int decideCalls = 0;
         double makespan = 0;
+        double runSeconds = 0;
+        double turnaround = 0;
         boolean[] ownerWas = new boolean[scenario.pcs().size()];
         boolean finished = false;
         for (int t = 0; done < jobs.size(); t++) {
@@ -102,6 +104,7 @@ public final class Simulator {
                 }
                 Scenario.Pc pc = pcs.get(job.worker);
                 if (pc.ownerActiveAt(t)) {
+                    runSeconds++; // held on the PC, making no progress
                     continue;
                 }
                 double speed = pc.score() * job.spec.cpus();
@@ -110,15 +113,18 @@ public final class Simulator {
                     job.workDone = job.spec.work();
                     job.state = State.DONE;
                     makespan = Math.max(makespan, t + left / speed);
+                    runSeconds += left / speed;
+                    turnaround += t + left / speed - job.spec.submitAt();
                     done++;
                     finished = true;
                 } else {
+                    runSeconds++;
                     job.workDone += speed;
                 }
             }
         }
         return new Result(scenario.name(), policy.name(), makespan, scenario.lowerBound(), migrations, evictions,
-                decideCalls, decideNanos);
+                decideCalls, decideNanos, runSeconds, turnaround / jobs.size());
     }
 
     private ClusterSnapshot snapshot(int t, Scenario scenario, Map<String, Scenario.Pc> pcs, List<SimJob> jobs) {
@@ -170,11 +176,15 @@ public final class Simulator {
     }
 
     /**
-     * @param makespan   seconds until the last job finished
-     * @param lowerBound {@link Scenario#lowerBound()}
+     * @param makespan       seconds until the last job finished
+     * @param lowerBound     {@link Scenario#lowerBound()}
+     * @param runSeconds     the sum of job run time: seconds each job spent running on a PC, summed over the jobs
+     *                       (the UPC study's "total CPU time": on a slower PC a job runs longer); not the time it
+     *                       waited in the queue or was stopped for a move
+     * @param meanTurnaround mean of submit → finished over the jobs
      */
     public record Result(String scenario, String policy, double makespan, double lowerBound, int migrations,
-                         int evictions, int decideCalls, long decideNanos) {
+                         int evictions, int decideCalls, long decideNanos, double runSeconds, double meanTurnaround) {
 
         public double ratio() {
             return makespan / lowerBound;

@@ -22,6 +22,23 @@ class SimulatorTest {
 
         assertThat(result.makespan()).isCloseTo(51.0, org.assertj.core.data.Offset.offset(1.0));
         assertThat(result.lowerBound()).isEqualTo(50.0);
+        assertThat(result.runSeconds()).isEqualTo(50.0); // running, not starting
+        assertThat(result.meanTurnaround()).isCloseTo(51.0, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    @Test
+    void movingAJobToAFasterPcShortensTheSumOfJobRunTime() {
+        // the fast PC's owner leaves at 20 s; the job on the slow PC has 80 of its 100 s of work left by then
+        Scenario scenario = Scenarios.demo(List.of(1.0, 0.25), List.of(100, 25), 20, 1 << 20);
+        Simulator fast = new Simulator(new PolicySettings(true, 130e6, 1.0, 1.0, 3, 0.1, 6, 600), 2);
+
+        Simulator.Result stay = fast.run(scenario, new EarliestFinishPolicy(settings.withoutMigration()));
+        Simulator.Result move = fast.run(scenario, new EarliestFinishPolicy(
+                new PolicySettings(true, 130e6, 1.0, 1.0, 3, 0.1, 6, 600)));
+
+        assertThat(move.migrations()).isPositive();
+        assertThat(move.runSeconds()).isLessThan(stay.runSeconds() * 0.8);
+        assertThat(move.makespan()).isLessThan(stay.makespan());
     }
 
     @Test
