@@ -60,6 +60,7 @@ public final class UpcExperiment {
         say("UPC experiment: %d jobs on %d PCs of different speed, first without, then with migration",
                 plan.units().size(), plan.pcs().size());
         DemoPrediction prediction = DemoPrediction.of(plan);
+        DemoPrediction calibrated = prediction;
         Map<String, Integer> quotas = new LinkedHashMap<>();
         plan.pcs().forEach(pc -> quotas.put(pc.name(), pc.cpuPercent()));
         List<String> notes = notes(plan);
@@ -78,7 +79,11 @@ public final class UpcExperiment {
                 say("checking every job's own output (its log in the store)");
                 problems.addAll(attempt.verify(report));
                 reports.add(report);
-                System.out.println(report.jsonLine(quotas, prediction));
+                if (run.equals(WITHOUT)) {
+                    calibrated = DemoPrediction.calibrated(plan, report);
+                    say("%s", calibrated.sentence());
+                }
+                System.out.println(report.jsonLine(quotas, calibrated));
             } catch (RuntimeException e) {
                 say("FAILED in run %s: %s", run, e.getMessage());
                 say("%s (kept under %s)", attempt.where(), dir.resolve(run));
@@ -89,7 +94,7 @@ public final class UpcExperiment {
                 current = null;
             }
         }
-        String table = ComparisonTable.render(reports.get(0), reports.get(1), quotas, prediction);
+        String table = ComparisonTable.render(reports.get(0), reports.get(1), quotas, calibrated);
         Path html = dir.resolve("report.html");
         Map<String, String> pcs = new LinkedHashMap<>();
         plan.pcs().forEach(pc -> pcs.put(pc.name(), pc.label()));

@@ -1,11 +1,13 @@
 package dev.upc.e2e.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.upc.protocol.JobEvent;
 import dev.upc.protocol.JobEventType;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -161,6 +163,19 @@ class RunReportTest {
         assertThat(prediction.makespanRatio()).isLessThanOrEqualTo(0.8);
         assertThat(prediction.with().migrations()).isPositive();
         assertThat(prediction.without().migrations()).isZero();
+    }
+
+    @Test
+    void theCalibratedPredictionTakesEachJobsMeasuredCpuTimeAsItsWork() {
+        ExperimentPlan plan = new ExperimentPlan(ExperimentPlan.defaults().pcs(), List.of(14, 8), Duration.ZERO, 0.1);
+        RunReport measured = RunReport.of("without-migration", crafted(), PCS, List.of());
+
+        DemoPrediction calibrated = DemoPrediction.calibrated(plan, measured);
+
+        // job-1 used 5.9 + 7.5 CPU-s and job-2 7.9 (not 14 and 8 units); both finish earliest on pc1, one after the other
+        assertThat(calibrated.calibrated()).isTrue();
+        assertThat(calibrated.without().runSeconds()).isCloseTo((13.4 + 7.9) / 0.8, within(0.01));
+        assertThat(DemoPrediction.of(plan).without().runSeconds()).isCloseTo((14 + 8) / 0.8, within(0.01));
     }
 
     @Test

@@ -35,20 +35,24 @@ public final class Scenarios {
 
     /**
      * What {@code ./upc demo} runs, for its prediction: one PC per speed (one lent core each, reference-CPU seconds per
-     * second, fastest first), whose first PC's owner uses it for {@code ownerBusySeconds} from the start; jobs of
-     * {@code units} seconds of work each, all submitted at 0 with their size as estimate, each checkpoint
-     * {@code checkpointBytes} large.
+     * second, fastest first), whose first PC's owner uses it for {@code ownerBusySeconds} from the start; one job per
+     * entry of {@code work} (its true work, reference-CPU seconds) with the matching estimate the submitter gave, all
+     * submitted at 0, each checkpoint {@code checkpointBytes} large.
      */
-    public static Scenario demo(List<Double> speeds, List<Integer> units, double ownerBusySeconds,
-                                long checkpointBytes) {
+    public static Scenario demo(List<Double> speeds, List<Double> work, List<Double> estimates,
+                                double ownerBusySeconds, long checkpointBytes) {
+        if (work.size() != estimates.size()) {
+            throw new IllegalArgumentException("one estimate per job: " + work.size() + " jobs, "
+                    + estimates.size() + " estimates");
+        }
         List<Scenario.Pc> pcs = new ArrayList<>();
         for (int i = 0; i < speeds.size(); i++) {
             pcs.add(pc("pc" + (i + 1), speeds.get(i), 1,
                     i == 0 && ownerBusySeconds > 0 ? List.of(new Scenario.Session(0, ownerBusySeconds)) : List.of()));
         }
         List<Scenario.Job> jobs = new ArrayList<>();
-        for (int i = 0; i < units.size(); i++) {
-            jobs.add(new Scenario.Job("job-" + (i + 1), units.get(i), (double) units.get(i), 1, checkpointBytes, 0));
+        for (int i = 0; i < work.size(); i++) {
+            jobs.add(new Scenario.Job("job-" + (i + 1), work.get(i), estimates.get(i), 1, checkpointBytes, 0));
         }
         return new Scenario("demo", pcs, jobs);
     }

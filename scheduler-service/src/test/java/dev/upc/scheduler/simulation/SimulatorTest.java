@@ -29,7 +29,8 @@ class SimulatorTest {
     @Test
     void movingAJobToAFasterPcShortensTheSumOfJobRunTime() {
         // the fast PC's owner leaves at 20 s; the job on the slow PC has 80 of its 100 s of work left by then
-        Scenario scenario = Scenarios.demo(List.of(1.0, 0.25), List.of(100, 25), 20, 1 << 20);
+        Scenario scenario = Scenarios.demo(List.of(1.0, 0.25), List.of(100.0, 25.0), List.of(100.0, 25.0), 20,
+                1 << 20);
         Simulator fast = new Simulator(new PolicySettings(true, 130e6, 1.0, 1.0, 3, 0.1, 6, 600), 2);
 
         Simulator.Result stay = fast.run(scenario, new EarliestFinishPolicy(settings.withoutMigration()));
