@@ -83,6 +83,8 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("upc-heartbeat"));
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Object progress = new Object();
+    /** Counts {@link #signalProgress()} calls (guarded by {@link #progress}): a wait starts from a count, not a moment. */
+    private long progressCount;
     private final Object registering = new Object();
     private final List<Thread> loops = new ArrayList<>();
 
@@ -380,6 +382,7 @@ public final class Agent implements AutoCloseable {
         Backoff backoff = new Backoff(RETRY_FIRST, RETRY_MAX);
         while (running) {
             WorkerSession current = session;
+            long seen = progressSeen(); // progress during the poll must not be slept through after it
             try {
                 List<AgentCommand> received = control.poll(current, settings.pollWait());
                 lastPollAt = clock.instant();
@@ -389,7 +392,7 @@ public final class Agent implements AutoCloseable {
                     started += dispatch(command) ? 1 : 0;
                 }
                 if (!received.isEmpty() && started == 0) {
-                    awaitProgress(BUSY_PAUSE); // only re-deliveries of work in hand: do not spin on them
+                    awaitProgress(seen, BUSY_PAUSE); // only re-deliveries of work in hand: do not spin on them
                 }
             } catch (ControlPlaneException e) {
                 if (e.unauthorized() || e.status() == 403) {
@@ -437,9 +440,10 @@ public final class Agent implements AutoCloseable {
     private void eventLoop() {
         Backoff backoff = new Backoff(RETRY_FIRST, RETRY_MAX);
         while (running) {
+            long seen = progressSeen();
             Optional<AgentEvent> next = state.nextEvent();
             if (next.isEmpty()) {
-                awaitProgress(Duration.ofSeconds(30));
+                awaitProgress(seen, Duration.ofSeconds(30));
                 continue;
             }
             AgentEvent event = next.get();
@@ -447,6 +451,7 @@ public final class Agent implements AutoCloseable {
             try {
                 AgentEventReply reply = control.report(current, event);
                 state.delivered(event);
+                signalProgress(); // its command is acknowledged now: the poll stops re-delivering it
                 backoff.reset();
                 LOG.debugf("event=%s command=%s job=%s epoch=%d outcome=%s", event.type(), event.commandId(),
                         event.jobId(), event.epoch(), reply.outcome());
@@ -557,16 +562,37 @@ public final class Agent implements AutoCloseable {
 
     private void signalProgress() {
         synchronized (progress) {
+            progressCount++;
             progress.notifyAll();
         }
     }
 
-    private void awaitProgress(Duration limit) {
+    private long progressSeen() {
         synchronized (progress) {
-            try {
-                progress.wait(limit.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            return progressCount;
+        }
+    }
+
+    /**
+     * Waits until progress was signalled since {@code seen} was read, or {@code limit} passed. Counting, rather than
+     * waiting for the next signal, means progress that came between the read and the wait is not missed: a command
+     * done (and acknowledged) while the poll still returned it used to leave the poll loop asleep for the whole pause
+     * while the next command waited (about 2 s between one job's end and the next job's start on a PC).
+     */
+    private void awaitProgress(long seen, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (progress) {
+            while (progressCount == seen && running) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    progress.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
