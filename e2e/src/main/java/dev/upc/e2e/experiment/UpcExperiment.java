@@ -107,9 +107,9 @@ public final class UpcExperiment {
         for (RunReport report : reports) {
             report.mostJobsAtOnceByPc().forEach((pc, most) -> {
                 if (most > 1) {
-                    say("WARNING: in %s the scheduler ran %d jobs at once on %s, which lends one core (a migration's "
-                            + "target is not reserved until its checkpoint is in the store). On contended cores "
-                            + "those jobs get more CPU between them than one would: read the times with care.",
+                    say("WARNING: in %s %d jobs ran at once on %s, which lends one core: the scheduler should never "
+                            + "do that (a migration's target is reserved from its start). On contended cores those jobs "
+                            + "get more CPU between them than one would: read the times with care, and report it.",
                             report.run(), most, pc);
                 }
             });
