@@ -4,6 +4,7 @@ import dev.upc.e2e.bench.AgentBench;
 import dev.upc.e2e.bench.MigrationBench;
 import dev.upc.e2e.bench.RegistryBench;
 import dev.upc.e2e.bench.StoreBench;
+import dev.upc.e2e.bench.StudyBench;
 import dev.upc.e2e.demo.MigrationShowcase;
 import dev.upc.e2e.experiment.ExperimentPlan;
 import dev.upc.e2e.experiment.UpcExperiment;
@@ -43,7 +44,7 @@ public final class UpcMain {
 
     private static int bench(List<String> args, Path work) {
         if (args.isEmpty()) {
-            return usage("usage: ./upc bench NAME; benches: migration, policy, store, registry, agent");
+            return usage("usage: ./upc bench NAME; benches: migration, policy, store, registry, agent, study");
         }
         List<String> options = args.subList(1, args.size());
         return switch (args.get(0)) {
@@ -52,7 +53,8 @@ public final class UpcMain {
             case "store" -> StoreBench.run(options, work);
             case "registry" -> RegistryBench.run(options, work);
             case "agent" -> AgentBench.run(options, work);
-            default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration, policy, store, registry, agent)");
+            case "study" -> StudyBench.run(options, work);
+            default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration, policy, store, registry, agent, study)");
         };
     }
 

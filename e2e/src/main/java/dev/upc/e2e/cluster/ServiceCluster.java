@@ -525,7 +525,7 @@ public final class ServiceCluster implements AutoCloseable {
                 cluster.keepWorkDir = true;
                 cluster.close();
                 if (e instanceof IOException io) {
-                    throw new UncheckedIOException("cannot start the cluster", io);
+                    throw new UncheckedIOException("cannot start the cluster: " + io, io);
                 }
                 throw (RuntimeException) e;
             }
