@@ -27,6 +27,7 @@ import jakarta.validation.constraints.Size;
  * @param checkpointMillis CHECKPOINTED: time the dump took
  * @param transferMillis   CHECKPOINTED: upload time; RESTORED: download time (0 when streamed during the dump/restore)
  * @param restoreMillis    RESTORED: time the restore took
+ * @param imageMillis      STARTED, RESTORED: time spent bringing the job's image onto the PC (0 when it was there)
  * @param outputBlobId     EXITED: the job's output in the store (kind outputs), if any
  * @param reason           FAILED: what went wrong
  */
@@ -43,6 +44,7 @@ public record AgentEvent(
         @Min(0) @Max(86_400_000) Long checkpointMillis,
         @Min(0) @Max(86_400_000) Long transferMillis,
         @Min(0) @Max(86_400_000) Long restoreMillis,
+        @Min(0) @Max(86_400_000) Long imageMillis,
         @Size(max = 200) @Pattern(regexp = "[A-Za-z0-9._-]+", message = "letters, digits and ._- only") String outputBlobId,
         @Size(max = 2048) String reason) {
 }

@@ -71,7 +71,7 @@ class MigrationTests extends SchedulerTest {
         assertThat(restore).containsEntry("epoch", 2).containsEntry("containerName", "upc-" + id + "-2")
                 .containsEntry("blobId", id + "-1-1");
         assertThat(claims(restore)).containsEntry("upc.op", "read").containsEntry("sub", "wb");
-        b.reportOk(restore, "RESTORED", Map.of("restoreMillis", 700, "transferMillis", 200));
+        b.reportOk(restore, "RESTORED", Map.of("restoreMillis", 700, "transferMillis", 200, "imageMillis", 150));
         getJob(id).body("state", equalTo("RUNNING")).body("workerId", equalTo("wb")).body("epoch", equalTo(2))
                 .body("checkpointBlobId", equalTo(id + "-1-1"));
 
@@ -84,7 +84,10 @@ class MigrationTests extends SchedulerTest {
         Map<String, Object> migrated = events.getMap("events.find { it.type == 'MIGRATED' }.details");
         assertThat(migrated).containsEntry("from", "wa").containsEntry("to", "wb").containsEntry("reason", "MANUAL")
                 .containsEntry("checkpointMillis", 900).containsEntry("sizeBytes", 268435456)
-                .containsEntry("transferMillis", 500).containsEntry("restoreMillis", 700).containsKey("downtimeMillis");
+                .containsEntry("transferMillis", 500).containsEntry("restoreMillis", 700).containsKey("downtimeMillis")
+                .containsEntry("uploadMillis", 300).containsEntry("imageMillis", 150)
+                .containsEntry("downloadMillis", 200).containsKey("coordinationMillis");
+
         given().get("/q/metrics").then().body(containsString("upc_scheduler_migrations_total{reason=\"MANUAL\"}"))
                 .body(containsString("upc_scheduler_migration_downtime_seconds_count"));
     }

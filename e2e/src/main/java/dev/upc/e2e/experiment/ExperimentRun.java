@@ -11,6 +11,7 @@ import dev.upc.e2e.pc.SimulatedPc;
 import dev.upc.protocol.JobEvent;
 import dev.upc.protocol.JobInfo;
 import dev.upc.protocol.JobSubmission;
+import dev.upc.protocol.MigrationPhases;
 import dev.upc.protocol.OwnerState;
 import dev.upc.protocol.WorkerInfo;
 import java.nio.file.Path;
@@ -271,11 +272,10 @@ final class ExperimentRun implements AutoCloseable {
                 say("%-6s moving %s → %s (%s)", job.name, pc, to, d.get("reason"));
                 watchMigration(job, event);
             }
-            case MIGRATED -> say("%-6s migrated %s → %s: job paused %.2f s (checkpoint %.2f s, %.1f MiB, transfer "
-                            + "%.2f s, restore %.2f s)", job.name,
+            case MIGRATED -> say("%-6s migrated %s → %s: job paused %.2f s, %.1f MiB (%s)", job.name,
                     pcNameOfWorker.getOrDefault(String.valueOf(d.get("from")), String.valueOf(d.get("from"))), pc,
-                    ms(d, "downtimeMillis"), ms(d, "checkpointMillis"), number(d, "sizeBytes") / 1048576.0,
-                    ms(d, "transferMillis"), ms(d, "restoreMillis"));
+                    ms(d, "downtimeMillis"), number(d, "sizeBytes") / 1048576.0,
+                    MigrationPhases.fromDetails(d).describe());
             case MIGRATION_FAILED -> say("%-6s migration FAILED on %s: %s", job.name, pc, d);
             case RETRIED, RECOVERED, EVICTED -> say("%-6s %s on %s: %s", job.name, event.type(), pc, d);
             case SUCCEEDED -> {

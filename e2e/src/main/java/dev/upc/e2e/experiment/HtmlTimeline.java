@@ -109,10 +109,10 @@ public final class HtmlTimeline {
             }
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" "
                             + "stroke-width=\"1.5\" marker-end=\"url(#arrow)\"><title>%s migrated %s → %s, "
-                            + "downtime %d ms (checkpoint %d ms, restore %d ms, %d bytes)</title></line>\n",
+                            + "downtime %d ms (%s; %d bytes)</title></line>\n",
                     x(m.start(), maxSeconds), TOP + from * ROW_HEIGHT + ROW_HEIGHT / 2, x(m.end(), maxSeconds),
                     TOP + to * ROW_HEIGHT + ROW_HEIGHT / 2, escape(m.job()), escape(m.from()), escape(m.to()),
-                    m.downtimeMillis(), m.checkpointMillis(), m.restoreMillis(), m.sizeBytes()));
+                    m.downtimeMillis(), m.phases().describe(), m.sizeBytes()));
         }
         int axisY = TOP + rows.size() * ROW_HEIGHT + 14;
         int step = maxSeconds > 200 ? 30 : maxSeconds > 60 ? 10 : 5;

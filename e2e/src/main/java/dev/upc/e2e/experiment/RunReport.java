@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.upc.protocol.JobEvent;
 import dev.upc.protocol.JobEventType;
+import dev.upc.protocol.MigrationPhases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,8 +81,7 @@ public record RunReport(String run, double makespan, Double cpuSeconds, List<Job
      * before the checkpoint, when seen.
      */
     public record Migration(String job, String from, String to, double start, double end, long downtimeMillis,
-                            long checkpointMillis, long sizeBytes, long transferMillis, long restoreMillis,
-                            Long tick) {
+                            MigrationPhases phases, long sizeBytes, Long tick) {
     }
 
     /** The owner used {@code pc} from {@code start} to {@code end} (seconds, as above). */
@@ -162,8 +162,7 @@ public record RunReport(String run, double makespan, Double cpuSeconds, List<Job
                         segments.set(last, segments.get(last).withCpu(cpuThere));
                     }
                     migrations.add(new Migration(record.name(), from, pc, Double.isNaN(movingSince) ? at : movingSince,
-                            at, millis(d, "downtimeMillis"), millis(d, "checkpointMillis"), millis(d, "sizeBytes"),
-                            millis(d, "transferMillis"), millis(d, "restoreMillis"),
+                            at, millis(d, "downtimeMillis"), MigrationPhases.fromDetails(d), millis(d, "sizeBytes"),
                             record.tickAtCheckpoint().get(checkpointed)));
                     movingSince = Double.NaN;
                     openPc = pc;
@@ -331,9 +330,7 @@ public record RunReport(String run, double makespan, Double cpuSeconds, List<Job
             j.put("to", m.to());
             j.put("atSeconds", round(m.start()));
             j.put("downtimeMillis", m.downtimeMillis());
-            j.put("checkpointMillis", m.checkpointMillis());
-            j.put("transferMillis", m.transferMillis());
-            j.put("restoreMillis", m.restoreMillis());
+            j.putAll(m.phases().details());
             j.put("sizeBytes", m.sizeBytes());
             j.put("tick", m.tick());
             moves.add(j);

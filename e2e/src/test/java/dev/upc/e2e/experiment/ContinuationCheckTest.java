@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upc.agent.libpod.LogLine;
 import dev.upc.e2e.job.CounterOutput;
+import dev.upc.protocol.MigrationPhases;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class ContinuationCheckTest {
 
     private static RunReport.Migration moved(Long tick) {
-        return new RunReport.Migration("job-9", "pc4", "pc1", 30, 33, 3000, 500, 1 << 25, 1500, 900, tick);
+        return new RunReport.Migration("job-9", "pc4", "pc1", 30, 33, 3000,
+                MigrationPhases.of(3000, 500, 700, 0, 800, 900), 1 << 25, tick);
     }
 
     private static CounterOutput log(int starts, long... ticks) {

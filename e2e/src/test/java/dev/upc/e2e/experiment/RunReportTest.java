@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.upc.protocol.JobEvent;
 import dev.upc.protocol.JobEventType;
+import dev.upc.protocol.MigrationPhases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class RunReportTest {
                         Map.of("leaveRunning", false, "sizeBytes", 33_554_432)),
                 event(6, JobEventType.MIGRATED, 31.2, 2, "w-fast", Map.of("from", "w-slow", "to", "w-fast",
                         "downtimeMillis", 1200, "checkpointMillis", 400, "sizeBytes", 33_554_432,
-                        "transferMillis", 300, "restoreMillis", 500)),
+                        "uploadMillis", 200, "downloadMillis", 100, "restoreMillis", 500, "coordinationMillis", 0)),
                 event(7, JobEventType.EXITED, 40.0, 2, "w-fast", Map.of("exitCode", 0, "cpuSeconds", 7.5)),
                 event(8, JobEventType.SUCCEEDED, 40.0, 2, "w-fast", Map.of()));
         List<JobEvent> stayed = List.of(
@@ -56,7 +57,7 @@ class RunReportTest {
         assertThat(job.state()).isEqualTo("SUCCEEDED");
         assertThat(job.finished()).isEqualTo(40.0);
         assertThat(report.migrations()).containsExactly(new RunReport.Migration("job-1", "pc4", "pc1", 30.0, 31.2,
-                1200, 400, 33_554_432, 300, 500, 6L));
+                1200, new MigrationPhases(400, 200, 0, 100, 500, 0), 33_554_432, 6L));
     }
 
     @Test

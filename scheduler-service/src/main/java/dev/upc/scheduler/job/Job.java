@@ -9,10 +9,14 @@ import dev.upc.protocol.JobEventType;
 import dev.upc.protocol.JobInfo;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.JobSubmission;
+import dev.upc.protocol.MigrationPhases;
 import dev.upc.scheduler.policy.HostFacts;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -245,16 +249,20 @@ public final class Job {
         cleanupKept(effects);
     }
 
+    /** The MIGRATED event, with the move's downtime broken into its phases ({@link MigrationPhases}). */
     private void migrated(JobEffects effects, AgentEvent event) {
         Map<String, Object> checkpoint = migration == null || migration.checkpoint() == null ? Map.of()
                 : migration.checkpoint();
         long downtime = migration == null ? 0 : Duration.between(migration.startedAt(), effects.now()).toMillis();
-        long transfer = number(checkpoint.get("transferMillis"))
-                + (event.transferMillis() == null ? 0 : event.transferMillis());
-        effects.event(this, JobEventType.MIGRATED, workerId, "from", kept == null ? null : kept.workerId(),
-                "to", workerId, "reason", migration == null ? null : migration.reason(), "blobId", checkpointBlobId,
-                "checkpointMillis", checkpoint.get("checkpointMillis"), "sizeBytes", checkpoint.get("sizeBytes"),
-                "transferMillis", transfer, "restoreMillis", event.restoreMillis(), "downtimeMillis", downtime);
+        MigrationPhases phases = MigrationPhases.of(downtime, number(checkpoint.get("checkpointMillis")),
+                number(checkpoint.get("transferMillis")), number(event.imageMillis()), number(event.transferMillis()),
+                number(event.restoreMillis()));
+        List<Object> details = new ArrayList<>(List.of("to", workerId, "downtimeMillis", downtime));
+        phases.details().forEach((key, value) -> details.addAll(List.of(key, value)));
+        details.addAll(Arrays.asList("from", kept == null ? null : kept.workerId(),
+                "reason", migration == null ? null : migration.reason(), "blobId", checkpointBlobId,
+                "sizeBytes", checkpoint.get("sizeBytes")));
+        effects.event(this, JobEventType.MIGRATED, workerId, details.toArray());
     }
 
     private void checkpointed(JobEffects effects, StoredCommand command, AgentEvent event) {

@@ -82,6 +82,29 @@ class JobTest {
     }
 
     @Test
+    void aMigrationsDowntimeIsBrokenIntoTheAgentsPhasesAndWhatNoAgentTimed() {
+        Job job = effects.running("j1", "wa");
+        job.startMigration(effects, "wb", X86, "SPEED");
+        StoredCommand checkpoint = last(job);
+        effects.advance(Duration.ofMillis(1200));
+        job.onEvent(effects, checkpoint, new AgentEvent(checkpoint.id(), job.id(), checkpoint.epoch(),
+                AgentEventType.CHECKPOINTED, null, 4.0, checkpoint.payload().blobId(), 33_554_432L, "a".repeat(64),
+                500L, 600L, null, null, null, null));
+        StoredCommand restore = last(job);
+        effects.advance(Duration.ofMillis(1800));
+        job.onEvent(effects, restore, new AgentEvent(restore.id(), job.id(), restore.epoch(), AgentEventType.RESTORED,
+                null, null, null, null, null, null, 450L, 900L, 170L, null, null));
+
+        RecordingEffects.Noted migrated = effects.events.stream().filter(e -> e.type() == JobEventType.MIGRATED)
+                .findFirst().orElseThrow();
+        assertThat(migrated.details()).containsEntry("downtimeMillis", 3000L).containsEntry("checkpointMillis", 500L)
+                .containsEntry("uploadMillis", 600L).containsEntry("imageMillis", 170L)
+                .containsEntry("downloadMillis", 450L).containsEntry("restoreMillis", 900L)
+                .containsEntry("transferMillis", 1050L)
+                .containsEntry("coordinationMillis", 3000L - 500 - 600 - 170 - 450 - 900);
+    }
+
+    @Test
     void aFailedRestoreRollsBackToTheSourceWithANewEpoch() {
         Job job = effects.restoring("j1", "wa", "wb");
         StoredCommand restore = last(job);
@@ -135,7 +158,7 @@ class JobTest {
                     : effects.stored(job, effects.commands.stream().filter(c -> c.type() == AgentCommandType.RUN)
                             .reduce((a, b) -> b).orElseThrow());
             AgentEvent exit = new AgentEvent(run.id(), job.id(), run.epoch(), AgentEventType.EXITED, 3, 1.0, null,
-                    null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null);
             job.onEvent(effects, run, exit);
             if (attempt < 2) {
                 assertThat(job.state()).isEqualTo(JobState.QUEUED);
@@ -153,7 +176,7 @@ class JobTest {
         Job job = effects.running("j1", "wa");
         StoredCommand run = last(job);
         job.onEvent(effects, run, new AgentEvent(run.id(), job.id(), run.epoch(), AgentEventType.EXITED, 0, 2.0,
-                null, null, null, null, null, null, "j1-1", null));
+                null, null, null, null, null, null, null, "j1-1", null));
 
         assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(job.outputBlobId()).isEqualTo("j1-1");

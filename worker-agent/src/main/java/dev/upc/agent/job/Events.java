@@ -14,26 +14,29 @@ public final class Events {
     private Events() {
     }
 
-    public static AgentEvent started(AgentCommand c) {
-        return of(c, AgentEventType.STARTED);
+    public static AgentEvent started(AgentCommand c, Duration image) {
+        return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.STARTED, null, null, null, null,
+                null, null, null, null, image.toMillis(), null, null);
     }
 
-    public static AgentEvent restored(AgentCommand c, Duration transfer, Duration restore) {
+    /** The phases of a restore: the image brought here, the archive handed to libpod, CRIU's restore. */
+    public static AgentEvent restored(AgentCommand c, Duration image, Duration transfer, Duration restore) {
         return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.RESTORED, null, null, null, null,
-                null, null, transfer.toMillis(), restore.toMillis(), null, null);
+                null, null, transfer.toMillis(), restore.toMillis(), image.toMillis(), null, null);
     }
 
     public static AgentEvent checkpointed(AgentCommand c, BlobInfo blob, Duration checkpoint, Duration transfer,
                                           Double cpuSeconds) {
         return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.CHECKPOINTED, null, cpuSeconds,
-                blob.id(), blob.size(), blob.sha256(), checkpoint.toMillis(), transfer.toMillis(), null, null, null);
+                blob.id(), blob.size(), blob.sha256(), checkpoint.toMillis(), transfer.toMillis(), null, null, null,
+                null);
     }
 
     /** A container of the job ended (or, for KILL and CLEANUP, is gone). */
     public static AgentEvent exited(String commandId, String jobId, long epoch, Integer exitCode, Double cpuSeconds,
                                     String outputBlobId) {
         return new AgentEvent(commandId, jobId, epoch, AgentEventType.EXITED, exitCode, cpuSeconds, null, null, null,
-                null, null, null, outputBlobId, null);
+                null, null, null, null, outputBlobId, null);
     }
 
     public static AgentEvent gone(AgentCommand c) {
@@ -46,11 +49,6 @@ public final class Events {
             text = text.substring(0, REASON_LIMIT - 1) + "…";
         }
         return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.FAILED, null, null, null, null,
-                null, null, null, null, null, text);
-    }
-
-    private static AgentEvent of(AgentCommand c, AgentEventType type) {
-        return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), type, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null, null, null, text);
     }
 }

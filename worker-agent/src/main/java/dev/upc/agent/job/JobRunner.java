@@ -144,12 +144,12 @@ public final class JobRunner {
                 state.remember(managed(c, name, job, cpus));
                 exits.watch(name);
                 logs.follow(name, c.jobId(), c.epoch());
-                return List.of(Events.started(c));
+                return List.of(Events.started(c, Duration.ZERO));
             }
             // never started: an earlier attempt stopped before the start, perhaps halfway through the inputs
             removeQuietly(name, null);
         }
-        ensureImage(job.image());
+        Duration image = ensureImage(job.image());
         ContainerSpec spec = new ContainerSpec(name, job.image(), job.command(), job.env(),
                 Map.of(LABEL_JOB, c.jobId(), LABEL_EPOCH, Long.toString(c.epoch()), LABEL_COMMAND, c.commandId()),
                 limits.quotaMicros(cpus), ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, job.memoryMiB() * MIB, 1024, 1024,
@@ -166,7 +166,7 @@ public final class JobRunner {
         }
         exits.watch(name);
         logs.follow(name, c.jobId(), c.epoch());
-        return List.of(Events.started(c));
+        return List.of(Events.started(c, image));
     }
 
     // ---- CHECKPOINT -----------------------------------------------------------------------------------------------
@@ -259,7 +259,7 @@ public final class JobRunner {
                 state.remember(managed(c, name, job, cpus));
                 exits.watch(name);
                 logs.follow(name, c.jobId(), c.epoch());
-                return List.of(Events.restored(c, Duration.ZERO, Duration.ZERO));
+                return List.of(Events.restored(c, Duration.ZERO, Duration.ZERO, Duration.ZERO));
             }
             removeQuietly(name, null); // a half-done earlier attempt: start over
         }
@@ -267,7 +267,7 @@ public final class JobRunner {
         if (inPlace.isPresent()) {
             return inPlace.get();
         }
-        ensureImage(job.image());
+        Duration image = ensureImage(job.image());
         state.remember(managed(c, name, job, cpus));
         RestoreReport report;
         try (StoreClient.Download archive = store.get(BlobKind.CHECKPOINTS, blobId, token)) {
@@ -281,7 +281,7 @@ public final class JobRunner {
         applyLimits(name, job, cpus);
         exits.watch(name);
         logs.follow(name, c.jobId(), c.epoch()); // the restored log begins with the lines the checkpoint carried
-        return List.of(Events.restored(c, report.uploaded(), report.restored()));
+        return List.of(Events.restored(c, image, report.uploaded(), report.restored()));
     }
 
     /**
@@ -331,7 +331,7 @@ public final class JobRunner {
         Duration restore = Duration.ofNanos(System.nanoTime() - started);
         LOG.infof("container=%s restored in place from its own dump of %s as %s in %d ms", source.name(), blobId, name,
                 restore.toMillis());
-        return Optional.of(List.of(Events.restored(c, Duration.ZERO, restore)));
+        return Optional.of(List.of(Events.restored(c, Duration.ZERO, Duration.ZERO, restore)));
     }
 
     /** Gives the kept container its old name back, so the new epoch's name is free for a restore from the store. */
@@ -471,11 +471,16 @@ public final class JobRunner {
 
     // ---- images ---------------------------------------------------------------------------------------------------
 
-    /** The image must be here before create or restore: from the store (keeps the image id), else pulled. */
-    private void ensureImage(String image) {
+    /**
+     * The image must be here before create or restore: from the store (keeps the image id), else pulled.
+     *
+     * @return how long bringing it here took, zero when it was here
+     */
+    private Duration ensureImage(String image) {
         if (libpod.imageExists(image)) {
-            return;
+            return Duration.ZERO;
         }
+        long begun = System.nanoTime();
         String blobId = ImageArchive.blobId(image);
         try {
             String token = tokens.token(BlobKind.IMAGES, blobId, BlobCapability.READ);
@@ -489,7 +494,7 @@ public final class JobRunner {
                 }
                 LOG.infof("image=%s loaded from the store (images/%s, %d MiB) in %d ms", image, blobId,
                         archive.length() / MIB, (System.nanoTime() - started) / 1_000_000);
-                return;
+                return Duration.ofNanos(System.nanoTime() - begun);
             }
         } catch (ControlPlaneException e) {
             if (e.status() != 404 || !pullImages) {
@@ -502,6 +507,7 @@ public final class JobRunner {
         }
         LOG.infof("image=%s not in the store: pulling it", image);
         libpod.pull(image);
+        return Duration.ofNanos(System.nanoTime() - begun);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ class AgentStateTest {
     }
 
     private static AgentEvent event(String commandId, AgentEventType type) {
-        return new AgentEvent(commandId, "job-7", 3L, type, null, null, null, null, null, null, null, null, null,
+        return new AgentEvent(commandId, "job-7", 3L, type, null, null, null, null, null, null, null, null, null, null,
                 type == AgentEventType.FAILED ? "boom" : null);
     }
 }
