@@ -13,6 +13,7 @@ import dev.upc.protocol.WorkerStatus;
 import dev.upc.scheduler.client.RegistryUnavailableException;
 import dev.upc.scheduler.client.RegistryWorkerDirectory;
 import dev.upc.scheduler.client.WorkerDirectory;
+import dev.upc.scheduler.learning.Learned;
 import dev.upc.scheduler.snapshot.Snapshots;
 import dev.upc.scheduler.policy.HostFacts;
 import dev.upc.scheduler.policy.WorkerView;
@@ -94,7 +95,7 @@ class RegistryDirectoryTest {
         assertThat(byId.get(slow).latestReport()).isNull();
         assertThat(infos).extracting(WorkerInfo::status).containsOnly(WorkerStatus.ONLINE);
 
-        Map<String, WorkerView> views = infos.stream().map(Snapshots::worker)
+        Map<String, WorkerView> views = infos.stream().map(info -> Snapshots.worker(info, Learned.NOTHING))
                 .collect(Collectors.toMap(WorkerView::id, Function.identity()));
         assertThat(views.get(fast)).isEqualTo(new WorkerView(fast, WorkerView.Liveness.ONLINE, true, false, 1.75, 6, 24_576L,
                 new HostFacts("amd64", Set.of("sse4_2", "avx2", "avx512f"), "crun", "4.1.1")));

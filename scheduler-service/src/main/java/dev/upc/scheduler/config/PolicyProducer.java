@@ -7,16 +7,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** The scheduler's placement policy, from upc.scheduler.policy. */
+/** The scheduler's placement policy and its settings, from upc.scheduler.policy. */
 @ApplicationScoped
 public class PolicyProducer {
 
     @Produces
     @Singleton
-    PlacementPolicy policy(SchedulerConfig config) {
+    PolicySettings settings(SchedulerConfig config) {
         SchedulerConfig.Policy p = config.policy();
-        return new EarliestFinishPolicy(new PolicySettings(p.migrateForSpeed(), p.transferBytesPerSecond(),
-                p.fixedMigrationSeconds(), p.startSeconds(), p.marginSeconds(), p.marginFraction(),
-                p.minResidenceSeconds(), p.unknownWork()));
+        return new PolicySettings(p.migrateForSpeed(), p.transferBytesPerSecond(), p.fixedMigrationSeconds(),
+                p.startSeconds(), p.marginSeconds(), p.marginFraction(), p.minResidenceSeconds(), p.unknownWork());
+    }
+
+    @Produces
+    @Singleton
+    PlacementPolicy policy(PolicySettings settings) {
+        return new EarliestFinishPolicy(settings);
     }
 }

@@ -7,6 +7,7 @@ import dev.upc.scheduler.client.WorkerNames;
 import dev.upc.scheduler.config.SchedulerConfig;
 import dev.upc.scheduler.job.Job;
 import dev.upc.scheduler.job.JobEffects;
+import dev.upc.scheduler.learning.Learner;
 import dev.upc.scheduler.metrics.SchedulerMetrics;
 import dev.upc.scheduler.policy.ClusterSnapshot;
 import dev.upc.scheduler.policy.Decisions;
@@ -65,14 +66,16 @@ public class Planner {
     private final Vertx vertx;
     private final PlannerLock lock;
     private final CheckpointPruning pruning;
+    private final Learner learner;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
 
     Planner(Pool pool, JobStore store, JobTransitions transitions, WorkerDirectory directory, WorkerNames names,
             PlacementPolicy policy, SchedulerMetrics metrics, Clock clock, SchedulerConfig config, Vertx vertx,
-            DatabaseOptions database, CheckpointPruning pruning) {
+            DatabaseOptions database, CheckpointPruning pruning, Learner learner) {
         this.names = names;
+        this.learner = learner;
         this.pruning = pruning;
         this.pool = pool;
         this.store = store;
@@ -135,20 +138,21 @@ public class Planner {
 
     /** One planning round, regardless of leadership (tests call it directly). Returns what was decided. */
     public Uni<Decisions> planOnce() {
-        return directory.workers().invoke(names::remember).chain(workers -> store.active(pool).chain(jobs -> {
+        return directory.workers().invoke(names::remember).chain(workers -> store.active(pool)
+                .chain(jobs -> learner.update(pool, workers).chain(learned -> {
             Instant now = clock.instant();
             Map<String, WorkerView> views = new HashMap<>();
-            workers.forEach(info -> views.put(info.workerId(), Snapshots.worker(info)));
+            workers.forEach(info -> views.put(info.workerId(), Snapshots.worker(info, learned)));
             Map<String, Job> byId = new HashMap<>();
             jobs.forEach(job -> byId.put(job.id(), job));
-            ClusterSnapshot snapshot = Snapshots.of(now, workers, jobs);
+            ClusterSnapshot snapshot = Snapshots.of(now, workers, jobs, learned);
             long started = System.nanoTime();
             Decisions decisions = policy.decide(snapshot);
             metrics.decided(Duration.ofNanos(System.nanoTime() - started));
             return apply(decisions, byId, views).chain(() -> fenceStale(workers, byId))
                     .chain(() -> explainWaiting(snapshot, decisions, byId))
                     .replaceWith(decisions);
-        })).call(() -> store.countByState(pool).invoke(metrics::jobCounts));
+        }))).call(() -> store.countByState(pool).invoke(metrics::jobCounts));
     }
 
     private Uni<Void> apply(Decisions d, Map<String, Job> seen, Map<String, WorkerView> workers) {

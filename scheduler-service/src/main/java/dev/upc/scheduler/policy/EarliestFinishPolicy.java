@@ -137,7 +137,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                 double bestFinish = Double.MAX_VALUE;
                 for (WorkerView target : workersById) {
                     if (target != source && capacity.fits(target, job) && target.facts().canRestoreFrom(source.facts())) {
-                        double finish = settings.migrationSeconds(job.checkpointBytes()) + remaining / target.speed(job.cpus());
+                        double finish = moveSeconds(job, source, target) + remaining / target.speed(job.cpus());
                         if (finish < bestFinish) {
                             bestFinish = finish;
                             best = target;
@@ -172,8 +172,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
             for (JobView job : ordered) {
                 double remaining = remainingOf.get(job.id());
                 int cpus = job.cpus();
-                double start = job.checkpoint() != null ? settings.migrationSeconds(job.checkpointBytes())
-                        : settings.startSeconds();
+                double start = job.checkpoint() != null ? moveSeconds(job, null, null) : settings.startSeconds();
                 int best = -1;
                 double bestFinish = Double.MAX_VALUE;
                 for (int i = 0; i < score.length; i++) {
@@ -217,7 +216,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                     continue;
                 }
                 double left = remaining(job) / worker.speed(job.cpus())
-                        + (moving.contains(job.id()) ? settings.migrationSeconds(job.checkpointBytes()) : 0);
+                        + (moving.contains(job.id()) ? moveSeconds(job, workers.get(job.workerId()), worker) : 0);
                 for (int i = 0; i < job.cpus(); i++) {
                     busy.computeIfAbsent(worker.id(), id -> new ArrayList<>()).add(left);
                 }
@@ -267,7 +266,6 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                     continue; // a longer queued job deserves the faster worker more
                 }
                 double here = remaining / from.speed(job.cpus());
-                double cost = settings.migrationSeconds(job.checkpointBytes());
                 // The relative margin guards against estimates that are off. With no job waiting, a free
                 // faster worker would otherwise stay idle, so only the absolute margin must be beaten.
                 double threshold = settings.marginSeconds() + (waiting ? settings.marginFraction() * here : 0);
@@ -275,7 +273,7 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                     if (to == from || !capacity.has(to.id(), job) || !to.facts().canRestoreFrom(from.facts())) {
                         continue;
                     }
-                    double gain = here - (cost + remaining / to.speed(job.cpus()));
+                    double gain = here - (moveSeconds(job, from, to) + remaining / to.speed(job.cpus()));
                     if (gain > threshold) {
                         candidates.add(new Candidate(job, from, to, gain));
                     }
@@ -298,6 +296,12 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
 
         private double remaining(JobView job) {
             return job.remainingWork(unknownWork);
+        }
+
+        /** The measured cost of moving {@code job} from → to (either unknown: over all routes). */
+        private double moveSeconds(JobView job, WorkerView from, WorkerView to) {
+            return snapshot.migrationCosts().seconds(settings, from == null ? null : from.id(),
+                    to == null ? null : to.id(), job.checkpointBytes());
         }
 
         private boolean tooRecent(JobView job) {

@@ -17,6 +17,7 @@ import dev.upc.scheduler.client.StoreClient;
 import dev.upc.scheduler.client.WorkerDirectory;
 import dev.upc.scheduler.client.WorkerNames;
 import dev.upc.scheduler.job.Job;
+import dev.upc.scheduler.learning.Learner;
 import dev.upc.scheduler.policy.MigrationTarget;
 import dev.upc.scheduler.policy.PlacementPolicy;
 import dev.upc.scheduler.snapshot.Snapshots;
@@ -48,12 +49,14 @@ public class JobService {
     private final CheckpointPruning pruning;
     private final StoreClient blobs;
     private final boolean imagesFromRegistries;
+    private final Learner learner;
     private final SecureRandom random = new SecureRandom();
 
     JobService(Pool pool, JobStore store, JobTransitions transitions, WorkerDirectory directory, WorkerNames names,
                PlacementPolicy policy, Event<JobsChanged> changes, Clock clock, CheckpointPruning pruning,
-               StoreClient blobs, SchedulerConfig config) {
+               StoreClient blobs, SchedulerConfig config, Learner learner) {
         this.blobs = blobs;
+        this.learner = learner;
         this.imagesFromRegistries = config.imagesFromRegistries();
         this.names = names;
         this.pool = pool;
@@ -205,7 +208,7 @@ public class JobService {
                             : "the worker registry cannot be reached: " + failure.getMessage()))
                     .chain(workers -> store.active(pool).map(active -> {
                         names.remember(workers);
-                        var snapshot = Snapshots.of(clock.instant(), workers, active);
+                        var snapshot = Snapshots.of(clock.instant(), workers, active, learner.current());
                         return policy.migrationTarget(snapshot, jobId, target.map(t -> workerId(workers, t)));
                     }));
         }).chain(choice -> {

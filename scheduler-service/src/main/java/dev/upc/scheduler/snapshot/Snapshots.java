@@ -7,6 +7,7 @@ import dev.upc.protocol.OwnerState;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.protocol.WorkerRegistration;
 import dev.upc.scheduler.job.Job;
+import dev.upc.scheduler.learning.Learned;
 import dev.upc.scheduler.policy.ClusterSnapshot;
 import dev.upc.scheduler.policy.HostFacts;
 import dev.upc.scheduler.policy.JobView;
@@ -28,8 +29,13 @@ public final class Snapshots {
     private Snapshots() {
     }
 
-    /** Everything the policy may look at, at {@code now}. */
+    /** Everything the policy may look at, at {@code now}, before anything was learned. */
     public static ClusterSnapshot of(Instant now, List<WorkerInfo> workers, List<Job> activeJobs) {
+        return of(now, workers, activeJobs, Learned.NOTHING);
+    }
+
+    /** Everything the policy may look at, at {@code now}: PCs rated and moves priced as {@code learned} says. */
+    public static ClusterSnapshot of(Instant now, List<WorkerInfo> workers, List<Job> activeJobs, Learned learned) {
         Map<String, Double> reported = reportedCpu(workers);
         Map<String, Integer> reservedCpus = new HashMap<>();
         Map<String, Long> reservedMemory = new HashMap<>();
@@ -40,11 +46,13 @@ public final class Snapshots {
                 reservedMemory.merge(job.targetWorkerId(), job.spec().memoryMiB(), Long::sum);
             }
         }
-        return new ClusterSnapshot(now, workers.stream().map(Snapshots::worker).toList(),
-                activeJobs.stream().map(job -> job(job, reported)).toList(), reservedCpus, reservedMemory);
+        return new ClusterSnapshot(now, workers.stream().map(info -> worker(info, learned)).toList(),
+                activeJobs.stream().map(job -> job(job, reported)).toList(), reservedCpus, reservedMemory,
+                learned.migrationCosts());
     }
 
-    public static WorkerView worker(WorkerInfo info) {
+    /** The worker as the policy sees it, rated by its benchmark and, once measured, the CPU it really delivers. */
+    public static WorkerView worker(WorkerInfo info, Learned learned) {
         WorkerRegistration r = info.registration();
         WorkerView.Liveness liveness = switch (info.status()) {
             case ONLINE -> WorkerView.Liveness.ONLINE;
@@ -55,8 +63,8 @@ public final class Snapshots {
         boolean draining = info.desiredState() == DesiredState.DRAIN;
         HostFacts facts = new HostFacts(orUnknown(r.arch()), Set.copyOf(r.cpuFlags()), orUnknown(r.ociRuntime()),
                 r.criuVersion() == null ? "0" : r.criuVersion());
-        return new WorkerView(info.workerId(), liveness, ownerActive, draining, r.benchmarkScore(), r.jobCpus(),
-                r.lentMemoryMiB(), facts);
+        return new WorkerView(info.workerId(), liveness, ownerActive, draining,
+                learned.score(info.workerId(), r.benchmarkScore()), r.jobCpus(), r.lentMemoryMiB(), facts);
     }
 
     /**

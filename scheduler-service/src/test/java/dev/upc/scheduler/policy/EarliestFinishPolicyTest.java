@@ -49,6 +49,19 @@ class EarliestFinishPolicyTest {
     }
 
     @Test
+    void aMoveThatPaysUnderTheModelButNotAtItsMeasuredCostIsNotMade() {
+        worker("slow", 1.0);
+        worker("fast", 3.0);
+        running("j1", "slow", 150, 0); // 150 s left here, 50 s there: gains ~99 s at the model's ~1.1 s per move
+
+        assertThat(decide().migrations()).extracting(Migration::to).containsExactly("fast");
+        MigrationCosts measured = new MigrationCosts(java.util.Map.of(new MigrationCosts.Route("slow", "fast"), 80.0),
+                1.0);
+        assertThat(upc.decide(new ClusterSnapshot(NOW, workers, jobs, java.util.Map.of(), java.util.Map.of(),
+                measured)).migrations()).as("~90 s per move on this route: gains 10 s, less than the margin").isEmpty();
+    }
+
+    @Test
     void aJobGoesOnlyWhereItsMemoryFitsAndWaitsWhereItNeverCould() {
         workers.add(new WorkerView("fast-small", Liveness.ONLINE, false, false, 4.0, 1, 512, X86));
         workers.add(new WorkerView("slow-big", Liveness.ONLINE, false, false, 1.0, 1, 8192, X86));

@@ -346,7 +346,7 @@ public final class Agent implements AutoCloseable {
             }
             Double cpu = exits.cpuSeconds(name);
             reports.add(new ContainerReport(parsed.get().jobId(), parsed.get().epoch(), c.state(),
-                    cpu == null ? 0.0 : cpu, rssMiB));
+                    cpu == null ? 0.0 : cpu, rssMiB, mine == null ? null : mine.cpus()));
         }
         return new Heartbeat(owner.get(), desired == DesiredState.DRAIN,
                 Math.max(0, settings.jobCpuShare() - usedCpus), Math.max(0, settings.jobMemoryMiB() - usedMemory),
