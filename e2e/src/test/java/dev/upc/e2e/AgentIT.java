@@ -23,6 +23,7 @@ import dev.upc.protocol.JobSubmission;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -145,7 +146,14 @@ class AgentIT {
                 JOB_TIMEOUT);
         assertThat(moved.epoch()).isGreaterThan(job.epoch());
         JobEvent migrated = event(job.id(), JobEventType.MIGRATED);
-        assertThat(migrated.details()).containsKeys("checkpointMillis", "sizeBytes", "restoreMillis", "downtimeMillis");
+        assertThat(migrated.details()).containsKeys("checkpointMillis", "sizeBytes", "restoreMillis", "downtimeMillis",
+                "uploadMillis", "downloadMillis", "imageMillis", "coordinationMillis");
+        // Restored under the target's quota, not the one the archive's spec brought from the source.
+        String quota = pcOf(to).runCli(Duration.ofSeconds(30), "inspect", "--format", "{{.HostConfig.CpuQuota}}",
+                containerName(moved)).trim();
+        assertThat(quota).isEqualTo(to.equals(workerB) ? "100000" : "34000");
+        assertThat(readLog(to.equals(workerB) ? agentB : agentA)).as("the quota came with the restore, not after it")
+                .doesNotContain("spec was not rewritten");
 
         assertContinuedToTheEnd(job.id(), 60);
     }
@@ -452,6 +460,14 @@ class AgentIT {
 
     private AgentProcess agentOf(String workerId) {
         return workerId.equals(workerA) ? agentA : agentB;
+    }
+
+    private static String readLog(AgentProcess agent) {
+        try {
+            return Files.readString(agent.log());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String containerName(JobInfo job) {

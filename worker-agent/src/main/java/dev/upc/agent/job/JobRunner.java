@@ -13,6 +13,7 @@ import dev.upc.agent.libpod.RestoreOptions;
 import dev.upc.agent.libpod.RestoreReport;
 import dev.upc.agent.state.AgentState;
 import dev.upc.agent.state.ManagedContainer;
+import dev.upc.agent.tar.EntryRewrite;
 import dev.upc.protocol.AgentCommand;
 import dev.upc.protocol.AgentEvent;
 import dev.upc.protocol.BlobCapability;
@@ -270,15 +271,24 @@ public final class JobRunner {
         Duration image = ensureImage(job.image());
         state.remember(managed(c, name, job, cpus));
         RestoreReport report;
-        try (StoreClient.Download archive = store.get(BlobKind.CHECKPOINTS, blobId, token)) {
+        boolean limited;
+        try (StoreClient.Download download = store.get(BlobKind.CHECKPOINTS, blobId, token);
+             EntryRewrite archive = new EntryRewrite(download, CheckpointSpec.ENTRY, CheckpointSpec.MAX_BYTES,
+                     spec -> CheckpointSpec.withCpuLimit(spec, limits.quotaMicros(cpus),
+                             ContainerSpec.DEFAULT_CPU_PERIOD_MICROS))) {
             // Sent chunked: the download fails instead of ending when its sha256 is wrong, so libpod never sees the
-            // end of a damaged archive and restores nothing.
+            // end of a damaged archive and restores nothing. Restored under this PC's quota (see CheckpointSpec).
             report = libpod.restoreImport(archive, -1, RestoreOptions.named(name));
+            limited = archive.rewritten();
         } catch (IOException | RuntimeException e) {
             state.forget(name);
             return List.of(Events.failed(c, "restore of " + blobId + " as " + name + " failed: " + describe(e)));
         }
-        applyLimits(name, job, cpus);
+        if (!limited) {
+            LOG.infof("container=%s: the archive's spec was not rewritten; applying this PC's limits after the restore",
+                    name);
+            applyLimits(name, job, cpus);
+        }
         exits.watch(name);
         logs.follow(name, c.jobId(), c.epoch()); // the restored log begins with the lines the checkpoint carried
         return List.of(Events.restored(c, image, report.uploaded(), report.restored()));

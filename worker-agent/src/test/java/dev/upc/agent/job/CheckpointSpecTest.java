@@ -1,0 +1,57 @@
+package dev.upc.agent.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upc.agent.json.JsonText;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CheckpointSpecTest {
+
+    @Test
+    void theTargetsQuotaReplacesTheSourcesAndEverythingElseStays() {
+        String spec = """
+                {"ociVersion":"1.0.2-dev","process":{"args":["/usr/local/bin/upc-counter"],"env":["A=\\u003cb\\u003e"]},
+                 "linux":{"resources":{"memory":{"limit":9223372036854771712,"swap":-1},
+                 "cpu":{"quota":10000,"period":100000,"shares":1024}},"namespaces":[{"type":"pid"}]}}""";
+
+        Map<String, Object> out = parse(CheckpointSpec.withCpuLimit(bytes(spec), 80000, 100000).orElseThrow());
+
+        Map<String, Object> linux = (Map<String, Object>) out.get("linux");
+        Map<String, Object> resources = (Map<String, Object>) linux.get("resources");
+        assertThat((Map<String, Object>) resources.get("cpu")).containsEntry("quota", 80000L).containsEntry("period", 100000L)
+                .containsEntry("shares", 1024L);
+        assertThat((Map<String, Object>) resources.get("memory")).containsEntry("limit", 9223372036854771712L)
+                .containsEntry("swap", -1L);
+        assertThat(out.get("process")).isEqualTo(parse(bytes(spec)).get("process"));
+        assertThat(linux.get("namespaces")).isEqualTo(((Map<String, Object>) parse(bytes(spec)).get("linux")).get("namespaces"));
+    }
+
+    @Test
+    void aSpecWithoutCpuResourcesGetsThem() {
+        Map<String, Object> out = parse(CheckpointSpec.withCpuLimit(bytes("{\"linux\":{}}"), 20000, 100000).orElseThrow());
+
+        assertThat(out).isEqualTo(Map.of("linux", Map.of("resources", Map.of("cpu",
+                Map.of("quota", 20000L, "period", 100000L)))));
+    }
+
+    @Test
+    void whatCannotBeRewrittenExactlyIsLeftAsItWas() {
+        assertThat(CheckpointSpec.withCpuLimit(bytes("not json"), 1, 1)).isEmpty();
+        assertThat(CheckpointSpec.withCpuLimit(bytes("[1]"), 1, 1)).isEmpty();
+        assertThat(CheckpointSpec.withCpuLimit(bytes("{\"process\":{}}"), 1, 1)).as("no linux section").isEmpty();
+        assertThat(CheckpointSpec.withCpuLimit(bytes("{\"linux\":{\"x\":18446744073709551615}}"), 1, 1))
+                .as("beyond a long: would not survive").isEmpty();
+        assertThat(CheckpointSpec.withCpuLimit(bytes("{\"linux\":{\"x\":0.5}}"), 1, 1)).isEmpty();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(byte[] json) {
+        return (Map<String, Object>) JsonText.parse(new String(json, StandardCharsets.UTF_8));
+    }
+}
