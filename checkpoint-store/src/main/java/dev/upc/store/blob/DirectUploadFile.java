@@ -53,7 +53,8 @@ final class DirectUploadFile implements UploadFile {
     /** File offset of the buffer's first byte. */
     private long bufferOffset;
 
-    private DirectUploadFile(FileChannel channel, int align, int headerLength) {
+    /** Writes through {@code channel}, opened for direct I/O with blocks of {@code align} bytes. */
+    DirectUploadFile(FileChannel channel, int align, int headerLength) {
         this.channel = channel;
         this.align = align;
         this.buffer = takeBuffer(align);

@@ -13,13 +13,17 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The file store on a real directory, without HTTP: commit, conflicts, races, aborts, corruption, sweep. */
 class FileBlobStoreTest {
@@ -100,7 +106,7 @@ class FileBlobStoreTest {
     @Test
     void directAndBufferedUploadsMakeTheSameBlob() throws Exception {
         byte[] content = new byte[(3 << 20) + 777];
-        new java.util.Random(7).nextBytes(content);
+        new Random(7).nextBytes(content);
         FileBlobStore buffered = new FileBlobStore(new TestStoreConfig(root).buffered(),
                 Clock.fixed(NOW, ZoneOffset.UTC), meters);
         BlobKey direct = new BlobKey(BlobKind.CHECKPOINTS, "direct");
@@ -157,6 +163,64 @@ class FileBlobStoreTest {
         assertThatThrownBy(() -> store.put(key, breaksAfterSomeBytes, Optional.empty()))
                 .isInstanceOf(UploadAbortedException.class);
         assertThatThrownBy(() -> store.get(key)).isInstanceOf(BlobNotFoundException.class);
+        assertThat(tempFiles()).isEmpty();
+    }
+
+    /** Sizes whose content ends just before, at and after the direct writer's buffer boundaries. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void digestIsTheSha256OfTheStoredBytesAroundBufferBoundaries(boolean directIo) throws Exception {
+        FileBlobStore files = new FileBlobStore(directIo ? new TestStoreConfig(root) : new TestStoreConfig(root).buffered(),
+                Clock.fixed(NOW, ZoneOffset.UTC), meters);
+        int header = BlobFileHeader.LENGTH;
+        int buffer = DirectUploadFile.BUFFER_BYTES;
+        Random random = new Random(11);
+        for (int size : new int[] {buffer - header - 1, buffer - header, buffer - header + 1, 2 * buffer - header,
+                2 * buffer + 1}) {
+            byte[] content = new byte[size];
+            random.nextBytes(content);
+            BlobKey key = new BlobKey(BlobKind.CHECKPOINTS, (directIo ? "direct-" : "buffered-") + size);
+
+            BlobInfo info = files.put(key, new ByteArrayInputStream(content), Optional.empty()).info();
+
+            byte[] stored = Files.readAllBytes(files.get(key).file());
+            assertThat(stored).as("file of %d content bytes", size).hasSize(header + size);
+            assertThat(info.sha256()).isEqualTo(sha256(stored, header)).isEqualTo(sha256(content, 0));
+        }
+        assertThat(tempFiles()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void uploadAbortedWhileAWriteIsInFlightLeavesNoTempFile(boolean directIo) {
+        FileBlobStore files = new FileBlobStore(directIo ? new TestStoreConfig(root) : new TestStoreConfig(root).buffered(),
+                Clock.fixed(NOW, ZoneOffset.UTC), meters);
+        BlobKey key = new BlobKey(BlobKind.CHECKPOINTS, "aborted-late");
+        long breakAt = 2L * DirectUploadFile.BUFFER_BYTES + 4321; // past two buffers handed to the writer
+        InputStream breaksLate = new InputStream() {
+            private long sent;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (sent >= breakAt) {
+                    throw new IOException("client closed the connection");
+                }
+                int n = (int) Math.min(len, breakAt - sent);
+                Arrays.fill(b, off, off + n, (byte) 'y');
+                sent += n;
+                return n;
+            }
+        };
+
+        assertThatThrownBy(() -> files.put(key, breaksLate, Optional.empty()))
+                .isInstanceOf(UploadAbortedException.class);
+        assertThatThrownBy(() -> files.get(key)).isInstanceOf(BlobNotFoundException.class);
         assertThat(tempFiles()).isEmpty();
     }
 
@@ -249,6 +313,12 @@ class FileBlobStoreTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String sha256(byte[] bytes, int from) {
+        MessageDigest digest = BlobSource.newSha256();
+        digest.update(bytes, from, bytes.length - from);
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static InputStream bytes(String text) {

@@ -1,12 +1,17 @@
 package dev.upc.store.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
@@ -65,6 +70,28 @@ class UploadFileTest {
             System.arraycopy(content, 0, expected, HEADER, size);
             assertThat(Files.readAllBytes(file)).as("file of %d content bytes", size).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void aFailingBackgroundWriteSurfacesAsIOExceptionNotAHang() throws IOException {
+        Path file = dir.resolve("refuses-writes");
+        Files.createFile(file);
+        // A channel that cannot write: the writer thread's first write fails, as a disk error would.
+        FileChannel readOnly = FileChannel.open(file, StandardOpenOption.READ);
+        byte[] chunk = new byte[256 << 10];
+
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try (UploadFile upload = new DirectUploadFile(readOnly, 4096, HEADER)) {
+                assertThatThrownBy(() -> {
+                    for (int i = 0; i < 4 * DirectUploadFile.BUFFER_BYTES / chunk.length; i++) {
+                        upload.append(ByteBuffer.wrap(chunk));
+                    }
+                    upload.finish(ByteBuffer.allocate(HEADER));
+                }).isInstanceOf(IOException.class);
+            }
+        });
+        assertThat(readOnly.isOpen()).isFalse();
+        assertThat(Files.size(file)).isZero();
     }
 
     private UploadFile open(Path file, boolean directIo) throws IOException {

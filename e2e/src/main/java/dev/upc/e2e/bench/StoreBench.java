@@ -91,6 +91,7 @@ public final class StoreBench {
         try {
             WorkDirectory.delete(dir);
             Files.createDirectories(dir.resolve("store"));
+            Files.createDirectories(dir.resolve("keys"));
             ClusterKeys keys = ClusterKeys.generate(dir.resolve("keys"));
             int port = freePort();
             store = startStore(jar, port, dir, keys.publicKeyPem());
