@@ -1,5 +1,7 @@
 package dev.upc.e2e.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.e2e.job.CounterImage;
 import dev.upc.e2e.job.CounterJobs;
@@ -12,18 +14,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code ./upc bench migration}: moves a job holding 16, 256 and 1024 MiB from PC A to PC B, once
  * with the podman CLI through a file (the baseline, with its default zstd compression and without
  * compression) and once with UPC's libpod client streaming the checkpoint straight into the
- * restore. Prints one JSON line per size on stdout; progress goes to stderr.
+ * restore ({@code "path":"agent"}). Then, through a real local cluster, the scheduler's decision to the job running
+ * on the other PC, through the checkpoint store ({@code "path":"system"}, see {@link SystemMigration}), beside the
+ * uncompressed CLI of the same size. One JSON line per size and path on stdout; progress goes to stderr.
  */
 public final class MigrationBench {
 
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int TICK_MS = 250;
 
     private final SimulatedPc pcA;
@@ -40,12 +48,14 @@ public final class MigrationBench {
     public static int run(List<String> args, Path work) {
         List<Integer> sizes = List.of(16, 256, 1024);
         int runs = 1;
+        boolean system = true;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--sizes" -> sizes = parseSizes(args.get(++i));
                 case "--runs" -> runs = Integer.parseInt(args.get(++i));
+                case "--no-system" -> system = false;
                 default -> {
-                    System.err.println("usage: ./upc bench migration [--sizes 16,256,1024] [--runs N]");
+                    System.err.println("usage: ./upc bench migration [--sizes 16,256,1024] [--runs N] [--no-system]");
                     return 2;
                 }
             }
@@ -57,15 +67,62 @@ public final class MigrationBench {
             Path scratch = Files.createDirectories(work.resolve("bench-migration"));
             MigrationBench bench = new MigrationBench(a, b, scratch);
             boolean allContinued = true;
+            Map<Integer, Double> cliUncompressed = new LinkedHashMap<>();
             for (int size : sizes) {
                 Result result = bench.measure(size, runs);
                 System.out.println(result.json());
                 allContinued &= result.continued;
+                cliUncompressed.put(size, result.cliPlain().seconds);
+            }
+            if (system) {
+                allContinued &= measureSystem(cliUncompressed, runs, work);
             }
             return allContinued ? 0 : 1;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         }
+    }
+
+    /** The system path per size, median of {@code runs}, beside the uncompressed CLI measured before. */
+    private static boolean measureSystem(Map<Integer, Double> cliUncompressed, int runs, Path work)
+            throws InterruptedException {
+        boolean allContinued = true;
+        Path dir = work.resolve("bench-migration-system").resolve("run-" + System.currentTimeMillis());
+        try (SystemMigration system = SystemMigration.start(dir, line -> progress("%s", line))) {
+            for (Map.Entry<Integer, Double> size : cliUncompressed.entrySet()) {
+                List<SystemMigration.Move> moves = new ArrayList<>();
+                for (int run = 1; run <= runs; run++) {
+                    progress("%d MiB, run %d/%d: the system, decision to running on the target", size.getKey(), run,
+                            runs);
+                    moves.add(system.move(size.getKey()));
+                }
+                moves.sort(Comparator.comparingDouble(SystemMigration.Move::seconds));
+                SystemMigration.Move median = moves.get(moves.size() / 2);
+                boolean continued = moves.stream().allMatch(SystemMigration.Move::continued);
+                allContinued &= continued;
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("bench", "migration");
+                line.put("path", "system");
+                line.put("rssMiB", size.getKey());
+                line.put("seconds", round(median.seconds()));
+                line.put("cliUncompressedSeconds", round(size.getValue()));
+                line.put("ratioVsUncompressed", round(median.seconds() / size.getValue()));
+                line.put("archiveBytes", median.archiveBytes());
+                line.putAll(median.phases().details());
+                line.put("continued", continued);
+                System.out.println(JSON.writeValueAsString(line));
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a result line", e);
+        }
+        return allContinued;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
     }
 
     private Result measure(int memMiB, int runs) {
@@ -180,7 +237,7 @@ public final class MigrationBench {
         }
 
         String json() {
-            return String.format(Locale.ROOT, "{\"bench\":\"migration\",\"rssMiB\":%d,\"measuredRssMiB\":%d,"
+            return String.format(Locale.ROOT, "{\"bench\":\"migration\",\"path\":\"agent\",\"rssMiB\":%d,\"measuredRssMiB\":%d,"
                             + "\"cliSeconds\":%.3f,\"upcSeconds\":%.3f,\"ratio\":%.3f,"
                             + "\"cliUncompressedSeconds\":%.3f,\"ratioVsUncompressed\":%.3f,"
                             + "\"archiveBytes\":%d,\"cliArchiveBytes\":%d,"
