@@ -124,7 +124,7 @@ public final class StudyBench {
         admin.awaitJob(stay, StudyBench::running, JOB_TIMEOUT);
         admin.awaitJob(moved, StudyBench::running, JOB_TIMEOUT);
         admin.undrain(fastWorker);
-        awaitTicks(moved, (units + 1) / 2);
+        CounterOutput.awaitTick(admin, moved, (units + 1) / 2, JOB_TIMEOUT);
         admin.migrate(moved, fastWorker);
         admin.awaitJob(stay, StudyBench::ended, JOB_TIMEOUT);
         admin.awaitJob(moved, StudyBench::ended, JOB_TIMEOUT);
@@ -147,15 +147,6 @@ public final class StudyBench {
                 (double) units, 0L, true, null, null, null)).id();
     }
 
-    private void awaitTicks(String jobId, int ticks) throws InterruptedException {
-        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
-        while (CounterOutput.ofJob(admin, jobId).lastTick() < ticks) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(jobId + " did not reach tick " + ticks + " within " + JOB_TIMEOUT);
-            }
-            Thread.sleep(200);
-        }
-    }
 
     private static boolean running(JobInfo job) {
         return job.state() == JobState.RUNNING && job.workerId() != null || ended(job);

@@ -53,7 +53,7 @@ final class SystemMigration implements AutoCloseable {
         try {
             JobInfo running = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING || j.state().terminal(),
                     TIMEOUT);
-            awaitTicks(job.id(), 2);
+            CounterOutput.awaitTick(admin, job.id(), 2, TIMEOUT);
             String to = cluster.pcs().values().stream().map(LocalCluster.RunningPc::workerId)
                     .filter(id -> !id.equals(running.workerId())).findFirst().orElseThrow();
             admin.migrate(job.id(), to);
@@ -62,7 +62,7 @@ final class SystemMigration implements AutoCloseable {
             JobEvent migrated = admin.events(job.id()).stream().filter(e -> e.type() == JobEventType.MIGRATED)
                     .findFirst().orElseThrow(() -> new IllegalStateException(job.id() + " did not migrate"));
             long ticksAtMove = CounterOutput.ofJob(admin, job.id()).lastTick();
-            awaitTicks(job.id(), ticksAtMove + 2);
+            CounterOutput.awaitTick(admin, job.id(), ticksAtMove + 2, TIMEOUT);
             CounterOutput output = CounterOutput.ofJob(admin, job.id());
             Map<String, Object> d = migrated.details();
             return new Move(number(d, "downtimeMillis") / 1000.0, MigrationPhases.fromDetails(d),
@@ -73,15 +73,6 @@ final class SystemMigration implements AutoCloseable {
         }
     }
 
-    private void awaitTicks(String jobId, long ticks) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (CounterOutput.ofJob(admin, jobId).lastTick() < ticks) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(jobId + " did not reach tick " + ticks + " within " + TIMEOUT);
-            }
-            Thread.sleep(100);
-        }
-    }
 
     private static long number(Map<String, Object> details, String key) {
         return details.get(key) instanceof Number n ? n.longValue() : 0;

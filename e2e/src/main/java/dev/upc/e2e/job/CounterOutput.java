@@ -20,6 +20,21 @@ public record CounterOutput(int starts, List<Long> ticks, int memoryFailures, St
      * markers. A line printed again after a restore from an older checkpoint is there again too, so such a job does
      * not read as one uninterrupted run.
      */
+    /** Polls the job's shipped log until it shows tick {@code tick}; fails after {@code timeout}. */
+    public static CounterOutput awaitTick(dev.upc.cli.client.UpcClient client, String jobId, long tick,
+                                          java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CounterOutput output;
+        while ((output = ofJob(client, jobId)).lastTick() < tick) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(jobId + " did not reach tick " + tick + " within " + timeout
+                        + "; its log shows " + output.ticks());
+            }
+            Thread.sleep(100);
+        }
+        return output;
+    }
+
     public static CounterOutput ofJob(dev.upc.cli.client.UpcClient client, String jobId) {
         List<LogLine> lines = new ArrayList<>();
         client.logs(jobId, false, entry -> {
