@@ -34,7 +34,7 @@ public final class AgentProcess implements AutoCloseable {
 
     private static final String JAR = "worker-agent/target/quarkus-app/quarkus-run.jar";
     /** The launcher's small-JVM options (worker-agent/src/dist/bin/upc-agent), as tests have always used them. */
-    private static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+    private static final List<String> TEST_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:CICompilerCount=2",
             "-Xmx64m", "-Xss512k");
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
