@@ -35,6 +35,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -132,6 +134,32 @@ class AgentIT {
         assertThat(tar).contains("result.txt");
         assertThat(event(job.id(), JobEventType.EXITED).details()).containsEntry("outputBlobId",
                 JobOutput.blobId(job.id(), done.epoch()));
+        awaitNoContainer(job.id());
+    }
+
+    @Test
+    void theCpuTimeReportedAtExitIsTheJobsOwnToTheEnd() {
+        // About a second of CPU, then the shell's own account of it: far less than a heartbeat apart, so a reading
+        // taken at the last heartbeat would miss most of it.
+        JobSubmission burn = new JobSubmission("burn", CounterImage.REFERENCE, List.of("/bin/sh", "-c",
+                "i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); done; times"), Map.of(), 1, 64L, null, 0L, true, 1, null,
+                null);
+        JobInfo job = admin.submit(burn);
+
+        JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), JOB_TIMEOUT);
+
+        assertThat(done.state()).as(describe(done)).isEqualTo(JobState.SUCCEEDED);
+        StringBuilder log = new StringBuilder();
+        admin.logs(job.id(), false, entry -> log.append(entry.text() == null ? "" : entry.text()).append('\n'));
+        Matcher times = Pattern.compile("(\\d+)m([\\d.]+)s\\s+(\\d+)m([\\d.]+)s").matcher(log);
+        assertThat(times.find()).as("the shell's times in %s", log).isTrue();
+        double own = Integer.parseInt(times.group(1)) * 60 + Double.parseDouble(times.group(2))
+                + Integer.parseInt(times.group(3)) * 60 + Double.parseDouble(times.group(4));
+        Object reported = event(job.id(), JobEventType.EXITED).details().get("cpuSeconds");
+        assertThat(reported).as("cpuSeconds at EXITED").isInstanceOf(Number.class);
+        // The container's cgroup also counts runc's start of it, a few tens of ms; conmon's time is not the job's.
+        assertThat(((Number) reported).doubleValue()).as("the shell counted %.3f s", own)
+                .isBetween(own * 0.98, own * 1.05 + 0.1);
         awaitNoContainer(job.id());
     }
 

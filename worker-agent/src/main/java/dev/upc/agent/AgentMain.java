@@ -11,6 +11,7 @@ import dev.upc.agent.facts.MachineFacts;
 import dev.upc.agent.facts.MachineFactsException;
 import dev.upc.agent.facts.ProcMachineFacts;
 import dev.upc.agent.job.ExitWatch;
+import dev.upc.agent.job.JobCgroups;
 import dev.upc.agent.job.JobRunner;
 import dev.upc.agent.job.LogShipper;
 import dev.upc.agent.lifecycle.Agent;
@@ -36,6 +37,7 @@ import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -188,16 +190,18 @@ public class AgentMain implements QuarkusApplication {
         ControlPlane control = new ControlPlane(settings.registryUrl(), settings.schedulerUrl());
         StoreClient store = new StoreClient(settings.storeUrl());
         ExitWatch exits = new ExitWatch(ready.libpod());
+        JobCgroups cgroups = new JobCgroups(Path.of("/sys/fs/cgroup"), ready.host().cgroupVersion(),
+                ready.host().cgroupManager());
         Agent agent = new Agent(settings, registration, state, ready.libpod(), control, exits, Clock.systemUTC(),
                 processStart);
         agent.beginRegistration();
         LogShipper logs = new LogShipper(ready.libpod(), agent::shipLogs, LogShipper.Settings.defaults());
         agent.runner(new JobRunner(ready.libpod(), store, agent::blobToken, state,
                 new JobRunner.Limits(settings.jobCpus(), settings.cpuLimitPercent() / 100.0, settings.jobMemoryMiB()),
-                exits, logs, settings.pullImages()));
+                exits, cgroups, logs, settings.pullImages()));
         OwnerToggle toggle = new OwnerToggle();
         try (logs; // closed after the agent: its commands may still finish logs
-             OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits), changed -> {
+             OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits, cgroups), changed -> {
                  LOG.infof("owner is %s", changed);
                  agent.heartbeatNow();
              });
@@ -262,10 +266,15 @@ public class AgentMain implements QuarkusApplication {
     }
 
     /**
-     * The jobs' CPU time for the owner's CPU detector: podman's parent cgroup counts every container continuously
-     * (cgroup v1 cgroupfs, or v2 with systemd); where neither exists, the agent's own readings of its jobs.
+     * The jobs' CPU time for the owner's CPU detector: the parent of the jobs' own cgroups, or podman's parent cgroup
+     * (cgroup v1 cgroupfs, or v2 with systemd), counts every container continuously; where neither exists, the agent's
+     * own readings of its jobs.
      */
-    private static java.util.function.Supplier<Duration> jobCpuTime(ExitWatch exits) {
+    private static java.util.function.Supplier<Duration> jobCpuTime(ExitWatch exits, JobCgroups cgroups) {
+        java.util.Optional<Path> all = cgroups.allJobsCpuFile();
+        if (all.isPresent()) {
+            return dev.upc.agent.owner.CgroupCpuTime.fromFile(all.get());
+        }
         for (String candidate : List.of("/sys/fs/cgroup/cpu,cpuacct/libpod_parent/cpuacct.usage",
                 "/sys/fs/cgroup/cpuacct/libpod_parent/cpuacct.usage", "/sys/fs/cgroup/machine.slice/cpu.stat")) {
             java.nio.file.Path file = java.nio.file.Path.of(candidate);

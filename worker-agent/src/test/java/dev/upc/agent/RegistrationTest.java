@@ -19,7 +19,7 @@ class RegistrationTest {
     private static final MachineFacts FACTS = new MachineFacts("m-1", "lab-host", 8, 16_000, "Xeon",
             new TreeSet<>(java.util.List.of("sse4_2")), "amd64", "4.1.1");
     private static final PodmanHost HOST = new PodmanHost("4.3.1", "4.3.1", "amd64", 8, 16_000L << 20, "6.1",
-            "v1", "runc", "1.1.5", "lab-host");
+            "v1", "runc", "1.1.5", "lab-host", "cgroupfs");
 
     @Test
     void theSettingsNameAndLentMemoryAreRegistered() {

@@ -13,12 +13,18 @@ import java.util.Optional;
  * came from, and CRIU's restore, which runs in the job's cgroup, is throttled by it: a 32 MiB job from a PC lending
  * 10 % of a core took 1.0 s to restore here, against 0.26 s under the target's 80 % (measured with the podman CLI,
  * runc and CRIU 4.1.1). The target's own quota is set in the spec instead, before libpod sees it.
+ *
+ * <p>Likewise the container's libpod configuration ({@code config.dump}): its {@code cgroupParent}, from which podman
+ * makes the restored container's cgroup path, is the source's choice; the target puts its own there (see
+ * {@link JobCgroups}), so that a job's CPU time is counted in a parent of the target's and a PC with the other cgroup
+ * manager can restore it at all.
  */
 public final class CheckpointSpec {
 
     /** spec.dump is ~20 KiB; anything much larger is not a spec podman wrote. */
     public static final int MAX_BYTES = 4 << 20;
     public static final String ENTRY = "spec.dump";
+    public static final String CONFIG_ENTRY = "config.dump";
 
     private CheckpointSpec() {
     }
@@ -28,22 +34,45 @@ public final class CheckpointSpec {
      * is not a JSON object with a {@code linux} object, or holds a number that would not survive the rewrite exactly.
      */
     public static Optional<byte[]> withCpuLimit(byte[] spec, long quotaMicros, long periodMicros) {
+        return rewrite(spec, root -> {
+            if (!(root.get("linux") instanceof Map<?, ?>)) {
+                return false;
+            }
+            Map<String, Object> cpu = object(object(object(root, "linux"), "resources"), "cpu");
+            cpu.put("quota", quotaMicros);
+            cpu.put("period", periodMicros);
+            return true;
+        });
+    }
+
+    /**
+     * The libpod configuration with {@code cgroupParent} set to this one; empty (keep the original) when the text is
+     * not a JSON object that names a cgroup parent, or holds a number that would not survive the rewrite exactly.
+     */
+    public static Optional<byte[]> withCgroupParent(byte[] config, String parent) {
+        return rewrite(config, root -> {
+            if (!(root.get("cgroupParent") instanceof String)) {
+                return false;
+            }
+            root.put("cgroupParent", parent);
+            return true;
+        });
+    }
+
+    private static Optional<byte[]> rewrite(byte[] json, java.util.function.Predicate<Map<String, Object>> change) {
         Object parsed;
         try {
-            parsed = JsonText.parse(new String(spec, StandardCharsets.UTF_8));
+            parsed = JsonText.parse(new String(json, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-        if (!(parsed instanceof Map<?, ?> root) || !(root.get("linux") instanceof Map<?, ?> linux) || hasFraction(root)) {
+        if (!(parsed instanceof Map<?, ?> map) || hasFraction(map)) {
             return Optional.empty();
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> linuxMap = (Map<String, Object>) linux;
-        Map<String, Object> resources = object(linuxMap, "resources");
-        Map<String, Object> cpu = object(resources, "cpu");
-        cpu.put("quota", quotaMicros);
-        cpu.put("period", periodMicros);
-        return Optional.of(JsonText.write(root, false).getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> root = (Map<String, Object>) map;
+        return change.test(root) ? Optional.of(JsonText.write(root, false).getBytes(StandardCharsets.UTF_8))
+                : Optional.empty();
     }
 
     @SuppressWarnings("unchecked")

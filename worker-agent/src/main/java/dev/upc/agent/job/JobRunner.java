@@ -54,6 +54,7 @@ public final class JobRunner {
     private final AgentState state;
     private final Limits limits;
     private final ExitWatch exits;
+    private final JobCgroups cgroups;
     private final LogShipper logs;
     private final InputFiles inputs;
     private final boolean pullImages;
@@ -62,13 +63,14 @@ public final class JobRunner {
     private final Set<String> leaving = ConcurrentHashMap.newKeySet();
 
     public JobRunner(LibpodClient libpod, StoreClient store, BlobTokens tokens, AgentState state, Limits limits,
-                     ExitWatch exits, LogShipper logs, boolean pullImages) {
+                     ExitWatch exits, JobCgroups cgroups, LogShipper logs, boolean pullImages) {
         this.libpod = libpod;
         this.store = store;
         this.tokens = tokens;
         this.state = state;
         this.limits = limits;
         this.exits = exits;
+        this.cgroups = cgroups;
         this.logs = logs;
         this.inputs = new InputFiles(libpod, store, tokens, Clock.systemUTC());
         this.pullImages = pullImages;
@@ -154,7 +156,7 @@ public final class JobRunner {
         ContainerSpec spec = new ContainerSpec(name, job.image(), job.command(), job.env(),
                 Map.of(LABEL_JOB, c.jobId(), LABEL_EPOCH, Long.toString(c.epoch()), LABEL_COMMAND, c.commandId()),
                 limits.quotaMicros(cpus), ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, job.memoryMiB() * MIB, 1024, 1024,
-                false);
+                false, cgroups.parentFor(name).orElse(null));
         state.remember(managed(c, name, job, cpus));
         try {
             libpod.create(spec);
@@ -272,14 +274,20 @@ public final class JobRunner {
         state.remember(managed(c, name, job, cpus));
         RestoreReport report;
         boolean limited;
+        Optional<String> parent = cgroups.parentForRestore(name);
         try (StoreClient.Download download = store.get(BlobKind.CHECKPOINTS, blobId, token);
-             EntryRewrite archive = new EntryRewrite(download, CheckpointSpec.ENTRY, CheckpointSpec.MAX_BYTES,
+             EntryRewrite config = new EntryRewrite(download, CheckpointSpec.CONFIG_ENTRY, CheckpointSpec.MAX_BYTES,
+                     bytes -> parent.flatMap(p -> CheckpointSpec.withCgroupParent(bytes, p)));
+             EntryRewrite archive = new EntryRewrite(config, CheckpointSpec.ENTRY, CheckpointSpec.MAX_BYTES,
                      spec -> CheckpointSpec.withCpuLimit(spec, limits.quotaMicros(cpus),
                              ContainerSpec.DEFAULT_CPU_PERIOD_MICROS))) {
             // Sent chunked: the download fails instead of ending when its sha256 is wrong, so libpod never sees the
             // end of a damaged archive and restores nothing. Restored under this PC's quota (see CheckpointSpec).
             report = libpod.restoreImport(archive, -1, RestoreOptions.named(name));
             limited = archive.rewritten();
+            if (parent.isPresent() && !config.rewritten()) {
+                LOG.infof("container=%s: the archive's cgroup parent was not replaced by %s", name, parent.get());
+            }
         } catch (IOException | RuntimeException e) {
             state.forget(name);
             return List.of(Events.failed(c, "restore of " + blobId + " as " + name + " failed: " + describe(e)));
@@ -377,6 +385,7 @@ public final class JobRunner {
         } finally {
             leaving.remove(name);
         }
+        cgroups.parentFor(name).ifPresent(cgroups::remove);
         state.forget(name);
         exits.forget(name);
         return List.of(Events.gone(c));
@@ -419,14 +428,17 @@ public final class JobRunner {
             if (info.checkpointed()) {
                 return; // stopped by a checkpoint: not the end; a CLEANUP or a restore follows
             }
+            // exact from the job's own cgroup parent where it has one, else the last reading
+            Double cpuSeconds = cgroups.cpuSeconds(info.cgroupParent()).orElseGet(() -> exits.cpuSeconds(name));
             awaitLog(container);
             String outputBlobId = collectOutput(container);
             AgentEvent event = Events.exited(container.commandId(), container.jobId(), container.epoch(),
-                    info.exitCode(), exits.cpuSeconds(name), outputBlobId);
+                    info.exitCode(), cpuSeconds, outputBlobId);
             state.queue(event);
             LOG.infof("container=%s job=%s epoch=%d exited code=%d cpuSeconds=%s output=%s", name, container.jobId(),
                     container.epoch(), info.exitCode(), event.cpuSeconds(), outputBlobId);
             removeQuietly(name, null);
+            cgroups.remove(info.cgroupParent());
             state.forget(name);
             exits.forget(name);
             logs.release(name);
@@ -531,6 +543,7 @@ public final class JobRunner {
         leaving.add(name);
         try {
             libpod.remove(name, true);
+            cgroups.parentFor(name).ifPresent(cgroups::remove);
         } catch (RuntimeException e) {
             if (failure != null) {
                 failure.addSuppressed(e);

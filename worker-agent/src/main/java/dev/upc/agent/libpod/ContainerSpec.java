@@ -11,10 +11,12 @@ import java.util.Objects;
  *
  * @param cpuQuotaMicros CPU time per {@code cpuPeriodMicros}; {@code null} for no CPU limit
  * @param memoryLimitBytes hard memory limit; {@code null} for none
+ * @param cgroupParent the cgroup to make its own under; {@code null} for podman's default
  */
 public record ContainerSpec(String name, String image, List<String> command, Map<String, String> env,
                             Map<String, String> labels, Long cpuQuotaMicros, long cpuPeriodMicros,
-                            Long memoryLimitBytes, long maxOpenFiles, long maxProcesses, boolean network) {
+                            Long memoryLimitBytes, long maxOpenFiles, long maxProcesses, boolean network,
+                            String cgroupParent) {
 
     public static final long DEFAULT_CPU_PERIOD_MICROS = 100_000;
 
@@ -38,22 +40,27 @@ public record ContainerSpec(String name, String image, List<String> command, Map
     /** A confined container with 1024 open files and 1024 processes and no limits on CPU or memory. */
     public static ContainerSpec of(String name, String image, List<String> command) {
         return new ContainerSpec(name, image, command, Map.of(), Map.of(), null, DEFAULT_CPU_PERIOD_MICROS,
-                null, 1024, 1024, false);
+                null, 1024, 1024, false, null);
     }
 
     public ContainerSpec withLabels(Map<String, String> labels) {
         return new ContainerSpec(name, image, command, env, labels, cpuQuotaMicros, cpuPeriodMicros,
-                memoryLimitBytes, maxOpenFiles, maxProcesses, network);
+                memoryLimitBytes, maxOpenFiles, maxProcesses, network, cgroupParent);
     }
 
     /** Limits the container to {@code cpus} cores' worth of CPU time (e.g. 0.5). */
     public ContainerSpec withCpus(double cpus) {
         return new ContainerSpec(name, image, command, env, labels, Math.round(cpus * cpuPeriodMicros),
-                cpuPeriodMicros, memoryLimitBytes, maxOpenFiles, maxProcesses, network);
+                cpuPeriodMicros, memoryLimitBytes, maxOpenFiles, maxProcesses, network, cgroupParent);
+    }
+
+    public ContainerSpec withCgroupParent(String parent) {
+        return new ContainerSpec(name, image, command, env, labels, cpuQuotaMicros, cpuPeriodMicros, memoryLimitBytes,
+                maxOpenFiles, maxProcesses, network, parent);
     }
 
     public ContainerSpec withMemoryLimit(long bytes) {
         return new ContainerSpec(name, image, command, env, labels, cpuQuotaMicros, cpuPeriodMicros, bytes,
-                maxOpenFiles, maxProcesses, network);
+                maxOpenFiles, maxProcesses, network, cgroupParent);
     }
 }

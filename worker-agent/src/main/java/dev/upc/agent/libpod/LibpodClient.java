@@ -58,7 +58,8 @@ public final class LibpodClient {
         return new PodmanHost(info.path("version").path("Version").asText(), info.path("version").path("APIVersion").asText(),
                 host.path("arch").asText(), host.path("cpus").asInt(), host.path("memTotal").asLong(),
                 host.path("kernel").asText(), host.path("cgroupVersion").asText(), runtime.path("name").asText(),
-                firstLine(runtime.path("version").asText()), host.path("hostname").asText());
+                firstLine(runtime.path("version").asText()), host.path("hostname").asText(),
+                host.path("cgroupManager").asText());
     }
 
     // ---- images ----------------------------------------------------------------------------------
@@ -151,6 +152,9 @@ public final class LibpodClient {
         rlimits.addObject().put("type", "nofile").put("soft", spec.maxOpenFiles()).put("hard", spec.maxOpenFiles());
         rlimits.addObject().put("type", "nproc").put("soft", spec.maxProcesses()).put("hard", spec.maxProcesses());
         body.putObject("netns").put("nsmode", spec.network() ? "bridge" : "none");
+        if (spec.cgroupParent() != null) {
+            body.put("cgroup_parent", spec.cgroupParent());
+        }
         body.put("no_new_privileges", true);
         body.putObject("log_configuration").put("driver", "k8s-file");
         LibpodRequest request = post("/containers/create").body(jsonBody(body)).build();
@@ -167,7 +171,8 @@ public final class LibpodClient {
         return new ContainerInfo(c.path("Id").asText(), c.path("Name").asText(), c.path("ImageName").asText(),
                 stringMap(c.path("Config").path("Labels")), state.path("Status").asText(),
                 state.path("Running").asBoolean(), state.path("Pid").asLong(), state.path("ExitCode").asInt(),
-                state.path("Checkpointed").asBoolean(), state.path("Restored").asBoolean());
+                state.path("Checkpointed").asBoolean(), state.path("Restored").asBoolean(),
+                c.path("HostConfig").path("CgroupParent").asText(""));
     }
 
     /** Whether a container of that name or id exists. */

@@ -37,6 +37,23 @@ class CheckpointSpecTest {
     }
 
     @Test
+    void theTargetsCgroupParentReplacesTheSourcesInTheConfig() {
+        String config = """
+                {"id":"4f2a","name":"upc-job-1-1","cgroupParent":"/upc/upc-job-1-1","cgroupManager":"cgroupfs",
+                 "createdTime":"2026-12-05T17:00:00.123456789Z","stopTimeout":10,"idMappingsOptions":{"AutoUserNs":false}}""";
+
+        Map<String, Object> out = parse(CheckpointSpec.withCgroupParent(bytes(config), "/upc/upc-job-1-2").orElseThrow());
+
+        Map<String, Object> expected = parse(bytes(config));
+        expected.put("cgroupParent", "/upc/upc-job-1-2");
+        assertThat(out).isEqualTo(expected);
+        assertThat(CheckpointSpec.withCgroupParent(bytes("{\"name\":\"x\"}"), "/upc/x")).as("names no parent").isEmpty();
+        assertThat(CheckpointSpec.withCgroupParent(bytes("[1]"), "/upc/x")).isEmpty();
+        assertThat(CheckpointSpec.withCgroupParent(bytes("{\"cgroupParent\":\"/a\",\"f\":0.5}"), "/upc/x"))
+                .as("a fraction would not survive exactly").isEmpty();
+    }
+
+    @Test
     void whatCannotBeRewrittenExactlyIsLeftAsItWas() {
         assertThat(CheckpointSpec.withCpuLimit(bytes("not json"), 1, 1)).isEmpty();
         assertThat(CheckpointSpec.withCpuLimit(bytes("[1]"), 1, 1)).isEmpty();

@@ -156,7 +156,7 @@ class JobRunnerInputsTest {
         return new JobRunner(client, storeClient, (kind, id, op) -> {
             tokens.add(kind.pathSegment() + "/" + id + " " + op);
             return "token-for-" + id;
-        }, state, new JobRunner.Limits(2, 1.0, 1024), exits, logs, false);
+        }, state, new JobRunner.Limits(2, 1.0, 1024), exits, JobCgroups.none(), logs, false);
     }
 
     private static AgentCommand run(JobInput input) {

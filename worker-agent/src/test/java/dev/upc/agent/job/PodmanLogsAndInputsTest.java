@@ -106,7 +106,7 @@ class PodmanLogsAndInputsTest {
             shipper = new LogShipper(libpod, scheduler, LogShipper.Settings.defaults());
             JobRunner runner = new JobRunner(libpod, new StoreClient(URI.create("http://127.0.0.1:"
                     + store.getAddress().getPort())), (kind, id, op) -> "token", state,
-                    new JobRunner.Limits(1, 1.0, 256), exits, shipper, false);
+                    new JobRunner.Limits(1, 1.0, 256), exits, JobCgroups.none(), shipper, false);
             JobSubmission job = new JobSubmission("sum", image, List.of("/bin/sh", "-c",
                     "s=0; for n in $(cat /in/numbers.txt); do s=$((s+n)); echo \"n=$n\"; done; echo \"sum=$s\" >&2"),
                     Map.of(), 1, 64L, null, null, null, null, null,
@@ -225,13 +225,13 @@ class PodmanLogsAndInputsTest {
     private void create(String script) {
         libpod.create(new ContainerSpec(name, image, List.of("/bin/sh", "-c", script), Map.of(),
                 Map.of("upc.test", "logs"), 50_000L, ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, 64L << 20, 1024, 1024,
-                false));
+                false, null));
     }
 
     private String tmpMode() throws Exception {
         String probe = name.replace("-1", "-2");
         libpod.create(new ContainerSpec(probe, image, List.of("/bin/sh", "-c", "stat -c '%a' /tmp"), Map.of(),
-                Map.of(), null, ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, null, 1024, 1024, false));
+                Map.of(), null, ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, null, 1024, 1024, false, null));
         try {
             libpod.start(probe);
             libpod.waitForExit(probe, Duration.ofSeconds(30));

@@ -62,7 +62,7 @@ class JsonRecordsTest {
         AgentEvent event = new AgentEvent("c-1", "job-1", 3L, AgentEventType.CHECKPOINTED, null, 1.5e-7, "job-1-3-1",
                 1L << 40, "a".repeat(64), 120L, 3400L, 0L, 15L, null, "line 1\nline 2\ttab");
         PodmanHost host = new PodmanHost("4.3.1", "4.3.1", "amd64", 2, 25276510208L, "6.1", "v2", "crun", "crun 1.8",
-                "pc-1");
+                "pc-1", "cgroupfs");
         return Stream.of(
                 new WorkerRegistration("m-1", "pc-1", "0.1.0", 8, 16384L, 4, "Xeon", List.of("sse4_2", "avx2"), 0.95,
                         "4.3.1", "4.1.1", "runc", 2, "amd64", Map.of("room", "lab-3"), 8192L),
