@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -270,21 +271,25 @@ public final class JobRunner {
         if (inPlace.isPresent()) {
             return inPlace.get();
         }
-        Duration image = ensureImage(job.image());
+        CompletableFuture<Duration> imageLoaded = imageLoaded(job.image());
         state.remember(managed(c, name, job, cpus));
         RestoreReport report;
         boolean limited;
+        long imageHeld;
         Optional<String> parent = cgroups.parentForRestore(name);
         try (StoreClient.Download download = store.get(BlobKind.CHECKPOINTS, blobId, token);
              EntryRewrite config = new EntryRewrite(download, CheckpointSpec.CONFIG_ENTRY, CheckpointSpec.MAX_BYTES,
                      bytes -> parent.flatMap(p -> CheckpointSpec.withCgroupParent(bytes, p)));
              EntryRewrite archive = new EntryRewrite(config, CheckpointSpec.ENTRY, CheckpointSpec.MAX_BYTES,
                      spec -> CheckpointSpec.withCpuLimit(spec, limits.quotaMicros(cpus),
-                             ContainerSpec.DEFAULT_CPU_PERIOD_MICROS))) {
-            // Sent chunked: the download fails instead of ending when its sha256 is wrong, so libpod never sees the
-            // end of a damaged archive and restores nothing. Restored under this PC's quota (see CheckpointSpec).
-            report = libpod.restoreImport(archive, -1, RestoreOptions.named(name));
+                             ContainerSpec.DEFAULT_CPU_PERIOD_MICROS));
+             HeldEnd untilImaged = new HeldEnd(archive, imageLoaded)) {
+            // Sent chunked: the download fails instead of ending when its sha256 is wrong, or the image could not be
+            // loaded, so libpod never sees the end of such an archive and restores nothing. Restored under this PC's
+            // quota (see CheckpointSpec).
+            report = libpod.restoreImport(untilImaged, -1, RestoreOptions.named(name));
             limited = archive.rewritten();
+            imageHeld = untilImaged.heldMillis();
             if (parent.isPresent() && !config.rewritten()) {
                 LOG.infof("container=%s: the archive's cgroup parent was not replaced by %s", name, parent.get());
             }
@@ -299,7 +304,28 @@ public final class JobRunner {
         }
         exits.watch(name);
         logs.follow(name, c.jobId(), c.epoch()); // the restored log begins with the lines the checkpoint carried
-        return List.of(Events.restored(c, image, report.uploaded(), report.restored()));
+        return List.of(Events.restored(c, Duration.ofMillis(imageHeld), report.uploaded(), report.restored()));
+    }
+
+    /**
+     * The job's image, loaded beside the checkpoint's download when this PC lacks it (see {@link HeldEnd}); the
+     * result is how long the loading took.
+     */
+    private CompletableFuture<Duration> imageLoaded(String image) {
+        if (libpod.imageExists(image)) {
+            return CompletableFuture.completedFuture(Duration.ZERO);
+        }
+        CompletableFuture<Duration> loaded = new CompletableFuture<>();
+        Thread loader = new Thread(() -> {
+            try {
+                loaded.complete(ensureImage(image));
+            } catch (RuntimeException e) {
+                loaded.completeExceptionally(e);
+            }
+        }, "upc-image-" + image);
+        loader.setDaemon(true);
+        loader.start();
+        return loaded;
     }
 
     /**

@@ -1,0 +1,58 @@
+package dev.upc.agent.job;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A stream whose end is held back until {@code before} is done, and never reached if it fails. A restore streams the
+ * checkpoint to libpod while the job's image is loaded beside it: libpod stages the whole archive before it creates
+ * the container, so the image only has to be there when the archive ends, and its loading leaves the critical path.
+ * How long the end was held is {@link #heldMillis()}: the part of the loading the download did not hide.
+ */
+final class HeldEnd extends FilterInputStream {
+
+    private final CompletableFuture<?> before;
+    private long heldNanos;
+    private boolean released;
+
+    HeldEnd(InputStream in, CompletableFuture<?> before) {
+        super(in);
+        this.before = before;
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        return b < 0 ? end() : b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        return n < 0 ? end() : n;
+    }
+
+    private int end() throws IOException {
+        if (!released) {
+            long started = System.nanoTime();
+            try {
+                before.join();
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new IOException(cause.getMessage(), cause);
+            } finally {
+                heldNanos = System.nanoTime() - started;
+            }
+            released = true;
+        }
+        return -1;
+    }
+
+    long heldMillis() {
+        return heldNanos / 1_000_000;
+    }
+}
