@@ -160,6 +160,10 @@ class AgentIT {
         // The container's cgroup also counts runc's start of it, a few tens of ms; conmon's time is not the job's.
         assertThat(((Number) reported).doubleValue()).as("the shell counted %.3f s", own)
                 .isBetween(own * 0.98, own * 1.05 + 0.1);
+        Object ran = event(job.id(), JobEventType.EXITED).details().get("runMillis");
+        assertThat(ran).as("the container's own run time").isInstanceOf(Number.class);
+        assertThat(((Number) ran).longValue()).as("ran, on a whole core, at least the CPU it used")
+                .isBetween((long) (own * 950), 60_000L);
         awaitNoContainer(job.id());
     }
 

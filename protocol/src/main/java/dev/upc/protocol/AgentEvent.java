@@ -30,6 +30,8 @@ import jakarta.validation.constraints.Size;
  * @param imageMillis      STARTED, RESTORED: time spent bringing the job's image onto the PC (0 when it was there)
  * @param outputBlobId     EXITED: the job's output in the store (kind outputs), if any
  * @param reason           FAILED: what went wrong
+ * @param runMillis        EXITED: how long the container ran on the PC (libpod's start, or restore, to its exit), so
+ *                         that its CPU time can be set against the time it had, without the report's delays
  */
 public record AgentEvent(
         @NotBlank @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._-]+", message = "letters, digits and ._- only") String commandId,
@@ -46,5 +48,6 @@ public record AgentEvent(
         @Min(0) @Max(86_400_000) Long restoreMillis,
         @Min(0) @Max(86_400_000) Long imageMillis,
         @Size(max = 200) @Pattern(regexp = "[A-Za-z0-9._-]+", message = "letters, digits and ._- only") String outputBlobId,
-        @Size(max = 2048) String reason) {
+        @Size(max = 2048) String reason,
+        @Min(0) @Max(31_536_000_000L) Long runMillis) {
 }

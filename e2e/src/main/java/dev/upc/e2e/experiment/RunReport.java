@@ -43,10 +43,22 @@ public record RunReport(String run, double makespan, Double cpuSeconds, List<Job
     }
 
     /** A stretch of time a job ran on one PC, and the CPU time its container used there (null if not seen). */
-    public record Segment(String pc, long epoch, double start, double end, Double cpuSeconds) {
+    public record Segment(String pc, long epoch, double start, double end, Double cpuSeconds, Double ranSeconds) {
+
+        Segment(String pc, long epoch, double start, double end, Double cpuSeconds) {
+            this(pc, epoch, start, end, cpuSeconds, null);
+        }
 
         Segment withCpu(Double seconds) {
-            return new Segment(pc, epoch, start, end, seconds);
+            return new Segment(pc, epoch, start, end, seconds, ranSeconds);
+        }
+
+        /**
+         * How long the job had the PC here: the container's own run time where its agent measured it (EXITED's
+         * {@code runMillis}), else the span between the scheduler's events, which adds their delays.
+         */
+        double had() {
+            return ranSeconds != null ? ranSeconds : end - start;
         }
     }
 
@@ -171,7 +183,11 @@ public record RunReport(String run, double makespan, Double cpuSeconds, List<Job
                 }
                 case EXITED, EVICTED, RECOVERED, RETRIED, SUCCEEDED, FAILED, CANCELLED -> {
                     Double used = null;
+                    Double ran = null;
                     if (event.type() == JobEventType.EXITED) {
+                        if (event.details().get("runMillis") instanceof Number n) {
+                            ran = n.doubleValue() / 1000;
+                        }
                         if (event.details().get("cpuSeconds") instanceof Number n) {
                             used = n.doubleValue();
                             cpu += used;
@@ -180,7 +196,7 @@ public record RunReport(String run, double makespan, Double cpuSeconds, List<Job
                         }
                     }
                     if (openPc != null) {
-                        segments.add(new Segment(openPc, openEpoch, openAt, at, used));
+                        segments.add(new Segment(openPc, openEpoch, openAt, at, used, ran));
                         openPc = null;
                     }
                     if (TERMINAL.contains(event.type())) {
@@ -241,17 +257,17 @@ public record RunReport(String run, double makespan, Double cpuSeconds, List<Job
     }
 
     /**
-     * The share of one core each PC's jobs actually got (CPU time over wall time of the segments with a reading):
-     * a CPU quota is a cap, so on a loaded machine a PC may be slower than its quota says.
+     * The share of one core each PC's jobs actually got (CPU time over the time they had the PC, of the segments with a
+     * reading): a CPU quota is a cap, so on a loaded machine a PC may be slower than its quota says.
      */
     public Map<String, Double> cpuShareByPc() {
         Map<String, double[]> sums = new TreeMap<>();
         for (JobTimeline job : jobs) {
             for (Segment segment : job.segments()) {
-                if (segment.cpuSeconds() != null && segment.end() > segment.start()) {
+                if (segment.cpuSeconds() != null && segment.had() > 0) {
                     double[] sum = sums.computeIfAbsent(segment.pc(), pc -> new double[2]);
                     sum[0] += segment.cpuSeconds();
-                    sum[1] += segment.end() - segment.start();
+                    sum[1] += segment.had();
                 }
             }
         }

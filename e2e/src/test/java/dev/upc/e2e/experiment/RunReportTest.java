@@ -81,6 +81,22 @@ class RunReportTest {
     }
 
     @Test
+    void theShareUsesTheContainersOwnRunTimeWhereTheAgentMeasuredIt() {
+        List<JobEvent> measured = List.of(event(1, JobEventType.SUBMITTED, 0, 0, null, Map.of()),
+                event(2, JobEventType.STARTED, 1.0, 1, "w-fast", Map.of()),
+                // 9.0 s between the events; the container ran 8.0 s of them, and used 6.4 CPU-s: 80 % of a core
+                event(3, JobEventType.EXITED, 10.0, 1, "w-fast", Map.of("exitCode", 0, "cpuSeconds", 6.4,
+                        "runMillis", 8000)),
+                event(4, JobEventType.SUCCEEDED, 10.0, 1, "w-fast", Map.of()));
+
+        RunReport report = RunReport.of("r", List.of(new JobRecord("id3", "job-3", 8, measured, Map.of(), Map.of())),
+                PCS, List.of());
+
+        assertThat(report.cpuShareByPc().get("pc1")).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(report.runSeconds()).as("the study's metric stays the events' span").isEqualTo(9.0);
+    }
+
+    @Test
     void overlappingSegmentsOnOnePcShowAsOverbooking() {
         List<JobEvent> other = List.of(event(1, JobEventType.SUBMITTED, 0, 0, null, Map.of()),
                 event(2, JobEventType.STARTED, 35, 1, "w-fast", Map.of()),

@@ -313,7 +313,7 @@ public final class Job {
             outputBlobId = event.outputBlobId();
         }
         effects.event(this, JobEventType.EXITED, workerId, "exitCode", code, "cpuSeconds", event.cpuSeconds(),
-                "outputBlobId", event.outputBlobId());
+                "outputBlobId", event.outputBlobId(), "runMillis", event.runMillis());
         effects.command(this, workerId, epoch, AgentCommandType.CLEANUP, CommandPayload.none());
         cleanupKept(effects);
         if (code == 0) {

@@ -89,11 +89,11 @@ class JobTest {
         effects.advance(Duration.ofMillis(1200));
         job.onEvent(effects, checkpoint, new AgentEvent(checkpoint.id(), job.id(), checkpoint.epoch(),
                 AgentEventType.CHECKPOINTED, null, 4.0, checkpoint.payload().blobId(), 33_554_432L, "a".repeat(64),
-                500L, 600L, null, null, null, null));
+                500L, 600L, null, null, null, null, null));
         StoredCommand restore = last(job);
         effects.advance(Duration.ofMillis(1800));
         job.onEvent(effects, restore, new AgentEvent(restore.id(), job.id(), restore.epoch(), AgentEventType.RESTORED,
-                null, null, null, null, null, null, 450L, 900L, 170L, null, null));
+                null, null, null, null, null, null, 450L, 900L, 170L, null, null, null));
 
         RecordingEffects.Noted migrated = effects.events.stream().filter(e -> e.type() == JobEventType.MIGRATED)
                 .findFirst().orElseThrow();
@@ -158,7 +158,7 @@ class JobTest {
                     : effects.stored(job, effects.commands.stream().filter(c -> c.type() == AgentCommandType.RUN)
                             .reduce((a, b) -> b).orElseThrow());
             AgentEvent exit = new AgentEvent(run.id(), job.id(), run.epoch(), AgentEventType.EXITED, 3, 1.0, null,
-                    null, null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, null);
             job.onEvent(effects, run, exit);
             if (attempt < 2) {
                 assertThat(job.state()).isEqualTo(JobState.QUEUED);
@@ -176,10 +176,12 @@ class JobTest {
         Job job = effects.running("j1", "wa");
         StoredCommand run = last(job);
         job.onEvent(effects, run, new AgentEvent(run.id(), job.id(), run.epoch(), AgentEventType.EXITED, 0, 2.0,
-                null, null, null, null, null, null, null, "j1-1", null));
+                null, null, null, null, null, null, null, "j1-1", null, 9_000L));
 
         assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(job.outputBlobId()).isEqualTo("j1-1");
+        assertThat(effects.events.stream().filter(e -> e.type() == JobEventType.EXITED).findFirst().orElseThrow()
+                .details()).as("the run time the agent measured").containsEntry("runMillis", 9_000L);
         assertThat(job.toInfo(null).hasOutput()).isTrue();
         assertThat(job.toInfo(null).workerId()).as("finished: on no PC").isNull();
     }

@@ -84,7 +84,7 @@ public final class RecordingEffects implements JobEffects {
     public static AgentEvent answer(Job job, StoredCommand command, AgentEventType type) {
         return new AgentEvent(command.id(), job.id(), command.epoch(), type, type == AgentEventType.EXITED ? 0 : null,
                 1.0, type == AgentEventType.CHECKPOINTED ? command.payload().blobId() : null,
-                type == AgentEventType.CHECKPOINTED ? 1000L : null, null, null, null, null, null, null, null);
+                type == AgentEventType.CHECKPOINTED ? 1000L : null, null, null, null, null, null, null, null, null);
     }
 
     // ---- jobs in a given state, reached through their transitions --------------------------------------------------

@@ -16,31 +16,35 @@ public final class Events {
 
     public static AgentEvent started(AgentCommand c, Duration image) {
         return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.STARTED, null, null, null, null,
-                null, null, null, null, image.toMillis(), null, null);
+                null, null, null, null, image.toMillis(), null, null, null);
     }
 
     /** The phases of a restore: the image brought here, the archive handed to libpod, CRIU's restore. */
     public static AgentEvent restored(AgentCommand c, Duration image, Duration transfer, Duration restore) {
         return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.RESTORED, null, null, null, null,
-                null, null, transfer.toMillis(), restore.toMillis(), image.toMillis(), null, null);
+                null, null, transfer.toMillis(), restore.toMillis(), image.toMillis(), null, null, null);
     }
 
     public static AgentEvent checkpointed(AgentCommand c, BlobInfo blob, Duration checkpoint, Duration transfer,
                                           Double cpuSeconds) {
         return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.CHECKPOINTED, null, cpuSeconds,
                 blob.id(), blob.size(), blob.sha256(), checkpoint.toMillis(), transfer.toMillis(), null, null, null,
-                null);
+                null, null);
     }
 
-    /** A container of the job ended (or, for KILL and CLEANUP, is gone). */
+    /**
+     * A container of the job ended (or, for KILL and CLEANUP, is gone).
+     *
+     * @param ran how long it ran, or null when unknown
+     */
     public static AgentEvent exited(String commandId, String jobId, long epoch, Integer exitCode, Double cpuSeconds,
-                                    String outputBlobId) {
+                                    String outputBlobId, Duration ran) {
         return new AgentEvent(commandId, jobId, epoch, AgentEventType.EXITED, exitCode, cpuSeconds, null, null, null,
-                null, null, null, null, outputBlobId, null);
+                null, null, null, null, outputBlobId, null, ran == null ? null : ran.toMillis());
     }
 
     public static AgentEvent gone(AgentCommand c) {
-        return exited(c.commandId(), c.jobId(), c.epoch(), null, null, null);
+        return exited(c.commandId(), c.jobId(), c.epoch(), null, null, null, null);
     }
 
     public static AgentEvent failed(AgentCommand c, String reason) {
@@ -49,6 +53,6 @@ public final class Events {
             text = text.substring(0, REASON_LIMIT - 1) + "…";
         }
         return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.FAILED, null, null, null, null,
-                null, null, null, null, null, null, text);
+                null, null, null, null, null, null, text, null);
     }
 }

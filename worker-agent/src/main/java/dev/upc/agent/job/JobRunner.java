@@ -441,7 +441,7 @@ public final class JobRunner {
                 LOG.warnf("container=%s of job=%s vanished (removed outside UPC?)", name, container.jobId());
                 awaitLog(container);
                 state.queue(Events.exited(container.commandId(), container.jobId(), container.epoch(), -1,
-                        exits.cpuSeconds(name), null));
+                        exits.cpuSeconds(name), null, null));
                 state.forget(name);
                 exits.forget(name);
                 logs.release(name);
@@ -459,7 +459,7 @@ public final class JobRunner {
             awaitLog(container);
             String outputBlobId = collectOutput(container);
             AgentEvent event = Events.exited(container.commandId(), container.jobId(), container.epoch(),
-                    info.exitCode(), cpuSeconds, outputBlobId);
+                    info.exitCode(), cpuSeconds, outputBlobId, info.lastRun().orElse(null));
             state.queue(event);
             LOG.infof("container=%s job=%s epoch=%d exited code=%d cpuSeconds=%s output=%s", name, container.jobId(),
                     container.epoch(), info.exitCode(), event.cpuSeconds(), outputBlobId);

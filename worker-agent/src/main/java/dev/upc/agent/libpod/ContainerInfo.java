@@ -1,6 +1,9 @@
 package dev.upc.agent.libpod;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The part of libpod's inspect the agent uses.
@@ -9,12 +12,22 @@ import java.util.Map;
  * @param checkpointed true after a checkpoint that stopped the container
  * @param restored     true for a container that came back from a checkpoint
  * @param cgroupParent the cgroup its own cgroup was made under (podman's default when it was not set)
+ * @param startedAt    when it last started or was restored; null before that
+ * @param finishedAt   when it last stopped; null before that
  */
 public record ContainerInfo(String id, String name, String image, Map<String, String> labels, String status,
                             boolean running, long pid, int exitCode, boolean checkpointed, boolean restored,
-                            String cgroupParent) {
+                            String cgroupParent, Instant startedAt, Instant finishedAt) {
 
     public ContainerInfo {
         labels = Map.copyOf(labels == null ? Map.of() : labels);
+    }
+
+    /** How long it ran up to its last stop, or empty when it is running or either time is unknown. */
+    public Optional<Duration> lastRun() {
+        if (running || startedAt == null || finishedAt == null || finishedAt.isBefore(startedAt)) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.between(startedAt, finishedAt));
     }
 }

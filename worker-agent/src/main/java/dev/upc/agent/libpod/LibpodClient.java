@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -172,7 +173,18 @@ public final class LibpodClient {
                 stringMap(c.path("Config").path("Labels")), state.path("Status").asText(),
                 state.path("Running").asBoolean(), state.path("Pid").asLong(), state.path("ExitCode").asInt(),
                 state.path("Checkpointed").asBoolean(), state.path("Restored").asBoolean(),
-                c.path("HostConfig").path("CgroupParent").asText(""));
+                c.path("HostConfig").path("CgroupParent").asText(""), instant(state.path("StartedAt")),
+                instant(state.path("FinishedAt")));
+    }
+
+    /** A time of inspect's State, or null for Go's zero time (never) and anything unreadable. */
+    private static Instant instant(JsonNode node) {
+        try {
+            Instant at = Instant.parse(node.asText(""));
+            return at.getEpochSecond() <= 0 ? null : at;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** Whether a container of that name or id exists. */

@@ -259,7 +259,7 @@ public final class Agent implements AutoCloseable {
         for (ManagedContainer vanished : known.values()) {
             LOG.warnf("container=%s of job=%s vanished while the agent was down", vanished.name(), vanished.jobId());
             state.queue(dev.upc.agent.job.Events.exited(vanished.commandId(), vanished.jobId(), vanished.epoch(), -1,
-                    null, null));
+                    null, null, null));
             state.forget(vanished.name());
         }
     }

@@ -60,7 +60,7 @@ class JsonRecordsTest {
         AgentCommand run = new AgentCommand("c-1", AgentCommandType.RUN, "job-1", 3, "upc-job-1-3", job, "job-1-3-1",
                 "tok.en.x", AT, false, AT.minusSeconds(5));
         AgentEvent event = new AgentEvent("c-1", "job-1", 3L, AgentEventType.CHECKPOINTED, null, 1.5e-7, "job-1-3-1",
-                1L << 40, "a".repeat(64), 120L, 3400L, 0L, 15L, null, "line 1\nline 2\ttab");
+                1L << 40, "a".repeat(64), 120L, 3400L, 0L, 15L, null, "line 1\nline 2\ttab", 12_345L);
         PodmanHost host = new PodmanHost("4.3.1", "4.3.1", "amd64", 2, 25276510208L, "6.1", "v2", "crun", "crun 1.8",
                 "pc-1", "cgroupfs");
         return Stream.of(

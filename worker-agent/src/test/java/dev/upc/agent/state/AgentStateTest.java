@@ -112,6 +112,6 @@ class AgentStateTest {
 
     private static AgentEvent event(String commandId, AgentEventType type) {
         return new AgentEvent(commandId, "job-7", 3L, type, null, null, null, null, null, null, null, null, null, null,
-                type == AgentEventType.FAILED ? "boom" : null);
+                type == AgentEventType.FAILED ? "boom" : null, null);
     }
 }
