@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public final class CheckpointSpec {
 
-    /** spec.dump is ~20 KiB; anything much larger is not a spec podman wrote. */
+    /** spec.dump and config.dump are ~20 KiB; anything much larger is not a file podman wrote. */
     public static final int MAX_BYTES = 4 << 20;
     public static final String ENTRY = "spec.dump";
     public static final String CONFIG_ENTRY = "config.dump";

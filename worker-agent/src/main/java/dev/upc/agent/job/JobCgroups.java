@@ -94,10 +94,14 @@ public final class JobCgroups {
      * job's and is taken off. Exact once the container has stopped.
      */
     public Optional<Double> cpuSeconds(String parent) {
-        if (!enabled || parent == null || !OURS.matcher(parent).matches()) {
+        if (!ours(parent)) {
             return Optional.empty();
         }
         return nanos(parent).map(all -> (all - nanos(parent + "/conmon").orElse(0L)) / 1e9);
+    }
+
+    private boolean ours(String parent) {
+        return enabled && parent != null && OURS.matcher(parent).matches();
     }
 
     private Optional<Long> nanos(String cgroup) {
@@ -122,7 +126,7 @@ public final class JobCgroups {
      * nothing to do.
      */
     public void remove(String parent) {
-        if (!enabled || parent == null || !OURS.matcher(parent).matches()) {
+        if (!ours(parent)) {
             return;
         }
         pending.add(parent);

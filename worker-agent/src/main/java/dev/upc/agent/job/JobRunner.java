@@ -463,8 +463,7 @@ public final class JobRunner {
             state.queue(event);
             LOG.infof("container=%s job=%s epoch=%d exited code=%d cpuSeconds=%s output=%s", name, container.jobId(),
                     container.epoch(), info.exitCode(), event.cpuSeconds(), outputBlobId);
-            removeQuietly(name, null);
-            cgroups.remove(info.cgroupParent());
+            removeQuietly(name, info.cgroupParent(), null); // its parent as inspected: a kept dump renamed keeps its own
             state.forget(name);
             exits.forget(name);
             logs.release(name);
@@ -566,10 +565,15 @@ public final class JobRunner {
     }
 
     private void removeQuietly(String name, RuntimeException failure) {
+        removeQuietly(name, cgroups.parentFor(name).orElse(null), failure);
+    }
+
+    /** Removes the container and then its cgroup parent ({@code null}: none of ours); failures are logged or added. */
+    private void removeQuietly(String name, String cgroupParent, RuntimeException failure) {
         leaving.add(name);
         try {
             libpod.remove(name, true);
-            cgroups.parentFor(name).ifPresent(cgroups::remove);
+            cgroups.remove(cgroupParent);
         } catch (RuntimeException e) {
             if (failure != null) {
                 failure.addSuppressed(e);

@@ -54,11 +54,6 @@ public record ContainerSpec(String name, String image, List<String> command, Map
                 cpuPeriodMicros, memoryLimitBytes, maxOpenFiles, maxProcesses, network, cgroupParent);
     }
 
-    public ContainerSpec withCgroupParent(String parent) {
-        return new ContainerSpec(name, image, command, env, labels, cpuQuotaMicros, cpuPeriodMicros, memoryLimitBytes,
-                maxOpenFiles, maxProcesses, network, parent);
-    }
-
     public ContainerSpec withMemoryLimit(long bytes) {
         return new ContainerSpec(name, image, command, env, labels, cpuQuotaMicros, cpuPeriodMicros, bytes,
                 maxOpenFiles, maxProcesses, network, cgroupParent);
