@@ -37,6 +37,12 @@ public interface BlobStore {
      */
     Blob get(BlobKey key) throws IOException;
 
+    /**
+     * The put of {@code key} in progress, for a reader that follows it to its end (see {@link LiveUpload}); empty
+     * when none is under way (the blob may exist, or not).
+     */
+    Optional<LiveUpload> live(BlobKey key);
+
     /** Recorded metadata only, without checking the content. */
     Optional<BlobInfo> stat(BlobKey key) throws IOException;
 

@@ -27,12 +27,14 @@ final class BufferedUploadFile implements UploadFile {
     });
 
     private final FileChannel channel;
-    private long position;
+    private final int headerLength;
+    private volatile long position;
     private long flushRequestedAt;
     private CompletableFuture<Void> flushing = CompletableFuture.completedFuture(null);
 
     private BufferedUploadFile(FileChannel channel, int headerLength) throws IOException {
         this.channel = channel;
+        this.headerLength = headerLength;
         writeFully(ByteBuffer.allocate(headerLength), 0);
         this.position = headerLength;
     }
@@ -61,6 +63,11 @@ final class BufferedUploadFile implements UploadFile {
                 }
             }, FLUSHER);
         }
+    }
+
+    @Override
+    public long readable() {
+        return position - headerLength; // through the page cache: visible once written
     }
 
     @Override

@@ -52,11 +52,15 @@ final class DirectUploadFile implements UploadFile {
     private ByteBuffer firstBlock;
     /** File offset of the buffer's first byte. */
     private long bufferOffset;
+    private final int headerLength;
+    /** File offset up to which the writes are done (and readable through the page cache, which O_DIRECT keeps coherent). */
+    private volatile long written;
 
     /** Writes through {@code channel}, opened for direct I/O with blocks of {@code align} bytes. */
     DirectUploadFile(FileChannel channel, int align, int headerLength) {
         this.channel = channel;
         this.align = align;
+        this.headerLength = headerLength;
         this.buffer = takeBuffer(align);
         this.spareBuffer = takeBuffer(align);
         buffer.position(headerLength);
@@ -100,6 +104,11 @@ final class DirectUploadFile implements UploadFile {
     }
 
     @Override
+    public long readable() {
+        return Math.max(0, written - headerLength);
+    }
+
+    @Override
     public void finish(ByteBuffer header) throws IOException {
         long length = bufferOffset + buffer.position();
         if (buffer.position() > 0) {
@@ -129,6 +138,7 @@ final class DirectUploadFile implements UploadFile {
         writing = CompletableFuture.runAsync(() -> {
             try {
                 writeFully(full, offset);
+                written = offset + used;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,6 +46,9 @@ import org.jboss.logging.Logger;
  * is fsynced, then hard-linked to its final name. {@code link(2)} fails when the name exists, so of
  * concurrent puts of one id exactly one creates it and the others compare digests (same: no-op, different:
  * conflict), without locks and even across processes. The directory is fsynced before the put returns.
+ *
+ * <p>Follow: while a put is in progress, {@link #live} hands out its {@link LiveUpload}, whose readers read the
+ * temp file as it grows and end with the commit; the first of concurrent puts of one id is the one followed.
  *
  * <p>Get: content is checked against the recorded sha256 before the blob is handed out, so a damaged blob is
  * never served, not even its first byte (the REST layer sends files zero-copy, so it cannot check while
@@ -72,6 +76,8 @@ public class FileBlobStore implements BlobStore {
     /** Cleared at the first upload the filesystem refuses direct I/O for: it is not asked again for every put. */
     private volatile boolean directIo;
     private final Counter corruptBlobs;
+    /** Puts in progress that a reader may follow (the first of concurrent puts of one id). */
+    private final Map<BlobKey, LiveUpload> live = new ConcurrentHashMap<>();
     private final Map<Path, Verified> verified = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, Verified> eldest) {
@@ -136,21 +142,37 @@ public class FileBlobStore implements BlobStore {
     public PutResult put(BlobKey key, BlobSource content, Optional<String> expectedSha256) throws IOException {
         Path dir = kindDirectory(key.kind());
         Path temp = dir.resolve(UPLOAD_PREFIX + UUID.randomUUID());
+        LiveUpload upload = new LiveUpload(key, temp);
+        boolean followable = live.putIfAbsent(key, upload) == null;
         try {
-            BlobFileHeader header = receive(key, content, temp);
+            BlobFileHeader header = receive(key, content, temp, upload);
             String actual = header.sha256Hex();
             if (expectedSha256.isPresent() && !expectedSha256.get().equals(actual)) {
                 throw new DigestMismatchException(key, expectedSha256.get(), actual);
             }
-            return commit(key, temp, header);
+            PutResult result = commit(key, temp, header); // same digest, or a conflict
+            upload.commit(result.info());
+            return result;
+        } catch (IOException | RuntimeException e) {
+            upload.fail(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            throw e;
         } finally {
+            if (followable) {
+                live.remove(key, upload);
+            }
             Files.deleteIfExists(temp);
         }
     }
 
-    private BlobFileHeader receive(BlobKey key, BlobSource content, Path temp) throws IOException {
+    @Override
+    public Optional<LiveUpload> live(BlobKey key) {
+        return Optional.ofNullable(live.get(key));
+    }
+
+    private BlobFileHeader receive(BlobKey key, BlobSource content, Path temp, LiveUpload upload) throws IOException {
         long size = 0;
         try (UploadFile out = openUpload(temp)) {
+            upload.receiving(out);
             while (true) {
                 ByteBuffer bytes;
                 try {
@@ -164,6 +186,7 @@ public class FileBlobStore implements BlobStore {
                 }
                 size += bytes.remaining();
                 out.append(bytes);
+                upload.advanced();
             }
             BlobFileHeader header = new BlobFileHeader(BlobFileHeader.FORMAT_VERSION, size,
                     clock.instant().truncatedTo(ChronoUnit.MILLIS), content.sha256());

@@ -17,6 +17,12 @@ interface UploadFile extends Closeable {
     /** Appends {@code bytes} (drains the buffer). */
     void append(ByteBuffer bytes) throws IOException;
 
+    /**
+     * Content bytes (after the reserved header) another reader of the file can read now: written to the file, if
+     * not yet durable. Safe to call from any thread.
+     */
+    long readable();
+
     /** Writes {@code header} at offset 0 and fsyncs data and size. */
     void finish(ByteBuffer header) throws IOException;
 

@@ -17,6 +17,7 @@ import dev.upc.store.blob.Blob;
 import dev.upc.store.blob.BlobKey;
 import dev.upc.store.blob.BlobStore;
 import dev.upc.store.blob.InvalidRequestException;
+import dev.upc.store.blob.LiveUpload;
 import dev.upc.store.blob.UploadAbortedException;
 import dev.upc.store.config.StoreConfig;
 import dev.upc.store.metrics.StoreMetrics;
@@ -231,7 +232,26 @@ public class BlobRoutes {
 
     private void get(RoutingContext ctx, BlobKey key, boolean head) {
         Optional<ByteRange.Spec> rangeSpec = ByteRange.parse(ctx.request().getHeader("Range"));
-        blocking(ctx, () -> store.get(key), blob -> {
+        boolean follow = !head && follows(ctx.request().getParam(BlobHeaders.FOLLOW));
+        if (follow && rangeSpec.isPresent()) {
+            throw new InvalidRequestException("invalid_request", "follow cannot be combined with Range");
+        }
+        blocking(ctx, () -> {
+            if (follow) {
+                Optional<LiveUpload> live = store.live(key);
+                if (live.isPresent()) {
+                    Optional<Long> sent = new LiveSend(ctx, live.get()).run();
+                    if (sent.isPresent()) {
+                        metrics.bytesOut(key.kind(), sent.get());
+                        return null; // answered
+                    }
+                }
+            }
+            return store.get(key);
+        }, blob -> {
+            if (blob == null) {
+                return;
+            }
             long size = blob.info().size();
             ByteRange range = rangeSpec.map(spec -> spec.resolve(size)).orElse(new ByteRange(0, size - 1));
             HttpServerResponse response = ctx.response()
@@ -243,6 +263,17 @@ public class BlobRoutes {
             }
             send(ctx, blob, range, head);
         });
+    }
+
+    private static boolean follows(String parameter) {
+        if (parameter == null || parameter.equals("false")) {
+            return false;
+        }
+        if (parameter.equals("true")) {
+            return true;
+        }
+        throw new InvalidRequestException("invalid_request",
+                BlobHeaders.FOLLOW + " must be true or false (got '" + parameter + "')");
     }
 
     private void send(RoutingContext ctx, Blob blob, ByteRange range, boolean head) {

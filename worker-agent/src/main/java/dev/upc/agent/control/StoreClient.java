@@ -3,6 +3,7 @@ package dev.upc.agent.control;
 import dev.upc.agent.json.JsonException;
 import dev.upc.agent.json.JsonRecords;
 import dev.upc.protocol.ApiPaths;
+import dev.upc.protocol.BlobHeaders;
 import dev.upc.protocol.BlobInfo;
 import dev.upc.protocol.BlobKind;
 import java.io.FilterInputStream;
@@ -128,10 +129,47 @@ public final class StoreClient {
                 throw new ControlPlaneException("GET " + uri.getPath() + ": the store sent no ETag or length", status,
                         null, null);
             }
-            return new Download(connection.getInputStream(), kind.pathSegment() + "/" + id, length, sha);
+            return new Download(connection.getInputStream(), kind.pathSegment() + "/" + id, length, sha, null);
         } catch (IOException e) {
             connection.disconnect();
             throw Http.unreachable("GET", uri, e);
+        }
+    }
+
+    /**
+     * Opens the blob for reading while it may still be uploaded ({@link BlobHeaders#FOLLOW}): the bytes come as the
+     * uploader sends them, and at their end the blob's committed length and sha256 are fetched with a HEAD and
+     * checked like those of {@link #get}. Empty when there is neither the blob nor an upload of it yet.
+     */
+    public Optional<Download> follow(BlobKind kind, String id, String token) {
+        URI uri = blob(kind, id);
+        URI following = URI.create(uri + "?" + BlobHeaders.FOLLOW + "=true");
+        HttpURLConnection connection = http.open("GET", following, token, TRANSFER_TIMEOUT);
+        try {
+            int status = connection.getResponseCode();
+            if (status == 404) {
+                connection.disconnect();
+                return Optional.empty();
+            }
+            if (status / 100 != 2) {
+                throw http.failure("GET", following, connection, status, null);
+            }
+            String name = kind.pathSegment() + "/" + id;
+            String sha = unquote(connection.getHeaderField("ETag"));
+            if (sha != null) { // committed already: an ordinary GET
+                return Optional.of(new Download(connection.getInputStream(), name, connection.getContentLengthLong(),
+                        sha, null));
+            }
+            return Optional.of(new Download(connection.getInputStream(), name, -1, null, () -> {
+                try {
+                    return head(kind, id, token).orElseThrow(() -> new IOException(name + " ended but is not stored"));
+                } catch (ControlPlaneException e) {
+                    throw new IOException("cannot check " + name + " at its end: " + e.getMessage(), e);
+                }
+            }));
+        } catch (IOException e) {
+            connection.disconnect();
+            throw Http.unreachable("GET", following, e);
         }
     }
 
@@ -155,27 +193,39 @@ public final class StoreClient {
         }
     }
 
-    /** A blob streaming in, verified against its length and sha256 when it ends. */
+    /** What a followed download learns about its blob when the bytes end. */
+    interface Committed {
+        BlobInfo get() throws IOException;
+    }
+
+    /**
+     * A blob streaming in, verified against its length and sha256 when it ends: known from the start, or for a
+     * followed upload learned at the end.
+     */
     public static final class Download extends FilterInputStream {
 
         private final String name;
-        private final long length;
-        private final String expectedSha256;
+        private long length;
+        private String expectedSha256;
+        private final Committed atEnd;
         private final MessageDigest sha256 = sha256();
         private long received;
         private boolean verified;
 
-        Download(InputStream in, String name, long length, String expectedSha256) {
+        Download(InputStream in, String name, long length, String expectedSha256, Committed atEnd) {
             super(in);
             this.name = name;
             this.length = length;
             this.expectedSha256 = expectedSha256;
+            this.atEnd = atEnd;
         }
 
+        /** The blob's length; -1 for a followed upload until its end. */
         public long length() {
             return length;
         }
 
+        /** The blob's sha256; null for a followed upload until its end. */
         public String sha256Hex() {
             return expectedSha256;
         }
@@ -193,10 +243,15 @@ public final class StoreClient {
             if (n > 0) {
                 sha256.update(target, offset, n);
                 received += n;
-                if (received > length) {
+                if (length >= 0 && received > length) {
                     throw new IOException(name + ": more bytes than its length " + length);
                 }
             } else if (n < 0 && !verified) {
+                if (expectedSha256 == null) {
+                    BlobInfo committed = atEnd.get();
+                    length = committed.size();
+                    expectedSha256 = committed.sha256();
+                }
                 String actual = HexFormat.of().formatHex(sha256.digest());
                 if (received != length || !actual.equals(expectedSha256)) {
                     throw new IOException(name + " is damaged: got " + received + " bytes with sha256 " + actual

@@ -3,10 +3,11 @@ package dev.upc.agent.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.upc.protocol.BlobInfo;
+import dev.upc.protocol.BlobKind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -47,11 +48,48 @@ class DownloadTest {
         }
     }
 
-    private static StoreClient.Download download(byte[] body, long length, String sha) {
-        return new StoreClient.Download(new ByteArrayInputStream(body), "checkpoints/x", length, sha);
+    @Test
+    void aFollowedUploadIsCheckedAgainstTheCommittedBlobAtItsEndAndOnlyThen() throws Exception {
+        int[] asked = {0};
+        StoreClient.Committed committed = () -> {
+            asked[0]++;
+            return new BlobInfo(BlobKind.CHECKPOINTS, "x", CONTENT.length, sha(CONTENT), null);
+        };
+        try (StoreClient.Download download = new StoreClient.Download(new ByteArrayInputStream(CONTENT),
+                "checkpoints/x", -1, null, committed)) {
+            byte[] got = new byte[CONTENT.length];
+            assertThat(download.read(got, 0, got.length)).isEqualTo(CONTENT.length);
+            assertThat(got).isEqualTo(CONTENT);
+            assertThat(asked[0]).as("not before the end").isZero();
+            assertThat(download.read()).isEqualTo(-1);
+            assertThat(asked[0]).isEqualTo(1);
+            assertThat(download.length()).isEqualTo(CONTENT.length);
+        }
     }
 
-    private static String sha(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    @Test
+    void aFollowedUploadThatDiffersFromTheCommittedBlobFailsInsteadOfEnding() throws Exception {
+        byte[] other = "another archive".getBytes(StandardCharsets.UTF_8);
+        try (StoreClient.Download download = new StoreClient.Download(new ByteArrayInputStream(CONTENT),
+                "checkpoints/x", -1, null, () -> new BlobInfo(BlobKind.CHECKPOINTS, "x", other.length, sha(other),
+                null))) {
+            assertThatThrownBy(download::readAllBytes).isInstanceOf(IOException.class)
+                    .hasMessageContaining("checkpoints/x is damaged");
+        }
+        try (StoreClient.Download download = new StoreClient.Download(new ByteArrayInputStream(CONTENT),
+                "checkpoints/x", -1, null, () -> {
+                    throw new IOException("checkpoints/x ended but is not stored");
+                })) {
+            assertThatThrownBy(download::readAllBytes).isInstanceOf(IOException.class)
+                    .hasMessageContaining("not stored");
+        }
+    }
+
+    private static StoreClient.Download download(byte[] body, long length, String sha) {
+        return new StoreClient.Download(new ByteArrayInputStream(body), "checkpoints/x", length, sha, null);
+    }
+
+    private static String sha(byte[] bytes) {
+        return HexFormat.of().formatHex(StoreClient.sha256().digest(bytes));
     }
 }
