@@ -185,7 +185,9 @@ class AgentIT {
                 containerName(moved)).trim();
         assertThat(quota).isEqualTo(to.equals(workerB) ? "100000" : "34000");
         assertThat(readLog(to.equals(workerB) ? agentB : agentA)).as("the quota came with the restore, not after it")
-                .doesNotContain("spec was not rewritten");
+                .doesNotContain("spec was not rewritten")
+                .as("the target fetched the checkpoint while the source uploaded it (PREFETCH)")
+                .contains("restored from its prefetch of " + migrated.details().get("blobId"));
 
         assertContinuedToTheEnd(job.id(), 60);
     }

@@ -10,6 +10,7 @@ package dev.upc.protocol;
  *   <li>EXITED — the container of a RUN or RESTORE exited (exitCode, cpuSeconds, outputBlobId); also the
  *       acknowledgement of a KILL or CLEANUP (the container is gone).</li>
  *   <li>FAILED — the command could not be carried out (reason).</li>
+ *   <li>ACCEPTED — a PREFETCH is under way; nothing more is reported about it (its RESTORE reports).</li>
  * </ul>
  */
 public enum AgentEventType {
@@ -17,5 +18,6 @@ public enum AgentEventType {
     CHECKPOINTED,
     RESTORED,
     EXITED,
-    FAILED
+    FAILED,
+    ACCEPTED
 }

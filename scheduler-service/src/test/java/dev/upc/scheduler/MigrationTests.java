@@ -93,6 +93,38 @@ class MigrationTests extends SchedulerTest {
     }
 
     @Test
+    void theTargetPrefetchesWhileTheSourceCheckpointsAndItsAnswerChangesNothing() throws Exception {
+        String id = runningOnA(Api.job("prefetched"));
+        migrateTo(id, "wb");
+
+        var prefetch = b.expect("PREFETCH");
+        assertThat(prefetch).containsEntry("epoch", 2).containsEntry("containerName", "upc-" + id + "-2")
+                .containsEntry("blobId", id + "-1-1").containsKey("job");
+        assertThat(claims(prefetch)).containsEntry("upc.blob", "checkpoints/" + id + "-1-1")
+                .containsEntry("upc.op", "read").containsEntry("sub", "wb");
+        assertThat(b.reportOk(prefetch, "ACCEPTED").getString("outcome")).isEqualTo("APPLIED");
+        b.report(prefetch, "STARTED", Map.of()).statusCode(400); // not an answer to a PREFETCH
+        getJob(id).body("state", equalTo("MIGRATING")).body("epoch", equalTo(1)).body("workerId", equalTo("wa"));
+        assertThat(b.poll(0)).as("answered: not delivered again").isEmpty();
+
+        var checkpoint = a.expect("CHECKPOINT");
+        a.reportOk(checkpoint, "CHECKPOINTED", checkpointed(checkpoint, 1000));
+        assertThat(b.poll(0)).extracting(c -> c.get("type")).containsExactly("RESTORE");
+    }
+
+    @Test
+    void anUnansweredPrefetchIsWithdrawnOnceItsMigrationMovesOn() {
+        String id = runningOnA(Api.job("withdrawn"));
+        migrateTo(id, "wb");
+        assertThat(b.poll(0)).extracting(c -> c.get("type")).containsExactly("PREFETCH");
+
+        var checkpoint = a.expect("CHECKPOINT");
+        a.reportOk(checkpoint, "FAILED", Map.of("reason", "criu: dump failed"));
+        getJob(id).body("state", equalTo("RUNNING")).body("workerId", equalTo("wa"));
+        assertThat(b.poll(0)).as("the source runs on: nothing for the target to fetch").isEmpty();
+    }
+
+    @Test
     void progressAddsUpAcrossPlacementsThoughEachContainerCountsFromZero() {
         String id = runningOnA(Api.job("lineage"));
         migrateTo(id, "wb");

@@ -117,12 +117,17 @@ public final class Job {
         touch(effects);
     }
 
-    /** Checkpoint on the source (stopping it), then restore on {@code target} once CHECKPOINTED arrives. */
+    /**
+     * Checkpoint on the source (stopping it), then restore on {@code target} once CHECKPOINTED arrives. The target
+     * gets a PREFETCH for the container the RESTORE will name at the same time, so it fetches the checkpoint while the
+     * source uploads it; it restores nothing before the RESTORE.
+     */
     public void startMigration(JobEffects effects, String target, HostFacts targetFacts, String why) {
         String blobId = nextCheckpoint();
         state = JobState.MIGRATING;
         op = JobOp.MIGRATE_CHECKPOINT;
         migration = new Migration(target, targetFacts, why, effects.now(), null);
+        effects.command(this, target, epoch + 1, AgentCommandType.PREFETCH, new CommandPayload(spec, blobId, false));
         effects.command(this, workerId, epoch, AgentCommandType.CHECKPOINT, new CommandPayload(null, blobId, false));
         effects.event(this, JobEventType.MIGRATION_STARTED, workerId, "from", workerId, "to", target, "reason", why,
                 "blobId", blobId);
@@ -194,7 +199,8 @@ public final class Job {
 
     /** Applies an agent's (validated, first-seen) event about {@code command}. */
     public Outcome onEvent(JobEffects effects, StoredCommand command, AgentEvent event) {
-        if (command.type() == AgentCommandType.KILL || command.type() == AgentCommandType.CLEANUP) {
+        if (command.type() == AgentCommandType.KILL || command.type() == AgentCommandType.CLEANUP
+                || command.type() == AgentCommandType.PREFETCH) {
             return Outcome.APPLIED; // the acknowledgement is all there is
         }
         if (isStale(command)) {

@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Poll: unacknowledged commands of the worker, oldest first, at once if there are any; otherwise the poll waits
  * until a command for the worker is committed (any replica, via NOTIFY) or {@code waitSeconds} pass (then empty).
- * Every delivery of a CHECKPOINT or RESTORE carries a freshly minted capability token.
+ * Every delivery of a CHECKPOINT, RESTORE or PREFETCH carries a freshly minted capability token.
  */
 @ApplicationScoped
 public class AgentChannel {
@@ -36,7 +36,8 @@ public class AgentChannel {
             AgentCommandType.RESTORE, EnumSet.of(AgentEventType.RESTORED, AgentEventType.EXITED, AgentEventType.FAILED),
             AgentCommandType.CHECKPOINT, EnumSet.of(AgentEventType.CHECKPOINTED, AgentEventType.FAILED),
             AgentCommandType.KILL, EnumSet.of(AgentEventType.EXITED, AgentEventType.FAILED),
-            AgentCommandType.CLEANUP, EnumSet.of(AgentEventType.EXITED, AgentEventType.FAILED));
+            AgentCommandType.CLEANUP, EnumSet.of(AgentEventType.EXITED, AgentEventType.FAILED),
+            AgentCommandType.PREFETCH, EnumSet.of(AgentEventType.ACCEPTED, AgentEventType.FAILED));
 
     /** Events after which a job may have checkpoints it no longer needs. */
     private static final Set<AgentEventType> PRUNING_EVENTS =
@@ -131,7 +132,7 @@ public class AgentChannel {
         CapabilityTokens.Capability capability = null;
         if (command.type() == AgentCommandType.CHECKPOINT) {
             capability = capabilities.checkpointUpload(command.workerId(), blobId);
-        } else if (command.type() == AgentCommandType.RESTORE) {
+        } else if (command.type() == AgentCommandType.RESTORE || command.type() == AgentCommandType.PREFETCH) {
             capability = capabilities.checkpoint(command.workerId(), blobId, BlobCapability.READ);
         }
         return new AgentCommand(command.id(), command.type(), command.jobId(), command.epoch(),

@@ -82,6 +82,31 @@ class JobTest {
     }
 
     @Test
+    void theTargetPrefetchesTheCheckpointForTheContainerTheRestoreWillNameAndItsAnswerChangesNothing() {
+        Job job = effects.running("j1", "wa");
+        job.startMigration(effects, "wb", X86, "SPEED");
+        RecordingEffects.Sent prefetch = effects.commands.get(effects.commands.size() - 2);
+        StoredCommand checkpoint = last(job);
+        assertThat(prefetch.type()).isEqualTo(AgentCommandType.PREFETCH);
+        assertThat(prefetch.workerId()).isEqualTo("wb");
+        assertThat(prefetch.epoch()).isEqualTo(2L);
+        assertThat(prefetch.payload().blobId()).isEqualTo(checkpoint.payload().blobId());
+        assertThat(prefetch.payload().job()).as("the spec, for its image and limits").isNotNull();
+
+        StoredCommand stored = effects.stored(job, prefetch);
+        assertThat(job.onEvent(effects, stored, new AgentEvent(stored.id(), job.id(), 2L, AgentEventType.ACCEPTED,
+                null, null, null, null, null, null, null, null, null, null, null, null))).isEqualTo(Outcome.APPLIED);
+        assertThat(job.state()).isEqualTo(JobState.MIGRATING);
+        assertThat(job.op()).isEqualTo(JobOp.MIGRATE_CHECKPOINT);
+        assertThat(job.epoch()).as("the source's until CHECKPOINTED").isEqualTo(1L);
+
+        report(job, checkpoint, AgentEventType.CHECKPOINTED);
+        assertThat(effects.lastCommand()).extracting(RecordingEffects.Sent::workerId, RecordingEffects.Sent::epoch,
+                RecordingEffects.Sent::type).containsExactly("wb", 2L, AgentCommandType.RESTORE);
+        assertThat(effects.lastCommand().payload().blobId()).isEqualTo(prefetch.payload().blobId());
+    }
+
+    @Test
     void aMigrationsDowntimeIsBrokenIntoTheAgentsPhasesAndWhatNoAgentTimed() {
         Job job = effects.running("j1", "wa");
         job.startMigration(effects, "wb", X86, "SPEED");

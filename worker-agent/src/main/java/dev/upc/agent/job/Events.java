@@ -47,6 +47,12 @@ public final class Events {
         return exited(c.commandId(), c.jobId(), c.epoch(), null, null, null, null);
     }
 
+    /** A PREFETCH is under way. */
+    public static AgentEvent accepted(AgentCommand c) {
+        return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.ACCEPTED, null, null, null, null,
+                null, null, null, null, null, null, null, null);
+    }
+
     public static AgentEvent failed(AgentCommand c, String reason) {
         String text = reason == null || reason.isBlank() ? "unknown failure" : reason;
         if (text.length() > REASON_LIMIT) {

@@ -3,9 +3,13 @@ package dev.upc.agent.job;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A stream whose end is held back until {@code before} is done, and never reached if it fails. A restore streams the
@@ -16,12 +20,15 @@ import java.util.concurrent.CompletableFuture;
 final class HeldEnd extends FilterInputStream {
 
     private final CompletableFuture<?> before;
+    private final Duration maxHold;
     private long heldNanos;
     private boolean released;
 
-    HeldEnd(InputStream in, CompletableFuture<?> before) {
+    /** @param maxHold how long the end may wait for {@code before}; null: as long as it takes */
+    HeldEnd(InputStream in, CompletableFuture<?> before, Duration maxHold) {
         super(in);
         this.before = before;
+        this.maxHold = maxHold;
     }
 
     @Override
@@ -40,10 +47,19 @@ final class HeldEnd extends FilterInputStream {
         if (!released) {
             long started = System.nanoTime();
             try {
-                before.join();
-            } catch (CompletionException | CancellationException e) {
+                if (maxHold == null) {
+                    before.join();
+                } else {
+                    before.get(maxHold.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (CompletionException | CancellationException | ExecutionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 throw new IOException(cause.getMessage(), cause);
+            } catch (TimeoutException e) {
+                throw new IOException("the end was held for " + maxHold.toMillis() + " ms, in vain", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the end was held", e);
             } finally {
                 heldNanos = System.nanoTime() - started;
             }

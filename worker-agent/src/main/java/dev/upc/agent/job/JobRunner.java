@@ -9,11 +9,8 @@ import dev.upc.agent.libpod.ContainerSpec;
 import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.agent.libpod.LibpodException;
 import dev.upc.agent.libpod.LibpodNotFoundException;
-import dev.upc.agent.libpod.RestoreOptions;
-import dev.upc.agent.libpod.RestoreReport;
 import dev.upc.agent.state.AgentState;
 import dev.upc.agent.state.ManagedContainer;
-import dev.upc.agent.tar.EntryRewrite;
 import dev.upc.protocol.AgentCommand;
 import dev.upc.protocol.AgentEvent;
 import dev.upc.protocol.BlobCapability;
@@ -58,6 +55,8 @@ public final class JobRunner {
     private final JobCgroups cgroups;
     private final LogShipper logs;
     private final InputFiles inputs;
+    private final ArchiveImport imports;
+    private final Prefetches prefetches;
     private final boolean pullImages;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Containers a KILL, CLEANUP or checkpoint is taking down: their exit is not the job's end. */
@@ -74,6 +73,8 @@ public final class JobRunner {
         this.cgroups = cgroups;
         this.logs = logs;
         this.inputs = new InputFiles(libpod, store, tokens, Clock.systemUTC());
+        this.imports = new ArchiveImport(libpod, cgroups);
+        this.prefetches = Prefetches.of(store, imports);
         this.pullImages = pullImages;
         exits.onExit(this::exited);
     }
@@ -104,6 +105,7 @@ public final class JobRunner {
                     case RUN -> run(command, name);
                     case CHECKPOINT -> checkpoint(command, name);
                     case RESTORE -> restore(command, name);
+                    case PREFETCH -> prefetch(command, name);
                     case KILL, CLEANUP -> remove(command, name);
                 };
                 LOG.infof("command=%s type=%s job=%s epoch=%d container=%s outcome=%s ms=%d", command.commandId(),
@@ -271,32 +273,34 @@ public final class JobRunner {
         if (inPlace.isPresent()) {
             return inPlace.get();
         }
-        CompletableFuture<Duration> imageLoaded = imageLoaded(job.image());
         state.remember(managed(c, name, job, cpus));
-        RestoreReport report;
-        boolean limited;
-        long imageHeld;
-        Optional<String> parent = cgroups.parentForRestore(name);
-        try (StoreClient.Download download = store.get(BlobKind.CHECKPOINTS, blobId, token);
-             EntryRewrite config = new EntryRewrite(download, CheckpointSpec.CONFIG_ENTRY, CheckpointSpec.MAX_BYTES,
-                     bytes -> parent.flatMap(p -> CheckpointSpec.withCgroupParent(bytes, p)));
-             EntryRewrite archive = new EntryRewrite(config, CheckpointSpec.ENTRY, CheckpointSpec.MAX_BYTES,
-                     spec -> CheckpointSpec.withCpuLimit(spec, limits.quotaMicros(cpus),
-                             ContainerSpec.DEFAULT_CPU_PERIOD_MICROS));
-             HeldEnd untilImaged = new HeldEnd(archive, imageLoaded)) {
-            // Sent chunked: the download fails instead of ending when its sha256 is wrong, or the image could not be
-            // loaded, so libpod never sees the end of such an archive and restores nothing. Restored under this PC's
-            // quota (see CheckpointSpec).
-            report = libpod.restoreImport(untilImaged, -1, RestoreOptions.named(name));
-            limited = archive.rewritten();
-            imageHeld = untilImaged.heldMillis();
-            if (parent.isPresent() && !config.rewritten()) {
-                LOG.infof("container=%s: the archive's cgroup parent was not replaced by %s", name, parent.get());
+        ArchiveImport.Result result;
+        Duration transfer;
+        try {
+            Optional<Prefetches.Staged> staged = prefetches.claim(name, blobId);
+            Optional<ArchiveImport.Result> prefetched = staged.isPresent() ? staged.get().await() : Optional.empty();
+            if (prefetched.isPresent()) {
+                result = prefetched.get();
+                transfer = staged.get().transferAfterClaim(result);
+                LOG.infof("container=%s restored from its prefetch of %s; %d ms of the transfer were left at the RESTORE",
+                        name, blobId, transfer.toMillis());
+            } else {
+                // Sent chunked: the download fails instead of ending when its sha256 is wrong, so libpod never sees
+                // the end of a damaged archive and restores nothing.
+                try (StoreClient.Download download = store.get(BlobKind.CHECKPOINTS, blobId, token)) {
+                    result = imports.restore(download, name, limits.quotaMicros(cpus), imageLoaded(job.image()),
+                            CompletableFuture.completedFuture(null), null);
+                }
+                transfer = result.report().uploaded();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             state.forget(name);
             return List.of(Events.failed(c, "restore of " + blobId + " as " + name + " failed: " + describe(e)));
         }
+        boolean limited = result.limited();
         if (!limited) {
             LOG.infof("container=%s: the archive's spec was not rewritten; applying this PC's limits after the restore",
                     name);
@@ -304,7 +308,21 @@ public final class JobRunner {
         }
         exits.watch(name);
         logs.follow(name, c.jobId(), c.epoch()); // the restored log begins with the lines the checkpoint carried
-        return List.of(Events.restored(c, Duration.ofMillis(imageHeld), report.uploaded(), report.restored()));
+        return List.of(Events.restored(c, result.imageHeld(), transfer, result.report().restored()));
+    }
+
+    /**
+     * Starts staging a migration's checkpoint while its source uploads it (see {@link Prefetches}); answered at once.
+     * A re-delivery, or one for a container this PC already has, changes nothing.
+     */
+    private List<AgentEvent> prefetch(AgentCommand c, String name) {
+        JobSubmission job = require(c.job(), c, "a PREFETCH without a job spec");
+        String blobId = require(c.blobId(), c, "a PREFETCH without a blob id");
+        String token = require(c.capabilityToken(), c, "a PREFETCH without a capability token");
+        if (!libpod.exists(name)) {
+            prefetches.start(name, blobId, token, limits.quotaMicros(limits.cpusFor(job)), imageLoaded(job.image()));
+        }
+        return List.of(Events.accepted(c));
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * The agent's own fencing: a RUN or RESTORE for an epoch older than a container this PC already holds for the job
+ * The agent's own fencing: a RUN, RESTORE or PREFETCH for an epoch older than a container this PC already holds for the job
  * is stale (the job has moved on, e.g. the command waited out a partition) and is refused, never carried out.
  * KILL and CLEANUP name their epoch's container and are always carried out; CHECKPOINT acts on exactly the named
  * container, which does not exist under a stale name.
@@ -19,7 +19,8 @@ public final class Staleness {
 
     /** Why the command is stale, or empty when it is not. */
     public static Optional<String> of(AgentCommand command, Collection<ManagedContainer> containers) {
-        if (command.type() != AgentCommandType.RUN && command.type() != AgentCommandType.RESTORE) {
+        if (command.type() != AgentCommandType.RUN && command.type() != AgentCommandType.RESTORE
+                && command.type() != AgentCommandType.PREFETCH) {
             return Optional.empty();
         }
         for (ManagedContainer c : containers) {

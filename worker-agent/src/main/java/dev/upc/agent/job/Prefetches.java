@@ -1,0 +1,162 @@
+package dev.upc.agent.job;
+
+import dev.upc.agent.control.ControlPlaneException;
+import dev.upc.agent.control.StoreClient;
+import dev.upc.protocol.BlobKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import org.jboss.logging.Logger;
+
+/**
+ * Restores staged ahead of their RESTORE ({@code PREFETCH}): a migration's target follows the checkpoint into the
+ * store while the source still uploads it, and streams it into libpod's restore with the end held back, so when the
+ * RESTORE comes (after the scheduler recorded the CHECKPOINTED) the archive is already staged and only CRIU's restore
+ * is left. Nothing is restored unless a RESTORE of the same container and blob {@link #claim claims} it: the
+ * scheduler's order of CHECKPOINTED before RESTORE, which keeps a job from running twice, is unchanged. A staged
+ * restore that fails, or is never claimed, restores nothing and leaves the RESTORE to fetch the blob itself.
+ */
+final class Prefetches {
+
+    private static final Logger LOG = Logger.getLogger(Prefetches.class);
+    /** How long the source's upload may take to begin (its dump comes first). */
+    static final Duration UPLOAD_WAIT = Duration.ofMinutes(10);
+    /** How long a staged archive waits for its RESTORE. */
+    static final Duration CLAIM_WAIT = Duration.ofMinutes(1);
+    private static final Duration FAST_POLL = Duration.ofMillis(50);
+    private static final Duration SLOW_POLL = Duration.ofMillis(500);
+    private static final Duration FAST_POLLING = Duration.ofSeconds(10);
+
+    private final Follow follow;
+    private final Restorer restorer;
+    private final Duration claimWait;
+    private final Map<String, Staged> byName = new ConcurrentHashMap<>();
+
+    /** The store's follow of a checkpoint ({@link StoreClient#follow}); empty while its upload has not begun. */
+    interface Follow {
+        Optional<? extends InputStream> open(String blobId, String token);
+    }
+
+    /** Libpod's restore of a held-back archive ({@link ArchiveImport#restore}). */
+    interface Restorer {
+        ArchiveImport.Result restore(InputStream download, String name, long quotaMicros,
+                                     CompletableFuture<?> imageLoaded, CompletableFuture<?> claimed,
+                                     Duration claimWait) throws IOException;
+    }
+
+    Prefetches(Follow follow, Restorer restorer, Duration claimWait) {
+        this.follow = follow;
+        this.restorer = restorer;
+        this.claimWait = claimWait;
+    }
+
+    /** Through the store and libpod, as the agent does it. */
+    static Prefetches of(StoreClient store, ArchiveImport imports) {
+        return new Prefetches((blobId, token) -> store.follow(BlobKind.CHECKPOINTS, blobId, token), imports::restore,
+                CLAIM_WAIT);
+    }
+
+    /** A restore being staged; its result is there once the claimed restore is done, or it failed. */
+    static final class Staged {
+
+        private final String blobId;
+        private final CompletableFuture<Void> claimed = new CompletableFuture<>();
+        private final CompletableFuture<ArchiveImport.Result> result = new CompletableFuture<>();
+        private volatile long claimedAtNanos;
+
+        Staged(String blobId) {
+            this.blobId = blobId;
+        }
+
+        /** Waits for the restore; empty when staging failed (nothing was restored then, or it was cleaned up). */
+        Optional<ArchiveImport.Result> await() throws InterruptedException {
+            try {
+                return Optional.of(result.get());
+            } catch (ExecutionException e) {
+                LOG.infof("the prefetched restore of %s failed: %s", blobId, JobRunner.describe(e.getCause()));
+                return Optional.empty();
+            }
+        }
+
+        /** The part of the transfer left when the claim came: what the prefetch did not hide. */
+        Duration transferAfterClaim(ArchiveImport.Result done) {
+            return Duration.ofNanos(Math.max(0, done.stagedAtNanos() - claimedAtNanos));
+        }
+    }
+
+    /** Starts staging {@code blobId} as {@code name}, unless that is under way already. */
+    void start(String name, String blobId, String token, long quotaMicros, CompletableFuture<?> imageLoaded) {
+        Staged staged = new Staged(blobId);
+        if (byName.putIfAbsent(name, staged) != null) {
+            return;
+        }
+        Thread thread = new Thread(() -> stage(staged, name, token, quotaMicros, imageLoaded), "upc-prefetch-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * The staged restore of {@code name} from {@code blobId}, now released to restore; empty when there is none. One
+     * of another blob is dropped (its stream fails, so libpod restores nothing).
+     */
+    Optional<Staged> claim(String name, String blobId) {
+        Staged staged = byName.remove(name);
+        if (staged == null) {
+            return Optional.empty();
+        }
+        if (!staged.blobId.equals(blobId)) {
+            staged.claimed.completeExceptionally(new IOException("a RESTORE of " + blobId + " came instead"));
+            return Optional.empty();
+        }
+        staged.claimedAtNanos = System.nanoTime();
+        staged.claimed.complete(null);
+        return Optional.of(staged);
+    }
+
+    private void stage(Staged staged, String name, String token, long quotaMicros, CompletableFuture<?> imageLoaded) {
+        try (InputStream download = awaitUpload(staged, token)) {
+            staged.result.complete(restorer.restore(download, name, quotaMicros, imageLoaded, staged.claimed,
+                    claimWait));
+        } catch (IOException | RuntimeException e) {
+            staged.result.completeExceptionally(e);
+        } finally {
+            byName.remove(name, staged); // unclaimed: a later RESTORE fetches the blob itself
+        }
+    }
+
+    /** Follows the upload once it began: polls the store, fast at first, while the source dumps. */
+    private InputStream awaitUpload(Staged staged, String token) throws IOException {
+        long started = System.nanoTime();
+        while (true) {
+            if (staged.claimed.isCompletedExceptionally()) {
+                throw new IOException("dropped before the upload began");
+            }
+            Optional<? extends InputStream> download;
+            try {
+                download = follow.open(staged.blobId, token);
+            } catch (ControlPlaneException e) {
+                throw new IOException("cannot follow the upload of " + staged.blobId + ": " + e.getMessage(), e);
+            }
+            if (download.isPresent()) {
+                return download.get();
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+            if (waited.compareTo(UPLOAD_WAIT) > 0) {
+                throw new IOException("the upload of " + staged.blobId + " did not begin within "
+                        + UPLOAD_WAIT.toMinutes() + " min");
+            }
+            try {
+                Thread.sleep((waited.compareTo(FAST_POLLING) < 0 ? FAST_POLL : SLOW_POLL).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the upload of " + staged.blobId);
+            }
+        }
+    }
+}
