@@ -10,6 +10,13 @@ public final class BlobHeaders {
     public static final String EXPECTED_SHA256 = "X-Upc-Sha256";
 
     /**
+     * On PUT: {@code true} when a reader will follow this upload as it arrives ({@link #FOLLOW}), as a migration's
+     * target does. The store then writes it through the page cache, so the reader gets the bytes from memory rather
+     * than reading back from the disk what direct I/O wrote past the cache.
+     */
+    public static final String FOLLOWED = "X-Upc-Followed";
+
+    /**
      * On GET, the query parameter {@code follow=true}: while the blob is being uploaded, stream the upload as it
      * arrives (chunked, without ETag or length) and end once it is committed, or cut the connection if the upload
      * fails. The reader checks what it got against the committed blob's HEAD. Without an upload in progress it is

@@ -22,7 +22,16 @@ public interface BlobStore {
      * @throws UploadAbortedException        reading {@code content} failed; nothing was stored
      * @throws InsufficientStorageException  the disk is full; nothing was stored
      */
-    PutResult put(BlobKey key, BlobSource content, Optional<String> expectedSha256) throws IOException;
+    default PutResult put(BlobKey key, BlobSource content, Optional<String> expectedSha256) throws IOException {
+        return put(key, content, expectedSha256, false);
+    }
+
+    /**
+     * {@link #put(BlobKey, BlobSource, Optional)}, for an upload a reader will {@link #live follow} when
+     * {@code followed}: then written so that its reader reads memory (see {@link LiveUpload}).
+     */
+    PutResult put(BlobKey key, BlobSource content, Optional<String> expectedSha256, boolean followed)
+            throws IOException;
 
     /** {@link #put(BlobKey, BlobSource, Optional)} of a stream, hashed as it is read. */
     default PutResult put(BlobKey key, InputStream content, Optional<String> expectedSha256) throws IOException {

@@ -139,13 +139,14 @@ public class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public PutResult put(BlobKey key, BlobSource content, Optional<String> expectedSha256) throws IOException {
+    public PutResult put(BlobKey key, BlobSource content, Optional<String> expectedSha256, boolean followed)
+            throws IOException {
         Path dir = kindDirectory(key.kind());
         Path temp = dir.resolve(UPLOAD_PREFIX + UUID.randomUUID());
         LiveUpload upload = new LiveUpload(key, temp);
         boolean followable = live.putIfAbsent(key, upload) == null;
         try {
-            BlobFileHeader header = receive(key, content, temp, upload);
+            BlobFileHeader header = receive(key, content, temp, upload, followed);
             String actual = header.sha256Hex();
             if (expectedSha256.isPresent() && !expectedSha256.get().equals(actual)) {
                 throw new DigestMismatchException(key, expectedSha256.get(), actual);
@@ -169,9 +170,10 @@ public class FileBlobStore implements BlobStore {
         return Optional.ofNullable(live.get(key));
     }
 
-    private BlobFileHeader receive(BlobKey key, BlobSource content, Path temp, LiveUpload upload) throws IOException {
+    private BlobFileHeader receive(BlobKey key, BlobSource content, Path temp, LiveUpload upload, boolean followed)
+            throws IOException {
         long size = 0;
-        try (UploadFile out = openUpload(temp)) {
+        try (UploadFile out = openUpload(temp, followed)) {
             upload.receiving(out);
             while (true) {
                 ByteBuffer bytes;
@@ -201,8 +203,8 @@ public class FileBlobStore implements BlobStore {
         }
     }
 
-    private UploadFile openUpload(Path temp) throws IOException {
-        if (directIo) {
+    private UploadFile openUpload(Path temp, boolean followed) throws IOException {
+        if (directIo && !followed) {
             Optional<UploadFile> direct = DirectUploadFile.open(temp, BlobFileHeader.LENGTH);
             if (direct.isPresent()) {
                 return direct.get();

@@ -189,8 +189,9 @@ public class BlobRoutes {
     private void put(RoutingContext ctx, BlobKey key) {
         HttpServerRequest request = ctx.request();
         Optional<String> expected = expectedSha256(request);
+        boolean followed = "true".equalsIgnoreCase(request.getHeader(BlobHeaders.FOLLOWED));
         Context context = ctx.vertx().getOrCreateContext();
-        UploadSlots.Waiter upload = new UploadSlots.Waiter(context, () -> startPut(ctx, context, key, expected));
+        UploadSlots.Waiter upload = new UploadSlots.Waiter(context, () -> startPut(ctx, context, key, expected, followed));
         // Set before admitting: a started upload's RequestBody replaces it with its own.
         request.response().closeHandler(v -> uploads.leave(upload));
         if (!uploads.admit(upload)) {
@@ -200,7 +201,8 @@ public class BlobRoutes {
     }
 
     /** Reads the body into the store, holding an upload slot until the put is over; on the request's context. */
-    private void startPut(RoutingContext ctx, Context context, BlobKey key, Optional<String> expected) {
+    private void startPut(RoutingContext ctx, Context context, BlobKey key, Optional<String> expected,
+                          boolean followed) {
         HttpServerRequest request = ctx.request();
         if (request.response().closed()) {
             uploads.release(); // its client left while it waited
@@ -220,7 +222,7 @@ public class BlobRoutes {
         ctx.put(RequestBody.CONTEXT_KEY, body);
         blocking(ctx, () -> {
             try {
-                return store.put(key, body, expected);
+                return store.put(key, body, expected, followed);
             } finally {
                 uploads.release();
             }

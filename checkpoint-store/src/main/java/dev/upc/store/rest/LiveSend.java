@@ -2,12 +2,13 @@ package dev.upc.store.rest;
 
 import dev.upc.protocol.BlobInfo;
 import dev.upc.store.blob.LiveUpload;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.util.Optional;
@@ -26,6 +27,13 @@ final class LiveSend {
 
     private static final Logger LOG = Logger.getLogger(LiveSend.class);
     private static final int CHUNK = 1 << 20;
+    /**
+     * A reader right behind the upload would otherwise get each network read of the put (tens of KiB) as a chunk of
+     * its own: measured with curl on both ends, 256 MiB cost the store 1.0-1.3 s of CPU more than the put alone.
+     * So it gathers at least this much, or for at most {@link #GATHER}, before it sends.
+     */
+    private static final int MIN_CHUNK = 256 << 10;
+    private static final Duration GATHER = Duration.ofMillis(10);
     private static final Duration POLL = Duration.ofMillis(50);
     /** A reader that takes no chunk for this long is cut off; the upload does not wait for it. */
     private static final Duration WRITE_TIMEOUT = Duration.ofMinutes(1);
@@ -56,19 +64,29 @@ final class LiveSend {
         try (channel) {
             response.setStatusCode(200).setChunked(true)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
-            ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
             long idleSince = System.nanoTime();
+            boolean gathered = false;
             while (true) {
                 Optional<BlobInfo> committed = upload.committed(); // read before readable(): then it is final
                 long readable = upload.readable();
                 if (sent < readable) {
-                    buffer.clear().limit((int) Math.min(CHUNK, readable - sent));
-                    int n = channel.read(buffer, upload.contentOffset() + sent);
-                    if (n <= 0) {
-                        throw new IOException("the upload's file ended at " + sent + " of " + readable + " bytes");
+                    if (readable - sent < MIN_CHUNK && committed.isEmpty() && !gathered) {
+                        upload.awaitMore(sent + MIN_CHUNK - 1, GATHER);
+                        gathered = true;
+                        continue;
                     }
-                    write(response, Buffer.buffer(n).appendBytes(buffer.array(), 0, n));
-                    sent += n;
+                    gathered = false;
+                    int length = (int) Math.min(CHUNK, readable - sent);
+                    ByteBuf chunk = Unpooled.buffer(length); // read straight into the buffer Netty sends
+                    while (chunk.writerIndex() < length) {
+                        if (chunk.writeBytes(channel, upload.contentOffset() + sent + chunk.writerIndex(),
+                                length - chunk.writerIndex()) <= 0) {
+                            throw new IOException("the upload's file ended at " + (sent + chunk.writerIndex())
+                                    + " of " + readable + " bytes");
+                        }
+                    }
+                    write(response, Buffer.buffer(chunk));
+                    sent += length;
                     idleSince = System.nanoTime();
                     continue;
                 }

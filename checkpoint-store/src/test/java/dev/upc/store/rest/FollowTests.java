@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.upc.protocol.BlobHeaders;
 import dev.upc.servicetesting.SigningKeysResource;
 import dev.upc.store.testing.TokenMint;
 import io.quarkus.test.common.WithTestResource;
@@ -28,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code GET ?follow=true}: a reader follows a put in progress over real HTTP, the way a migration's target fetches
@@ -47,11 +50,13 @@ class FollowTests {
 
     private final String admin = TokenMint.ofTestApplication().admin();
 
-    @Test
-    void aFollowerGetsTheBytesWhileTheyArriveAndEndsWithTheCommit() throws Exception {
+    /** Announced as followed, the put goes through the page cache; otherwise with direct I/O where possible. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aFollowerGetsTheBytesWhileTheyArriveAndEndsWithTheCommit(boolean announced) throws Exception {
         String id = "follow-" + UUID.randomUUID();
         byte[] content = random(FIRST_PART + 3_000_000);
-        try (ChunkedPut put = new ChunkedPut(id)) {
+        try (ChunkedPut put = new ChunkedPut(id, announced)) {
             put.send(content, 0, FIRST_PART);
             Follower follower = Follower.start(url(id, true), admin);
             assertThat(follower.awaitBytes(1, Duration.ofSeconds(20)))
@@ -73,7 +78,7 @@ class FollowTests {
         String id = "follow-dies-" + UUID.randomUUID();
         byte[] content = random(FIRST_PART);
         Follower follower;
-        try (ChunkedPut put = new ChunkedPut(id)) {
+        try (ChunkedPut put = new ChunkedPut(id, true)) {
             put.send(content, 0, FIRST_PART);
             follower = Follower.start(url(id, true), admin);
             assertThat(follower.awaitBytes(1, Duration.ofSeconds(20))).isTrue();
@@ -111,11 +116,12 @@ class FollowTests {
         private final Socket socket;
         private final OutputStream out;
 
-        ChunkedPut(String id) throws IOException {
+        ChunkedPut(String id, boolean announced) throws IOException {
             socket = new Socket(root.getHost(), root.getPort());
             out = socket.getOutputStream();
             out.write(("PUT " + BLOBS + id + " HTTP/1.1\r\nHost: " + root.getHost() + "\r\nAuthorization: Bearer "
-                    + admin + "\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    + admin + "\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n"
+                    + (announced ? BlobHeaders.FOLLOWED + ": true\r\n" : "") + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
         }
 

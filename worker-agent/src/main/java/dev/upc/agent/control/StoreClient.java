@@ -44,6 +44,14 @@ public final class StoreClient {
      * @throws ControlPlaneException 409 when a different blob already has this id, 507 when the store is full
      */
     public BlobInfo put(BlobKind kind, String id, String token, InputStream content, long length) {
+        return put(kind, id, token, content, length, false);
+    }
+
+    /**
+     * {@link #put(BlobKind, String, String, InputStream, long)}, telling the store whether a reader will
+     * {@link #follow} the upload ({@link BlobHeaders#FOLLOWED}).
+     */
+    public BlobInfo put(BlobKind kind, String id, String token, InputStream content, long length, boolean followed) {
         URI uri = blob(kind, id);
         HttpURLConnection connection = http.open("PUT", uri, token, TRANSFER_TIMEOUT);
         MessageDigest sha256 = sha256();
@@ -51,6 +59,9 @@ public final class StoreClient {
         try {
             connection.setDoOutput(true);
             connection.setRequestProperty("Content-Type", "application/octet-stream");
+            if (followed) {
+                connection.setRequestProperty(BlobHeaders.FOLLOWED, "true");
+            }
             if (length >= 0) {
                 connection.setFixedLengthStreamingMode(length);
             } else {

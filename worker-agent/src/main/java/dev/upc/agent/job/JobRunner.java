@@ -206,7 +206,8 @@ public final class JobRunner {
         Duration dump;
         try (ArchiveStream archive = libpod.checkpointExport(name, options)) {
             dump = archive.answeredAfter();
-            blob = store.put(BlobKind.CHECKPOINTS, blobId, token, archive, -1);
+            // A stopping checkpoint is a move's (or an eviction's): its target may follow the upload (PREFETCH).
+            blob = store.put(BlobKind.CHECKPOINTS, blobId, token, archive, -1, !c.leaveRunning());
         } catch (IOException | RuntimeException e) {
             String reason = "checkpoint of " + name + " failed: " + describe(e);
             return List.of(Events.failed(c, reason + resumeAfterFailedCheckpoint(c, name)));
