@@ -122,6 +122,10 @@ class MigrationTests extends SchedulerTest {
         a.reportOk(checkpoint, "FAILED", Map.of("reason", "criu: dump failed"));
         getJob(id).body("state", equalTo("RUNNING")).body("workerId", equalTo("wa"));
         assertThat(b.poll(0)).as("the source runs on: nothing for the target to fetch").isEmpty();
+
+        migrateTo(id, "wb"); // again, in the same epoch: only the new migration's PREFETCH
+        assertThat(b.poll(0)).extracting(c -> c.get("type"), c -> c.get("blobId"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("PREFETCH", id + "-1-2"));
     }
 
     @Test

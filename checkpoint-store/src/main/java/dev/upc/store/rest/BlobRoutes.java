@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -73,6 +74,8 @@ public class BlobRoutes {
     private final BlobAccess access;
     private final StoreMetrics metrics;
     private final UploadSlots uploads;
+    /** Each follow of an upload in progress holds a worker thread while it lasts: no more of them than uploads. */
+    private final Semaphore follows;
 
     BlobRoutes(BlobStore store, BlobErrorMapper errors, ObjectMapper json, StoreConfig config, BlobAccess access,
                StoreMetrics metrics) {
@@ -83,6 +86,7 @@ public class BlobRoutes {
         this.access = access;
         this.metrics = metrics;
         this.uploads = new UploadSlots(config.maxConcurrentUploads(), config.maxWaitingUploads());
+        this.follows = new Semaphore(config.maxConcurrentUploads());
         metrics.uploads(uploads::active, uploads::waiting);
     }
 
@@ -234,7 +238,7 @@ public class BlobRoutes {
 
     private void get(RoutingContext ctx, BlobKey key, boolean head) {
         Optional<ByteRange.Spec> rangeSpec = ByteRange.parse(ctx.request().getHeader("Range"));
-        boolean follow = !head && follows(ctx.request().getParam(BlobHeaders.FOLLOW));
+        boolean follow = follows(ctx.request().getParam(BlobHeaders.FOLLOW)) && !head;
         if (follow && rangeSpec.isPresent()) {
             throw new InvalidRequestException("invalid_request", "follow cannot be combined with Range");
         }
@@ -242,7 +246,16 @@ public class BlobRoutes {
             if (follow) {
                 Optional<LiveUpload> live = store.live(key);
                 if (live.isPresent()) {
-                    Optional<Long> sent = new LiveSend(ctx, live.get()).run();
+                    if (!follows.tryAcquire()) {
+                        throw new StoreBusyException("too many reads of uploads in progress at once ("
+                                + config.maxConcurrentUploads() + "); try again shortly, or read the blob once stored");
+                    }
+                    Optional<Long> sent;
+                    try {
+                        sent = new LiveSend(ctx, live.get()).run();
+                    } finally {
+                        follows.release();
+                    }
                     if (sent.isPresent()) {
                         metrics.bytesOut(key.kind(), sent.get());
                         return null; // answered

@@ -52,7 +52,7 @@ final class LiveSend {
      * Streams the upload to its end. Returns the bytes sent, or empty when the put ended before its file could be
      * opened (the caller then serves the committed blob, or its absence).
      */
-    Optional<Long> run() throws IOException, InterruptedException {
+    Optional<Long> run() throws IOException {
         FileChannel channel;
         try {
             channel = upload.open();
@@ -109,9 +109,12 @@ final class LiveSend {
                 }
                 upload.awaitMore(sent, POLL);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             LOG.infof("follow of %s cut after %d bytes: %s", upload.key(), sent, e.getMessage());
             ctx.request().connection().close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             return Optional.of(sent);
         }
     }

@@ -172,15 +172,17 @@ public class JobStore {
 
     /**
      * The worker's commands to deliver, oldest first. A PREFETCH is delivered only while its migration still waits
-     * for the source's checkpoint (the job MIGRATE_CHECKPOINTs in the epoch before the prefetch's): after that it
-     * has nothing left to hide, and an agent that never answered it (gone, or older) is not sent it forever.
+     * for the source's checkpoint (the job MIGRATE_CHECKPOINTs, in the epoch before the prefetch's, to this worker
+     * and into this blob): after that it has nothing left to hide, and an agent that never answered it (gone, or
+     * older) is not sent it forever, nor again with a later migration.
      */
     public Uni<List<StoredCommand>> unacked(SqlClient c, String workerId) {
         return c.preparedQuery("""
                         SELECT c.* FROM commands c
                          WHERE c.worker_id = $1 AND c.acked_at IS NULL
                            AND (c.type <> 'PREFETCH' OR EXISTS (SELECT 1 FROM jobs j WHERE j.id = c.job_id
-                                AND j.op = 'MIGRATE_CHECKPOINT' AND j.epoch = c.epoch - 1))
+                                AND j.op = 'MIGRATE_CHECKPOINT' AND j.epoch = c.epoch - 1
+                                AND j.target_worker_id = c.worker_id AND j.pending_blob_id = c.payload->>'blobId'))
                          ORDER BY c.seq""")
                 .execute(Tuple.of(workerId)).map(rows -> {
                     List<StoredCommand> commands = new ArrayList<>();

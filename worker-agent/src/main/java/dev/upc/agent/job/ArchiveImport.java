@@ -33,15 +33,34 @@ final class ArchiveImport {
     }
 
     /**
-     * @param limited      whether the archive's spec carried this PC's quota (else it must be applied afterwards)
-     * @param imageHeld    how long the end waited for the image beyond the download
-     * @param startedNanos when the stream began, on {@link System#nanoTime()}
+     * A restore that failed after libpod had the whole archive: CRIU or podman refused it, so fetching the archive
+     * again would not help.
      */
-    record Result(RestoreReport report, boolean limited, Duration imageHeld, long startedNanos) {
+    static final class RestoreFailedException extends IOException {
+        RestoreFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
-        /** When libpod had the whole archive, on {@link System#nanoTime()}. */
-        long stagedAtNanos() {
-            return startedNanos + report.uploaded().toNanos();
+    /**
+     * Times on {@link System#nanoTime()}.
+     *
+     * @param limited          whether the archive's spec carried this PC's quota (else it must be applied afterwards)
+     * @param startedNanos     when the stream began
+     * @param downloadedNanos  when the archive's bytes had all arrived
+     * @param imageReadyNanos  when the end stopped waiting for the image
+     */
+    record Result(RestoreReport report, boolean limited, long startedNanos, long downloadedNanos,
+                  long imageReadyNanos) {
+
+        /** The download, from {@code since} on (the start, or the RESTORE that claimed a prefetch). */
+        Duration downloadSince(long since) {
+            return Duration.ofNanos(Math.max(0, downloadedNanos - since));
+        }
+
+        /** The wait for the image after the download and after {@code since}. */
+        Duration imageSince(long since) {
+            return Duration.ofNanos(Math.max(0, imageReadyNanos - Math.max(downloadedNanos, since)));
         }
     }
 
@@ -60,11 +79,20 @@ final class ArchiveImport {
                      spec -> CheckpointSpec.withCpuLimit(spec, quotaMicros, ContainerSpec.DEFAULT_CPU_PERIOD_MICROS));
              HeldEnd untilImaged = new HeldEnd(archive, imageLoaded, null);
              HeldEnd untilClaimed = new HeldEnd(untilImaged, claimed, claimWait)) {
-            RestoreReport report = libpod.restoreImport(untilClaimed, -1, RestoreOptions.named(name));
+            RestoreReport report;
+            try {
+                report = libpod.restoreImport(untilClaimed, -1, RestoreOptions.named(name));
+            } catch (RuntimeException e) {
+                if (untilClaimed.released()) {
+                    throw new RestoreFailedException(e.getMessage(), e);
+                }
+                throw e;
+            }
             if (parent.isPresent() && !config.rewritten()) {
                 LOG.infof("container=%s: the archive's cgroup parent was not replaced by %s", name, parent.get());
             }
-            return new Result(report, archive.rewritten(), Duration.ofMillis(untilImaged.heldMillis()), started);
+            return new Result(report, archive.rewritten(), started, untilImaged.heldFromNanos(),
+                    untilImaged.releasedAtNanos());
         }
     }
 }

@@ -15,14 +15,16 @@ import java.util.concurrent.TimeoutException;
  * A stream whose end is held back until {@code before} is done, and never reached if it fails. A restore streams the
  * checkpoint to libpod while the job's image is loaded beside it: libpod stages the whole archive before it creates
  * the container, so the image only has to be there when the archive ends, and its loading leaves the critical path.
- * How long the end was held is {@link #heldMillis()}: the part of the loading the download did not hide.
+ * How long the end was held is {@link #heldMillis()}: the part of the loading the download did not hide; when,
+ * {@link #heldFromNanos()} and {@link #releasedAtNanos()}.
  */
 final class HeldEnd extends FilterInputStream {
 
     private final CompletableFuture<?> before;
     private final Duration maxHold;
-    private long heldNanos;
-    private boolean released;
+    private volatile long heldFromNanos;
+    private volatile long releasedAtNanos;
+    private volatile boolean released;
 
     /** @param maxHold how long the end may wait for {@code before}; null: as long as it takes */
     HeldEnd(InputStream in, CompletableFuture<?> before, Duration maxHold) {
@@ -46,6 +48,7 @@ final class HeldEnd extends FilterInputStream {
     private int end() throws IOException {
         if (!released) {
             long started = System.nanoTime();
+            heldFromNanos = started;
             try {
                 if (maxHold == null) {
                     before.join();
@@ -60,15 +63,29 @@ final class HeldEnd extends FilterInputStream {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while the end was held", e);
-            } finally {
-                heldNanos = System.nanoTime() - started;
             }
+            releasedAtNanos = System.nanoTime();
             released = true;
         }
         return -1;
     }
 
+    /** Whether the end was passed on: the reader got the whole stream. */
+    boolean released() {
+        return released;
+    }
+
     long heldMillis() {
-        return heldNanos / 1_000_000;
+        return released ? (releasedAtNanos - heldFromNanos) / 1_000_000 : 0;
+    }
+
+    /** When the wrapped stream ended and the hold began ({@link System#nanoTime()}); 0 before that. */
+    long heldFromNanos() {
+        return heldFromNanos;
+    }
+
+    /** When the end was passed on ({@link System#nanoTime()}); 0 before that. */
+    long releasedAtNanos() {
+        return releasedAtNanos;
     }
 }

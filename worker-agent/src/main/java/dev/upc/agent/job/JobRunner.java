@@ -145,6 +145,7 @@ public final class JobRunner {
     private List<AgentEvent> run(AgentCommand c, String name) {
         JobSubmission job = require(c.job(), c, "a RUN without a job spec");
         double cpus = limits.cpusFor(job);
+        prefetches.drop(name); // a restore staged under this name must not end as a second container
         if (libpod.exists(name)) {
             if (!"created".equals(libpod.inspect(name).status())) { // carried out before: the container is ours
                 state.remember(managed(c, name, job, cpus));
@@ -276,15 +277,15 @@ public final class JobRunner {
         }
         state.remember(managed(c, name, job, cpus));
         ArchiveImport.Result result;
-        Duration transfer;
+        long since; // the downtime's share of the download and the image starts here
         try {
             Optional<Prefetches.Staged> staged = prefetches.claim(name, blobId);
             Optional<ArchiveImport.Result> prefetched = staged.isPresent() ? staged.get().await() : Optional.empty();
             if (prefetched.isPresent()) {
                 result = prefetched.get();
-                transfer = staged.get().transferAfterClaim(result);
+                since = staged.get().claimedAtNanos();
                 LOG.infof("container=%s restored from its prefetch of %s; %d ms of the transfer were left at the RESTORE",
-                        name, blobId, transfer.toMillis());
+                        name, blobId, result.downloadSince(since).toMillis());
             } else {
                 // Sent chunked: the download fails instead of ending when its sha256 is wrong, so libpod never sees
                 // the end of a damaged archive and restores nothing.
@@ -292,7 +293,7 @@ public final class JobRunner {
                     result = imports.restore(download, name, limits.quotaMicros(cpus), imageLoaded(job.image()),
                             CompletableFuture.completedFuture(null), null);
                 }
-                transfer = result.report().uploaded();
+                since = result.startedNanos();
             }
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
@@ -309,7 +310,8 @@ public final class JobRunner {
         }
         exits.watch(name);
         logs.follow(name, c.jobId(), c.epoch()); // the restored log begins with the lines the checkpoint carried
-        return List.of(Events.restored(c, result.imageHeld(), transfer, result.report().restored()));
+        return List.of(Events.restored(c, result.imageSince(since), result.downloadSince(since),
+                result.report().restored()));
     }
 
     /**

@@ -69,32 +69,65 @@ final class Prefetches {
         private final CompletableFuture<Void> claimed = new CompletableFuture<>();
         private final CompletableFuture<ArchiveImport.Result> result = new CompletableFuture<>();
         private volatile long claimedAtNanos;
+        private volatile InputStream download;
 
         Staged(String blobId) {
             this.blobId = blobId;
         }
 
-        /** Waits for the restore; empty when staging failed (nothing was restored then, or it was cleaned up). */
-        Optional<ArchiveImport.Result> await() throws InterruptedException {
+        /**
+         * Waits for the restore. Empty when the staging failed before libpod had the whole archive: nothing was
+         * created, and the RESTORE fetches the blob itself.
+         *
+         * @throws ArchiveImport.RestoreFailedException libpod had the whole archive and the restore failed
+         */
+        Optional<ArchiveImport.Result> await() throws InterruptedException, IOException {
             try {
                 return Optional.of(result.get());
             } catch (ExecutionException e) {
-                LOG.infof("the prefetched restore of %s failed: %s", blobId, JobRunner.describe(e.getCause()));
+                if (e.getCause() instanceof ArchiveImport.RestoreFailedException failed) {
+                    throw failed;
+                }
+                LOG.infof("the prefetch of %s failed before the restore: %s", blobId, JobRunner.describe(e.getCause()));
                 return Optional.empty();
             }
         }
 
-        /** The part of the transfer left when the claim came: what the prefetch did not hide. */
-        Duration transferAfterClaim(ArchiveImport.Result done) {
-            return Duration.ofNanos(Math.max(0, done.stagedAtNanos() - claimedAtNanos));
+        /** When the RESTORE claimed it ({@link System#nanoTime()}). */
+        long claimedAtNanos() {
+            return claimedAtNanos;
+        }
+
+        /** Restores nothing: the held end fails, and the download is cut so that it fails now rather than later. */
+        private void drop(String why) {
+            claimed.completeExceptionally(new IOException(why));
+            InputStream cut = download;
+            if (cut != null) {
+                try {
+                    cut.close();
+                } catch (IOException | RuntimeException ignored) {
+                    // it fails anyway, at its end at the latest
+                }
+            }
         }
     }
 
-    /** Starts staging {@code blobId} as {@code name}, unless that is under way already. */
+    /** Starts staging {@code blobId} as {@code name}, unless that is under way already; drops one of another blob. */
     void start(String name, String blobId, String token, long quotaMicros, CompletableFuture<?> imageLoaded) {
         Staged staged = new Staged(blobId);
-        if (byName.putIfAbsent(name, staged) != null) {
-            return;
+        while (true) {
+            Staged before = byName.putIfAbsent(name, staged);
+            if (before == null) {
+                break;
+            }
+            if (before.blobId.equals(blobId)) {
+                return;
+            }
+            if (byName.replace(name, before, staged)) {
+                before.drop("a prefetch of " + blobId + " came instead");
+                break;
+            }
+            // the one before ended or was claimed meanwhile: look again
         }
         Thread thread = new Thread(() -> stage(staged, name, token, quotaMicros, imageLoaded), "upc-prefetch-" + name);
         thread.setDaemon(true);
@@ -111,7 +144,7 @@ final class Prefetches {
             return Optional.empty();
         }
         if (!staged.blobId.equals(blobId)) {
-            staged.claimed.completeExceptionally(new IOException("a RESTORE of " + blobId + " came instead"));
+            staged.drop("a RESTORE of " + blobId + " came instead");
             return Optional.empty();
         }
         staged.claimedAtNanos = System.nanoTime();
@@ -119,8 +152,20 @@ final class Prefetches {
         return Optional.of(staged);
     }
 
+    /** Drops the staging for {@code name}, if any: a RUN of that container comes instead. */
+    void drop(String name) {
+        Staged staged = byName.remove(name);
+        if (staged != null) {
+            staged.drop("a RUN of " + name + " came instead");
+        }
+    }
+
     private void stage(Staged staged, String name, String token, long quotaMicros, CompletableFuture<?> imageLoaded) {
         try (InputStream download = awaitUpload(staged, token)) {
+            staged.download = download;
+            if (staged.claimed.isCompletedExceptionally()) {
+                throw new IOException("dropped");
+            }
             staged.result.complete(restorer.restore(download, name, quotaMicros, imageLoaded, staged.claimed,
                     claimWait));
         } catch (IOException | RuntimeException e) {

@@ -363,7 +363,8 @@ public final class LibpodClient {
     /**
      * Restores a container from a checkpoint archive streamed in, under a new name. The target must
      * hold the image the container was created from. On failure no container of that name is left
-     * behind.
+     * behind; one whose archive stream failed before its end created nothing, and nothing of that name is
+     * removed then.
      *
      * @param length the archive's size, or -1 when it is streamed from elsewhere
      */
@@ -384,7 +385,12 @@ public final class LibpodClient {
             return new RestoreReport(report.path("Id").asText(), counted.count,
                     Duration.ofNanos(uploaded - start), Duration.ofNanos(end - uploaded));
         } catch (RuntimeException e) {
-            removeLeftover(options.name(), e);
+            // Libpod stages the whole archive before it creates anything: an archive that never ended (its stream
+            // failed) left nothing, and the name may belong to another container by now (a RUN or RESTORE after a
+            // prefetch was dropped). Only after the end can a half-created container be left.
+            if (counted.finishedAt != 0 || length >= 0 && counted.count >= length) {
+                removeLeftover(options.name(), e);
+            }
             throw e;
         }
     }

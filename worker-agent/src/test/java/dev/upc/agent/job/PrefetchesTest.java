@@ -1,6 +1,7 @@
 package dev.upc.agent.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upc.agent.control.ControlPlaneException;
 import dev.upc.agent.libpod.RestoreReport;
@@ -32,18 +33,23 @@ class PrefetchesTest {
     private final List<String> restored = new CopyOnWriteArrayList<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
 
-    /** Libpod: stages what it reads, restores once claimed, restores nothing otherwise. */
+    /** Libpod: stages what it reads, restores once claimed (if CRIU agrees), restores nothing otherwise. */
     private final Prefetches.Restorer libpod = (download, name, quota, image, claimed, wait) -> {
+        long started = System.nanoTime();
         byte[] staged = download.readAllBytes();
+        long downloaded = System.nanoTime();
         try {
             claimed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             refused.add(name);
             throw new IOException("the end was held in vain", e);
         }
+        if (new String(staged).contains("refused by CRIU")) {
+            throw new ArchiveImport.RestoreFailedException("criu: restore failed", null);
+        }
         restored.add(name + ":" + new String(staged));
         return new ArchiveImport.Result(new RestoreReport(name, staged.length, Duration.ofMillis(5),
-                Duration.ofMillis(7)), true, Duration.ZERO, System.nanoTime() - 5_000_000);
+                Duration.ofMillis(7)), true, started, downloaded, downloaded);
     };
 
     /** The upload begins at the third poll. */
@@ -65,7 +71,9 @@ class PrefetchesTest {
         ArchiveImport.Result result = staged.await().orElseThrow();
         assertThat(restored).containsExactly("upc-j-2:a checkpoint archive");
         assertThat(polls.get()).as("one staging, however often the PREFETCH came").isEqualTo(3);
-        assertThat(staged.transferAfterClaim(result)).isBetween(Duration.ZERO, Duration.ofSeconds(5));
+        assertThat(result.downloadSince(staged.claimedAtNanos())).as("downloaded before the claim: hidden")
+                .isEqualTo(Duration.ZERO);
+        assertThat(result.downloadSince(result.startedNanos())).isPositive();
         assertThat(prefetches.claim("upc-j-2", "j-1-1")).as("claimed once").isEmpty();
     }
 
@@ -76,7 +84,8 @@ class PrefetchesTest {
         prefetches.start("upc-j-2", "j-1-1", "token", 100_000, CompletableFuture.completedFuture(null));
 
         assertThat(prefetches.claim("upc-j-2", "j-1-2")).isEmpty();
-        awaitRefused("upc-j-2");
+        Thread.sleep(200);
+        assertThat(prefetches.claim("upc-j-2", "j-1-1")).as("dropped").isEmpty();
         assertThat(restored).isEmpty();
     }
 
@@ -93,20 +102,47 @@ class PrefetchesTest {
     }
 
     @Test
-    void aFollowThatFailsLeavesTheRestoreToFetchTheBlobItself() throws Exception {
-        CompletableFuture<Void> refusedByStore = new CompletableFuture<>();
+    void aFollowThatFailsAfterTheClaimLeavesTheRestoreToFetchTheBlobItself() throws Exception {
+        CompletableFuture<Void> claimedAlready = new CompletableFuture<>();
         Prefetches prefetches = new Prefetches((blob, token) -> {
-            refusedByStore.complete(null);
+            claimedAlready.join();
             throw new ControlPlaneException("GET: 403 forbidden", 403, "forbidden", null);
         }, libpod, Duration.ofSeconds(20));
         prefetches.start("upc-j-2", "j-1-1", "token", 100_000, CompletableFuture.completedFuture(null));
-        refusedByStore.get(5, TimeUnit.SECONDS);
 
-        Optional<Prefetches.Staged> staged = prefetches.claim("upc-j-2", "j-1-1");
-        if (staged.isPresent()) { // claimed before the failure was cleared away: it reports nothing restored
-            assertThat(staged.get().await()).isEmpty();
-        }
+        Prefetches.Staged staged = prefetches.claim("upc-j-2", "j-1-1").orElseThrow();
+        claimedAlready.complete(null);
+        assertThat(staged.await()).as("no prefetch to use: the RESTORE falls back to a plain download").isEmpty();
         assertThat(restored).isEmpty();
+    }
+
+    @Test
+    void aRestoreThatFailsOnceLibpodHadTheArchiveIsReportedNotRetried() throws Exception {
+        Prefetches prefetches = new Prefetches(
+                (blob, token) -> Optional.of(new ByteArrayInputStream("refused by CRIU".getBytes())), libpod,
+                Duration.ofSeconds(20));
+        prefetches.start("upc-j-2", "j-1-1", "token", 100_000, CompletableFuture.completedFuture(null));
+
+        Prefetches.Staged staged = prefetches.claim("upc-j-2", "j-1-1").orElseThrow();
+        assertThatThrownBy(staged::await).isInstanceOf(ArchiveImport.RestoreFailedException.class)
+                .hasMessageContaining("criu");
+    }
+
+    @Test
+    void aPrefetchOfAnotherBlobOrARunOfTheNameDropsTheStagingUnderWay() throws Exception {
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        Prefetches prefetches = new Prefetches((blob, token) -> Optional.of(new ByteArrayInputStream(ARCHIVE)),
+                libpod, Duration.ofSeconds(20));
+        prefetches.start("upc-j-2", "j-1-1", "token", 100_000, never);
+        prefetches.start("upc-j-2", "j-1-2", "token", 100_000, CompletableFuture.completedFuture(null));
+        assertThat(prefetches.claim("upc-j-2", "j-1-2").orElseThrow().await()).as("the newer one was staged")
+                .isPresent();
+
+        prefetches.start("upc-j-3", "j-2-1", "token", 100_000, CompletableFuture.completedFuture(null));
+        prefetches.drop("upc-j-3");
+        assertThat(prefetches.claim("upc-j-3", "j-2-1")).isEmpty();
+        Thread.sleep(200);
+        assertThat(restored).containsExactly("upc-j-2:a checkpoint archive");
     }
 
     private void awaitPolls(int count) throws InterruptedException {

@@ -281,6 +281,31 @@ class LibpodClientTest {
         assertThat(requests.get(1).path()).isEqualTo("/v4.0.0/libpod/containers/upc-job1-2");
     }
 
+    @Test
+    void aRestoreWhoseArchiveNeverEndedRemovesNothingOfThatName() throws Exception {
+        server = ScriptedLibpodServer.start(dir, (request, body, response) -> {
+            try {
+                body.transferTo(java.io.OutputStream.nullOutputStream());
+                response.json(200, "{\"Id\":\"abc\"}");
+            } catch (java.io.IOException cut) {
+                response.json(500, "{\"cause\":\"unexpected EOF\",\"message\":\"unexpected EOF\",\"response\":500}");
+            }
+        });
+        java.io.InputStream failsMidway = new java.io.SequenceInputStream(
+                new java.io.ByteArrayInputStream(new byte[4096]), new java.io.InputStream() {
+                    @Override
+                    public int read() throws java.io.IOException {
+                        throw new java.io.IOException("the prefetch was dropped");
+                    }
+                });
+
+        assertThatThrownBy(() -> client().restoreImport(failsMidway, -1, RestoreOptions.named("upc-job1-2")))
+                .isInstanceOf(LibpodException.class);
+
+        assertThat(server.requests()).extracting(ScriptedLibpodServer.Request::method)
+                .as("no DELETE: the name may be another container's by now").doesNotContain("DELETE");
+    }
+
     // ---- logs, and files into a created container --------------------------------------------------
 
     /** libpod sends no head before the container's first output: a quiet job must not time out the follow. */
