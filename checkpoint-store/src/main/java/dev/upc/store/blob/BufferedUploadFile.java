@@ -11,15 +11,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * An upload written through the page cache, for file systems without direct I/O. An fdatasync starts in the
- * background after every {@value #FLUSH_EVERY_BYTES} bytes, so the disk writes while the network still
- * delivers and the final fsync finds little left to do (a 1 GiB upload otherwise pays receive time plus a
- * whole 1 GiB flush). An error of a background flush is rethrown by the next one or by {@link #finish}: Linux
+ * An upload written through the page cache, for file systems without direct I/O and for uploads a reader follows.
+ * An fdatasync starts in the background after every {@value #FLUSH_EVERY_BYTES} bytes (or when the one before
+ * ends, whichever is later: at most one runs), so the disk writes while the network still delivers and the final
+ * fsync finds little left to do (a 1 GiB upload otherwise pays receive time plus a whole 1 GiB flush; with 32 MiB
+ * steps the demo's 32 MiB checkpoints paid their whole flush at the commit). An error of a background flush is rethrown by the next one or by {@link #finish}: Linux
  * reports a writeback error to one fsync caller only.
  */
 final class BufferedUploadFile implements UploadFile {
 
-    private static final long FLUSH_EVERY_BYTES = 32L << 20;
+    private static final long FLUSH_EVERY_BYTES = 4L << 20;
     private static final ExecutorService FLUSHER = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "blob-flush");
         thread.setDaemon(true);
