@@ -133,18 +133,24 @@ public final class StoreClient {
             if (status / 100 != 2) {
                 throw http.failure("GET", uri, connection, status, null);
             }
-            String sha = unquote(connection.getHeaderField("ETag"));
-            long length = connection.getContentLengthLong();
-            if (sha == null || length < 0) {
-                connection.disconnect();
-                throw new ControlPlaneException("GET " + uri.getPath() + ": the store sent no ETag or length", status,
-                        null, null);
-            }
-            return new Download(connection.getInputStream(), kind.pathSegment() + "/" + id, length, sha, null);
+            return storedBlob(connection, uri, status, kind.pathSegment() + "/" + id);
         } catch (IOException e) {
             connection.disconnect();
             throw Http.unreachable("GET", uri, e);
         }
+    }
+
+    /** The body of a GET that answered with a stored blob: checked against its ETag and length at its end. */
+    private static Download storedBlob(HttpURLConnection connection, URI uri, int status, String name)
+            throws IOException {
+        String sha = unquote(connection.getHeaderField("ETag"));
+        long length = connection.getContentLengthLong();
+        if (sha == null || length < 0) {
+            connection.disconnect();
+            throw new ControlPlaneException("GET " + uri.getPath() + ": the store sent no ETag or length", status,
+                    null, null);
+        }
+        return new Download(connection.getInputStream(), name, length, sha, null);
     }
 
     /**
@@ -166,10 +172,8 @@ public final class StoreClient {
                 throw http.failure("GET", following, connection, status, null);
             }
             String name = kind.pathSegment() + "/" + id;
-            String sha = unquote(connection.getHeaderField("ETag"));
-            if (sha != null) { // committed already: an ordinary GET
-                return Optional.of(new Download(connection.getInputStream(), name, connection.getContentLengthLong(),
-                        sha, null));
+            if (connection.getHeaderField("ETag") != null) { // committed already: an ordinary GET
+                return Optional.of(storedBlob(connection, following, status, name));
             }
             return Optional.of(new Download(connection.getInputStream(), name, -1, null, () -> {
                 try {
