@@ -15,8 +15,8 @@ import java.util.concurrent.TimeoutException;
  * A stream whose end is held back until {@code before} is done, and never reached if it fails. A restore streams the
  * checkpoint to libpod while the job's image is loaded beside it: libpod stages the whole archive before it creates
  * the container, so the image only has to be there when the archive ends, and its loading leaves the critical path.
- * How long the end was held is {@link #heldMillis()}: the part of the loading the download did not hide; when,
- * {@link #heldFromNanos()} and {@link #releasedAtNanos()}.
+ * When the hold began and ended is {@link #heldFromNanos()} and {@link #releasedAtNanos()}: the part of the
+ * loading the download did not hide.
  */
 final class HeldEnd extends FilterInputStream {
 
@@ -73,10 +73,6 @@ final class HeldEnd extends FilterInputStream {
     /** Whether the end was passed on: the reader got the whole stream. */
     boolean released() {
         return released;
-    }
-
-    long heldMillis() {
-        return released ? (releasedAtNanos - heldFromNanos) / 1_000_000 : 0;
     }
 
     /** When the wrapped stream ended and the hold began ({@link System#nanoTime()}); 0 before that. */
