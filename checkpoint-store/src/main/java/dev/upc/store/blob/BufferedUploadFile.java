@@ -15,8 +15,8 @@ import java.util.concurrent.Executors;
  * An fdatasync starts in the background after every {@value #FLUSH_EVERY_BYTES} bytes (or when the one before
  * ends, whichever is later: at most one runs), so the disk writes while the network still delivers and the final
  * fsync finds little left to do (a 1 GiB upload otherwise pays receive time plus a whole 1 GiB flush; with 32 MiB
- * steps the demo's 32 MiB checkpoints paid their whole flush at the commit). An error of a background flush is rethrown by the next one or by {@link #finish}: Linux
- * reports a writeback error to one fsync caller only.
+ * steps the demo's 32 MiB checkpoints paid their whole flush at the commit). An error of a background flush is
+ * rethrown by the next one or by {@link #finish}: Linux reports a writeback error to one fsync caller only.
  */
 final class BufferedUploadFile implements UploadFile {
 

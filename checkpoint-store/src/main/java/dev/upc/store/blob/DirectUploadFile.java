@@ -53,7 +53,7 @@ final class DirectUploadFile implements UploadFile {
     /** File offset of the buffer's first byte. */
     private long bufferOffset;
     private final int headerLength;
-    /** File offset up to which the writes are done (and readable through the page cache, which O_DIRECT keeps coherent). */
+    /** File offset up to which the writes are done: readable (the page cache stays coherent with O_DIRECT). */
     private volatile long written;
 
     /** Writes through {@code channel}, opened for direct I/O with blocks of {@code align} bytes. */

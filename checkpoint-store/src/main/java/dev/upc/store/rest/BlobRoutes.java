@@ -195,7 +195,8 @@ public class BlobRoutes {
         Optional<String> expected = expectedSha256(request);
         boolean followed = "true".equalsIgnoreCase(request.getHeader(BlobHeaders.FOLLOWED));
         Context context = ctx.vertx().getOrCreateContext();
-        UploadSlots.Waiter upload = new UploadSlots.Waiter(context, () -> startPut(ctx, context, key, expected, followed));
+        UploadSlots.Waiter upload = new UploadSlots.Waiter(context,
+                () -> startPut(ctx, context, key, expected, followed));
         // Set before admitting: a started upload's RequestBody replaces it with its own.
         request.response().closeHandler(v -> uploads.leave(upload));
         if (!uploads.admit(upload)) {

@@ -284,8 +284,8 @@ public final class JobRunner {
             if (prefetched.isPresent()) {
                 result = prefetched.get();
                 since = staged.get().claimedAtNanos();
-                LOG.infof("container=%s restored from its prefetch of %s; %d ms of the transfer were left at the RESTORE",
-                        name, blobId, result.downloadSince(since).toMillis());
+                LOG.infof("container=%s restored from its prefetch of %s; %d ms of the transfer were left at the "
+                        + "RESTORE", name, blobId, result.downloadSince(since).toMillis());
             } else {
                 // Sent chunked: the download fails instead of ending when its sha256 is wrong, so libpod never sees
                 // the end of a damaged archive and restores nothing.
