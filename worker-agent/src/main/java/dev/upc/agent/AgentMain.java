@@ -211,6 +211,7 @@ public class AgentMain implements QuarkusApplication {
             agent.ownerSource(owner::current);
             owner.start();
             agent.start();
+            StoreClient.warmUpHashing();
             if (ready.hostFromCache()) {
                 refreshPodmanFacts(ready, score, agent);
             }
