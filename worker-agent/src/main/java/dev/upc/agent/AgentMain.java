@@ -4,6 +4,7 @@ import dev.upc.agent.config.AgentConfig;
 import dev.upc.agent.config.AgentConfigException;
 import dev.upc.agent.config.AgentSettings;
 import dev.upc.agent.control.ControlPlane;
+import dev.upc.agent.control.HttpControlPlane;
 import dev.upc.agent.control.StoreClient;
 import dev.upc.agent.facts.CriuProbe;
 import dev.upc.agent.facts.CriuUnavailableException;
@@ -187,7 +188,7 @@ public class AgentMain implements QuarkusApplication {
         double score = dev.upc.agent.bench.Benchmarks.score(state, ready.facts(), settings.benchmarkMaxAge(),
                 Clock.systemUTC());
         WorkerRegistration registration = registration(ready, ready.host(), score);
-        ControlPlane control = new ControlPlane(settings.registryUrl(), settings.schedulerUrl());
+        ControlPlane control = new HttpControlPlane(settings.registryUrl(), settings.schedulerUrl());
         StoreClient store = new StoreClient(settings.storeUrl());
         ExitWatch exits = new ExitWatch(ready.libpod());
         JobCgroups cgroups = new JobCgroups(Path.of("/sys/fs/cgroup"), ready.host().cgroupVersion(),

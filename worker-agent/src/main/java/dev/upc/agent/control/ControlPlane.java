@@ -1,10 +1,8 @@
 package dev.upc.agent.control;
 
 import dev.upc.protocol.AgentCommand;
-import dev.upc.protocol.AgentCommands;
 import dev.upc.protocol.AgentEvent;
 import dev.upc.protocol.AgentEventReply;
-import dev.upc.protocol.ApiPaths;
 import dev.upc.protocol.BlobToken;
 import dev.upc.protocol.BlobTokenRequest;
 import dev.upc.protocol.Heartbeat;
@@ -13,61 +11,27 @@ import dev.upc.protocol.JobLogAck;
 import dev.upc.protocol.JobLogChunk;
 import dev.upc.protocol.WorkerRegistered;
 import dev.upc.protocol.WorkerRegistration;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-/** The agent's calls to the registry and the scheduler (protocol v1). */
-public final class ControlPlane {
+/**
+ * The agent's calls to the registry and the scheduler (protocol v1). Every call throws {@link ControlPlaneException}
+ * when it does not succeed; {@link HttpControlPlane} makes them over HTTP, the agent's unit tests script them.
+ */
+public interface ControlPlane {
 
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
-    /** A long poll may take its full wait plus the network's and the scheduler's own delays. */
-    private static final Duration POLL_SLACK = Duration.ofSeconds(15);
+    /** Enrols the PC with the join token, or registers it again (same machine id, same worker id). */
+    WorkerRegistered register(WorkerRegistration registration, String joinToken);
 
-    private final URI registry;
-    private final URI scheduler;
-    private final Http http = new Http();
-
-    public ControlPlane(URI registry, URI scheduler) {
-        this.registry = registry;
-        this.scheduler = scheduler;
-    }
-
-    public WorkerRegistered register(WorkerRegistration registration, String joinToken) {
-        return http.call("POST", registry.resolve(ApiPaths.WORKERS), joinToken, registration, WorkerRegistered.class,
-                CALL_TIMEOUT);
-    }
-
-    public HeartbeatReply heartbeat(WorkerSession session, Heartbeat heartbeat) {
-        return http.call("PUT", registry.resolve(path(ApiPaths.WORKER_HEARTBEAT, session.workerId())),
-                session.token(), heartbeat, HeartbeatReply.class, CALL_TIMEOUT);
-    }
+    HeartbeatReply heartbeat(WorkerSession session, Heartbeat heartbeat);
 
     /** Waits up to {@code wait} for commands; the worker's unacknowledged ones come back at once. */
-    public List<AgentCommand> poll(WorkerSession session, Duration wait) {
-        URI uri = scheduler.resolve(path(ApiPaths.AGENT_COMMANDS, session.workerId()) + "?waitSeconds="
-                + wait.toSeconds());
-        AgentCommands answer = http.call("GET", uri, session.token(), null, AgentCommands.class, wait.plus(POLL_SLACK));
-        return answer == null ? List.of() : answer.commands();
-    }
+    List<AgentCommand> poll(WorkerSession session, Duration wait);
 
-    public AgentEventReply report(WorkerSession session, AgentEvent event) {
-        return http.call("POST", scheduler.resolve(path(ApiPaths.AGENT_EVENTS, session.workerId())), session.token(),
-                event, AgentEventReply.class, CALL_TIMEOUT);
-    }
+    AgentEventReply report(WorkerSession session, AgentEvent event);
 
-    public BlobToken blobToken(WorkerSession session, BlobTokenRequest request) {
-        return http.call("POST", scheduler.resolve(path(ApiPaths.AGENT_BLOB_TOKENS, session.workerId())),
-                session.token(), request, BlobToken.class, CALL_TIMEOUT);
-    }
+    BlobToken blobToken(WorkerSession session, BlobTokenRequest request);
 
     /** Lines a job's container printed; the answer says from which line on the scheduler wants more, if at all. */
-    public JobLogAck shipLogs(WorkerSession session, JobLogChunk chunk) {
-        return http.call("POST", scheduler.resolve(path(ApiPaths.AGENT_LOGS, session.workerId())), session.token(),
-                chunk, JobLogAck.class, CALL_TIMEOUT);
-    }
-
-    private static String path(String template, String workerId) {
-        return template.replace("{workerId}", workerId);
-    }
+    JobLogAck shipLogs(WorkerSession session, JobLogChunk chunk);
 }

@@ -1,0 +1,77 @@
+package dev.upc.agent.control;
+
+import dev.upc.protocol.AgentCommand;
+import dev.upc.protocol.AgentCommands;
+import dev.upc.protocol.AgentEvent;
+import dev.upc.protocol.AgentEventReply;
+import dev.upc.protocol.ApiPaths;
+import dev.upc.protocol.BlobToken;
+import dev.upc.protocol.BlobTokenRequest;
+import dev.upc.protocol.Heartbeat;
+import dev.upc.protocol.HeartbeatReply;
+import dev.upc.protocol.JobLogAck;
+import dev.upc.protocol.JobLogChunk;
+import dev.upc.protocol.WorkerRegistered;
+import dev.upc.protocol.WorkerRegistration;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/** The agent's calls to the registry and the scheduler (protocol v1), over HTTP. */
+public final class HttpControlPlane implements ControlPlane {
+
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
+    /** A long poll may take its full wait plus the network's and the scheduler's own delays. */
+    private static final Duration POLL_SLACK = Duration.ofSeconds(15);
+
+    private final URI registry;
+    private final URI scheduler;
+    private final Http http = new Http();
+
+    public HttpControlPlane(URI registry, URI scheduler) {
+        this.registry = registry;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public WorkerRegistered register(WorkerRegistration registration, String joinToken) {
+        return http.call("POST", registry.resolve(ApiPaths.WORKERS), joinToken, registration, WorkerRegistered.class,
+                CALL_TIMEOUT);
+    }
+
+    @Override
+    public HeartbeatReply heartbeat(WorkerSession session, Heartbeat heartbeat) {
+        return http.call("PUT", registry.resolve(path(ApiPaths.WORKER_HEARTBEAT, session.workerId())),
+                session.token(), heartbeat, HeartbeatReply.class, CALL_TIMEOUT);
+    }
+
+    @Override
+    public List<AgentCommand> poll(WorkerSession session, Duration wait) {
+        URI uri = scheduler.resolve(path(ApiPaths.AGENT_COMMANDS, session.workerId()) + "?waitSeconds="
+                + wait.toSeconds());
+        AgentCommands answer = http.call("GET", uri, session.token(), null, AgentCommands.class, wait.plus(POLL_SLACK));
+        return answer == null ? List.of() : answer.commands();
+    }
+
+    @Override
+    public AgentEventReply report(WorkerSession session, AgentEvent event) {
+        return http.call("POST", scheduler.resolve(path(ApiPaths.AGENT_EVENTS, session.workerId())), session.token(),
+                event, AgentEventReply.class, CALL_TIMEOUT);
+    }
+
+    @Override
+    public BlobToken blobToken(WorkerSession session, BlobTokenRequest request) {
+        return http.call("POST", scheduler.resolve(path(ApiPaths.AGENT_BLOB_TOKENS, session.workerId())),
+                session.token(), request, BlobToken.class, CALL_TIMEOUT);
+    }
+
+    @Override
+    public JobLogAck shipLogs(WorkerSession session, JobLogChunk chunk) {
+        return http.call("POST", scheduler.resolve(path(ApiPaths.AGENT_LOGS, session.workerId())), session.token(),
+                chunk, JobLogAck.class, CALL_TIMEOUT);
+    }
+
+    private static String path(String template, String workerId) {
+        return template.replace("{workerId}", workerId);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.upc.agent.lifecycle;
+
+import dev.upc.agent.control.ControlPlane;
+import dev.upc.agent.control.ControlPlaneException;
+import dev.upc.agent.control.WorkerSession;
+import dev.upc.agent.retry.Backoff;
+import dev.upc.agent.state.AgentState;
+import dev.upc.protocol.AgentCommand;
+import dev.upc.protocol.AgentEvent;
+import dev.upc.protocol.AgentEventReply;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends the events queued in the state file to the scheduler, oldest first, each until the scheduler has it: an event
+ * survives outages and restarts of either side. An acknowledged event lets the poll stop re-delivering its command;
+ * the commands the scheduler answers with (e.g. a migration's RESTORE after its CHECKPOINTED) start at once, without
+ * waiting for the next poll.
+ */
+final class EventOutbox {
+
+    private static final Logger LOG = Logger.getLogger(EventOutbox.class);
+    /** With nothing to send, look anyway this often. */
+    private static final Duration IDLE_LOOK = Duration.ofSeconds(30);
+
+    private final AgentState state;
+    private final ControlPlane control;
+    private final Enrolment enrolment;
+    private final Consumer<AgentCommand> followUps;
+    private final Progress progress;
+    private final Troubles troubles;
+
+    EventOutbox(AgentState state, ControlPlane control, Enrolment enrolment, Consumer<AgentCommand> followUps,
+                Progress progress, Troubles troubles) {
+        this.state = state;
+        this.control = control;
+        this.enrolment = enrolment;
+        this.followUps = followUps;
+        this.progress = progress;
+        this.troubles = troubles;
+    }
+
+    /** Sends until {@link Progress#close}. */
+    void run(Backoff backoff) {
+        while (!progress.closed()) {
+            long seen = progress.seen();
+            Optional<AgentEvent> next = state.nextEvent();
+            if (next.isEmpty()) {
+                progress.await(seen, IDLE_LOOK);
+                continue;
+            }
+            AgentEvent event = next.get();
+            WorkerSession current = enrolment.session();
+            try {
+                AgentEventReply reply = control.report(current, event);
+                state.delivered(event);
+                progress.signal(); // its command is acknowledged now: the poll stops re-delivering it
+                backoff.reset();
+                LOG.debugf("event=%s command=%s job=%s epoch=%d outcome=%s", event.type(), event.commandId(),
+                        event.jobId(), event.epoch(), reply.outcome());
+                reply.commands().forEach(followUps);
+            } catch (ControlPlaneException e) {
+                switch (CallFailure.of(e)) {
+                    case REGISTER_AGAIN -> {
+                        enrolment.registerAgain(current);
+                        progress.pause(backoff.next());
+                    }
+                    case RETRY_LATER -> {
+                        Duration wait = backoff.next();
+                        troubles.report("reporting " + event.type() + " of job " + event.jobId() + " failed ("
+                                + e.getMessage() + "); again in " + wait.toMillis() + " ms");
+                        progress.pause(wait);
+                    }
+                    case REFUSED -> {
+                        LOG.errorf("event=%s command=%s job=%s dropped: the scheduler refused it for good: %s",
+                                event.type(), event.commandId(), event.jobId(), e.getMessage());
+                        state.delivered(event);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "reporting an event failed unexpectedly");
+                progress.pause(backoff.next());
+            }
+        }
+    }
+}

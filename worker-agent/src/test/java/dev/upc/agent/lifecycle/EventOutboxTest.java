@@ -1,0 +1,104 @@
+package dev.upc.agent.lifecycle;
+
+import static dev.upc.agent.lifecycle.ScriptedControlPlane.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upc.agent.job.Events;
+import dev.upc.agent.retry.Backoff;
+import dev.upc.agent.state.AgentState;
+import dev.upc.protocol.AgentCommand;
+import dev.upc.protocol.AgentCommandType;
+import dev.upc.protocol.AgentEvent;
+import dev.upc.protocol.AgentEventReply;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EventOutboxTest {
+
+    @TempDir
+    Path dir;
+
+    private final ScriptedControlPlane control = new ScriptedControlPlane();
+    private final Troubles troubles = new Troubles();
+    private final Progress progress = new Progress();
+    private final ExecutorService thread = Executors.newSingleThreadExecutor();
+    private final List<AgentCommand> followUps = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        progress.close();
+        thread.shutdownNow();
+    }
+
+    private AgentState startOutbox() {
+        AgentState state = Fixtures.state(dir);
+        state.onNewEvents(progress::signal);
+        EventOutbox outbox = new EventOutbox(state, control, Fixtures.enrolled(control, state, troubles),
+                followUps::add, progress, troubles);
+        thread.execute(() -> outbox.run(new Backoff(Duration.ofMillis(1), Duration.ofMillis(5))));
+        return state;
+    }
+
+    private static AgentEvent started(String commandId) {
+        return Events.started(Fixtures.command(commandId, AgentCommandType.RUN, "job-" + commandId, 1), Duration.ZERO);
+    }
+
+    @Test
+    void eventsGoOldestFirstAndTheCommandsTheSchedulerAnswersWithStartAtOnce() {
+        AgentCommand restore = Fixtures.command("c-9", AgentCommandType.RESTORE, "job-2", 2);
+        control.then("report", new AgentEventReply(AgentEventReply.Outcome.APPLIED, List.of(restore)));
+        AgentState state = startOutbox();
+
+        state.queue(started("c-1"));
+        state.queue(started("c-2"));
+
+        assertThat(Fixtures.eventually(() -> state.pendingEvents() == 0)).isTrue();
+        assertThat(control.calls("report")).extracting(c -> ((AgentEvent) c.body()).commandId())
+                .containsExactly("c-1", "c-2");
+        assertThat(followUps).containsExactly(restore);
+    }
+
+    @Test
+    void anEventIsKeptThroughAnOutageUntilTheSchedulerHasIt() {
+        control.then("report", failure(0, null), failure(503, "unavailable"));
+        AgentState state = startOutbox();
+
+        state.queue(started("c-1"));
+
+        assertThat(Fixtures.eventually(() -> state.pendingEvents() == 0)).isTrue();
+        assertThat(control.calls("report")).hasSize(3);
+        assertThat(troubles.last()).contains("reporting STARTED of job job-c-1 failed");
+    }
+
+    @Test
+    void anEventRefusedForGoodIsSetAsideAndLaterEventsFlow() {
+        control.then("report", failure(400, "invalid"));
+        AgentState state = startOutbox();
+
+        state.queue(started("c-1"));
+        state.queue(started("c-2"));
+
+        assertThat(Fixtures.eventually(() -> state.pendingEvents() == 0)).isTrue();
+        assertThat(control.calls("report")).extracting(c -> ((AgentEvent) c.body()).commandId())
+                .containsExactly("c-1", "c-2");
+    }
+
+    @Test
+    void aRefusedTokenRegistersAgainAndTheEventGoesWithTheNewOne() {
+        control.then("report", failure(401, "unauthorized"));
+        AgentState state = startOutbox();
+
+        state.queue(started("c-1"));
+
+        assertThat(Fixtures.eventually(() -> state.pendingEvents() == 0)).isTrue();
+        assertThat(control.calls("report")).extracting(ScriptedControlPlane.Call::token)
+                .containsExactly("token-1", "token-2");
+    }
+}
