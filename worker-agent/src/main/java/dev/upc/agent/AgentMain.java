@@ -6,13 +6,14 @@ import dev.upc.agent.config.AgentSettings;
 import dev.upc.agent.control.ControlPlane;
 import dev.upc.agent.control.HttpControlPlane;
 import dev.upc.agent.control.StoreClient;
+import dev.upc.agent.driver.JobCgroups;
+import dev.upc.agent.driver.LibpodDriver;
 import dev.upc.agent.facts.CriuProbe;
 import dev.upc.agent.facts.CriuUnavailableException;
 import dev.upc.agent.facts.MachineFacts;
 import dev.upc.agent.facts.MachineFactsException;
 import dev.upc.agent.facts.ProcMachineFacts;
 import dev.upc.agent.job.ExitWatch;
-import dev.upc.agent.job.JobCgroups;
 import dev.upc.agent.job.JobRunner;
 import dev.upc.agent.job.LogShipper;
 import dev.upc.agent.lifecycle.Agent;
@@ -197,9 +198,9 @@ public class AgentMain implements QuarkusApplication {
                 processStart);
         agent.beginRegistration();
         LogShipper logs = new LogShipper(ready.libpod(), agent::shipLogs, LogShipper.Settings.defaults());
-        agent.runner(new JobRunner(ready.libpod(), store, agent::blobToken, state,
-                new JobRunner.Limits(settings.jobCpus(), settings.cpuLimitPercent() / 100.0, settings.jobMemoryMiB()),
-                exits, cgroups, logs, settings.pullImages()));
+        agent.runner(new JobRunner(new LibpodDriver(ready.libpod(), cgroups), ready.libpod(), store, agent::blobToken,
+                state, new JobRunner.Limits(settings.jobCpus(), settings.cpuLimitPercent() / 100.0,
+                settings.jobMemoryMiB()), exits, logs, settings.pullImages()));
         OwnerToggle toggle = new OwnerToggle();
         try (logs; // closed after the agent: its commands may still finish logs
              OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits, cgroups), changed -> {

@@ -1,4 +1,4 @@
-package dev.upc.agent.job;
+package dev.upc.agent.driver;
 
 import dev.upc.agent.json.JsonText;
 import java.nio.charset.StandardCharsets;

@@ -1,39 +1,31 @@
 package dev.upc.agent.job;
 
-import dev.upc.agent.libpod.ContainerSpec;
-import dev.upc.agent.libpod.LibpodClient;
-import dev.upc.agent.libpod.RestoreOptions;
-import dev.upc.agent.libpod.RestoreReport;
-import dev.upc.agent.tar.EntryRewrite;
+import dev.upc.agent.driver.Restored;
+import dev.upc.agent.driver.TaskDriver;
+import dev.upc.agent.driver.TaskHandle;
+import dev.upc.agent.driver.TaskLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.jboss.logging.Logger;
 
 /**
- * Streams a checkpoint archive into libpod's restore of a new container, under this PC's limits: the archive's
- * {@code spec.dump} gets this PC's CPU quota and its {@code config.dump} this PC's cgroup parent as they pass (see
- * {@link CheckpointSpec}). The archive goes chunked and its end is held back until the job's image is here and, for a
+ * Streams a checkpoint archive into the driver's restore of a new task, under this PC's CPU limit (the driver puts it
+ * into the archive as it passes). The end of the archive is held back until the job's image is here and, for a
  * prefetched restore, until its RESTORE claimed it: libpod stages the whole archive before it creates anything, so a
  * stream that fails instead of ending (a wrong sha256, an image that could not be loaded, a claim that never came)
  * restores nothing.
  */
 final class ArchiveImport {
 
-    private static final Logger LOG = Logger.getLogger(ArchiveImport.class);
+    private final TaskDriver driver;
 
-    private final LibpodClient libpod;
-    private final JobCgroups cgroups;
-
-    ArchiveImport(LibpodClient libpod, JobCgroups cgroups) {
-        this.libpod = libpod;
-        this.cgroups = cgroups;
+    ArchiveImport(TaskDriver driver) {
+        this.driver = driver;
     }
 
     /**
-     * A restore that failed after libpod had the whole archive: CRIU or podman refused it, so fetching the archive
+     * A restore that failed after the driver had the whole archive: CRIU or podman refused it, so fetching the archive
      * again would not help.
      */
     static final class RestoreFailedException extends IOException {
@@ -45,12 +37,11 @@ final class ArchiveImport {
     /**
      * Times on {@link System#nanoTime()}.
      *
-     * @param limited          whether the archive's spec carried this PC's quota (else it must be applied afterwards)
      * @param startedNanos     when the stream began
      * @param downloadedNanos  when the archive's bytes had all arrived
      * @param imageReadyNanos  when the end stopped waiting for the image
      */
-    record Result(RestoreReport report, boolean limited, long startedNanos, long downloadedNanos,
+    record Result(Restored report, long startedNanos, long downloadedNanos,
                   long imageReadyNanos) {
 
         /** The download, from {@code since} on (the start, or the RESTORE that claimed a prefetch). */
@@ -71,28 +62,20 @@ final class ArchiveImport {
      */
     Result restore(InputStream download, String name, long quotaMicros, CompletableFuture<?> imageLoaded,
                    CompletableFuture<?> claimed, Duration claimWait) throws IOException {
-        Optional<String> parent = cgroups.parentForRestore(name);
         long started = System.nanoTime();
-        try (EntryRewrite config = new EntryRewrite(download, CheckpointSpec.CONFIG_ENTRY, CheckpointSpec.MAX_BYTES,
-                     bytes -> parent.flatMap(p -> CheckpointSpec.withCgroupParent(bytes, p)));
-             EntryRewrite archive = new EntryRewrite(config, CheckpointSpec.ENTRY, CheckpointSpec.MAX_BYTES,
-                     spec -> CheckpointSpec.withCpuLimit(spec, quotaMicros, ContainerSpec.DEFAULT_CPU_PERIOD_MICROS));
-             HeldEnd untilImaged = new HeldEnd(archive, imageLoaded, null);
+        try (HeldEnd untilImaged = new HeldEnd(download, imageLoaded, null);
              HeldEnd untilClaimed = new HeldEnd(untilImaged, claimed, claimWait)) {
-            RestoreReport report;
+            Restored report;
             try {
-                report = libpod.restoreImport(untilClaimed, -1, RestoreOptions.named(name));
+                report = driver.restore(untilClaimed, TaskHandle.of(name),
+                        new TaskLimits(quotaMicros, TaskLimits.DEFAULT_PERIOD_MICROS, null));
             } catch (RuntimeException e) {
                 if (untilClaimed.released()) {
                     throw new RestoreFailedException(e.getMessage(), e);
                 }
                 throw e;
             }
-            if (parent.isPresent() && !config.rewritten()) {
-                LOG.infof("container=%s: the archive's cgroup parent was not replaced by %s", name, parent.get());
-            }
-            return new Result(report, archive.rewritten(), started, untilImaged.heldFromNanos(),
-                    untilImaged.releasedAtNanos());
+            return new Result(report, started, untilImaged.heldFromNanos(), untilImaged.releasedAtNanos());
         }
     }
 }

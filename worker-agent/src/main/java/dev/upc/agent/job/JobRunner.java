@@ -2,13 +2,17 @@ package dev.upc.agent.job;
 
 import dev.upc.agent.control.ControlPlaneException;
 import dev.upc.agent.control.StoreClient;
+import dev.upc.agent.driver.CheckpointMode;
+import dev.upc.agent.driver.TaskArchive;
+import dev.upc.agent.driver.TaskConfig;
+import dev.upc.agent.driver.TaskDriver;
+import dev.upc.agent.driver.TaskHandle;
+import dev.upc.agent.driver.TaskLimits;
+import dev.upc.agent.driver.TaskNotFoundException;
+import dev.upc.agent.driver.TaskStatus;
 import dev.upc.agent.libpod.ArchiveStream;
-import dev.upc.agent.libpod.CheckpointOptions;
-import dev.upc.agent.libpod.ContainerInfo;
-import dev.upc.agent.libpod.ContainerSpec;
 import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.agent.libpod.LibpodException;
-import dev.upc.agent.libpod.LibpodNotFoundException;
 import dev.upc.agent.state.AgentState;
 import dev.upc.agent.state.ManagedContainer;
 import dev.upc.protocol.AgentCommand;
@@ -31,7 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Carries out the scheduler's commands on this PC through libpod, streaming archives between libpod and the store.
+ * Carries out the scheduler's commands on this PC: the tasks' life through the {@link TaskDriver}, images, input and
+ * output files through libpod, archives streamed between the driver and the store.
  * Every command is idempotent: carried out again (after an agent crash, or a re-delivery) it finds what the first
  * attempt did and finishes the job rather than doing it twice. Commands about one container run one at a time.
  */
@@ -46,13 +51,13 @@ public final class JobRunner {
     /** How long an exit waits for the container's log to reach the scheduler before EXITED is reported anyway. */
     private static final Duration LOG_SHIPPED_LIMIT = Duration.ofSeconds(10);
 
+    private final TaskDriver driver;
     private final LibpodClient libpod;
     private final StoreClient store;
     private final BlobTokens tokens;
     private final AgentState state;
     private final Limits limits;
     private final ExitWatch exits;
-    private final JobCgroups cgroups;
     private final LogShipper logs;
     private final InputFiles inputs;
     private final ArchiveImport imports;
@@ -62,18 +67,18 @@ public final class JobRunner {
     /** Containers a KILL, CLEANUP or checkpoint is taking down: their exit is not the job's end. */
     private final Set<String> leaving = ConcurrentHashMap.newKeySet();
 
-    public JobRunner(LibpodClient libpod, StoreClient store, BlobTokens tokens, AgentState state, Limits limits,
-                     ExitWatch exits, JobCgroups cgroups, LogShipper logs, boolean pullImages) {
+    public JobRunner(TaskDriver driver, LibpodClient libpod, StoreClient store, BlobTokens tokens, AgentState state,
+                     Limits limits, ExitWatch exits, LogShipper logs, boolean pullImages) {
+        this.driver = driver;
         this.libpod = libpod;
         this.store = store;
         this.tokens = tokens;
         this.state = state;
         this.limits = limits;
         this.exits = exits;
-        this.cgroups = cgroups;
         this.logs = logs;
         this.inputs = new InputFiles(libpod, store, tokens, Clock.systemUTC());
-        this.imports = new ArchiveImport(libpod, cgroups);
+        this.imports = new ArchiveImport(driver);
         this.prefetches = Prefetches.of(store, imports);
         this.pullImages = pullImages;
         exits.onExit(this::exited);
@@ -90,7 +95,11 @@ public final class JobRunner {
         }
 
         long quotaMicros(double cpus) {
-            return Math.max(1000, Math.round(cpus * ContainerSpec.DEFAULT_CPU_PERIOD_MICROS));
+            return forTask(cpus, null).cpuQuotaMicros();
+        }
+
+        TaskLimits forTask(double cpus, JobSubmission job) {
+            return TaskLimits.of(cpus, job == null ? null : job.memoryMiB() * MIB);
         }
     }
 
@@ -134,7 +143,7 @@ public final class JobRunner {
 
     private boolean checkpointed(String name) {
         try {
-            return libpod.inspect(name).checkpointed();
+            return driver.inspect(TaskHandle.of(name)).map(TaskStatus::checkpointed).orElse(true);
         } catch (RuntimeException e) {
             return true; // cannot tell: leave its log alone, as for a dump
         }
@@ -146,8 +155,10 @@ public final class JobRunner {
         JobSubmission job = require(c.job(), c, "a RUN without a job spec");
         double cpus = limits.cpusFor(job);
         prefetches.drop(name); // a restore staged under this name must not end as a second container
-        if (libpod.exists(name)) {
-            if (!"created".equals(libpod.inspect(name).status())) { // carried out before: the container is ours
+        TaskHandle task = TaskHandle.of(name);
+        Optional<TaskStatus> before = driver.inspect(task);
+        if (before.isPresent()) {
+            if (before.get().state() != TaskStatus.State.CREATED) { // carried out before: the task is ours
                 state.remember(managed(c, name, job, cpus));
                 exits.watch(name);
                 logs.follow(name, c.jobId(), c.epoch());
@@ -157,15 +168,14 @@ public final class JobRunner {
             removeQuietly(name, null);
         }
         Duration image = ensureImage(job.image());
-        ContainerSpec spec = new ContainerSpec(name, job.image(), job.command(), job.env(),
+        TaskConfig config = new TaskConfig(task, job.image(), job.command(), job.env(),
                 Map.of(LABEL_JOB, c.jobId(), LABEL_EPOCH, Long.toString(c.epoch()), LABEL_COMMAND, c.commandId()),
-                limits.quotaMicros(cpus), ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, job.memoryMiB() * MIB, 1024, 1024,
-                false, cgroups.parentFor(name).orElse(null));
+                limits.forTask(cpus, job));
         state.remember(managed(c, name, job, cpus));
         try {
-            libpod.create(spec);
+            driver.create(config);
             inputs.copyInto(name, job.inputs());
-            libpod.start(name);
+            driver.start(task);
         } catch (RuntimeException e) {
             removeQuietly(name, e);
             state.forget(name);
@@ -181,7 +191,8 @@ public final class JobRunner {
     private List<AgentEvent> checkpoint(AgentCommand c, String name) {
         String blobId = require(c.blobId(), c, "a CHECKPOINT without a blob id");
         String token = require(c.capabilityToken(), c, "a CHECKPOINT without a capability token");
-        ContainerInfo info = libpod.inspect(name);
+        TaskHandle task = TaskHandle.of(name);
+        TaskStatus info = driver.inspect(task).orElseThrow(() -> new TaskNotFoundException(task, null));
         // An earlier attempt may have uploaded it before the agent stopped, without reporting. A stopping checkpoint
         // that got that far left the container stopped: while it runs, the store need not be asked (a round trip off
         // every move's downtime). A periodic one leaves it running, so it always asks.
@@ -193,24 +204,24 @@ public final class JobRunner {
             // An earlier attempt dumped and stopped it, but the archive never reached the store: bring the job back
             // from the dump it kept, then checkpoint again.
             LOG.infof("container=%s was dumped but its archive is not in the store: restoring it in place first", name);
-            libpod.restoreInPlace(name);
+            driver.restoreInPlace(task);
             exits.watch(name);
             logs.follow(name, c.jobId(), c.epoch());
         } else if (!info.running()) {
-            return List.of(Events.failed(c, "container " + name + " is " + info.status() + ", not running"));
+            return List.of(Events.failed(c, "container " + name + " is " + describe(info) + ", not running"));
         }
-        CheckpointOptions options = c.leaveRunning() ? CheckpointOptions.periodic()
-                : CheckpointOptions.forMigration().keepingDump();
-        // From the job's cgroup, a file read, rather than libpod's stats, a round trip of 2-15 ms in every downtime.
-        Double cpuSeconds = cgroups.cpuSeconds(info.cgroupParent()).orElseGet(() -> exits.cpuSecondsNow(name));
+        CheckpointMode mode = c.leaveRunning() ? CheckpointMode.LEAVE_RUNNING : CheckpointMode.STOP;
+        // Where the driver counts it exactly (a file read), rather than libpod's stats, a round trip of 2-15 ms in
+        // every downtime.
+        Double cpuSeconds = info.cpuSeconds() != null ? info.cpuSeconds() : exits.cpuSecondsNow(name);
         long started = System.nanoTime();
         if (!c.leaveRunning()) {
             leaving.add(name);
         }
         BlobInfo blob;
         Duration dump;
-        try (ArchiveStream archive = libpod.checkpointExport(name, options)) {
-            dump = archive.answeredAfter();
+        try (TaskArchive archive = driver.checkpoint(task, mode)) {
+            dump = archive.dumpedAfter();
             // A stopping checkpoint is a move's (or an eviction's): its target may follow the upload (PREFETCH).
             blob = store.put(BlobKind.CHECKPOINTS, blobId, token, archive, -1, !c.leaveRunning());
         } catch (IOException | RuntimeException e) {
@@ -230,17 +241,22 @@ public final class JobRunner {
     /** After a failed checkpoint the job must run on here (the scheduler counts on it): restore a stopped one. */
     private String resumeAfterFailedCheckpoint(AgentCommand c, String name) {
         try {
-            ContainerInfo after = libpod.inspect(name);
+            TaskHandle task = TaskHandle.of(name);
+            Optional<TaskStatus> found = driver.inspect(task);
+            if (found.isEmpty()) {
+                return "; the container is gone";
+            }
+            TaskStatus after = found.get();
             if (after.running()) {
                 return "; the job runs on here";
             }
             if (after.checkpointed()) {
-                libpod.restoreInPlace(name);
+                driver.restoreInPlace(task);
                 exits.watch(name);
                 logs.follow(name, c.jobId(), c.epoch()); // at work still, unless the agent restarted meanwhile
                 return "; the job was restored in place from the dump it kept and runs on here";
             }
-            return "; the container is " + after.status();
+            return "; the container is " + describe(after);
         } catch (RuntimeException e) {
             LOG.errorf(e, "container=%s could not be brought back after a failed checkpoint", name);
             return "; bringing the job back on this PC failed too: " + describe(e);
@@ -265,9 +281,9 @@ public final class JobRunner {
         String blobId = require(c.blobId(), c, "a RESTORE without a blob id");
         String token = require(c.capabilityToken(), c, "a RESTORE without a capability token");
         double cpus = limits.cpusFor(job);
-        if (libpod.exists(name)) {
-            ContainerInfo info = libpod.inspect(name);
-            if (info.running()) {
+        Optional<TaskStatus> before = driver.inspect(TaskHandle.of(name));
+        if (before.isPresent()) {
+            if (before.get().running()) {
                 state.remember(managed(c, name, job, cpus));
                 exits.watch(name);
                 logs.follow(name, c.jobId(), c.epoch());
@@ -306,12 +322,6 @@ public final class JobRunner {
             state.forget(name);
             return List.of(Events.failed(c, "restore of " + blobId + " as " + name + " failed: " + describe(e)));
         }
-        boolean limited = result.limited();
-        if (!limited) {
-            LOG.infof("container=%s: the archive's spec was not rewritten; applying this PC's limits after the restore",
-                    name);
-            applyLimits(name, job, cpus);
-        }
         exits.watch(name);
         logs.follow(name, c.jobId(), c.epoch()); // the restored log begins with the lines the checkpoint carried
         return List.of(Events.restored(c, result.imageSince(since), result.downloadSince(since),
@@ -326,7 +336,7 @@ public final class JobRunner {
         JobSubmission job = require(c.job(), c, "a PREFETCH without a job spec");
         String blobId = require(c.blobId(), c, "a PREFETCH without a blob id");
         String token = require(c.capabilityToken(), c, "a PREFETCH without a capability token");
-        if (!libpod.exists(name)) {
+        if (driver.inspect(TaskHandle.of(name)).isEmpty()) {
             prefetches.start(name, blobId, token, limits.quotaMicros(limits.cpusFor(job)), imageLoaded(job.image()));
         }
         return List.of(Events.accepted(c));
@@ -370,13 +380,13 @@ public final class JobRunner {
         long started = System.nanoTime();
         boolean renamed = false;
         try {
-            ContainerInfo info = libpod.inspect(source.name());
-            if (info.running() || !info.checkpointed()) {
+            Optional<TaskStatus> info = driver.inspect(TaskHandle.of(source.name()));
+            if (info.isEmpty() || !info.get().checkpointed()) {
                 return Optional.empty();
             }
             leaving.add(source.name());
             try {
-                libpod.rename(source.name(), name);
+                driver.rename(TaskHandle.of(source.name()), TaskHandle.of(name));
                 renamed = true;
             } finally {
                 leaving.remove(source.name());
@@ -385,7 +395,7 @@ public final class JobRunner {
             state.forget(source.name());
             exits.forget(source.name());
             logs.release(source.name());
-            libpod.restoreInPlace(name);
+            driver.restoreInPlace(TaskHandle.of(name));
         } catch (RuntimeException e) {
             LOG.warnf("container=%s: restoring its own dump as %s failed (%s); restoring from the store instead",
                     source.name(), name, describe(e));
@@ -406,7 +416,7 @@ public final class JobRunner {
     /** Gives the kept container its old name back, so the new epoch's name is free for a restore from the store. */
     private void undoRename(ManagedContainer source, String name) {
         try {
-            libpod.rename(name, source.name());
+            driver.rename(TaskHandle.of(name), TaskHandle.of(source.name()));
             state.remember(source);
             state.forget(name);
         } catch (RuntimeException e) {
@@ -419,8 +429,7 @@ public final class JobRunner {
 
     private void applyLimits(String name, JobSubmission job, double cpus) {
         try {
-            libpod.updateLimits(name, limits.quotaMicros(cpus), ContainerSpec.DEFAULT_CPU_PERIOD_MICROS,
-                    job.memoryMiB() * MIB);
+            driver.limit(TaskHandle.of(name), limits.forTask(cpus, job));
         } catch (RuntimeException e) {
             LOG.warnf(e, "container=%s restored, but this PC's limits could not be applied", name);
         }
@@ -432,11 +441,10 @@ public final class JobRunner {
         logs.stop(name);
         leaving.add(name);
         try {
-            libpod.remove(name, true);
+            driver.kill(TaskHandle.of(name));
         } finally {
             leaving.remove(name);
         }
-        cgroups.parentFor(name).ifPresent(cgroups::remove);
         state.forget(name);
         exits.forget(name);
         return List.of(Events.gone(c));
@@ -459,10 +467,8 @@ public final class JobRunner {
                 return; // removed meanwhile
             }
             ManagedContainer container = known.get();
-            ContainerInfo info;
-            try {
-                info = libpod.inspect(name);
-            } catch (LibpodNotFoundException e) {
+            Optional<TaskStatus> found = driver.inspect(TaskHandle.of(name));
+            if (found.isEmpty()) {
                 LOG.warnf("container=%s of job=%s vanished (removed outside UPC?)", name, container.jobId());
                 awaitLog(container);
                 state.queue(Events.exited(container.commandId(), container.jobId(), container.epoch(), -1,
@@ -472,6 +478,7 @@ public final class JobRunner {
                 logs.release(name);
                 return;
             }
+            TaskStatus info = found.get();
             if (info.running()) {
                 exits.watch(name); // restored in place meanwhile: keep watching
                 return;
@@ -479,16 +486,16 @@ public final class JobRunner {
             if (info.checkpointed()) {
                 return; // stopped by a checkpoint: not the end; a CLEANUP or a restore follows
             }
-            // exact from the job's own cgroup parent where it has one, else the last reading
-            Double cpuSeconds = cgroups.cpuSeconds(info.cgroupParent()).orElseGet(() -> exits.cpuSeconds(name));
+            // exact where the driver counts it (the job's own cgroup parent), else the last reading
+            Double cpuSeconds = info.cpuSeconds() != null ? info.cpuSeconds() : exits.cpuSeconds(name);
             awaitLog(container);
             String outputBlobId = collectOutput(container);
             AgentEvent event = Events.exited(container.commandId(), container.jobId(), container.epoch(),
-                    info.exitCode(), cpuSeconds, outputBlobId, info.lastRun().orElse(null));
+                    info.exitCode(), cpuSeconds, outputBlobId, info.lastRun());
             state.queue(event);
             LOG.infof("container=%s job=%s epoch=%d exited code=%d cpuSeconds=%s output=%s", name, container.jobId(),
                     container.epoch(), info.exitCode(), event.cpuSeconds(), outputBlobId);
-            removeQuietly(name, info.cgroupParent(), null); // its parent as inspected: a kept dump renamed keeps its own
+            removeQuietly(name, null);
             state.forget(name);
             exits.forget(name);
             logs.release(name);
@@ -589,16 +596,11 @@ public final class JobRunner {
                 job.memoryMiB(), null);
     }
 
+    /** Removes the task with all it held; failures are logged, or added to {@code failure}. */
     private void removeQuietly(String name, RuntimeException failure) {
-        removeQuietly(name, cgroups.parentFor(name).orElse(null), failure);
-    }
-
-    /** Removes the container and then its cgroup parent ({@code null}: none of ours); failures are logged or added. */
-    private void removeQuietly(String name, String cgroupParent, RuntimeException failure) {
         leaving.add(name);
         try {
-            libpod.remove(name, true);
-            cgroups.remove(cgroupParent);
+            driver.kill(TaskHandle.of(name));
         } catch (RuntimeException e) {
             if (failure != null) {
                 failure.addSuppressed(e);
@@ -615,6 +617,10 @@ public final class JobRunner {
             throw new IllegalArgumentException("command " + c.commandId() + " is " + what);
         }
         return value;
+    }
+
+    private static String describe(TaskStatus status) {
+        return status.state().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     static String describe(Throwable e) {

@@ -14,10 +14,13 @@ import java.util.Optional;
  * @param cgroupParent the cgroup its own cgroup was made under (podman's default when it was not set)
  * @param startedAt    when it last started or was restored; null before that
  * @param finishedAt   when it last stopped; null before that
+ * @param cpuQuotaMicros  its CPU quota per period, 0 for none
+ * @param cpuPeriodMicros its CPU period, 0 when unset
  */
 public record ContainerInfo(String id, String name, String image, Map<String, String> labels, String status,
                             boolean running, long pid, int exitCode, boolean checkpointed, boolean restored,
-                            String cgroupParent, Instant startedAt, Instant finishedAt) {
+                            String cgroupParent, Instant startedAt, Instant finishedAt, long cpuQuotaMicros,
+                            long cpuPeriodMicros) {
 
     public ContainerInfo {
         labels = Map.copyOf(labels == null ? Map.of() : labels);

@@ -169,12 +169,13 @@ public final class LibpodClient {
     public ContainerInfo inspect(String name) {
         JsonNode c = json(call(get(container(name, "/json")), "inspect " + name));
         JsonNode state = c.path("State");
+        JsonNode host = c.path("HostConfig");
         return new ContainerInfo(c.path("Id").asText(), c.path("Name").asText(), c.path("ImageName").asText(),
                 stringMap(c.path("Config").path("Labels")), state.path("Status").asText(),
                 state.path("Running").asBoolean(), state.path("Pid").asLong(), state.path("ExitCode").asInt(),
                 state.path("Checkpointed").asBoolean(), state.path("Restored").asBoolean(),
-                c.path("HostConfig").path("CgroupParent").asText(""), instant(state.path("StartedAt")),
-                instant(state.path("FinishedAt")));
+                host.path("CgroupParent").asText(""), instant(state.path("StartedAt")),
+                instant(state.path("FinishedAt")), host.path("CpuQuota").asLong(), host.path("CpuPeriod").asLong());
     }
 
     /** A time of inspect's State, or null for Go's zero time (never) and anything unreadable. */

@@ -1,4 +1,4 @@
-package dev.upc.agent.job;
+package dev.upc.agent.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,8 @@
 package dev.upc.agent.job;
 
+import dev.upc.agent.driver.JobCgroups;
+import dev.upc.agent.driver.LibpodDriver;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -153,10 +156,10 @@ class JobRunnerInputsTest {
         exits = new ExitWatch(client);
         logs = new LogShipper(client, chunk -> new JobLogAck(chunk.firstLine() + chunk.lines().size(), true, null),
                 LogShipper.Settings.defaults());
-        return new JobRunner(client, storeClient, (kind, id, op) -> {
+        return new JobRunner(new LibpodDriver(client, JobCgroups.none()), client, storeClient, (kind, id, op) -> {
             tokens.add(kind.pathSegment() + "/" + id + " " + op);
             return "token-for-" + id;
-        }, state, new JobRunner.Limits(2, 1.0, 1024), exits, JobCgroups.none(), logs, false);
+        }, state, new JobRunner.Limits(2, 1.0, 1024), exits, logs, false);
     }
 
     private static AgentCommand run(JobInput input) {

@@ -1,5 +1,8 @@
 package dev.upc.agent.job;
 
+import dev.upc.agent.driver.JobCgroups;
+import dev.upc.agent.driver.LibpodDriver;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -104,9 +107,9 @@ class PodmanLogsAndInputsTest {
             state.onNewEvents(() -> completeBeforeExit.compareAndSet(false,
                     scheduler.chunks().stream().anyMatch(JobLogChunk::complete)));
             shipper = new LogShipper(libpod, scheduler, LogShipper.Settings.defaults());
-            JobRunner runner = new JobRunner(libpod, new StoreClient(URI.create("http://127.0.0.1:"
-                    + store.getAddress().getPort())), (kind, id, op) -> "token", state,
-                    new JobRunner.Limits(1, 1.0, 256), exits, JobCgroups.none(), shipper, false);
+            JobRunner runner = new JobRunner(new LibpodDriver(libpod, JobCgroups.none()), libpod,
+                    new StoreClient(URI.create("http://127.0.0.1:" + store.getAddress().getPort())), (kind, id, op) -> "token", state,
+                    new JobRunner.Limits(1, 1.0, 256), exits, shipper, false);
             JobSubmission job = new JobSubmission("sum", image, List.of("/bin/sh", "-c",
                     "s=0; for n in $(cat /in/numbers.txt); do s=$((s+n)); echo \"n=$n\"; done; echo \"sum=$s\" >&2"),
                     Map.of(), 1, 64L, null, null, null, null, null,

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upc.agent.control.ControlPlaneException;
-import dev.upc.agent.libpod.RestoreReport;
+import dev.upc.agent.driver.Restored;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,8 +48,8 @@ class PrefetchesTest {
             throw new ArchiveImport.RestoreFailedException("criu: restore failed", null);
         }
         restored.add(name + ":" + new String(staged));
-        return new ArchiveImport.Result(new RestoreReport(name, staged.length, Duration.ofMillis(5),
-                Duration.ofMillis(7)), true, started, downloaded, downloaded);
+        return new ArchiveImport.Result(new Restored(staged.length, Duration.ofMillis(5), Duration.ofMillis(7)),
+                started, downloaded, downloaded);
     };
 
     /** The upload begins at the third poll. */

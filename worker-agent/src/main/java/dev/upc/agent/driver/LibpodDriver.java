@@ -1,0 +1,182 @@
+package dev.upc.agent.driver;
+
+import dev.upc.agent.libpod.ArchiveStream;
+import dev.upc.agent.libpod.CheckpointOptions;
+import dev.upc.agent.libpod.ContainerInfo;
+import dev.upc.agent.libpod.ContainerSpec;
+import dev.upc.agent.libpod.LibpodClient;
+import dev.upc.agent.libpod.LibpodException;
+import dev.upc.agent.libpod.LibpodNotFoundException;
+import dev.upc.agent.libpod.RestoreOptions;
+import dev.upc.agent.libpod.RestoreReport;
+import dev.upc.agent.tar.EntryRewrite;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Tasks as podman containers, through libpod's REST API ({@link LibpodClient}). Each job container is confined (see
+ * {@link ContainerSpec}) and, under podman's cgroupfs manager, gets a cgroup parent of its own ({@link JobCgroups}),
+ * which counts its CPU time exactly to the end and is removed with it. A restore rewrites the archive on its way to
+ * libpod: the task's cgroup parent into {@code config.dump} and its CPU limit into {@code spec.dump}, since podman
+ * creates the restored container from the archive's spec and would otherwise run (and restore) it under the source
+ * PC's quota.
+ */
+public final class LibpodDriver implements TaskDriver {
+
+    private static final Logger LOG = Logger.getLogger(LibpodDriver.class);
+    private static final long OPEN_FILES = 1024;
+    private static final long PROCESSES = 1024;
+
+    private final LibpodClient libpod;
+    private final JobCgroups cgroups;
+
+    public LibpodDriver(LibpodClient libpod, JobCgroups cgroups) {
+        this.libpod = libpod;
+        this.cgroups = cgroups;
+    }
+
+    @Override
+    public void create(TaskConfig config) {
+        String name = config.handle().name();
+        TaskLimits limits = config.limits();
+        ContainerSpec spec = new ContainerSpec(name, config.image(), config.command(), config.env(), config.labels(),
+                limits.cpuQuotaMicros(), limits.cpuPeriodMicros(), limits.memoryBytes(), OPEN_FILES, PROCESSES, false,
+                cgroups.parentFor(name).orElse(null));
+        call(config.handle(), () -> libpod.create(spec));
+    }
+
+    @Override
+    public void start(TaskHandle task) {
+        call(task, () -> {
+            libpod.start(task.name());
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<TaskStatus> inspect(TaskHandle task) {
+        ContainerInfo info;
+        try {
+            info = libpod.inspect(task.name());
+        } catch (LibpodNotFoundException e) {
+            return Optional.empty();
+        } catch (LibpodException e) {
+            throw new TaskDriverException(e.getMessage(), e);
+        }
+        return Optional.of(status(info));
+    }
+
+    @Override
+    public TaskArchive checkpoint(TaskHandle task, CheckpointMode mode) {
+        CheckpointOptions options = mode == CheckpointMode.LEAVE_RUNNING ? CheckpointOptions.periodic()
+                : CheckpointOptions.forMigration().keepingDump();
+        ArchiveStream archive = call(task, () -> libpod.checkpointExport(task.name(), options));
+        return new TaskArchive(archive, archive.answeredAfter());
+    }
+
+    @Override
+    public Restored restore(InputStream archive, TaskHandle task, TaskLimits limits) {
+        String name = task.name();
+        Optional<String> parent = cgroups.parentForRestore(name);
+        try (EntryRewrite config = new EntryRewrite(archive, CheckpointSpec.CONFIG_ENTRY, CheckpointSpec.MAX_BYTES,
+                bytes -> parent.flatMap(p -> CheckpointSpec.withCgroupParent(bytes, p)));
+             EntryRewrite spec = new EntryRewrite(config, CheckpointSpec.ENTRY, CheckpointSpec.MAX_BYTES,
+                     bytes -> CheckpointSpec.withCpuLimit(bytes, limits.cpuQuotaMicros(), limits.cpuPeriodMicros()))) {
+            RestoreReport report = call(task, () -> libpod.restoreImport(spec, -1, RestoreOptions.named(name)));
+            if (parent.isPresent() && !config.rewritten()) {
+                LOG.infof("container=%s: the archive's cgroup parent was not replaced by %s", name, parent.get());
+            }
+            if (!spec.rewritten()) {
+                LOG.infof("container=%s: the archive's spec was not rewritten; applying this PC's limits after the "
+                        + "restore", name);
+                limit(task, limits);
+            }
+            return new Restored(report.archiveBytes(), report.uploaded(), report.restored());
+        } catch (IOException e) {
+            throw new UncheckedIOException("restoring " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void restoreInPlace(TaskHandle task) {
+        call(task, () -> {
+            libpod.restoreInPlace(task.name());
+            return null;
+        });
+    }
+
+    @Override
+    public void rename(TaskHandle task, TaskHandle newName) {
+        call(task, () -> {
+            libpod.rename(task.name(), newName.name());
+            return null;
+        });
+    }
+
+    @Override
+    public void limit(TaskHandle task, TaskLimits limits) {
+        call(task, () -> {
+            libpod.updateLimits(task.name(), limits.cpuQuotaMicros(), limits.cpuPeriodMicros(), limits.memoryBytes());
+            return null;
+        });
+    }
+
+    @Override
+    public void suspend(TaskHandle task) {
+        limit(task, TaskLimits.SUSPENDED);
+    }
+
+    @Override
+    public void resume(TaskHandle task, TaskLimits limits) {
+        limit(task, limits);
+    }
+
+    @Override
+    public boolean kill(TaskHandle task) {
+        // The parent as inspected: a kept dump renamed to a new epoch's name keeps the parent of its first name.
+        String parent = inspectParent(task).orElseGet(() -> cgroups.parentFor(task.name()).orElse(null));
+        boolean removed = call(task, () -> libpod.remove(task.name(), true));
+        cgroups.remove(parent);
+        return removed;
+    }
+
+    private Optional<String> inspectParent(TaskHandle task) {
+        try {
+            return Optional.ofNullable(libpod.inspect(task.name()).cgroupParent());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private TaskStatus status(ContainerInfo info) {
+        TaskStatus.State state;
+        if (info.running()) {
+            state = TaskStatus.State.RUNNING;
+        } else if (info.checkpointed()) {
+            state = TaskStatus.State.CHECKPOINTED;
+        } else if ("created".equals(info.status()) || "configured".equals(info.status())) {
+            state = TaskStatus.State.CREATED;
+        } else {
+            state = TaskStatus.State.EXITED;
+        }
+        boolean suspended = info.cpuQuotaMicros() == TaskLimits.SUSPENDED.cpuQuotaMicros()
+                && info.cpuPeriodMicros() == TaskLimits.SUSPENDED.cpuPeriodMicros();
+        return new TaskStatus(state, suspended, info.exitCode(), cgroups.cpuSeconds(info.cgroupParent()).orElse(null),
+                info.lastRun().orElse(null));
+    }
+
+    /** Runs a libpod call for {@code task}, its failures as the driver's. */
+    private static <T> T call(TaskHandle task, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (LibpodNotFoundException e) {
+            throw new TaskNotFoundException(task, e);
+        } catch (LibpodException e) {
+            throw new TaskDriverException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.upc.agent.driver;
+
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * What the agent does to a job's task on this PC, whatever runs it: the seam between command handling and the
+ * container runtime, in the manner of Nomad's task drivers. {@link LibpodDriver} runs tasks as podman containers
+ * through libpod's REST API; the agent's unit tests use a fake that passes the same contract test.
+ *
+ * <p>Every operation names its task by its {@link TaskHandle}; a task that does not exist is
+ * {@link TaskNotFoundException}, except for {@link #inspect} (empty) and {@link #kill} (nothing to do). Failures of
+ * the runtime are {@link TaskDriverException}s.
+ */
+public interface TaskDriver {
+
+    /** Creates the task without starting it, so that files can be put into it first. */
+    void create(TaskConfig config);
+
+    void start(TaskHandle task);
+
+    /** The task's state now; empty when there is no such task. */
+    Optional<TaskStatus> inspect(TaskHandle task);
+
+    /**
+     * Dumps the task and streams the archive out. A {@link CheckpointMode#STOP} stops it and keeps the dump, so that
+     * {@link #restoreInPlace} can bring it back if the archive never reaches its destination; a
+     * {@link CheckpointMode#LEAVE_RUNNING} leaves it running. A suspended task is dumped as it is.
+     */
+    TaskArchive checkpoint(TaskHandle task, CheckpointMode mode);
+
+    /**
+     * Restores a task from an archive of {@link #checkpoint}, streamed in, as {@code task} under this PC's
+     * {@code limits} (the archive's are the source PC's). When the stream fails
+     * before its end nothing is created; after its end, a task that could not be restored is not left behind.
+     */
+    Restored restore(InputStream archive, TaskHandle task, TaskLimits limits);
+
+    /** Restores a task stopped by a {@link CheckpointMode#STOP} checkpoint from the dump it kept. */
+    void restoreInPlace(TaskHandle task);
+
+    /** Gives a task another name (a kept task taking its new epoch's name). */
+    void rename(TaskHandle task, TaskHandle newName);
+
+    /** Sets the task's CPU and memory limits, running or not. */
+    void limit(TaskHandle task, TaskLimits limits);
+
+    /**
+     * Holds a running task's CPU use near zero at once, for an owner who came back, keeping it checkpointable (unlike
+     * a freeze: podman refuses to checkpoint a paused container). {@link #limit} or {@link #resume} lift it.
+     */
+    void suspend(TaskHandle task);
+
+    /** Gives a suspended task its limits back. */
+    void resume(TaskHandle task, TaskLimits limits);
+
+    /**
+     * Kills the task at once and removes it with everything it held on the PC.
+     *
+     * @return false when there was no such task
+     */
+    boolean kill(TaskHandle task);
+}
