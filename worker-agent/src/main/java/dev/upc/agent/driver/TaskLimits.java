@@ -31,9 +31,4 @@ public record TaskLimits(long cpuQuotaMicros, long cpuPeriodMicros, Long memoryB
         return new TaskLimits(Math.max(MIN_QUOTA_MICROS, Math.round(cpus * DEFAULT_PERIOD_MICROS)),
                 DEFAULT_PERIOD_MICROS, memoryBytes);
     }
-
-    /** Cores' worth of CPU time. */
-    public double cpus() {
-        return (double) cpuQuotaMicros / cpuPeriodMicros;
-    }
 }

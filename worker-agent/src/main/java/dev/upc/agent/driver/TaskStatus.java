@@ -1,7 +1,6 @@
 package dev.upc.agent.driver;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * A task's state.
@@ -30,9 +29,5 @@ public record TaskStatus(State state, boolean suspended, int exitCode, Double cp
 
     public boolean checkpointed() {
         return state == State.CHECKPOINTED;
-    }
-
-    public Optional<Duration> lastRunTime() {
-        return Optional.ofNullable(lastRun);
     }
 }

@@ -8,4 +8,9 @@ public record ContainerSummary(String id, String name, String state, Map<String,
     public ContainerSummary {
         labels = Map.copyOf(labels == null ? Map.of() : labels);
     }
+
+    /** The name without the leading slash the listing may give it. */
+    public String plainName() {
+        return name.startsWith("/") ? name.substring(1) : name;
+    }
 }

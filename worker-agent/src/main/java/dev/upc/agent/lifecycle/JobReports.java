@@ -65,7 +65,7 @@ final class JobReports {
         long usedMemory = 0;
         Map<String, ManagedContainer> known = state.containers();
         for (ContainerSummary c : jobContainers(known)) {
-            String name = c.name().startsWith("/") ? c.name().substring(1) : c.name();
+            String name = c.plainName();
             Optional<ContainerNames> parsed = ContainerNames.parse(name);
             if (parsed.isEmpty()) {
                 continue;

@@ -26,7 +26,7 @@ final class Reattachment {
     static void run(LibpodClient libpod, AgentState state, JobRunner runner) {
         Map<String, ManagedContainer> known = new HashMap<>(state.containers());
         for (ContainerSummary found : libpod.listByLabel(JobRunner.LABEL_JOB)) {
-            String name = found.name().startsWith("/") ? found.name().substring(1) : found.name();
+            String name = found.plainName();
             ManagedContainer container = known.remove(name);
             if (container == null) {
                 Optional<ContainerNames> parsed = ContainerNames.parse(name);
