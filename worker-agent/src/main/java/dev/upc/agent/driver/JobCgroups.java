@@ -57,6 +57,11 @@ public final class JobCgroups {
         return new JobCgroups(Path.of("/nonexistent"), "v1", "none");
     }
 
+    /** Holds containers' CPU through the cgroups mounted here, whatever the manager. */
+    CpuHold cpuHold() {
+        return new CpuHold(root, v2 ? "v2" : "v1");
+    }
+
     /** The cgroup parent for a new container of this name; empty: podman's default. */
     public Optional<String> parentFor(String containerName) {
         String parent = PREFIX + containerName;

@@ -25,7 +25,8 @@ public interface TaskDriver {
     /**
      * Dumps the task and streams the archive out. A {@link CheckpointMode#STOP} stops it and keeps the dump, so that
      * {@link #restoreInPlace} can bring it back if the archive never reaches its destination; a
-     * {@link CheckpointMode#LEAVE_RUNNING} leaves it running. A suspended task is dumped as it is.
+     * {@link CheckpointMode#LEAVE_RUNNING} leaves it running. A suspended task is freed for the dump (which freezes it
+     * at once) and suspended again if it runs on afterwards.
      */
     TaskArchive checkpoint(TaskHandle task, CheckpointMode mode);
 
@@ -48,8 +49,10 @@ public interface TaskDriver {
     /**
      * Holds a running task's CPU use near zero at once, for an owner who came back, keeping it checkpointable (unlike
      * a freeze: podman refuses to checkpoint a paused container). {@link #limit} or {@link #resume} lift it.
+     *
+     * @return false when the task does not run (nothing to hold)
      */
-    void suspend(TaskHandle task);
+    boolean suspend(TaskHandle task);
 
     /** Gives a suspended task its limits back. */
     void resume(TaskHandle task, TaskLimits limits);

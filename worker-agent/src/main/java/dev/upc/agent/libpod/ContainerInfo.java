@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param checkpointed true after a checkpoint that stopped the container
  * @param restored     true for a container that came back from a checkpoint
  * @param cgroupParent the cgroup its own cgroup was made under (podman's default when it was not set)
+ * @param cgroupPath   its own cgroup while it runs (e.g. {@code /upc/<name>/libpod-<id>}), empty otherwise
  * @param startedAt    when it last started or was restored; null before that
  * @param finishedAt   when it last stopped; null before that
  * @param cpuQuotaMicros  its CPU quota per period, 0 for none
@@ -19,7 +20,7 @@ import java.util.Optional;
  */
 public record ContainerInfo(String id, String name, String image, Map<String, String> labels, String status,
                             boolean running, long pid, int exitCode, boolean checkpointed, boolean restored,
-                            String cgroupParent, Instant startedAt, Instant finishedAt, long cpuQuotaMicros,
+                            String cgroupParent, String cgroupPath, Instant startedAt, Instant finishedAt, long cpuQuotaMicros,
                             long cpuPeriodMicros) {
 
     public ContainerInfo {

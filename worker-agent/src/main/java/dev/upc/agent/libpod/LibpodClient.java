@@ -174,7 +174,8 @@ public final class LibpodClient {
                 stringMap(c.path("Config").path("Labels")), state.path("Status").asText(),
                 state.path("Running").asBoolean(), state.path("Pid").asLong(), state.path("ExitCode").asInt(),
                 state.path("Checkpointed").asBoolean(), state.path("Restored").asBoolean(),
-                host.path("CgroupParent").asText(""), instant(state.path("StartedAt")),
+                host.path("CgroupParent").asText(""), state.path("CgroupPath").asText(""),
+                instant(state.path("StartedAt")),
                 instant(state.path("FinishedAt")), host.path("CpuQuota").asLong(), host.path("CpuPeriod").asLong());
     }
 
@@ -382,14 +383,14 @@ public final class LibpodClient {
         try {
             JsonNode report = json(call(request, operation));
             long end = System.nanoTime();
-            long uploaded = counted.finishedAt == 0 ? end : counted.finishedAt;
-            return new RestoreReport(report.path("Id").asText(), counted.count,
+            long uploaded = counted.finishedAt() == 0 ? end : counted.finishedAt();
+            return new RestoreReport(report.path("Id").asText(), counted.count(),
                     Duration.ofNanos(uploaded - start), Duration.ofNanos(end - uploaded));
         } catch (RuntimeException e) {
             // Libpod stages the whole archive before it creates anything: an archive that never ended (its stream
             // failed) left nothing, and the name may belong to another container by now (a RUN or RESTORE after a
             // prefetch was dropped). Only after the end can a half-created container be left.
-            if (counted.finishedAt != 0 || length >= 0 && counted.count >= length) {
+            if (counted.finishedAt() != 0 || length >= 0 && counted.count() >= length) {
                 removeLeftover(options.name(), e);
             }
             throw e;
@@ -532,37 +533,5 @@ public final class LibpodClient {
 
     private static String encodeSegment(String value) {
         return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    /** Counts an upload and notes when its last byte was taken. */
-    private static final class CountingInput extends java.io.FilterInputStream {
-        private long count;
-        private volatile long finishedAt;
-
-        CountingInput(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b == -1) {
-                finishedAt = System.nanoTime();
-            } else {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) throws IOException {
-            int n = super.read(target, offset, length);
-            if (n == -1) {
-                finishedAt = System.nanoTime();
-            } else {
-                count += n;
-            }
-            return n;
-        }
     }
 }
