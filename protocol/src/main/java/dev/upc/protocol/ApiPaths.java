@@ -41,6 +41,8 @@ public final class ApiPaths {
 
     public static final String AGENT_COMMANDS = V1 + "/agents/{workerId}/commands";
     public static final String AGENT_EVENTS = V1 + "/agents/{workerId}/events";
+    /** PUT: the owner came back or left, and the jobs the agent suspended for it ({@link OwnerReport}). */
+    public static final String AGENT_OWNER = V1 + "/agents/{workerId}/owner";
     public static final String AGENT_BLOB_TOKENS = V1 + "/agents/{workerId}/blob-tokens";
     /** POST: lines a job printed, shipped while it runs ({@link JobLogChunk}). */
     public static final String AGENT_LOGS = V1 + "/agents/{workerId}/logs";

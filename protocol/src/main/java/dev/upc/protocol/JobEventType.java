@@ -17,6 +17,10 @@ public enum JobEventType {
     MIGRATED,
     /** a migration was abandoned; details: reason, and rolledBackTo or requeued */
     MIGRATION_FAILED,
+    /** its PC's owner came back: the agent holds it at near-zero CPU where it is; details: since */
+    SUSPENDED,
+    /** the owner left again and the agent gave it its CPU back where it was */
+    RESUMED,
     /** the job was checkpointed and taken off its worker (owner back, drain, nowhere to move) */
     EVICTED,
     /** the job's worker was lost; it goes back to the queue (details: fromCheckpoint) */

@@ -23,9 +23,28 @@ import java.time.Instant;
  * @param waitingReason    while QUEUED, why no PC took it yet (e.g. "no online PC has 4 free cores"); else null
  * @param hasOutput        whether {@code GET /api/v1/jobs/{jobId}/output} has its output (it exited with one)
  * @param workerName       the name of {@code workerId}'s PC (its hostname) as the scheduler last heard, or null
+ * @param suspendedSince   while RUNNING: since when its PC's agent holds it suspended because the PC's owner came
+ *                         back (it keeps its memory there but uses no CPU until it moves or the owner leaves); else
+ *                         null
  */
 public record JobInfo(String id, JobState state, long epoch, String workerId, JobSubmission submission,
                       Instant submittedAt, Instant updatedAt, Instant startedAt, Instant finishedAt, int retries,
                       Integer exitCode, Double cpuSeconds, String checkpointBlobId, String reason, String owner,
-                      String waitingReason, boolean hasOutput, String workerName) {
+                      String waitingReason, boolean hasOutput, String workerName, Instant suspendedSince) {
+
+    /** A job not suspended. */
+    public JobInfo(String id, JobState state, long epoch, String workerId, JobSubmission submission,
+                   Instant submittedAt, Instant updatedAt, Instant startedAt, Instant finishedAt, int retries,
+                   Integer exitCode, Double cpuSeconds, String checkpointBlobId, String reason, String owner,
+                   String waitingReason, boolean hasOutput, String workerName) {
+        this(id, state, epoch, workerId, submission, submittedAt, updatedAt, startedAt, finishedAt, retries, exitCode,
+                cpuSeconds, checkpointBlobId, reason, owner, waitingReason, hasOutput, workerName, null);
+    }
+
+    /** The same job, suspended since {@code since} (null: not suspended). */
+    public JobInfo suspended(Instant since) {
+        return new JobInfo(id, state, epoch, workerId, submission, submittedAt, updatedAt, startedAt, finishedAt,
+                retries, exitCode, cpuSeconds, checkpointBlobId, reason, owner, waitingReason, hasOutput, workerName,
+                since);
+    }
 }

@@ -198,15 +198,14 @@ public class AgentMain implements QuarkusApplication {
                 processStart);
         agent.beginRegistration();
         LogShipper logs = new LogShipper(ready.libpod(), agent::shipLogs, LogShipper.Settings.defaults());
-        agent.runner(new JobRunner(new LibpodDriver(ready.libpod(), cgroups), ready.libpod(), store, agent::blobToken,
+        agent.runner(new JobRunner(agent.relieving(new LibpodDriver(ready.libpod(), cgroups)), ready.libpod(), store,
+                agent::blobToken,
                 state, new JobRunner.Limits(settings.jobCpus(), settings.cpuLimitPercent() / 100.0,
                 settings.jobMemoryMiB()), exits, logs, settings.pullImages()));
         OwnerToggle toggle = new OwnerToggle();
         try (logs; // closed after the agent: its commands may still finish logs
-             OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits, cgroups), changed -> {
-                 LOG.infof("owner is %s", changed);
-                 agent.heartbeatNow();
-             });
+             OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits, cgroups),
+                     agent::ownerChanged);
              LocalEndpoint local = settings.localPort() == 0 ? null
                      : LocalEndpoint.start(settings.localPort(), agent, toggle);
              agent) {

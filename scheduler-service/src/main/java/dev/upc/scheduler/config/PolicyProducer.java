@@ -16,7 +16,8 @@ public class PolicyProducer {
     PolicySettings settings(SchedulerConfig config) {
         SchedulerConfig.Policy p = config.policy();
         return new PolicySettings(p.migrateForSpeed(), p.transferBytesPerSecond(), p.fixedMigrationSeconds(),
-                p.startSeconds(), p.marginSeconds(), p.marginFraction(), p.minResidenceSeconds(), p.unknownWork());
+                p.startSeconds(), p.marginSeconds(), p.marginFraction(), p.minResidenceSeconds(), p.unknownWork(),
+                p.maxSuspendSeconds());
     }
 
     @Produces

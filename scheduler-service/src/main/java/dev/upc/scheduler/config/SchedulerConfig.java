@@ -92,6 +92,10 @@ public interface SchedulerConfig {
 
         @WithDefault("600")
         double unknownWork();
+
+        /** Seconds a job suspended for its PC's owner waits there before it is taken off (HTCondor: 10 min). */
+        @WithDefault("600")
+        double maxSuspendSeconds();
     }
 
     interface Registry {

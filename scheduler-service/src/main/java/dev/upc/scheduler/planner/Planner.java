@@ -9,6 +9,7 @@ import dev.upc.scheduler.job.Job;
 import dev.upc.scheduler.job.JobEffects;
 import dev.upc.scheduler.learning.Learner;
 import dev.upc.scheduler.metrics.SchedulerMetrics;
+import dev.upc.scheduler.owner.OwnerReports;
 import dev.upc.scheduler.policy.ClusterSnapshot;
 import dev.upc.scheduler.policy.Decisions;
 import dev.upc.scheduler.policy.HostFacts;
@@ -67,13 +68,15 @@ public class Planner {
     private final PlannerLock lock;
     private final CheckpointPruning pruning;
     private final Learner learner;
+    private final OwnerReports owners;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
 
     Planner(Pool pool, JobStore store, JobTransitions transitions, WorkerDirectory directory, WorkerNames names,
             PlacementPolicy policy, SchedulerMetrics metrics, Clock clock, SchedulerConfig config, Vertx vertx,
-            DatabaseOptions database, CheckpointPruning pruning, Learner learner) {
+            DatabaseOptions database, CheckpointPruning pruning, Learner learner, OwnerReports owners) {
+        this.owners = owners;
         this.names = names;
         this.learner = learner;
         this.pruning = pruning;
@@ -93,7 +96,11 @@ public class Planner {
     @Scheduled(every = "${upc.scheduler.plan-interval:2s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        return config.plannerEnabled() ? runIfLeader() : Uni.createFrom().voidItem();
+        // Every replica keeps the owners' reports it answers jobs with (JobInfo.suspendedSince) up to date.
+        Uni<Void> owned = owners.refresh().replaceWithVoid()
+                .onFailure().invoke(failure -> LOG.debugf("cannot read the owners' reports: %s", failure.toString()))
+                .onFailure().recoverWithNull();
+        return config.plannerEnabled() ? owned.chain(this::runIfLeader) : owned;
     }
 
     /** Plan again shortly (coalescing bursts of events into one round). */
@@ -138,21 +145,22 @@ public class Planner {
 
     /** One planning round, regardless of leadership (tests call it directly). Returns what was decided. */
     public Uni<Decisions> planOnce() {
-        return directory.workers().invoke(names::remember).chain(workers -> store.active(pool)
-                .chain(jobs -> learner.update(pool, workers).chain(learned -> {
+        return directory.workers().invoke(names::remember).chain(workers -> owners.refresh().chain(presence ->
+                store.active(pool).chain(jobs -> learner.update(pool, workers).chain(learned -> {
             Instant now = clock.instant();
             Map<String, WorkerView> views = new HashMap<>();
-            workers.forEach(info -> views.put(info.workerId(), Snapshots.worker(info, learned)));
+            workers.forEach(info -> views.put(info.workerId(),
+                    Snapshots.worker(info, learned, presence.get(info.workerId()))));
             Map<String, Job> byId = new HashMap<>();
             jobs.forEach(job -> byId.put(job.id(), job));
-            ClusterSnapshot snapshot = Snapshots.of(now, workers, jobs, learned);
+            ClusterSnapshot snapshot = Snapshots.of(now, workers, jobs, learned, presence);
             long started = System.nanoTime();
             Decisions decisions = policy.decide(snapshot);
             metrics.decided(Duration.ofNanos(System.nanoTime() - started));
             return apply(decisions, byId, views).chain(() -> fenceStale(workers, byId))
                     .chain(() -> explainWaiting(snapshot, decisions, byId))
                     .replaceWith(decisions);
-        }))).call(() -> store.countByState(pool).invoke(metrics::jobCounts));
+        })))).call(() -> store.countByState(pool).invoke(metrics::jobCounts));
     }
 
     private Uni<Void> apply(Decisions d, Map<String, Job> seen, Map<String, WorkerView> workers) {

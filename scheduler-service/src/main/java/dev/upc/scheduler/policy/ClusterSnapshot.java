@@ -11,10 +11,11 @@ import java.util.Map;
  *                          checkpoint is still in flight (the job still counts on its source until it lands)
  * @param reservedMemoryMiB memory promised in the same way
  * @param migrationCosts    what moves cost, as measured so far
+ * @param suspendedSince    running jobs their agent holds suspended for the PC's owner, by id: since when
  */
 public record ClusterSnapshot(Instant now, List<WorkerView> workers, List<JobView> jobs,
                               Map<String, Integer> reservedCpus, Map<String, Long> reservedMemoryMiB,
-                              MigrationCosts migrationCosts) {
+                              MigrationCosts migrationCosts, Map<String, Instant> suspendedSince) {
 
     public ClusterSnapshot {
         workers = List.copyOf(workers);
@@ -22,6 +23,19 @@ public record ClusterSnapshot(Instant now, List<WorkerView> workers, List<JobVie
         reservedCpus = Map.copyOf(reservedCpus);
         reservedMemoryMiB = Map.copyOf(reservedMemoryMiB);
         migrationCosts = migrationCosts == null ? MigrationCosts.MODEL : migrationCosts;
+        suspendedSince = Map.copyOf(suspendedSince);
+    }
+
+    /** A snapshot in which no job is suspended. */
+    public ClusterSnapshot(Instant now, List<WorkerView> workers, List<JobView> jobs,
+                           Map<String, Integer> reservedCpus, Map<String, Long> reservedMemoryMiB,
+                           MigrationCosts migrationCosts) {
+        this(now, workers, jobs, reservedCpus, reservedMemoryMiB, migrationCosts, Map.of());
+    }
+
+    /** The same snapshot with these jobs held suspended. */
+    public ClusterSnapshot withSuspended(Map<String, Instant> suspended) {
+        return new ClusterSnapshot(now, workers, jobs, reservedCpus, reservedMemoryMiB, migrationCosts, suspended);
     }
 
     /** A snapshot whose moves cost what the settings' model says. */

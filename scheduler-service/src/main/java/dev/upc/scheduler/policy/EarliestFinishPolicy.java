@@ -145,6 +145,9 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                     }
                 }
                 moving.add(job.id());
+                if (best == null && reason == Decisions.Reason.OWNER_ACTIVE && heldLessThanMax(job)) {
+                    continue; // suspended where it is, costing the owner no CPU: wait for a free PC or the owner
+                }
                 if (best == null) {
                     evictions.add(new Decisions.Eviction(job.id(), source.id(), reason));
                 } else {
@@ -153,6 +156,12 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                     migrations.add(new Decisions.Migration(job.id(), source.id(), best.id(), reason, 0));
                 }
             }
+        }
+
+        /** Whether its agent holds the job suspended, for less than the longest a job may wait so. */
+        private boolean heldLessThanMax(JobView job) {
+            Instant since = snapshot.suspendedSince().get(job.id());
+            return since != null && Duration.between(since, now).toMillis() < settings.maxSuspendSeconds() * 1000;
         }
 
         /**

@@ -4,6 +4,9 @@ import dev.upc.protocol.AgentCommands;
 import dev.upc.protocol.AgentEvent;
 import dev.upc.protocol.AgentEventReply;
 import dev.upc.protocol.ApiPaths;
+import dev.upc.protocol.OwnerReport;
+import dev.upc.scheduler.owner.OwnerReports;
+import jakarta.ws.rs.PUT;
 import dev.upc.protocol.BlobToken;
 import dev.upc.protocol.BlobTokenRequest;
 import dev.upc.protocol.JobLogAck;
@@ -45,10 +48,12 @@ public class AgentResource {
     private final AgentChannel channel;
     private final BlobGrants grants;
     private final JobLogs logs;
+    private final OwnerReports owners;
     private final JsonWebToken caller;
 
-    AgentResource(AgentChannel channel, BlobGrants grants, JobLogs logs, JsonWebToken caller) {
+    AgentResource(AgentChannel channel, BlobGrants grants, JobLogs logs, OwnerReports owners, JsonWebToken caller) {
         this.channel = channel;
+        this.owners = owners;
         this.grants = grants;
         this.logs = logs;
         this.caller = caller;
@@ -70,6 +75,15 @@ public class AgentResource {
     public Uni<AgentEventReply> events(@PathParam("workerId") String workerId, @Valid @NotNull AgentEvent event) {
         requireSelf(workerId);
         return channel.report(workerId, event);
+    }
+
+    @PUT
+    @Path(ApiPaths.AGENT_OWNER)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The PC's owner came back or left, and the jobs its agent holds suspended; the newest wins")
+    public Uni<Void> owner(@PathParam("workerId") String workerId, @Valid @NotNull OwnerReport report) {
+        requireSelf(workerId);
+        return owners.apply(workerId, report);
     }
 
     @POST

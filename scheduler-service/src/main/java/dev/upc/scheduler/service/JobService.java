@@ -5,6 +5,7 @@ import dev.upc.protocol.JobEventList;
 import dev.upc.protocol.JobInfo;
 import dev.upc.protocol.JobList;
 import dev.upc.protocol.JobState;
+import dev.upc.scheduler.owner.OwnerReports;
 import dev.upc.protocol.JobSubmission;
 import dev.upc.scheduler.client.RegistryUnavailableException;
 import dev.upc.protocol.WorkerInfo;
@@ -50,11 +51,13 @@ public class JobService {
     private final StoreClient blobs;
     private final boolean imagesFromRegistries;
     private final Learner learner;
+    private final OwnerReports owners;
     private final SecureRandom random = new SecureRandom();
 
     JobService(Pool pool, JobStore store, JobTransitions transitions, WorkerDirectory directory, WorkerNames names,
                PlacementPolicy policy, Event<JobsChanged> changes, Clock clock, CheckpointPruning pruning,
-               StoreClient blobs, SchedulerConfig config, Learner learner) {
+               StoreClient blobs, SchedulerConfig config, Learner learner, OwnerReports owners) {
+        this.owners = owners;
         this.blobs = blobs;
         this.learner = learner;
         this.imagesFromRegistries = config.imagesFromRegistries();
@@ -184,7 +187,12 @@ public class JobService {
     }
 
     private JobInfo info(Job job) {
-        return job.toInfo(names.name(job.workerId()));
+        JobInfo info = job.toInfo(names.name(job.workerId()));
+        if (job.state() != JobState.RUNNING || job.workerId() == null) {
+            return info;
+        }
+        return info.suspended(owners.presence(job.workerId())
+                .flatMap(presence -> presence.suspendedSince(job.id(), job.epoch())).orElse(null));
     }
 
     private static long eventCursor(String cursor) {

@@ -8,6 +8,7 @@ import dev.upc.protocol.WorkerInfo;
 import dev.upc.protocol.WorkerRegistration;
 import dev.upc.scheduler.job.Job;
 import dev.upc.scheduler.learning.Learned;
+import dev.upc.scheduler.owner.OwnerReports.Presence;
 import dev.upc.scheduler.policy.ClusterSnapshot;
 import dev.upc.scheduler.policy.HostFacts;
 import dev.upc.scheduler.policy.JobView;
@@ -36,6 +37,15 @@ public final class Snapshots {
 
     /** Everything the policy may look at, at {@code now}: PCs rated and moves priced as {@code learned} says. */
     public static ClusterSnapshot of(Instant now, List<WorkerInfo> workers, List<Job> activeJobs, Learned learned) {
+        return of(now, workers, activeJobs, learned, Map.of());
+    }
+
+    /**
+     * The same, with what the agents reported straight to the scheduler about their owners ({@code presence}, by
+     * worker id): it says whether the owner is back where it exists, and which running jobs are held suspended.
+     */
+    public static ClusterSnapshot of(Instant now, List<WorkerInfo> workers, List<Job> activeJobs, Learned learned,
+                                     Map<String, Presence> presence) {
         Map<String, Double> reported = reportedCpu(workers);
         Map<String, Integer> reservedCpus = new HashMap<>();
         Map<String, Long> reservedMemory = new HashMap<>();
@@ -46,20 +56,38 @@ public final class Snapshots {
                 reservedMemory.merge(job.targetWorkerId(), job.spec().memoryMiB(), Long::sum);
             }
         }
-        return new ClusterSnapshot(now, workers.stream().map(info -> worker(info, learned)).toList(),
+        Map<String, Instant> suspended = new HashMap<>();
+        for (Job job : activeJobs) {
+            Presence where = job.state() == JobState.RUNNING && job.workerId() != null
+                    ? presence.get(job.workerId()) : null;
+            if (where != null) {
+                where.suspendedSince(job.id(), job.epoch()).ifPresent(since -> suspended.put(job.id(), since));
+            }
+        }
+        return new ClusterSnapshot(now,
+                workers.stream().map(info -> worker(info, learned, presence.get(info.workerId()))).toList(),
                 activeJobs.stream().map(job -> job(job, reported)).toList(), reservedCpus, reservedMemory,
-                learned.migrationCosts());
+                learned.migrationCosts(), suspended);
     }
 
     /** The worker as the policy sees it, rated by its benchmark and, once measured, the CPU it really delivers. */
     public static WorkerView worker(WorkerInfo info, Learned learned) {
+        return worker(info, learned, null);
+    }
+
+    /**
+     * The same, with the owner's presence as the agent reported it straight to the scheduler, which wins over the
+     * registry's heartbeat when there is one: it is at least as fresh (sent at the change, not on the next beat).
+     */
+    public static WorkerView worker(WorkerInfo info, Learned learned, Presence presence) {
         WorkerRegistration r = info.registration();
         WorkerView.Liveness liveness = switch (info.status()) {
             case ONLINE -> WorkerView.Liveness.ONLINE;
             case SUSPECT -> WorkerView.Liveness.SUSPECT;
             case LOST -> WorkerView.Liveness.LOST;
         };
-        boolean ownerActive = info.latestReport() != null && info.latestReport().ownerState() == OwnerState.ACTIVE;
+        boolean ownerActive = presence != null ? presence.ownerActive()
+                : info.latestReport() != null && info.latestReport().ownerState() == OwnerState.ACTIVE;
         boolean draining = info.desiredState() == DesiredState.DRAIN;
         HostFacts facts = new HostFacts(orUnknown(r.arch()), Set.copyOf(r.cpuFlags()), orUnknown(r.ociRuntime()),
                 r.criuVersion() == null ? "0" : r.criuVersion());

@@ -325,6 +325,43 @@ class EarliestFinishPolicyTest {
     }
 
     @Test
+    void aJobSuspendedForTheOwnerWaitsThereWhenNoPcIsFree() {
+        workers.add(new WorkerView("desk", Liveness.ONLINE, true, false, 3.0, 1, X86));
+        running("j1", "desk", 3600, 600);
+
+        Decisions decisions = upc.decide(new ClusterSnapshot(NOW, workers, jobs).withSuspended(
+                java.util.Map.of("j1", NOW.minusSeconds(599))));
+
+        assertThat(decisions.evictions()).as("held at no CPU, it may wait for the owner to leave").isEmpty();
+        assertThat(decisions.migrations()).isEmpty();
+        assertThat(decisions.checkpoints()).isEmpty();
+    }
+
+    @Test
+    void aJobSuspendedLongerThanTheMaximumIsTakenOff() {
+        workers.add(new WorkerView("desk", Liveness.ONLINE, true, false, 3.0, 1, X86));
+        running("j1", "desk", 3600, 600);
+
+        Decisions decisions = upc.decide(new ClusterSnapshot(NOW, workers, jobs).withSuspended(
+                java.util.Map.of("j1", NOW.minusSeconds(600))));
+
+        assertThat(decisions.evictions()).as("it still holds the owner's memory")
+                .containsExactly(new Decisions.Eviction("j1", "desk", Reason.OWNER_ACTIVE));
+    }
+
+    @Test
+    void aSuspendedJobMovesAsSoonAsAPcIsFree() {
+        workers.add(new WorkerView("desk", Liveness.ONLINE, true, false, 3.0, 1, X86));
+        worker("spare", 1.0);
+        running("j1", "desk", 3600, 600);
+
+        Decisions decisions = upc.decide(new ClusterSnapshot(NOW, workers, jobs).withSuspended(
+                java.util.Map.of("j1", NOW.minusSeconds(1))));
+
+        assertThat(decisions.migrations()).containsExactly(new Migration("j1", "desk", "spare", Reason.OWNER_ACTIVE, 0));
+    }
+
+    @Test
     void drainMovesEverythingOff() {
         workers.add(new WorkerView("old", Liveness.ONLINE, false, true, 3.0, 2, X86));
         worker("new", 1.0);

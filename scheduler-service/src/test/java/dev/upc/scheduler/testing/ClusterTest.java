@@ -1,5 +1,6 @@
 package dev.upc.scheduler.testing;
 
+import dev.upc.scheduler.owner.OwnerReports;
 import dev.upc.scheduler.access.UserStore;
 import dev.upc.scheduler.planner.Planner;
 import dev.upc.scheduler.policy.Decisions;
@@ -30,11 +31,15 @@ public abstract class ClusterTest {
     @Inject
     UserStore users;
 
+    @Inject
+    OwnerReports owners;
+
     @BeforeEach
     void emptyCluster() {
         workers.clear();
         store.deleteAll(pool).await().atMost(Duration.ofSeconds(10));
         users.deleteAll(pool).await().atMost(Duration.ofSeconds(10));
+        owners.deleteAll().await().atMost(Duration.ofSeconds(10));
         Api.forgetUsers();
     }
 

@@ -74,6 +74,18 @@ public final class ScriptedAgent {
                 .post("/api/v1/agents/{id}/logs", workerId).then();
     }
 
+    /** Tells the scheduler the owner's state, as of {@code changedAt}, and the jobs held suspended ({jobId, epoch}). */
+    public ValidatableResponse owner(String state, java.time.Instant changedAt, List<Map<String, Object>> suspended) {
+        List<Map<String, Object>> held = suspended.stream().map(job -> {
+            Map<String, Object> one = new java.util.HashMap<>(job);
+            one.putIfAbsent("since", changedAt.toString());
+            return one;
+        }).toList();
+        return given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("ownerState", state, "changedAt", changedAt.toString(), "suspended", held))
+                .put("/api/v1/agents/{id}/owner", workerId).then();
+    }
+
     public static Map<String, Object> checkpointed(Map<String, Object> command, long size) {
         return Map.of("blobId", command.get("blobId"), "sizeBytes", size, "sha256", "a".repeat(64),
                 "checkpointMillis", 900, "transferMillis", 300, "cpuSeconds", 42.0);

@@ -9,6 +9,7 @@ import dev.upc.protocol.Heartbeat;
 import dev.upc.protocol.HeartbeatReply;
 import dev.upc.protocol.JobLogAck;
 import dev.upc.protocol.JobLogChunk;
+import dev.upc.protocol.OwnerReport;
 import dev.upc.protocol.WorkerRegistered;
 import dev.upc.protocol.WorkerRegistration;
 import java.time.Duration;
@@ -31,6 +32,9 @@ public interface ControlPlane {
     AgentEventReply report(WorkerSession session, AgentEvent event);
 
     BlobToken blobToken(WorkerSession session, BlobTokenRequest request);
+
+    /** Tells the scheduler straight away that the owner came back or left, and which jobs are held for it. */
+    void reportOwner(WorkerSession session, OwnerReport report);
 
     /** Lines a job's container printed; the answer says from which line on the scheduler wants more, if at all. */
     JobLogAck shipLogs(WorkerSession session, JobLogChunk chunk);

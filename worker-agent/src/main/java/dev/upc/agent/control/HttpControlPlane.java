@@ -11,6 +11,7 @@ import dev.upc.protocol.Heartbeat;
 import dev.upc.protocol.HeartbeatReply;
 import dev.upc.protocol.JobLogAck;
 import dev.upc.protocol.JobLogChunk;
+import dev.upc.protocol.OwnerReport;
 import dev.upc.protocol.WorkerRegistered;
 import dev.upc.protocol.WorkerRegistration;
 import java.net.URI;
@@ -63,6 +64,12 @@ public final class HttpControlPlane implements ControlPlane {
     public BlobToken blobToken(WorkerSession session, BlobTokenRequest request) {
         return http.call("POST", scheduler.resolve(path(ApiPaths.AGENT_BLOB_TOKENS, session.workerId())),
                 session.token(), request, BlobToken.class, CALL_TIMEOUT);
+    }
+
+    @Override
+    public void reportOwner(WorkerSession session, OwnerReport report) {
+        http.call("PUT", scheduler.resolve(path(ApiPaths.AGENT_OWNER, session.workerId())), session.token(), report,
+                Void.class, CALL_TIMEOUT);
     }
 
     @Override

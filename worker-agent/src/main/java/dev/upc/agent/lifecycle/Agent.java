@@ -3,6 +3,7 @@ package dev.upc.agent.lifecycle;
 import dev.upc.agent.config.AgentSettings;
 import dev.upc.agent.control.ControlPlane;
 import dev.upc.agent.control.WorkerSession;
+import dev.upc.agent.driver.TaskDriver;
 import dev.upc.agent.job.ExitWatch;
 import dev.upc.agent.job.JobRunner;
 import dev.upc.agent.libpod.LibpodClient;
@@ -65,6 +66,7 @@ public final class Agent implements AutoCloseable {
     private final Clock clock;
     private JobRunner runner;
     private CommandLoop commands;
+    private OwnerRelief relief;
     private volatile Long startToRegisteredMillis;
     /** Set by {@link #beginRegistration}. */
     private CompletableFuture<Void> firstRegistration;
@@ -98,6 +100,23 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
+     * The driver for the job runner: {@code base}, with every job held for the owner while they are at the PC (see
+     * {@link OwnerRelief}). Call once, before {@link #runner}.
+     */
+    public TaskDriver relieving(TaskDriver base) {
+        relief = new OwnerRelief(state, base, enrolment, control, clock, new Backoff(RETRY_FIRST, RETRY_MAX));
+        return new RelievingDriver(base, relief);
+    }
+
+    /** The owner came back or left (the owner watch's listener: returns at once). */
+    public void ownerChanged(OwnerState now) {
+        if (relief != null) {
+            relief.ownerChanged(now);
+        }
+        heartbeats.now();
+    }
+
+    /**
      * Registers (waiting out an unreachable registry), or waits for {@link #beginRegistration}'s registration,
      * re-attaches to the containers left from before, and starts the loops.
      *
@@ -114,6 +133,9 @@ public final class Agent implements AutoCloseable {
             }
         }
         Reattachment.run(libpod, state, runner);
+        if (relief != null) {
+            relief.reconcile();
+        }
         heartbeats.now();
         EventOutbox outbox = new EventOutbox(state, control, enrolment, commands::dispatch, progress, troubles);
         loops.add(loop("upc-poll", () -> commands.run(new Backoff(RETRY_FIRST, RETRY_MAX))));
@@ -187,6 +209,9 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (relief != null) {
+            relief.close();
+        }
         progress.close();
         heartbeats.close();
         timer.shutdownNow();

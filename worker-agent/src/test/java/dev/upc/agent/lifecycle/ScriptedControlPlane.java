@@ -13,6 +13,7 @@ import dev.upc.protocol.Heartbeat;
 import dev.upc.protocol.HeartbeatReply;
 import dev.upc.protocol.JobLogAck;
 import dev.upc.protocol.JobLogChunk;
+import dev.upc.protocol.OwnerReport;
 import dev.upc.protocol.WorkerRegistered;
 import dev.upc.protocol.WorkerRegistration;
 import java.time.Duration;
@@ -95,6 +96,11 @@ final class ScriptedControlPlane implements ControlPlane {
     public BlobToken blobToken(WorkerSession session, BlobTokenRequest request) {
         return answer("blobToken", session.token(), request, () -> new BlobToken(request.kind(), request.id(),
                 request.operation(), "blob-token", tokenExpiresAt));
+    }
+
+    @Override
+    public void reportOwner(WorkerSession session, OwnerReport report) {
+        answer("reportOwner", session.token(), report, () -> null);
     }
 
     @Override

@@ -1,0 +1,126 @@
+package dev.upc.scheduler;
+
+import static dev.upc.scheduler.testing.Api.asUser;
+import static dev.upc.scheduler.testing.Api.getJob;
+import static dev.upc.scheduler.testing.Api.submitJob;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import dev.upc.protocol.WorkerStatus;
+import dev.upc.scheduler.policy.Decisions;
+import dev.upc.scheduler.testing.Api;
+import dev.upc.scheduler.testing.SchedulerTest;
+import dev.upc.scheduler.testing.ScriptedAgent;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The owner's return told straight to the scheduler ({@code PUT /api/v1/agents/{id}/owner}): the job its agent holds
+ * suspended stays there while no PC is free and is not evicted, moves as soon as one is, and runs on when the owner
+ * leaves; the newest report wins; an agent can hold only its own running jobs.
+ */
+@QuarkusTest
+class OwnerReportTests extends SchedulerTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-06T09:00:00Z");
+
+    private record Running(ScriptedAgent agent, String jobId) {
+    }
+
+    private Running runningOn(String workerId) {
+        workers.put(workerId, WorkerStatus.ONLINE, 1.0, 1);
+        ScriptedAgent agent = new ScriptedAgent(workerId);
+        String id = submitJob("held");
+        plan();
+        agent.reportOk(agent.expect("RUN"), "STARTED");
+        return new Running(agent, id);
+    }
+
+    private static List<Map<String, Object>> held(String jobId) {
+        return List.of(Map.of("jobId", jobId, "epoch", 1));
+    }
+
+    @Test
+    void aSuspendedJobWaitsOnItsPcUntilTheOwnerLeaves() {
+        Running desk = runningOn("desk");
+
+        desk.agent().owner("ACTIVE", T0, held(desk.jobId())).statusCode(204);
+        Decisions decisions = plan();
+
+        assertThat(decisions.evictions()).as("held at no CPU, nothing to gain from evicting it").isEmpty();
+        assertThat(decisions.migrations()).isEmpty();
+        getJob(desk.jobId()).body("state", equalTo("RUNNING")).body("suspendedSince", equalTo(T0.toString()));
+
+        desk.agent().owner("IDLE", T0.plusSeconds(30), List.of()).statusCode(204);
+        assertThat(plan().isEmpty()).isTrue();
+        getJob(desk.jobId()).body("state", equalTo("RUNNING")).body("suspendedSince", nullValue());
+        asUser().get("/api/v1/jobs/{id}/events", desk.jobId()).then()
+                .body("events.type", equalTo(List.of("SUBMITTED", "PLACED", "STARTED", "SUSPENDED", "RESUMED")));
+    }
+
+    @Test
+    void aSuspendedJobMovesAsSoonAsAPcIsFree() {
+        Running desk = runningOn("desk");
+        desk.agent().owner("ACTIVE", T0, held(desk.jobId())).statusCode(204);
+        assertThat(plan().migrations()).isEmpty();
+
+        workers.put("spare", WorkerStatus.ONLINE, 1.0, 1);
+
+        assertThat(plan().migrations()).singleElement().satisfies(m -> {
+            assertThat(m.to()).isEqualTo("spare");
+            assertThat(m.reason()).isEqualTo(Decisions.Reason.OWNER_ACTIVE);
+        });
+    }
+
+    @Test
+    void theReportWinsOverTheRegistrysHeartbeatAndAnOlderReportChangesNothing() {
+        Running desk = runningOn("desk");
+
+        desk.agent().owner("ACTIVE", T0, held(desk.jobId())).statusCode(204);
+        desk.agent().owner("IDLE", T0.minusSeconds(1), List.of()).statusCode(204);
+
+        getJob(desk.jobId()).body("suspendedSince", equalTo(T0.toString()));
+        workers.put("spare", WorkerStatus.ONLINE, 1.0, 1);
+        assertThat(plan().migrations()).as("the owner is still back: the registry's idle heartbeat is older news")
+                .extracting(Decisions.Migration::to).containsExactly("spare");
+    }
+
+    @Test
+    void anAgentHoldsOnlyItsOwnRunningJobs() {
+        Running desk = runningOn("desk");
+        ScriptedAgent other = new ScriptedAgent("other");
+        workers.put("other", WorkerStatus.ONLINE, 1.0, 1);
+
+        other.owner("ACTIVE", T0, held(desk.jobId())).statusCode(204);
+        desk.agent().owner("IDLE", T0, List.of(Map.of("jobId", desk.jobId(), "epoch", 7))).statusCode(204);
+
+        getJob(desk.jobId()).body("suspendedSince", nullValue());
+        asUser().get("/api/v1/jobs/{id}/events", desk.jobId()).then()
+                .body("events.type", equalTo(List.of("SUBMITTED", "PLACED", "STARTED")));
+    }
+
+    @Test
+    void onlyTheWorkerItselfReportsAndMalformedReportsAreRefused() {
+        Running desk = runningOn("desk");
+        Map<String, Object> valid = Map.of("ownerState", "ACTIVE", "changedAt", T0.toString());
+
+        given().auth().oauth2(Api.token("intruder", "worker")).contentType(ContentType.JSON).body(valid)
+                .put("/api/v1/agents/desk/owner").then().statusCode(403).body("error", equalTo("forbidden"));
+        given().contentType(ContentType.JSON).body(valid).put("/api/v1/agents/desk/owner").then().statusCode(401);
+        for (Object body : List.of(Map.of("changedAt", T0.toString()), Map.of("ownerState", "AWAY",
+                        "changedAt", T0.toString()), Map.of("ownerState", "ACTIVE", "changedAt", "yesterday"),
+                Map.of("ownerState", "ACTIVE", "changedAt", T0.toString(), "suspended",
+                        List.of(Map.of("jobId", "../etc", "epoch", 1, "since", T0.toString()))), "[]", "{")) {
+            given().auth().oauth2(desk.agent().token()).contentType(ContentType.JSON).body(body)
+                    .put("/api/v1/agents/desk/owner").then().statusCode(400).body("error", notNullValue());
+        }
+        getJob(desk.jobId()).body("suspendedSince", nullValue());
+    }
+}

@@ -1,0 +1,261 @@
+package dev.upc.agent.lifecycle;
+
+import dev.upc.agent.control.ControlPlane;
+import dev.upc.agent.control.ControlPlaneException;
+import dev.upc.agent.driver.TaskDriver;
+import dev.upc.agent.driver.TaskHandle;
+import dev.upc.agent.driver.TaskLimits;
+import dev.upc.agent.driver.TaskStatus;
+import dev.upc.agent.retry.Backoff;
+import dev.upc.agent.state.AgentState;
+import dev.upc.agent.state.ManagedContainer;
+import dev.upc.protocol.OwnerReport;
+import dev.upc.protocol.OwnerState;
+import dev.upc.protocol.SuspendedJob;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Gives the PC's owner the CPU back the moment they return, without asking anyone: every job on the PC is held at
+ * near-zero CPU ({@link TaskDriver#suspend}), where it stays checkpointable, and freed again when the owner leaves.
+ * Then the scheduler hears it straight from this agent ({@link OwnerReport}), not a heartbeat later through the
+ * registry, and decides what becomes of the held jobs: a move to a free PC, or waiting here until the owner leaves or
+ * the longest suspension is over.
+ *
+ * <p>All of it happens on one thread of its own, so the owner watch that calls {@link #ownerChanged} never waits, and
+ * holds and frees happen in the order the owner came and went. A report that does not get through is sent again with
+ * backoff, always as the state of that moment; a scheduler too old to take reports is told once, and the registry's
+ * heartbeats carry the owner's state to it as before.
+ */
+public final class OwnerRelief implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(OwnerRelief.class);
+    private static final long MIB = 1024L * 1024;
+
+    private final AgentState state;
+    private final TaskDriver driver;
+    private final Enrolment enrolment;
+    private final ControlPlane control;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread t = new Thread(runnable, "upc-owner-relief");
+        t.setDaemon(true);
+        return t;
+    });
+
+    // Guarded by this.
+    private OwnerState owner = OwnerState.IDLE;
+    private Instant changedAt;
+    private final Map<String, Instant> held = new LinkedHashMap<>();
+    private boolean reportWanted;
+    private boolean schedulerRefuses;
+    private Duration lastRelief;
+
+    OwnerRelief(AgentState state, TaskDriver driver, Enrolment enrolment, ControlPlane control, Clock clock,
+                Backoff backoff) {
+        this.state = state;
+        this.driver = driver;
+        this.enrolment = enrolment;
+        this.control = control;
+        this.clock = clock;
+        this.backoff = backoff;
+        this.changedAt = clock.instant();
+    }
+
+    /** The owner came back or left: hold or free every job at once (on the relief's thread), then report. */
+    public void ownerChanged(OwnerState now) {
+        synchronized (this) {
+            if (now == owner) {
+                return;
+            }
+            owner = now;
+            changedAt = clock.instant();
+        }
+        run(() -> apply(System.nanoTime()));
+    }
+
+    /**
+     * After a restart: brings every task in line with the owner's state now (a task held before the restart is freed
+     * if the owner left meanwhile) and tells the scheduler.
+     */
+    void reconcile() {
+        run(() -> {
+            OwnerState now = owner();
+            for (ManagedContainer container : state.containers().values()) {
+                TaskHandle task = TaskHandle.of(container.name());
+                try {
+                    Optional<TaskStatus> status = driver.inspect(task);
+                    if (status.isEmpty() || !status.get().running()) {
+                        continue;
+                    }
+                    if (now == OwnerState.ACTIVE) {
+                        hold(task);
+                    } else if (status.get().suspended()) {
+                        free(container);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warnf("container=%s: cannot bring it in line with the owner (%s): %s", container.name(), now,
+                            e.getMessage());
+                }
+            }
+            report();
+        });
+    }
+
+    /** A task began to run here (a RUN, a RESTORE, a rollback): held at once while the owner is at the PC. */
+    void running(TaskHandle task) {
+        if (owner() == OwnerState.ACTIVE) {
+            hold(task);
+            run(this::report);
+        }
+    }
+
+    /** How long the last relief took, from the owner's change to the last job held or freed; null before one. */
+    public synchronized Duration lastRelief() {
+        return lastRelief;
+    }
+
+    /** The jobs' containers held now. */
+    public synchronized List<String> held() {
+        return List.copyOf(held.keySet());
+    }
+
+    private synchronized OwnerState owner() {
+        return owner;
+    }
+
+    private void apply(long startedNanos) {
+        OwnerState now = owner();
+        int count = 0;
+        for (ManagedContainer container : state.containers().values()) {
+            try {
+                if (now == OwnerState.ACTIVE ? hold(TaskHandle.of(container.name())) : free(container)) {
+                    count++;
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("container=%s: cannot %s it for the owner: %s", container.name(),
+                        now == OwnerState.ACTIVE ? "suspend" : "resume", e.getMessage());
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+        synchronized (this) {
+            lastRelief = took;
+        }
+        LOG.infof("owner is %s: %s %d job(s) in %d ms", now, now == OwnerState.ACTIVE ? "suspended" : "resumed",
+                count, took.toMillis());
+        report();
+    }
+
+    private boolean hold(TaskHandle task) {
+        if (!driver.suspend(task)) {
+            return false;
+        }
+        synchronized (this) {
+            held.putIfAbsent(task.name(), clock.instant());
+        }
+        return true;
+    }
+
+    private boolean free(ManagedContainer container) {
+        boolean was;
+        synchronized (this) {
+            was = held.remove(container.name()) != null;
+        }
+        TaskHandle task = TaskHandle.of(container.name());
+        if (!was && !driver.inspect(task).map(TaskStatus::suspended).orElse(false)) {
+            return false;
+        }
+        driver.resume(task, TaskLimits.of(container.cpus(), container.memoryMiB() * MIB));
+        return true;
+    }
+
+    /** Sends the state of this moment to the scheduler, now or, after a failure, with backoff. */
+    private void report() {
+        OwnerReport report;
+        synchronized (this) {
+            if (schedulerRefuses) {
+                return;
+            }
+            reportWanted = false;
+            report = new OwnerReport(owner, changedAt, suspendedJobs());
+        }
+        try {
+            enrolment.call(session -> {
+                control.reportOwner(session, report);
+                return null;
+            });
+            backoff.reset();
+        } catch (ControlPlaneException e) {
+            if (CallFailure.of(e) == CallFailure.REFUSED) {
+                synchronized (this) {
+                    schedulerRefuses = true;
+                }
+                LOG.warnf("the scheduler refused the owner's report (%s): it hears of the owner through the "
+                        + "registry's heartbeats only", e.getMessage());
+                return;
+            }
+            Duration wait = backoff.next();
+            synchronized (this) {
+                if (reportWanted) {
+                    return; // a resend is on its way
+                }
+                reportWanted = true;
+            }
+            LOG.debugf("owner report not delivered (%s); again in %d ms", e.getMessage(), wait.toMillis());
+            try {
+                thread.schedule(this::resend, wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                // shutting down
+            }
+        }
+    }
+
+    private void resend() {
+        synchronized (this) {
+            if (!reportWanted) {
+                return;
+            }
+        }
+        report();
+    }
+
+    /** The held jobs still here and running in their epoch, as the scheduler knows them. */
+    private List<SuspendedJob> suspendedJobs() {
+        List<SuspendedJob> jobs = new ArrayList<>();
+        held.entrySet().removeIf(entry -> state.container(entry.getKey()).isEmpty());
+        held.forEach((name, since) -> state.container(name).filter(c -> c.dumpBlobId() == null)
+                .ifPresent(c -> jobs.add(new SuspendedJob(c.jobId(), c.epoch(), since))));
+        return jobs;
+    }
+
+    private void run(Runnable work) {
+        try {
+            thread.execute(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    LOG.error("owner relief failed", e);
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            // shutting down: the jobs stay as they are, and the next start brings them in line
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

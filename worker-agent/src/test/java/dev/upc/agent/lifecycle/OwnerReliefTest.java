@@ -1,0 +1,156 @@
+package dev.upc.agent.lifecycle;
+
+import static dev.upc.agent.lifecycle.Fixtures.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upc.agent.driver.FakeTaskDriver;
+import dev.upc.agent.driver.TaskConfig;
+import dev.upc.agent.driver.TaskDriver;
+import dev.upc.agent.driver.TaskHandle;
+import dev.upc.agent.driver.TaskLimits;
+import dev.upc.agent.driver.TaskStatus;
+import dev.upc.agent.retry.Backoff;
+import dev.upc.agent.state.AgentState;
+import dev.upc.agent.state.ManagedContainer;
+import dev.upc.protocol.OwnerReport;
+import dev.upc.protocol.OwnerState;
+import dev.upc.protocol.SuspendedJob;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The owner's relief on the test fake: jobs held at once and freed, the scheduler told, reports that get through. */
+class OwnerReliefTest {
+
+    @TempDir
+    Path dir;
+
+    private final FakeTaskDriver driver = new FakeTaskDriver();
+    private final ScriptedControlPlane control = new ScriptedControlPlane();
+    private AgentState state;
+    private OwnerRelief relief;
+    private TaskDriver relieving;
+
+    @BeforeEach
+    void setUp() {
+        state = Fixtures.state(dir);
+        Enrolment enrolment = Fixtures.enrolled(control, state, new Troubles());
+        relief = new OwnerRelief(state, driver, enrolment, control, Fixtures.CLOCK,
+                new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)));
+        relieving = new RelievingDriver(driver, relief);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        relief.close();
+        state.close();
+    }
+
+    private TaskHandle running(String job, long epoch) {
+        String name = "upc-" + job + "-" + epoch;
+        state.remember(new ManagedContainer(name, job, epoch, "c-" + job, null, 0.8, 64, null));
+        TaskHandle task = TaskHandle.of(name);
+        relieving.create(new TaskConfig(task, "img", List.of("run"), Map.of(), Map.of(), TaskLimits.of(0.8, null)));
+        relieving.start(task);
+        return task;
+    }
+
+    private boolean suspended(TaskHandle task) {
+        return driver.inspect(task).map(TaskStatus::suspended).orElse(false);
+    }
+
+    private List<OwnerReport> reports() {
+        return control.calls("reportOwner").stream().map(call -> (OwnerReport) call.body()).toList();
+    }
+
+    @Test
+    void theOwnersReturnHoldsEveryJobAndTellsTheScheduler() {
+        TaskHandle a = running("a", 1);
+        TaskHandle b = running("b", 3);
+
+        relief.ownerChanged(OwnerState.ACTIVE);
+
+        assertThat(eventually(() -> reports().size() == 1)).isTrue();
+        assertThat(suspended(a)).isTrue();
+        assertThat(suspended(b)).isTrue();
+        OwnerReport report = reports().get(0);
+        assertThat(report.ownerState()).isEqualTo(OwnerState.ACTIVE);
+        assertThat(report.suspended()).extracting(SuspendedJob::jobId, SuspendedJob::epoch)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("a", 1L),
+                        org.assertj.core.groups.Tuple.tuple("b", 3L));
+        assertThat(control.calls("reportOwner").get(0).token()).isEqualTo("token-1");
+        assertThat(relief.lastRelief()).isNotNull();
+    }
+
+    @Test
+    void theOwnerLeavingFreesTheJobsWithTheirOwnLimits() {
+        TaskHandle a = running("a", 1);
+        relief.ownerChanged(OwnerState.ACTIVE);
+        assertThat(eventually(() -> suspended(a))).isTrue();
+
+        relief.ownerChanged(OwnerState.IDLE);
+
+        assertThat(eventually(() -> reports().size() == 2)).isTrue();
+        assertThat(suspended(a)).isFalse();
+        assertThat(driver.task(a.name()).orElseThrow().limits().cpuQuotaMicros()).isEqualTo(80_000);
+        assertThat(reports().get(1).ownerState()).isEqualTo(OwnerState.IDLE);
+        assertThat(reports().get(1).suspended()).isEmpty();
+        assertThat(relief.held()).isEmpty();
+    }
+
+    @Test
+    void aJobThatStartsWhileTheOwnerIsAtThePcIsHeldBeforeTheStartReturns() {
+        relief.ownerChanged(OwnerState.ACTIVE);
+        assertThat(eventually(() -> reports().size() == 1)).isTrue();
+
+        TaskHandle late = running("late", 2);
+
+        assertThat(suspended(late)).as("held on the command's own thread").isTrue();
+        assertThat(eventually(() -> reports().size() == 2)).isTrue();
+        assertThat(reports().get(1).suspended()).extracting(SuspendedJob::jobId).containsExactly("late");
+    }
+
+    @Test
+    void aReportThatFailsIsSentAgainAsTheStateOfThatMoment() {
+        running("a", 1);
+        control.then("reportOwner", ScriptedControlPlane.failure(503, "unavailable"),
+                ScriptedControlPlane.failure(0, null));
+
+        relief.ownerChanged(OwnerState.ACTIVE);
+
+        assertThat(eventually(() -> reports().size() == 3)).as("two failures, then delivered").isTrue();
+        assertThat(reports().get(2).ownerState()).isEqualTo(OwnerState.ACTIVE);
+        assertThat(reports().get(2).suspended()).hasSize(1);
+    }
+
+    @Test
+    void aSchedulerThatDoesNotTakeReportsIsNotAskedAgainButJobsAreStillHeld() throws InterruptedException {
+        TaskHandle a = running("a", 1);
+        control.then("reportOwner", ScriptedControlPlane.failure(404, "not_found"));
+
+        relief.ownerChanged(OwnerState.ACTIVE);
+        assertThat(eventually(() -> reports().size() == 1)).isTrue();
+        relief.ownerChanged(OwnerState.IDLE);
+        assertThat(eventually(() -> !suspended(a))).isTrue();
+        Thread.sleep(50);
+
+        assertThat(reports()).hasSize(1);
+    }
+
+    @Test
+    void afterARestartAJobHeldBeforeIsFreedIfTheOwnerLeftMeanwhile() {
+        TaskHandle a = running("a", 1);
+        driver.suspend(a); // held by the agent's previous run
+
+        relief.reconcile();
+
+        assertThat(eventually(() -> !suspended(a))).isTrue();
+        assertThat(eventually(() -> reports().size() == 1)).isTrue();
+        assertThat(reports().get(0).ownerState()).isEqualTo(OwnerState.IDLE);
+    }
+}
