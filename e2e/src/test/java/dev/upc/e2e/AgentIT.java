@@ -220,10 +220,43 @@ class AgentIT {
         JobInfo moved = admin.awaitJob(job.id(), j -> !job.workerId().equals(j.workerId())
                 && j.state() == JobState.RUNNING, JOB_TIMEOUT);
         assertThat(moved.workerId()).isEqualTo(other(job.workerId()));
+        assertThat(moved.suspendedSince()).as("it runs freely on the PC it moved to").isNull();
+        assertThat(admin.events(job.id())).extracting(JobEvent::type).as("held first, then moved")
+                .containsSubsequence(JobEventType.SUSPENDED, JobEventType.MIGRATION_STARTED, JobEventType.MIGRATED);
         assertThat(event(job.id(), JobEventType.MIGRATION_STARTED).details().get("reason").toString())
                 .containsIgnoringCase("owner");
         host.owner("auto");
         assertContinuedToTheEnd(job.id(), 80);
+    }
+
+    @Test
+    void aJobHeldForItsOwnerWaitsWhileNoPcIsFreeAndRunsOnWhenTheOwnerLeaves() {
+        JobSubmission work = new JobSubmission("held", CounterImage.REFERENCE, List.of(CounterImage.PROGRAM, "--work",
+                "8"), Map.of(), 1, 64L, null, 0L, true, 1, null, null);
+        JobInfo job = runningJob(work);
+        AgentProcess host = agentOf(job.workerId());
+        agentOf(other(job.workerId())).owner("active"); // no PC is free to take it
+
+        host.owner("active");
+
+        JobInfo held = admin.awaitJob(job.id(), j -> j.suspendedSince() != null, Duration.ofSeconds(10));
+        assertThat(held.state()).isEqualTo(JobState.RUNNING);
+        assertThat(held.workerId()).isEqualTo(job.workerId());
+        awaitEvent(job.id(), JobEventType.SUSPENDED, Duration.ofSeconds(5));
+        LibpodClient pc = pcOf(job.workerId()).client();
+        long ticksHeld = CounterOutput.of(pc.logs(containerName(held), -1)).lastTick();
+        sleep(4000); // a work unit takes about a second of a core; held, it gets a thousandth of one
+        assertThat(CounterOutput.of(pc.logs(containerName(held), -1)).lastTick()).as("no work while held")
+                .isLessThanOrEqualTo(ticksHeld + 1);
+        assertThat(admin.events(job.id())).extracting(JobEvent::type).as("held, not evicted: nowhere to go")
+                .doesNotContain(JobEventType.EVICTED, JobEventType.MIGRATION_STARTED);
+
+        host.owner("auto");
+
+        awaitEvent(job.id(), JobEventType.RESUMED, Duration.ofSeconds(10));
+        agentOf(other(job.workerId())).owner("auto");
+        assertThat(admin.job(job.id()).suspendedSince()).isNull();
+        assertContinuedToTheEnd(job.id(), 8);
     }
 
     @Test
