@@ -204,7 +204,7 @@ public class AgentMain implements QuarkusApplication {
                 settings.jobMemoryMiB()), exits, logs, settings.pullImages()));
         OwnerToggle toggle = new OwnerToggle();
         try (logs; // closed after the agent: its commands may still finish logs
-             OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits, cgroups),
+             OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits, cgroups), agent.work(),
                      agent::ownerChanged);
              LocalEndpoint local = settings.localPort() == 0 ? null
                      : LocalEndpoint.start(settings.localPort(), agent, toggle);

@@ -187,7 +187,7 @@ public final class AgentBench {
                         "upc.agent.state-dir", dir.resolve("state").toString(),
                         // the agent's defaults, where the simulated PCs of tests and demo set others
                         "upc.agent.poll-wait", "25s",
-                        "upc.agent.owner.detectors", "logind,cpu");
+                        "upc.agent.owner.detectors", "logind,cpu,input");
                 AgentRuns runs = new AgentRuns(cluster, pc, settings, o.settle());
                 externalTimings(pc);
                 runs.once(Launch.jvm(jar, launcherOptions), "first start (runs and caches the CPU benchmark)",

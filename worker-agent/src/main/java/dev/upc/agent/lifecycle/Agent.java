@@ -5,6 +5,7 @@ import dev.upc.agent.control.ControlPlane;
 import dev.upc.agent.control.WorkerSession;
 import dev.upc.agent.driver.TaskDriver;
 import dev.upc.agent.job.ExitWatch;
+import dev.upc.agent.owner.AgentWork;
 import dev.upc.agent.job.JobRunner;
 import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.agent.retry.Backoff;
@@ -67,6 +68,7 @@ public final class Agent implements AutoCloseable {
     private JobRunner runner;
     private CommandLoop commands;
     private OwnerRelief relief;
+    private final AgentWork work = new AgentWork();
     private volatile Long startToRegisteredMillis;
     /** Set by {@link #beginRegistration}. */
     private CompletableFuture<Void> firstRegistration;
@@ -91,7 +93,8 @@ public final class Agent implements AutoCloseable {
     /** The runner needs this agent for blob tokens, this agent needs the runner: set it before {@link #start}. */
     public void runner(JobRunner jobRunner) {
         this.runner = jobRunner;
-        this.commands = new CommandLoop(state, control, enrolment, jobRunner::execute, commandThreads, progress,
+        this.commands = new CommandLoop(state, control, enrolment,
+                command -> work.during(() -> jobRunner.execute(command)), commandThreads, progress,
                 troubles, settings.pollWait(), clock);
     }
 
@@ -106,6 +109,11 @@ public final class Agent implements AutoCloseable {
     public TaskDriver relieving(TaskDriver base) {
         relief = new OwnerRelief(state, base, enrolment, control, clock, new Backoff(RETRY_FIRST, RETRY_MAX));
         return new RelievingDriver(base, relief);
+    }
+
+    /** The agent's own work (its commands), which the owner's CPU detector leaves out. */
+    public AgentWork work() {
+        return work;
     }
 
     /** The owner came back or left (the owner watch's listener: returns at once). */

@@ -15,16 +15,18 @@ public interface OwnerConfig {
         LOGIND,
         /** CPU use of everything but the jobs. */
         CPU,
+        /** Keyboard and mouse activity (PS/2 interrupts, input devices' times); skipped where there are none. */
+        INPUT,
         /** No detector: only {@code upc-agent owner active|idle|auto} decides (simulated PCs sharing one machine). */
         NONE
     }
 
     /** Which detectors to ask; the owner is ACTIVE when any of them says so. */
-    @WithDefault("logind,cpu")
+    @WithDefault("logind,cpu,input")
     List<Detector> detectors();
 
-    /** How often to ask the detectors. */
-    @WithDefault("5s")
+    /** How often to ask the detectors: the CPU detector sees the owner within two of these. */
+    @WithDefault("500ms")
     Duration interval();
 
     /** How long every detector must say IDLE before the owner counts as gone (ACTIVE is at once). */

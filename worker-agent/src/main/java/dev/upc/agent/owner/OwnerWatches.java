@@ -27,9 +27,9 @@ public final class OwnerWatches {
      * @throws IllegalArgumentException naming the setting, when a value is out of range
      */
     public static OwnerWatch from(OwnerConfig config, OwnerToggle toggle, Supplier<Duration> jobCpu,
-            Consumer<OwnerState> listener) {
-        return new OwnerWatch(toggle, detectors(config, jobCpu, LogindDetector::forThisMachine), config.interval(),
-                config.idleAfter(), listener);
+            AgentWork agentWork, Consumer<OwnerState> listener) {
+        return new OwnerWatch(toggle, detectors(config, jobCpu, agentWork, LogindDetector::forThisMachine),
+                config.interval(), config.idleAfter(), listener);
     }
 
     /** Constructs a logind detector from the grace; tests replace the real machine's. */
@@ -37,7 +37,8 @@ public final class OwnerWatches {
         LogindDetector create(Clock clock, Duration grace);
     }
 
-    static List<OwnerDetector> detectors(OwnerConfig config, Supplier<Duration> jobCpu, LogindFactory logind) {
+    static List<OwnerDetector> detectors(OwnerConfig config, Supplier<Duration> jobCpu, AgentWork agentWork,
+            LogindFactory logind) {
         validate(config);
         Set<OwnerConfig.Detector> kinds = EnumSet.copyOf(config.detectors());
         List<OwnerDetector> detectors = new ArrayList<>();
@@ -49,9 +50,13 @@ public final class OwnerWatches {
                 LOG.infof("Owner detector logind skipped: %s", detector.unavailableReason().orElse("unavailable"));
             }
         }
+        if (kinds.contains(OwnerConfig.Detector.INPUT)) {
+            InputDetector.forThisMachine(config.activeGrace()).ifPresentOrElse(detectors::add,
+                    () -> LOG.infof("Owner detector input skipped: no PS/2 controller and no /dev/input here"));
+        }
         if (kinds.contains(OwnerConfig.Detector.CPU)) {
             Supplier<Duration> jobs = config.jobCpuFile().map(Path::of).map(CgroupCpuTime::fromFile).orElse(jobCpu);
-            detectors.add(CpuLoadDetector.forThisMachine(jobs, config.cpuThreshold()));
+            detectors.add(CpuLoadDetector.forThisMachine(jobs, config.cpuThreshold(), agentWork));
         }
         LOG.infof("Owner detectors: %s", detectors.isEmpty() ? "none (the owner toggle alone decides)"
                 : String.join(", ", detectors.stream().map(OwnerDetector::name).toList()));
@@ -61,7 +66,7 @@ public final class OwnerWatches {
     static void validate(OwnerConfig config) {
         List<String> problems = new ArrayList<>();
         if (config.detectors().isEmpty()) {
-            problems.add("upc.agent.owner.detectors must name at least one of logind, cpu, none");
+            problems.add("upc.agent.owner.detectors must name at least one of logind, cpu, input, none");
         } else if (config.detectors().contains(OwnerConfig.Detector.NONE) && config.detectors().size() > 1) {
             problems.add("upc.agent.owner.detectors: 'none' cannot be combined with other detectors, got "
                     + config.detectors());

@@ -99,6 +99,38 @@ class CpuLoadTest {
     }
 
     @Test
+    void aSampleOverlappingTheAgentsOwnWorkRepeatsThePreviousAnswer(@TempDir Path dir) throws IOException {
+        Path stat = dir.resolve("stat");
+        AgentWork work = new AgentWork();
+        CpuLoadDetector detector = new CpuLoadDetector(stat, () -> Duration.ZERO, 0.5, 100, work);
+        Files.writeString(stat, machine(10_000, 50_000));
+        detector.sample();
+
+        // A CRIU dump's core: 1.4 cores of non-job time, but the agent's own.
+        work.during(() -> {
+            try {
+                Files.writeString(stat, machine(10_700, 51_000));
+                assertThat(detector.sample()).isEqualTo(OwnerState.IDLE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return null;
+        });
+        // Work that ended between two samples still overlapped the second.
+        Files.writeString(stat, machine(11_400, 52_000));
+        assertThat(detector.sample()).isEqualTo(OwnerState.IDLE);
+
+        // The owner, with no work of the agent's: seen at once, and kept through the agent's next work.
+        Files.writeString(stat, machine(12_100, 53_000));
+        assertThat(detector.sample()).isEqualTo(OwnerState.ACTIVE);
+        work.during(() -> null);
+        Files.writeString(stat, machine(12_100, 54_000));
+        assertThat(detector.sample()).as("overlapped: no news").isEqualTo(OwnerState.ACTIVE);
+        Files.writeString(stat, machine(12_100, 55_000));
+        assertThat(detector.sample()).isEqualTo(OwnerState.IDLE);
+    }
+
+    @Test
     void cgroupFilesOfBothVersions(@TempDir Path dir) throws IOException {
         assertThat(CgroupCpuTime.parse("123456789\n")).isEqualTo(Duration.ofNanos(123456789));
         assertThat(CgroupCpuTime.parse("""
@@ -118,7 +150,7 @@ class CpuLoadTest {
 
     @Test
     void readsThisMachinesProcStat() throws IOException {
-        CpuLoadDetector detector = CpuLoadDetector.forThisMachine(() -> Duration.ZERO, 1000);
+        CpuLoadDetector detector = CpuLoadDetector.forThisMachine(() -> Duration.ZERO, 1000, new AgentWork());
 
         assertThat(detector.sample()).isEqualTo(OwnerState.IDLE);
         assertThat(detector.sample()).isEqualTo(OwnerState.IDLE);

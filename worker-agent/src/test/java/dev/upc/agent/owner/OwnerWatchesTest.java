@@ -27,8 +27,9 @@ class OwnerWatchesTest {
     void defaults() {
         OwnerConfig config = config(Map.of());
 
-        assertThat(config.detectors()).containsExactly(OwnerConfig.Detector.LOGIND, OwnerConfig.Detector.CPU);
-        assertThat(config.interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.detectors()).containsExactly(OwnerConfig.Detector.LOGIND, OwnerConfig.Detector.CPU,
+                OwnerConfig.Detector.INPUT);
+        assertThat(config.interval()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.idleAfter()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.cpuThreshold()).isEqualTo(0.5);
         assertThat(config.activeGrace()).isEqualTo(Duration.ofMinutes(2));
@@ -53,14 +54,14 @@ class OwnerWatchesTest {
 
     @Test
     void unavailableLogindIsSkipped() {
-        List<OwnerDetector> detectors = OwnerWatches.detectors(config(Map.of()), () -> Duration.ZERO, NO_LOGIND);
+        List<OwnerDetector> detectors = OwnerWatches.detectors(config(Map.of()), () -> Duration.ZERO, new AgentWork(), NO_LOGIND);
 
         assertThat(detectors).extracting(OwnerDetector::name).containsExactly("cpu");
     }
 
     @Test
     void availableLogindIsAskedFirst() {
-        List<OwnerDetector> detectors = OwnerWatches.detectors(config(Map.of()), () -> Duration.ZERO, LOGIND);
+        List<OwnerDetector> detectors = OwnerWatches.detectors(config(Map.of()), () -> Duration.ZERO, new AgentWork(), LOGIND);
 
         assertThat(detectors).extracting(OwnerDetector::name).containsExactly("logind", "cpu");
     }
@@ -69,7 +70,7 @@ class OwnerWatchesTest {
     void noneLeavesTheToggleAlone() {
         OwnerConfig config = config(Map.of("upc.agent.owner.detectors", "none"));
 
-        assertThat(OwnerWatches.detectors(config, () -> Duration.ZERO, LOGIND)).isEmpty();
+        assertThat(OwnerWatches.detectors(config, () -> Duration.ZERO, new AgentWork(), LOGIND)).isEmpty();
     }
 
     @Test
@@ -78,7 +79,7 @@ class OwnerWatchesTest {
                 "upc.agent.owner.interval", "0s", "upc.agent.owner.idle-after", "-1s",
                 "upc.agent.owner.cpu-threshold", "0", "upc.agent.owner.job-cpu-file", "cpu.stat"));
 
-        assertThatThrownBy(() -> OwnerWatches.detectors(config, () -> Duration.ZERO, LOGIND))
+        assertThatThrownBy(() -> OwnerWatches.detectors(config, () -> Duration.ZERO, new AgentWork(), LOGIND))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("upc.agent.owner.detectors: 'none' cannot be combined")
                 .hasMessageContaining("upc.agent.owner.interval must be positive, got PT0S")
