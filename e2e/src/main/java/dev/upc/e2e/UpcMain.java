@@ -1,6 +1,7 @@
 package dev.upc.e2e;
 
 import dev.upc.e2e.bench.AgentBench;
+import dev.upc.e2e.bench.OwnerBench;
 import dev.upc.e2e.bench.MigrationBench;
 import dev.upc.e2e.bench.RegistryBench;
 import dev.upc.e2e.bench.StoreBench;
@@ -44,7 +45,7 @@ public final class UpcMain {
 
     private static int bench(List<String> args, Path work) {
         if (args.isEmpty()) {
-            return usage("usage: ./upc bench NAME; benches: migration, policy, store, registry, agent, study");
+            return usage("usage: ./upc bench NAME; benches: migration, policy, store, registry, agent, study, owner");
         }
         List<String> options = args.subList(1, args.size());
         return switch (args.get(0)) {
@@ -54,7 +55,8 @@ public final class UpcMain {
             case "registry" -> RegistryBench.run(options, work);
             case "agent" -> AgentBench.run(options, work);
             case "study" -> StudyBench.run(options, work);
-            default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration, policy, store, registry, agent, study)");
+            case "owner" -> OwnerBench.run(options, work);
+            default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration, policy, store, registry, agent, study, owner)");
         };
     }
 

@@ -55,8 +55,19 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** A simulated PC: its speed is {@code cpuPercent} of one core of this machine. */
-    public record Pc(String name, int cpuPercent) {
+    /**
+     * A simulated PC: its speed is {@code cpuPercent} of one core of this machine; {@code agentSettings} override its
+     * agent's (e.g. an owner detector for a bench).
+     */
+    public record Pc(String name, int cpuPercent, Map<String, String> agentSettings) {
+
+        public Pc {
+            agentSettings = Map.copyOf(agentSettings);
+        }
+
+        public Pc(String name, int cpuPercent) {
+            this(name, cpuPercent, Map.of());
+        }
     }
 
     /** A PC that runs: its podman service, its agent and the worker id the registry gave it. */
@@ -133,7 +144,7 @@ public final class LocalCluster implements AutoCloseable {
         for (int i = 0; i < spec.pcs().size(); i++) {
             Pc pc = spec.pcs().get(i);
             seedBenchmark(services.workDir().resolve("agent-" + pc.name()).resolve("state"));
-            AgentProcess agent = AgentProcess.start(services, simulated.get(i), pc.cpuPercent(), Map.of());
+            AgentProcess agent = AgentProcess.start(services, simulated.get(i), pc.cpuPercent(), pc.agentSettings());
             started.add(agent);
             agents.add(agent);
         }

@@ -186,6 +186,11 @@ public class OwnerReports {
                 });
     }
 
+    /** Every worker's last report as of the last {@link #refresh} (or report applied here). */
+    public Map<String, Presence> known() {
+        return Map.copyOf(known);
+    }
+
     /** The last report of the worker's agent as of the last {@link #refresh}, if it ever reported. */
     public Optional<Presence> presence(String workerId) {
         return Optional.ofNullable(known.get(workerId));

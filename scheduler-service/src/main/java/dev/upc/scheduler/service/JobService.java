@@ -216,7 +216,8 @@ public class JobService {
                             : "the worker registry cannot be reached: " + failure.getMessage()))
                     .chain(workers -> store.active(pool).map(active -> {
                         names.remember(workers);
-                        var snapshot = Snapshots.of(clock.instant(), workers, active, learner.current());
+                        var snapshot = Snapshots.of(clock.instant(), workers, active, learner.current(),
+                                owners.known());
                         return policy.migrationTarget(snapshot, jobId, target.map(t -> workerId(workers, t)));
                     }));
         }).chain(choice -> {

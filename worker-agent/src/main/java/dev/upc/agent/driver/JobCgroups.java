@@ -57,9 +57,9 @@ public final class JobCgroups {
         return new JobCgroups(Path.of("/nonexistent"), "v1", "none");
     }
 
-    /** Holds containers' CPU through the cgroups mounted here, whatever the manager. */
-    CpuHold cpuHold() {
-        return new CpuHold(root, v2 ? "v2" : "v1");
+    /** Freezes containers through the cgroups mounted here, whatever the manager. */
+    Freezer freezer() {
+        return new Freezer(root, v2 ? "v2" : "v1");
     }
 
     /** The cgroup parent for a new container of this name; empty: podman's default. */

@@ -34,12 +34,12 @@ public final class LibpodDriver implements TaskDriver {
 
     private final LibpodClient libpod;
     private final JobCgroups cgroups;
-    private final CpuHold cpu;
+    private final Freezer freezer;
 
     public LibpodDriver(LibpodClient libpod, JobCgroups cgroups) {
         this.libpod = libpod;
         this.cgroups = cgroups;
-        this.cpu = cgroups.cpuHold();
+        this.freezer = cgroups.freezer();
     }
 
     @Override
@@ -77,23 +77,7 @@ public final class LibpodDriver implements TaskDriver {
     public TaskArchive checkpoint(TaskHandle task, CheckpointMode mode) {
         CheckpointOptions options = mode == CheckpointMode.LEAVE_RUNNING ? CheckpointOptions.periodic()
                 : CheckpointOptions.forMigration().keepingDump();
-        // A held task dumps ten times slower (see CpuHold): free it; the dump freezes it a few ms later.
-        String held = heldCgroup(task);
-        if (held != null) {
-            hold(task, held, false);
-        }
-        ArchiveStream archive;
-        try {
-            archive = call(task, () -> libpod.checkpointExport(task.name(), options));
-        } catch (RuntimeException e) {
-            if (held != null) {
-                rehold(task, held); // a failed dump leaves the task running: the owner still wants the CPU
-            }
-            throw e;
-        }
-        if (held != null && mode == CheckpointMode.LEAVE_RUNNING) {
-            rehold(task, held);
-        }
+        ArchiveStream archive = call(task, () -> libpod.checkpointExport(task.name(), options));
         return new TaskArchive(archive, archive.answeredAfter());
     }
 
@@ -152,26 +136,32 @@ public final class LibpodDriver implements TaskDriver {
         if (!info.running()) {
             return false;
         }
-        if (!hold(task, info.cgroupPath(), true)) {
-            limit(task, TaskLimits.SUSPENDED);
+        try {
+            if (freezer.freeze(info.cgroupPath())) {
+                return true;
+            }
+        } catch (IOException e) {
+            LOG.debugf("container=%s: cannot freeze its cgroup (%s)", task.name(), e.getMessage());
         }
+        // No freezer to write: a near-zero quota, which also keeps it checkpointable (its dumps are slow).
+        LOG.infof("container=%s: no cgroup freezer at %s; holding it at %s instead", task.name(), info.cgroupPath(),
+                TaskLimits.SUSPENDED);
+        limit(task, TaskLimits.SUSPENDED);
         return true;
     }
 
     @Override
     public void resume(TaskHandle task, TaskLimits limits) {
         ContainerInfo info = call(task, () -> libpod.inspect(task.name()));
-        boolean released;
         try {
-            released = info.running() && cpu.release(info.cgroupPath(), limits);
+            if (freezer.frozen(info.cgroupPath()).isPresent()) {
+                freezer.thaw(info.cgroupPath());
+                return;
+            }
         } catch (IOException e) {
-            LOG.debugf("container=%s: cannot release its cgroup's CPU directly (%s); through libpod", task.name(),
-                    e.getMessage());
-            released = false;
+            LOG.debugf("container=%s: cannot thaw its cgroup (%s)", task.name(), e.getMessage());
         }
-        if (!released) {
-            limit(task, new TaskLimits(limits.cpuQuotaMicros(), limits.cpuPeriodMicros(), null));
-        }
+        limit(task, new TaskLimits(limits.cpuQuotaMicros(), limits.cpuPeriodMicros(), null));
     }
 
     @Override
@@ -181,32 +171,6 @@ public final class LibpodDriver implements TaskDriver {
         boolean removed = call(task, () -> libpod.remove(task.name(), true));
         cgroups.remove(parent);
         return removed;
-    }
-
-    /** Holds ({@code on}) or frees the task's cgroup directly; false when its files are not there. */
-    private boolean hold(TaskHandle task, String cgroup, boolean on) {
-        try {
-            return on ? cpu.hold(cgroup) : cpu.lift(cgroup);
-        } catch (IOException e) {
-            LOG.debugf("container=%s: cannot write its cgroup's CPU directly (%s)", task.name(), e.getMessage());
-            return false;
-        }
-    }
-
-    private void rehold(TaskHandle task, String cgroup) {
-        if (!hold(task, cgroup, true)) {
-            LOG.warnf("container=%s: could not hold it again after its dump", task.name());
-        }
-    }
-
-    /** The cgroup of the task when it runs held, else null. */
-    private String heldCgroup(TaskHandle task) {
-        try {
-            ContainerInfo info = libpod.inspect(task.name());
-            return info.running() && cpu.held(info.cgroupPath()).orElse(false) ? info.cgroupPath() : null;
-        } catch (LibpodException e) {
-            return null; // the checkpoint itself says what is wrong
-        }
     }
 
     private Optional<String> inspectParent(TaskHandle task) {
@@ -228,8 +192,7 @@ public final class LibpodDriver implements TaskDriver {
         } else {
             state = TaskStatus.State.EXITED;
         }
-        // Inspect shows the limits a container was made with, not later updates: the cgroup's files say it.
-        boolean suspended = info.running() && cpu.held(info.cgroupPath()).orElse(false);
+        boolean suspended = info.running() && freezer.frozen(info.cgroupPath()).orElse(false);
         return new TaskStatus(state, suspended, info.exitCode(), cgroups.cpuSeconds(info.cgroupParent()).orElse(null),
                 info.lastRun().orElse(null));
     }

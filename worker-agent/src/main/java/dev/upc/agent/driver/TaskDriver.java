@@ -25,8 +25,8 @@ public interface TaskDriver {
     /**
      * Dumps the task and streams the archive out. A {@link CheckpointMode#STOP} stops it and keeps the dump, so that
      * {@link #restoreInPlace} can bring it back if the archive never reaches its destination; a
-     * {@link CheckpointMode#LEAVE_RUNNING} leaves it running. A suspended task is freed for the dump (which freezes it
-     * at once) and suspended again if it runs on afterwards.
+     * {@link CheckpointMode#LEAVE_RUNNING} leaves it running. A suspended task is dumped as it is and stays suspended
+     * if it runs on.
      */
     TaskArchive checkpoint(TaskHandle task, CheckpointMode mode);
 
@@ -47,8 +47,9 @@ public interface TaskDriver {
     void limit(TaskHandle task, TaskLimits limits);
 
     /**
-     * Holds a running task's CPU use near zero at once, for an owner who came back, keeping it checkpointable (unlike
-     * a freeze: podman refuses to checkpoint a paused container). {@link #limit} or {@link #resume} lift it.
+     * Stops a running task's CPU use at once, for an owner who came back, keeping it checkpointable (podman refuses
+     * to checkpoint a container it paused itself, so the libpod driver freezes its cgroup behind podman's back).
+     * {@link #resume} lets it run again.
      *
      * @return false when the task does not run (nothing to hold)
      */
