@@ -20,6 +20,7 @@ import dev.upc.protocol.JobInfo;
 import dev.upc.protocol.JobOutput;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.JobSubmission;
+import dev.upc.protocol.OwnerState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -257,6 +258,21 @@ class AgentIT {
         agentOf(other(job.workerId())).owner("auto");
         assertThat(admin.job(job.id()).suspendedSince()).isNull();
         assertContinuedToTheEnd(job.id(), 8);
+    }
+
+    @Test
+    void aSnoozeTakesThePcBackAsTheOwnerWould() {
+        JobInfo job = runningJob(counter("snooze", 16, 60, 200, null));
+        AgentProcess host = agentOf(job.workerId());
+
+        host.owner("snooze/1h"); // upc-agent owner snooze 1h
+
+        JobInfo moved = admin.awaitJob(job.id(), j -> !job.workerId().equals(j.workerId())
+                && j.state() == JobState.RUNNING, JOB_TIMEOUT);
+        assertThat(moved.workerId()).isEqualTo(other(job.workerId()));
+        assertThat(host.status().ownerState()).isEqualTo(OwnerState.ACTIVE);
+        host.owner("auto"); // ends the snooze
+        assertContinuedToTheEnd(job.id(), 60);
     }
 
     @Test

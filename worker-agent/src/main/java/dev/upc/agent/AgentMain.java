@@ -56,6 +56,7 @@ import org.jboss.logging.Logger;
  *   <li>{@code train} — start for real (register, heartbeat, poll) and stop a few seconds later: what
  *       {@code upc-agent train-aot} runs to record the JDK's start-up cache;</li>
  *   <li>{@code status} — print the running agent's status (from its localhost endpoint);</li>
+ *   <li>{@code owner snooze DURATION} — do not lend the PC for that long (e.g. {@code 2h}), then decide again;</li>
  *   <li>{@code owner active|idle|auto} — tell the running agent that the owner is (not) using the PC, or let its
  *       detectors decide again.</li>
  * </ul>
@@ -88,7 +89,9 @@ public class AgentMain implements QuarkusApplication {
                 case "train" -> args.length == 1 ? runAgent(true) : usage();
                 case "check" -> check();
                 case "status" -> local("GET", "/status");
-                case "owner" -> args.length == 2 ? local("PUT", "/owner/" + args[1]) : usage();
+                case "owner" -> args.length == 2 ? local("PUT", "/owner/" + args[1])
+                        : args.length == 3 && args[1].equals("snooze") ? local("PUT", "/owner/snooze/" + args[2])
+                        : usage();
                 case "help", "--help", "-h" -> {
                     usage();
                     yield 0;
@@ -105,7 +108,7 @@ public class AgentMain implements QuarkusApplication {
     }
 
     private static int usage() {
-        System.err.println("usage: upc-agent [run | check | train | status | owner active|idle|auto]");
+        System.err.println("usage: upc-agent [run | check | train | status | owner active|idle|auto | owner snooze 2h]");
         return USAGE;
     }
 

@@ -6,6 +6,7 @@ import dev.upc.agent.owner.OwnerToggle;
 import dev.upc.protocol.ErrorResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -61,7 +62,7 @@ public final class LocalEndpoint implements AutoCloseable {
                 return Response.json(up ? 200 : 503, Map.of("status", up ? "UP" : "DOWN"));
             };
             case "/status" -> () -> Response.json(200, status.get());
-            case "/owner" -> () -> Response.json(200, Map.of("mode", name(toggle.mode())));
+            case "/owner" -> this::owner;
             default -> null;
         };
         if (get == null) {
@@ -75,6 +76,17 @@ public final class LocalEndpoint implements AutoCloseable {
         if (!method.equals("PUT") && !method.equals("POST")) {
             return notAllowed(method, "PUT", "PUT, POST");
         }
+        if (name.startsWith("snooze/")) {
+            Duration snooze;
+            try {
+                snooze = OwnerToggle.parseSnooze(name.substring("snooze/".length()));
+            } catch (IllegalArgumentException e) {
+                return Response.error(400, "invalid_snooze", e.getMessage());
+            }
+            toggle.snooze(Instant.now().plus(snooze));
+            LOG.infof("owner snoozed lending for %s, until %s", snooze, toggle.snoozedUntil().orElse(null));
+            return owner();
+        }
         OwnerToggle.Mode mode;
         try {
             mode = OwnerToggle.Mode.parse(name);
@@ -83,7 +95,14 @@ public final class LocalEndpoint implements AutoCloseable {
         }
         toggle.set(mode);
         LOG.infof("owner toggle set to %s", mode);
-        return Response.json(200, Map.of("mode", name(mode)));
+        return owner();
+    }
+
+    private Response owner() {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("mode", name(toggle.mode()));
+        toggle.snoozedUntil().ifPresent(until -> body.put("snoozedUntil", until.toString()));
+        return Response.json(200, body);
     }
 
     private static Response notAllowed(String method, String use, String allow) {

@@ -44,6 +44,12 @@ public interface OwnerConfig {
      */
     Optional<String> jobCpuFile();
 
+    /**
+     * When the PC is lent, e.g. {@code mon-fri 18:00-08:00, sat-sun} (see {@link LendingHours}); outside these hours
+     * the owner counts as using it. Unset: always, when the detectors say the owner is away.
+     */
+    Optional<String> lendingHours();
+
     /** How long a local session counts as in use after its last input (text) or after turning idle (graphical). */
     @WithDefault("2m")
     Duration activeGrace();

@@ -1,6 +1,8 @@
 package dev.upc.agent.owner;
 
 import dev.upc.protocol.OwnerState;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,8 +10,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * A manual override of the owner's state, set on the PC itself ({@code upc-agent owner active|idle|auto}) for tests
- * and demos. Thread-safe; listeners are called at once, on the thread that changed the mode.
+ * A manual override of the owner's state, set on the PC itself: {@code upc-agent owner active|idle|auto}, or a snooze
+ * ({@code upc-agent owner snooze 2h}: not lent for two hours, then the detectors decide again). Thread-safe; listeners
+ * are called at once, on the thread that changed the mode.
  */
 public final class OwnerToggle {
 
@@ -39,10 +42,56 @@ public final class OwnerToggle {
     }
 
     private final CopyOnWriteArrayList<Consumer<Mode>> listeners = new CopyOnWriteArrayList<>();
+    /** The longest snooze: a week (a PC kept longer is better taken out of UPC). */
+    public static final Duration MAX_SNOOZE = Duration.ofDays(7);
+
     private Mode mode = Mode.AUTO;
+    private Instant snoozedUntil;
 
     public synchronized Mode mode() {
         return mode;
+    }
+
+    /** When a snooze ends, or empty when the mode is not a snooze. */
+    public synchronized Optional<Instant> snoozedUntil() {
+        return Optional.ofNullable(snoozedUntil);
+    }
+
+    /** Not lent ({@link Mode#ACTIVE}) until {@code until}; then {@link Mode#AUTO} again (see {@link #expire}). */
+    public synchronized void snooze(Instant until) {
+        snoozedUntil = null;
+        if (mode != Mode.ACTIVE) {
+            set(Mode.ACTIVE);
+        }
+        snoozedUntil = until;
+    }
+
+    /** Ends a snooze that is over by {@code now}; the owner watch asks on every sample. */
+    public synchronized void expire(Instant now) {
+        if (snoozedUntil != null && !now.isBefore(snoozedUntil)) {
+            set(Mode.AUTO);
+        }
+    }
+
+    /** {@code 90s}, {@code 30m}, {@code 2h} or {@code 1d}, up to {@link #MAX_SNOOZE}. */
+    public static Duration parseSnooze(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,6})([smhd])")
+                .matcher(text == null ? "" : text.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("a snooze is a number and a unit (s, m, h, d), e.g. 2h; got '" + text
+                    + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+        if (d.isZero() || d.compareTo(MAX_SNOOZE) > 0) {
+            throw new IllegalArgumentException("a snooze lasts from 1 s to 7 days; got '" + text + "'");
+        }
+        return d;
     }
 
     /**
@@ -53,6 +102,7 @@ public final class OwnerToggle {
      */
     public synchronized boolean set(Mode newMode) {
         Objects.requireNonNull(newMode, "mode");
+        snoozedUntil = null;
         if (newMode == mode) {
             return false;
         }

@@ -2,6 +2,7 @@ package dev.upc.agent.owner;
 
 import dev.upc.protocol.OwnerState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -96,6 +97,7 @@ public final class OwnerWatch implements AutoCloseable {
 
     /** Asks every detector once and applies the result. Runs on the watch's thread; tests call it directly. */
     void sampleNow() {
+        toggle.expire(Instant.now());
         // Every detector is asked, even after an ACTIVE answer: the CPU detector measures between its own samples.
         OwnerState raw = OwnerState.IDLE;
         for (OwnerDetector detector : detectors) {

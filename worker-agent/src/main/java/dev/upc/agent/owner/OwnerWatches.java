@@ -54,6 +54,7 @@ public final class OwnerWatches {
             InputDetector.forThisMachine(config.activeGrace()).ifPresentOrElse(detectors::add,
                     () -> LOG.infof("Owner detector input skipped: no PS/2 controller and no /dev/input here"));
         }
+        config.lendingHours().ifPresent(hours -> detectors.add(LendingHours.parse(hours, Clock.systemDefaultZone())));
         if (kinds.contains(OwnerConfig.Detector.CPU)) {
             Supplier<Duration> jobs = config.jobCpuFile().map(Path::of).map(CgroupCpuTime::fromFile).orElse(jobCpu);
             detectors.add(CpuLoadDetector.forThisMachine(jobs, config.cpuThreshold(), agentWork));
@@ -83,6 +84,11 @@ public final class OwnerWatches {
         }
         if (config.activeGrace().isNegative()) {
             problems.add("upc.agent.owner.active-grace must not be negative, got " + config.activeGrace());
+        }
+        try {
+            config.lendingHours().ifPresent(hours -> LendingHours.parse(hours, Clock.systemDefaultZone()));
+        } catch (IllegalArgumentException e) {
+            problems.add("upc.agent.owner.lending-hours: " + e.getMessage());
         }
         if (config.jobCpuFile().filter(file -> !file.startsWith("/")).isPresent()) {
             problems.add("upc.agent.owner.job-cpu-file must be an absolute path, got " + config.jobCpuFile().get());

@@ -103,6 +103,41 @@ class LocalEndpointTest {
     }
 
     @Test
+    void aSnoozeKeepsThePcUntilItEndsAndBadOnesAreRefused() throws IOException {
+        java.time.Instant before = java.time.Instant.now();
+
+        Answer snooze = send("PUT /owner/snooze/2h HTTP/1.1\r\n\r\n");
+
+        assertThat(snooze.status()).isEqualTo(200);
+        assertThat(snooze.json().path("mode").asText()).isEqualTo("active");
+        java.time.Instant until = java.time.Instant.parse(snooze.json().path("snoozedUntil").asText());
+        assertThat(until).isBetween(before.plusSeconds(7199), before.plusSeconds(7300));
+        assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.ACTIVE);
+        toggle.expire(until.minusSeconds(1));
+        assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.ACTIVE);
+        toggle.expire(until);
+        assertThat(toggle.mode()).as("over: the detectors decide again").isEqualTo(OwnerToggle.Mode.AUTO);
+        assertThat(get("/owner").json().has("snoozedUntil")).isFalse();
+
+        for (String bad : new String[] {"2", "0h", "8d", "2 hours", "-1h", "99999999h"}) {
+            Answer refused = send("PUT /owner/snooze/" + bad.replace(" ", "%20") + " HTTP/1.1\r\n\r\n");
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.json().path("error").asText()).isEqualTo("invalid_snooze");
+        }
+        assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.AUTO);
+    }
+
+    @Test
+    void settingTheModeEndsASnooze() throws IOException {
+        send("PUT /owner/snooze/30m HTTP/1.1\r\n\r\n");
+        send("PUT /owner/active HTTP/1.1\r\n\r\n");
+
+        toggle.expire(java.time.Instant.now().plus(java.time.Duration.ofDays(1)));
+
+        assertThat(toggle.mode()).as("set by hand: no longer a snooze").isEqualTo(OwnerToggle.Mode.ACTIVE);
+    }
+
+    @Test
     void anUnknownOwnerModeIsABadRequest() throws IOException {
         Answer answer = send("PUT /owner/away HTTP/1.1\r\n\r\n");
 

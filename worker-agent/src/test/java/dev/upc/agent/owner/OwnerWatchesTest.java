@@ -77,7 +77,8 @@ class OwnerWatchesTest {
     void badValuesAreNamedInOneMessage() {
         OwnerConfig config = config(Map.of("upc.agent.owner.detectors", "none,cpu",
                 "upc.agent.owner.interval", "0s", "upc.agent.owner.idle-after", "-1s",
-                "upc.agent.owner.cpu-threshold", "0", "upc.agent.owner.job-cpu-file", "cpu.stat"));
+                "upc.agent.owner.cpu-threshold", "0", "upc.agent.owner.job-cpu-file", "cpu.stat",
+                "upc.agent.owner.lending-hours", "weekends"));
 
         assertThatThrownBy(() -> OwnerWatches.detectors(config, () -> Duration.ZERO, new AgentWork(), LOGIND))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -85,7 +86,16 @@ class OwnerWatchesTest {
                 .hasMessageContaining("upc.agent.owner.interval must be positive, got PT0S")
                 .hasMessageContaining("upc.agent.owner.idle-after must not be negative")
                 .hasMessageContaining("upc.agent.owner.cpu-threshold must be a number of cores above 0")
-                .hasMessageContaining("upc.agent.owner.job-cpu-file must be an absolute path");
+                .hasMessageContaining("upc.agent.owner.job-cpu-file must be an absolute path")
+                .hasMessageContaining("upc.agent.owner.lending-hours: lending hours: 'weekends' is not a day");
+    }
+
+    @Test
+    void lendingHoursAreAskedWithTheDetectors() {
+        OwnerConfig config = config(Map.of("upc.agent.owner.lending-hours", "mon-fri 18:00-08:00, sat-sun"));
+
+        assertThat(OwnerWatches.detectors(config, () -> Duration.ZERO, new AgentWork(), NO_LOGIND))
+                .extracting(OwnerDetector::name).containsExactly("hours", "cpu");
     }
 
     @Test
