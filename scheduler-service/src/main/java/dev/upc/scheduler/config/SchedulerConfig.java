@@ -105,6 +105,13 @@ public interface SchedulerConfig {
          */
         Optional<String> adminToken();
 
+        /**
+         * How often the planner reads every worker from the registry (the reconciliation); in between it plans with
+         * the last read and the agents' direct reports. 0 reads every round.
+         */
+        @WithDefault("10s")
+        Duration reconcileInterval();
+
         /** Whether readiness includes "the registry answers". */
         @WithName("health-enabled")
         @WithDefault("true")

@@ -43,7 +43,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The planning loop: every plan-interval (and soon after an event that frees or needs a worker) the replica holding
- * the {@link PlannerLock} takes a snapshot of the jobs table and the registry's workers, asks the policy for
+ * the {@link PlannerLock} takes a snapshot of the jobs table, the workers (the registry's, read once per reconcile
+ * interval: {@link RegistryReads}) and the owners' reports that came since the last round, asks the policy for
  * decisions and applies each in its own transaction. A decision is applied only if its job is still as the snapshot
  * saw it (state, epoch, op), so an event that arrived meanwhile wins and the next round decides again.
  */
@@ -58,7 +59,6 @@ public class Planner {
     private final Pool pool;
     private final JobStore store;
     private final JobTransitions transitions;
-    private final WorkerDirectory directory;
     private final WorkerNames names;
     private final PlacementPolicy policy;
     private final SchedulerMetrics metrics;
@@ -69,6 +69,7 @@ public class Planner {
     private final CheckpointPruning pruning;
     private final Learner learner;
     private final OwnerReports owners;
+    private final RegistryReads registry;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
@@ -77,13 +78,13 @@ public class Planner {
             PlacementPolicy policy, SchedulerMetrics metrics, Clock clock, SchedulerConfig config, Vertx vertx,
             DatabaseOptions database, CheckpointPruning pruning, Learner learner, OwnerReports owners) {
         this.owners = owners;
+        this.registry = new RegistryReads(directory, config.registry().reconcileInterval(), System::nanoTime);
         this.names = names;
         this.learner = learner;
         this.pruning = pruning;
         this.pool = pool;
         this.store = store;
         this.transitions = transitions;
-        this.directory = directory;
         this.policy = policy;
         this.metrics = metrics;
         this.clock = clock;
@@ -145,8 +146,8 @@ public class Planner {
 
     /** One planning round, regardless of leadership (tests call it directly). Returns what was decided. */
     public Uni<Decisions> planOnce() {
-        return directory.workers().invoke(names::remember).chain(workers -> owners.refresh().chain(presence ->
-                store.active(pool).chain(jobs -> learner.update(pool, workers).chain(learned -> {
+        return owners.refresh().chain(presence -> registry.workers(presence.keySet()).invoke(names::remember)
+                .chain(workers -> store.active(pool).chain(jobs -> learner.update(pool, workers).chain(learned -> {
             Instant now = clock.instant();
             Map<String, WorkerView> views = new HashMap<>();
             workers.forEach(info -> views.put(info.workerId(),
