@@ -74,7 +74,9 @@ public final class OwnerBench {
                 new LocalCluster.Pc("spare", 50));
         Path dir = work.resolve("bench-owner").resolve("run-" + System.currentTimeMillis());
         say("owner: %d rounds per signal; a %d MiB CPU-bound job on desk (50 %%), spare (50 %%) free", rounds, MEM_MIB);
-        try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Spec(dir, pcs, Map.of(), null, true),
+        // As installed: the registry is read every 10 s; the owner's news comes from the agent.
+        Map<String, String> scheduler = Map.of("upc.scheduler.registry.reconcile-interval", "10s");
+        try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Spec(dir, pcs, scheduler, null, true),
                 line -> say("%s", line))) {
             OwnerBench bench = new OwnerBench(cluster.services().admin(), cluster.pcs().get("desk"),
                     cluster.pcs().get("spare"));

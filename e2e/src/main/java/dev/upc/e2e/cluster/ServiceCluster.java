@@ -280,6 +280,9 @@ public final class ServiceCluster implements AutoCloseable {
 
         Map<String, String> scheduler = database(SCHEDULER_DATABASE);
         scheduler.put("upc.scheduler.plan-interval", seconds(settings.planInterval));
+        // Tests, benches and the demo drain PCs and place jobs right after: every round reads the registry (a
+        // property of the builder, e.g. a bench's, still overrides it; an installed scheduler reads every 10 s).
+        scheduler.put("upc.scheduler.registry.reconcile-interval", "0s");
         scheduler.put("quarkus.rest-client.registry.url", registryUrl.toString());
         scheduler.put("upc.scheduler.registry.admin-token", adminToken);
         Set<String> storeUrlKeys = storeUrlKeys(jar(Service.SCHEDULER));
