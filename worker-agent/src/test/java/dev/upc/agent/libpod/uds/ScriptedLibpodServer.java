@@ -1,6 +1,14 @@
 package dev.upc.agent.libpod.uds;
 
-import java.io.EOFException;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpVersion;
+import org.apache.hc.core5.http.impl.io.ChunkedInputStream;
+import org.apache.hc.core5.http.impl.io.ContentLengthInputStream;
+import org.apache.hc.core5.http.impl.io.DefaultHttpRequestParser;
+import org.apache.hc.core5.http.impl.io.SessionInputBufferImpl;
+import java.nio.channels.Channels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,8 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A libpod that does what the test tells it to, for the cases a real one cannot be made to produce
  * (a 500, a stall, a connection cut mid-body, a 1 GiB answer): HTTP/1.1 on a unix socket, one thread
  * per connection, each request answered by the test's handler with raw bytes, then the connection
- * closed. Its HTTP parsing is its own, not the transport's, so the two cannot share a mistake; a
- * malformed request from the client is recorded as a failure and fails {@link #close()}.
+ * closed. Requests are read with Apache HttpCore's HTTP/1.1 parser and body streams, not the transport's codec nor
+ * one of its own, so the client is checked against a well-kept implementation; a malformed request from the client is
+ * recorded as a failure and fails {@link #close()}. Answers are raw bytes, so that a test can send what no HTTP
+ * library would: a cut body, a broken chunk, a stall.
  */
 public final class ScriptedLibpodServer implements AutoCloseable {
 
@@ -130,14 +140,15 @@ public final class ScriptedLibpodServer implements AutoCloseable {
 
     private void serve(SocketChannel connection) {
         try (connection) {
-            ConnectionInput in = new ConnectionInput(connection);
-            Request request = readHead(in);
+            InputStream in = Channels.newInputStream(connection);
+            SessionInputBufferImpl buffer = new SessionInputBufferImpl(64 * 1024);
+            Request request = readHead(buffer, in);
             if (request == null) {
                 return;
             }
             requests.add(request);
             Response response = new Response(connection, closing);
-            handler.answer(request, body(request, in), response);
+            handler.answer(request, body(request, buffer, in), response);
         } catch (IOException | InterruptedException peerGoneOrShutdown) {
             // the client closed or timed out, which several tests make it do on purpose
         } catch (Throwable failure) {
@@ -154,36 +165,35 @@ public final class ScriptedLibpodServer implements AutoCloseable {
         thread.start();
     }
 
-    private static Request readHead(ConnectionInput in) throws IOException {
-        String requestLine = in.readLine();
-        if (requestLine == null) {
+    /**
+     * The request's head, parsed by HttpCore's HTTP/1.1 parser; null when the client closed before sending one. What
+     * the parser lets pass but a client must not send (a header twice) is a failure of the client.
+     */
+    private static Request readHead(SessionInputBufferImpl buffer, InputStream in) throws IOException {
+        ClassicHttpRequest head;
+        try {
+            head = new DefaultHttpRequestParser().parse(buffer, in);
+        } catch (HttpException e) {
+            throw new IllegalStateException("malformed request: " + e.getMessage(), e);
+        }
+        if (head == null) {
             return null;
         }
-        String[] parts = requestLine.split(" ");
-        if (parts.length != 3 || !parts[2].equals("HTTP/1.1") || !parts[1].startsWith("/")) {
-            throw new IllegalStateException("malformed request line: " + requestLine);
+        if (!head.getVersion().equals(HttpVersion.HTTP_1_1) || !head.getRequestUri().startsWith("/")) {
+            throw new IllegalStateException("not an HTTP/1.1 request for a path: " + head);
         }
         Map<String, String> headers = new HashMap<>();
-        for (String line = in.readLine(); ; line = in.readLine()) {
-            if (line == null) {
-                throw new EOFException("client closed inside the request head");
-            }
-            if (line.isEmpty()) {
-                break;
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalStateException("malformed request header: " + line);
-            }
-            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            if (headers.put(name, line.substring(colon + 1).trim()) != null) {
+        for (Header header : head.getHeaders()) {
+            String name = header.getName().toLowerCase(Locale.ROOT);
+            if (headers.put(name, header.getValue()) != null) {
                 throw new IllegalStateException("request header sent twice: " + name);
             }
         }
-        return new Request(parts[0], parts[1], Map.copyOf(headers));
+        return new Request(head.getMethod(), head.getRequestUri(), Map.copyOf(headers));
     }
 
-    private static InputStream body(Request request, ConnectionInput in) {
+    /** The request's body, framed by HttpCore's chunked or length-delimited streams. */
+    private static InputStream body(Request request, SessionInputBufferImpl buffer, InputStream in) {
         String encoding = request.header("transfer-encoding");
         String length = request.header("content-length");
         if (encoding != null && length != null) {
@@ -193,9 +203,10 @@ public final class ScriptedLibpodServer implements AutoCloseable {
             if (!encoding.equals("chunked")) {
                 throw new IllegalStateException("unexpected Transfer-Encoding: " + encoding);
             }
-            return new ChunkedBody(in);
+            return new ChunkedInputStream(buffer, in);
         }
-        return length == null ? InputStream.nullInputStream() : new FixedBody(in, Long.parseLong(length));
+        return length == null ? InputStream.nullInputStream()
+                : new ContentLengthInputStream(buffer, in, Long.parseLong(length));
     }
 
     /** What a handler writes to: unbuffered, straight to the connection. */
@@ -258,157 +269,6 @@ public final class ScriptedLibpodServer implements AutoCloseable {
             ByteBuffer source = ByteBuffer.wrap(bytes, offset, length);
             while (source.hasRemaining()) {
                 connection.write(source);
-            }
-        }
-    }
-
-    /** Buffered reads from the connection with line access for the head and chunk sizes. */
-    private static final class ConnectionInput extends InputStream {
-
-        private final SocketChannel connection;
-        private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).flip();
-
-        ConnectionInput(SocketChannel connection) {
-            this.connection = connection;
-        }
-
-        /** A line without CRLF (a bare LF is a violation), or null at end of stream before any byte. */
-        String readLine() throws IOException {
-            StringBuilder line = new StringBuilder();
-            while (true) {
-                int b = read();
-                if (b == -1) {
-                    if (line.length() == 0) {
-                        return null;
-                    }
-                    throw new EOFException("client closed in the middle of a line");
-                }
-                if (b == '\n') {
-                    if (line.length() == 0 || line.charAt(line.length() - 1) != '\r') {
-                        throw new IllegalStateException("line not ended by CRLF: " + line);
-                    }
-                    return line.substring(0, line.length() - 1);
-                }
-                if (line.length() > 16 * 1024) {
-                    throw new IllegalStateException("request line or header too long");
-                }
-                line.append((char) b);
-            }
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (!buffer.hasRemaining() && fill() == -1) {
-                return -1;
-            }
-            return buffer.get() & 0xff;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) throws IOException {
-            if (length == 0) {
-                return 0;
-            }
-            if (!buffer.hasRemaining() && fill() == -1) {
-                return -1;
-            }
-            int n = Math.min(length, buffer.remaining());
-            buffer.get(target, offset, n);
-            return n;
-        }
-
-        private int fill() throws IOException {
-            buffer.clear();
-            int n;
-            do {
-                n = connection.read(buffer);
-            } while (n == 0);
-            buffer.flip();
-            return n;
-        }
-    }
-
-    private static final class FixedBody extends InputStream {
-
-        private final ConnectionInput in;
-        private long left;
-
-        FixedBody(ConnectionInput in, long length) {
-            this.in = in;
-            this.left = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) throws IOException {
-            if (left == 0) {
-                return -1;
-            }
-            int n = in.read(target, offset, (int) Math.min(length, left));
-            if (n == -1) {
-                throw new EOFException("client closed with " + left + " body bytes missing");
-            }
-            left -= n;
-            return n;
-        }
-    }
-
-    private static final class ChunkedBody extends InputStream {
-
-        private final ConnectionInput in;
-        private long chunkLeft;
-        private boolean done;
-
-        ChunkedBody(ConnectionInput in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) throws IOException {
-            if (done) {
-                return -1;
-            }
-            if (chunkLeft == 0) {
-                String size = in.readLine();
-                if (size == null) {
-                    throw new EOFException("client closed before the last chunk");
-                }
-                chunkLeft = Long.parseLong(size, 16); // the transport sends no chunk extensions
-                if (chunkLeft == 0) {
-                    expectEmptyLine("after the last chunk");
-                    done = true;
-                    return -1;
-                }
-            }
-            int n = in.read(target, offset, (int) Math.min(length, chunkLeft));
-            if (n == -1) {
-                throw new EOFException("client closed inside a chunk");
-            }
-            chunkLeft -= n;
-            if (chunkLeft == 0) {
-                expectEmptyLine("after a chunk");
-            }
-            return n;
-        }
-
-        private void expectEmptyLine(String where) throws IOException {
-            String line = in.readLine();
-            if (line == null) {
-                throw new EOFException("client closed " + where);
-            }
-            if (!line.isEmpty()) {
-                throw new IllegalStateException("no CRLF " + where + ": " + line);
             }
         }
     }
