@@ -47,7 +47,7 @@ final class InputFiles {
             try {
                 copy(name, input);
             } catch (IOException | RuntimeException e) {
-                throw new InputFileException(input.path(), JobRunner.describe(e), e);
+                throw new InputFileException(input.path(), Failures.describe(e), e);
             }
             LOG.infof("container=%s input=%s blob=inputs/%s bytes=%d copied in %d ms", name, input.path(),
                     input.blobId(), input.sizeBytes(), (System.nanoTime() - started) / 1_000_000);

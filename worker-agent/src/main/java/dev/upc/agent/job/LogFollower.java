@@ -212,7 +212,7 @@ final class LogFollower {
             if (followIt && followCut) {
                 return Outcome.AGAIN; // finish cut the follow short: read what is there
             }
-            lastFailure = JobRunner.describe(e);
+            lastFailure = Failures.describe(e);
             return Outcome.FAILED;
         } finally {
             synchronized (wake) {
@@ -289,7 +289,7 @@ final class LogFollower {
                     if (stopped) {
                         return;
                     }
-                    lastFailure = JobRunner.describe(e);
+                    lastFailure = Failures.describe(e);
                     if (!worthRetrying(e)) {
                         LOG.warnf("container=%s job=%s epoch=%d: the scheduler refused its log (%s); not shipping it",
                                 name, jobId, epoch, lastFailure);

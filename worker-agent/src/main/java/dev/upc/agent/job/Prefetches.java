@@ -88,7 +88,7 @@ final class Prefetches {
                 if (e.getCause() instanceof ArchiveImport.RestoreFailedException failed) {
                     throw failed;
                 }
-                LOG.infof("the prefetch of %s failed before the restore: %s", blobId, JobRunner.describe(e.getCause()));
+                LOG.infof("the prefetch of %s failed before the restore: %s", blobId, Failures.describe(e.getCause()));
                 return Optional.empty();
             }
         }
