@@ -2,8 +2,7 @@ package dev.upc.agent.owner;
 
 import dev.upc.protocol.OwnerState;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,7 +26,7 @@ public final class CpuLoadDetector implements OwnerDetector {
     /** USER_HZ: 100 on every architecture Linux runs the agent on (x86, arm64); the JDK cannot ask sysconf. */
     static final long USER_HZ = 100;
 
-    private final Path procStat;
+    private final KernelFile procStat;
     private final Supplier<Duration> jobCpu;
     private final double thresholdCores;
     private final long ticksPerSecond;
@@ -51,7 +50,7 @@ public final class CpuLoadDetector implements OwnerDetector {
         if (!(thresholdCores > 0)) {
             throw new IllegalArgumentException("CPU threshold must be above 0 cores, got " + thresholdCores);
         }
-        this.procStat = procStat;
+        this.procStat = new KernelFile(procStat);
         this.jobCpu = Objects.requireNonNull(jobCpu, "jobCpu");
         this.thresholdCores = thresholdCores;
         this.ticksPerSecond = ticksPerSecond;
@@ -75,7 +74,11 @@ public final class CpuLoadDetector implements OwnerDetector {
     @Override
     public synchronized OwnerState sample() throws IOException {
         Duration jobs = jobCpu.get();
-        CpuTimes times = CpuTimes.parse(Files.readString(procStat, StandardCharsets.US_ASCII));
+        java.util.Optional<String> text = procStat.read();
+        if (text.isEmpty()) {
+            throw new NoSuchFileException("/proc/stat");
+        }
+        CpuTimes times = CpuTimes.parse(text.get());
         boolean agentBusy = agentWork.since(lastMark);
         lastMark = agentWork.mark();
         CpuLoad load = lastTimes == null ? CpuLoad.NONE
