@@ -92,9 +92,12 @@ public final class JobDetails {
     }
 
     private static String state(JobInfo job) {
-        String state = job.state().name();
+        String state = JobStateLine.word(job);
         if (!job.state().terminal() && job.state() != JobState.QUEUED) {
             state += " on " + JobTable.pc(job);
+        }
+        if (job.suspendedSince() != null) {
+            state += ", held for its owner since " + job.suspendedSince();
         }
         return state + (job.epoch() > 0 ? " (epoch " + job.epoch() + ")" : "");
     }

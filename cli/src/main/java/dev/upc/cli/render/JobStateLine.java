@@ -10,7 +10,7 @@ public final class JobStateLine {
     }
 
     public static String of(JobInfo job) {
-        StringBuilder line = new StringBuilder(job.id()).append(' ').append(job.state());
+        StringBuilder line = new StringBuilder(job.id()).append(' ').append(word(job));
         JobState state = job.state();
         if ((state == JobState.PLACED || state == JobState.RUNNING || state == JobState.MIGRATING)
                 && (job.workerName() != null || job.workerId() != null)) {
@@ -28,5 +28,13 @@ public final class JobStateLine {
             }
         }
         return line.toString();
+    }
+
+    /**
+     * The job's state as people read it: SUSPENDED for a running job its PC's agent holds for the owner who came back
+     * (the API's state stays RUNNING, with {@code suspendedSince}), else the state.
+     */
+    public static String word(JobInfo job) {
+        return job.state() == JobState.RUNNING && job.suspendedSince() != null ? "SUSPENDED" : job.state().name();
     }
 }

@@ -37,7 +37,7 @@ public final class JobTable {
             if (withOwner) {
                 cells.add(Cells.orNone(job.owner()));
             }
-            cells.add(String.valueOf(job.state()));
+            cells.add(JobStateLine.word(job));
             cells.add(pc(job));
             cells.add(JobProgress.percent(job));
             cells.add(CpuTime.of(job.cpuSeconds()));

@@ -54,6 +54,16 @@ class JobRenderingTest {
     }
 
     @Test
+    void aJobHeldForItsOwnerReadsSuspended() {
+        JobInfo held = Samples.job("j1", JobState.RUNNING, "pc2", 1.0).suspended(Samples.NOW);
+
+        assertThat(JobStateLine.of(held)).isEqualTo("j1 SUSPENDED on pc2");
+        assertThat(JobTable.of(List.of(held), false, Samples.NOW).lines().get(1)).contains("SUSPENDED");
+        assertThat(JobStateLine.word(Samples.job("j1", JobState.QUEUED).suspended(Samples.NOW)))
+                .as("only a running job is held").isEqualTo("QUEUED");
+    }
+
+    @Test
     void eventsShowMigrationsWithTheirDowntimeAndCheckpointsWithTheirSize() {
         JobEvent migrated = new JobEvent(5, JobEventType.MIGRATED, Samples.NOW, 2, "w2", Map.of("from", "w1", "to",
                 "w2", "reason", "owner is back", "downtimeMillis", 2300, "sizeBytes", 41_000_000));
