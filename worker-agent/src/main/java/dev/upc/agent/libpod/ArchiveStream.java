@@ -1,6 +1,5 @@
 package dev.upc.agent.libpod;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -8,11 +7,10 @@ import java.time.Duration;
  * An archive streaming out of libpod: a checkpoint (an uncompressed tar) or an image. Read it to the
  * end and close it; closing early abandons the transfer.
  */
-public final class ArchiveStream extends FilterInputStream {
+public final class ArchiveStream extends CountingInput {
 
     private final LibpodResponse response;
     private final Duration answeredAfter;
-    private long bytes;
 
     ArchiveStream(LibpodResponse response, Duration answeredAfter) {
         super(response.body());
@@ -30,32 +28,7 @@ public final class ArchiveStream extends FilterInputStream {
 
     /** Bytes read so far. */
     public long bytes() {
-        return bytes;
-    }
-
-    @Override
-    public int read() throws IOException {
-        int b = super.read();
-        if (b != -1) {
-            bytes++;
-        }
-        return b;
-    }
-
-    @Override
-    public int read(byte[] target, int offset, int length) throws IOException {
-        int n = super.read(target, offset, length);
-        if (n > 0) {
-            bytes += n;
-        }
-        return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        long skipped = super.skip(n);
-        bytes += skipped;
-        return skipped;
+        return count();
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Counts the bytes taken from a stream and notes when its end was reached. */
-public final class CountingInput extends FilterInputStream {
+public class CountingInput extends FilterInputStream {
 
     private long count;
     private volatile long finishedAt;
