@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.upc.agent.owner.CgroupCpuTime;
 import dev.upc.cli.client.UpcClient;
 import dev.upc.e2e.job.CounterImage;
+import dev.upc.e2e.job.CounterOutput;
 import dev.upc.e2e.local.LocalCluster;
 import dev.upc.protocol.AgentCommand;
 import dev.upc.protocol.JobInfo;
@@ -55,7 +56,18 @@ public final class OwnerBench {
     }
 
     /** One round's two times, from the owner's first activity. */
-    record Round(double toFrozenMs, double toRunningElsewhereMs) {
+    public record Round(double toFrozenMs, double toRunningElsewhereMs) {
+    }
+
+    /**
+     * What a run measured: the rounds of each signal, in order, and whether the job ran on as one run throughout (its
+     * log: ticks without a gap, one start).
+     */
+    public record Result(Map<String, List<Round>> rounds, int failures, boolean continued) {
+
+        public boolean ok() {
+            return failures == 0 && continued;
+        }
     }
 
     public static int run(List<String> args, Path work) {
@@ -66,13 +78,29 @@ public final class OwnerBench {
             System.err.println("usage: ./upc bench owner [--rounds 10]");
             return 2;
         }
+        try {
+            Result result = measure(work.resolve("bench-owner").resolve("run-" + System.currentTimeMillis()), rounds);
+            for (Map.Entry<String, List<Round>> signal : result.rounds().entrySet()) {
+                System.out.println(line(signal.getKey(), signal.getValue(), result.continued()));
+            }
+            return result.ok() ? 0 : 1;
+        } catch (RuntimeException | InterruptedException | IOException e) {
+            say("owner: FAILED: %s", e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * Starts desk and spare in {@code dir} and measures {@code rounds} returns of the owner per signal (the bench, and
+     * with one round each the end-to-end test of the toggle and the CPU detector).
+     */
+    public static Result measure(Path dir, int rounds) throws InterruptedException, IOException {
         // desk sees its owner through the CPU (a threshold above one CRIU dump of the other PC: they share this
         // machine) and gives up quickly once they leave; spare is told nothing.
         Map<String, String> deskAgent = Map.of("upc.agent.owner.detectors", "cpu",
                 "upc.agent.owner.cpu-threshold", "0.9", "upc.agent.owner.idle-after", "1s");
         List<LocalCluster.Pc> pcs = List.of(new LocalCluster.Pc("desk", 50, deskAgent),
                 new LocalCluster.Pc("spare", 50));
-        Path dir = work.resolve("bench-owner").resolve("run-" + System.currentTimeMillis());
         say("owner: %d rounds per signal; a %d MiB CPU-bound job on desk (50 %%), spare (50 %%) free", rounds, MEM_MIB);
         // As installed: the registry is read every 10 s; the owner's news comes from the agent.
         Map<String, String> scheduler = Map.of("upc.scheduler.registry.reconcile-interval", "10s");
@@ -82,6 +110,7 @@ public final class OwnerBench {
                     cluster.pcs().get("spare"));
             String job = bench.submit();
             int failures = 0;
+            Map<String, List<Round>> bySignal = new LinkedHashMap<>();
             for (String signal : List.of("toggle", "cpu")) {
                 List<Round> measured = new ArrayList<>();
                 for (int i = 1; i <= rounds; i++) {
@@ -95,13 +124,16 @@ public final class OwnerBench {
                         say("owner: %s round %d FAILED: %s", signal, i, e.getMessage());
                     }
                 }
-                System.out.println(line(signal, measured));
+                bySignal.put(signal, measured);
+            }
+            CounterOutput output = CounterOutput.ofJob(bench.admin, job);
+            boolean continued = output.starts() == 1 && output.consecutive() && output.memoryFailures() == 0;
+            if (!continued) {
+                say("owner: the job did NOT run on as one run: %d start(s), ticks %s", output.starts(),
+                        output.ticks());
             }
             bench.admin.cancel(job);
-            return failures == 0 ? 0 : 1;
-        } catch (RuntimeException | InterruptedException | IOException e) {
-            say("owner: FAILED: %s", e.getMessage());
-            return 1;
+            return new Result(bySignal, failures, continued);
         }
     }
 
@@ -239,7 +271,7 @@ public final class OwnerBench {
         }
     }
 
-    private static String line(String signal, List<Round> rounds) throws JsonProcessingException {
+    private static String line(String signal, List<Round> rounds, boolean continued) throws JsonProcessingException {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("bench", "owner");
         line.put("signal", signal);
@@ -250,6 +282,7 @@ public final class OwnerBench {
         line.put("targetFrozenP95Ms", signal.equals("toggle") ? 250 : 1500);
         line.put("targetElsewhereP95Ms", 5000);
         line.put("jobMiB", MEM_MIB);
+        line.put("continued", continued);
         return JSON.writeValueAsString(line);
     }
 

@@ -22,6 +22,8 @@ import java.util.Optional;
 public final class LogindDetector implements OwnerDetector {
 
     public static final Duration DEFAULT_GRACE = Duration.ofMinutes(2);
+    /** The shortest time between two asks of logind. */
+    static final Duration MIN_PERIOD = Duration.ofSeconds(5);
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final List<String> PROPERTIES = List.of("Id", "Type", "Class", "Remote", "State", "IdleHint",
             "IdleSinceHint", "LockedHint");
@@ -31,6 +33,9 @@ public final class LogindDetector implements OwnerDetector {
     private final CommandRunner runner;
     private final Clock clock;
     private final Duration grace;
+    private Instant lastAskedAt = Instant.MIN;
+    private OwnerState lastAnswer = OwnerState.IDLE;
+    private IOException lastFailure;
 
     LogindDetector(String loginctl, Optional<String> unavailable, CommandRunner runner, Clock clock,
             Duration grace) {
@@ -45,7 +50,10 @@ public final class LogindDetector implements OwnerDetector {
     public static LogindDetector forThisMachine(Clock clock, Duration grace) {
         Optional<Path> loginctl = onPath("loginctl", System.getenv("PATH"));
         Optional<String> unavailable;
-        if (!Files.isDirectory(Path.of("/run/systemd/seats"))) {
+        if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
+            // sd_booted()'s test: without systemd as PID 1, loginctl fails ("System has not been booted with systemd")
+            unavailable = Optional.of("systemd is not the init system here (no /run/systemd/system)");
+        } else if (!Files.isDirectory(Path.of("/run/systemd/seats"))) {
             unavailable = Optional.of("systemd-logind is not running here (no /run/systemd/seats)");
         } else if (loginctl.isEmpty()) {
             unavailable = Optional.of("loginctl is not on PATH");
@@ -85,11 +93,35 @@ public final class LogindDetector implements OwnerDetector {
         return unavailable;
     }
 
+    /**
+     * Asks logind at most every {@link #MIN_PERIOD} and answers with the last answer in between: every ask runs one or
+     * two {@code loginctl} processes (about a millisecond of the agent's CPU each), and logind's idle hints change on a
+     * scale of minutes. Keyboard and mouse, which must be seen at once, are the input detector's.
+     */
     @Override
-    public OwnerState sample() throws IOException {
+    public synchronized OwnerState sample() throws IOException {
         if (unavailable.isPresent()) {
             throw new IOException(unavailable.get());
         }
+        Instant now = clock.instant();
+        if (now.isBefore(lastAskedAt.plus(MIN_PERIOD))) {
+            if (lastFailure != null) {
+                throw lastFailure; // a failing loginctl is not run twice a second either
+            }
+            return lastAnswer;
+        }
+        lastAskedAt = now;
+        try {
+            lastAnswer = ask();
+            lastFailure = null;
+            return lastAnswer;
+        } catch (IOException e) {
+            lastFailure = e;
+            throw e;
+        }
+    }
+
+    private OwnerState ask() throws IOException {
         // A session can end between the two calls, and show-session then fails for all: list again, once.
         for (int attempt = 1;; attempt++) {
             List<String> ids = LogindSession.parseListSessions(

@@ -86,6 +86,37 @@ class LogindDetectorTest {
     }
 
     @Test
+    void logindIsAskedAtMostEveryFiveSecondsAndTheLastAnswerStandsInBetween() throws IOException {
+        ScriptedRunner runner = new ScriptedRunner().answer(LIST).answer(show("2", "x11", "no", false)).answer("");
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        LogindDetector detector = new LogindDetector("loginctl", java.util.Optional.empty(), runner, clock, GRACE);
+
+        assertThat(detector.sample()).isEqualTo(OwnerState.ACTIVE);
+        now.set(NOW.plusMillis(4900));
+        assertThat(detector.sample()).as("within 5 s: no loginctl").isEqualTo(OwnerState.ACTIVE);
+        assertThat(runner.commands).hasSize(2);
+        now.set(NOW.plusSeconds(5));
+        assertThat(detector.sample()).as("asked again: the session is gone").isEqualTo(OwnerState.IDLE);
+        assertThat(runner.commands).hasSize(3);
+    }
+
+    @Test
     void noSessionsNeedsOneCommand() throws IOException {
         ScriptedRunner runner = new ScriptedRunner().answer("");
 
