@@ -59,6 +59,8 @@ public final class OwnerRelief implements AutoCloseable {
     private OwnerState owner = OwnerState.IDLE;
     private Instant changedAt;
     private final Map<String, Instant> held = new LinkedHashMap<>();
+    /** Tasks being dumped: CRIU has frozen them itself, and a thaw must wait for the dump's end. */
+    private final java.util.Set<String> dumping = new java.util.HashSet<>();
     private boolean reportWanted;
     private boolean schedulerRefuses;
     private Duration lastRelief;
@@ -122,6 +124,33 @@ public final class OwnerRelief implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a task's dump: a thaw the owner's leaving asks for meanwhile waits for its end (CRIU freezes the task for
+     * the dump through the same freezer), then the task is brought in line with the owner's state.
+     */
+    <T> T dumping(TaskHandle task, java.util.function.Supplier<T> dump) {
+        synchronized (this) {
+            dumping.add(task.name());
+        }
+        try {
+            return dump.get();
+        } finally {
+            synchronized (this) {
+                dumping.remove(task.name());
+            }
+            run(() -> {
+                ManagedContainer container = state.container(task.name()).orElse(null);
+                if (container != null && owner() == OwnerState.IDLE) {
+                    try {
+                        free(container);
+                    } catch (RuntimeException e) {
+                        LOG.warnf("container=%s: cannot resume it after its dump: %s", task.name(), e.getMessage());
+                    }
+                }
+            });
+        }
+    }
+
     /** How long the last relief took, from the owner's change to the last job held or freed; null before one. */
     public synchronized Duration lastRelief() {
         return lastRelief;
@@ -169,12 +198,15 @@ public final class OwnerRelief implements AutoCloseable {
     }
 
     private boolean free(ManagedContainer container) {
-        boolean was;
         synchronized (this) {
-            was = held.remove(container.name()) != null;
+            if (dumping.contains(container.name())) {
+                return false; // thawed, if still running, when its dump ends (see dumping)
+            }
+            held.remove(container.name());
         }
         TaskHandle task = TaskHandle.of(container.name());
-        if (!was && !driver.inspect(task).map(TaskStatus::suspended).orElse(false)) {
+        Optional<TaskStatus> status = driver.inspect(task);
+        if (status.isEmpty() || !status.get().running() || !status.get().suspended()) {
             return false;
         }
         driver.resume(task, TaskLimits.of(container.cpus(), container.memoryMiB() * MIB));

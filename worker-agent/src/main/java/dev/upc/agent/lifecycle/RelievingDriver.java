@@ -44,7 +44,7 @@ final class RelievingDriver implements TaskDriver {
 
     @Override
     public TaskArchive checkpoint(TaskHandle task, CheckpointMode mode) {
-        return base.checkpoint(task, mode);
+        return relief.dumping(task, () -> base.checkpoint(task, mode));
     }
 
     @Override

@@ -143,6 +143,36 @@ class OwnerReliefTest {
     }
 
     @Test
+    void anOwnerLeavingDuringADumpThawsTheJobOnlyAfterIt() throws Exception {
+        TaskHandle a = running("a", 1);
+        relief.ownerChanged(OwnerState.ACTIVE);
+        assertThat(eventually(() -> suspended(a))).isTrue();
+        java.util.concurrent.CountDownLatch inDump = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch ownerLeft = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean heldUnderTheDump = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Thread dump = new Thread(() -> relief.dumping(a, () -> {
+            inDump.countDown();
+            try {
+                ownerLeft.await();
+                Thread.sleep(100); // the relief thread has had its chance to thaw
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            heldUnderTheDump.set(suspended(a));
+            return null;
+        }));
+        dump.start();
+        inDump.await();
+        relief.ownerChanged(OwnerState.IDLE);
+        ownerLeft.countDown();
+        dump.join();
+
+        assertThat(heldUnderTheDump).as("not thawed under the dump").isTrue();
+        assertThat(eventually(() -> !suspended(a))).as("thawed once the dump is over").isTrue();
+    }
+
+    @Test
     void afterARestartAJobHeldBeforeIsFreedIfTheOwnerLeftMeanwhile() {
         TaskHandle a = running("a", 1);
         driver.suspend(a); // held by the agent's previous run
