@@ -208,7 +208,7 @@ public class AgentMain implements QuarkusApplication {
         OwnerToggle toggle = new OwnerToggle();
         try (logs; // closed after the agent: its commands may still finish logs
              OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits, cgroups), agent.work(),
-                     agent::ownerChanged);
+                     () -> !state.containers().isEmpty(), agent::ownerChanged);
              LocalEndpoint local = settings.localPort() == 0 ? null
                      : LocalEndpoint.start(settings.localPort(), agent, toggle);
              agent) {

@@ -25,9 +25,13 @@ public interface OwnerConfig {
     @WithDefault("logind,cpu,input")
     List<Detector> detectors();
 
-    /** How often to ask the detectors: the CPU detector sees the owner within two of these. */
+    /** How often to ask the detectors while jobs run here: the CPU detector sees the owner within two of these. */
     @WithDefault("500ms")
     Duration interval();
+
+    /** How often to ask them while no job runs here (nothing of the owner's is at stake then). */
+    @WithDefault("5s")
+    Duration idleInterval();
 
     /** How long every detector must say IDLE before the owner counts as gone (ACTIVE is at once). */
     @WithDefault("60s")

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,7 +22,8 @@ import org.jboss.logging.Logger;
  * only after {@code idleAfter} without any ACTIVE sample, like BOINC and HTCondor, so that a pause to read does
  * not send the jobs back just to vacate them again.
  *
- * <p>Samples on one daemon thread every {@code interval}; in between it sleeps, so an idle agent costs no CPU.
+ * <p>Samples on one daemon thread every {@code interval} (asked again after each sample: the agent samples often only
+ * while jobs run here, when the owner's CPU is at stake); in between it sleeps, so an idle agent costs no CPU.
  * The listener hears every change of {@link #current()} at once: after a sample, or on the thread that changed
  * the toggle. It is called with the watch's lock held, so it must be quick and must not block.
  */
@@ -31,7 +33,7 @@ public final class OwnerWatch implements AutoCloseable {
 
     private final OwnerToggle toggle;
     private final List<OwnerDetector> detectors;
-    private final Duration interval;
+    private final Supplier<Duration> interval;
     private final long idleAfterNanos;
     private final Consumer<OwnerState> listener;
     private final LongSupplier ticker;
@@ -56,9 +58,20 @@ public final class OwnerWatch implements AutoCloseable {
     /** @param ticker monotonic nanoseconds, {@link System#nanoTime()} outside tests */
     OwnerWatch(OwnerToggle toggle, List<OwnerDetector> detectors, Duration interval, Duration idleAfter,
             Consumer<OwnerState> listener, LongSupplier ticker) {
+        this(toggle, detectors, () -> interval, idleAfter, listener, ticker);
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("interval must be positive, got " + interval);
         }
+    }
+
+    /** @param interval the time to the next sample, asked after each one (positive) */
+    public OwnerWatch(OwnerToggle toggle, List<OwnerDetector> detectors, Supplier<Duration> interval,
+            Duration idleAfter, Consumer<OwnerState> listener) {
+        this(toggle, detectors, interval, idleAfter, listener, System::nanoTime);
+    }
+
+    private OwnerWatch(OwnerToggle toggle, List<OwnerDetector> detectors, Supplier<Duration> interval,
+            Duration idleAfter, Consumer<OwnerState> listener, LongSupplier ticker) {
         if (idleAfter.isNegative()) {
             throw new IllegalArgumentException("idleAfter must not be negative, got " + idleAfter);
         }
@@ -86,8 +99,7 @@ public final class OwnerWatch implements AutoCloseable {
             return thread;
         });
         executor = scheduler;
-        long nanos = interval.toNanos();
-        scheduler.scheduleWithFixedDelay(this::sampleSafely, nanos, nanos, TimeUnit.NANOSECONDS);
+        scheduleNext(scheduler);
     }
 
     /** The owner's state now, after the override and the hysteresis. */
@@ -131,6 +143,17 @@ public final class OwnerWatch implements AutoCloseable {
                         detector.name(), e.toString());
             }
             return OwnerState.IDLE;
+        }
+    }
+
+    private void scheduleNext(ScheduledExecutorService scheduler) {
+        try {
+            scheduler.schedule(() -> {
+                sampleSafely();
+                scheduleNext(scheduler);
+            }, Math.max(1, interval.get().toNanos()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // closed: no more samples
         }
     }
 

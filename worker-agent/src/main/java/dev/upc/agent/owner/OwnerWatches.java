@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -27,9 +28,10 @@ public final class OwnerWatches {
      * @throws IllegalArgumentException naming the setting, when a value is out of range
      */
     public static OwnerWatch from(OwnerConfig config, OwnerToggle toggle, Supplier<Duration> jobCpu,
-            AgentWork agentWork, Consumer<OwnerState> listener) {
+            AgentWork agentWork, BooleanSupplier jobsHere, Consumer<OwnerState> listener) {
         return new OwnerWatch(toggle, detectors(config, jobCpu, agentWork, LogindDetector::forThisMachine),
-                config.interval(), config.idleAfter(), listener);
+                () -> jobsHere.getAsBoolean() ? config.interval() : config.idleInterval(), config.idleAfter(),
+                listener);
     }
 
     /** Constructs a logind detector from the grace; tests replace the real machine's. */
@@ -74,6 +76,9 @@ public final class OwnerWatches {
         }
         if (!positive(config.interval())) {
             problems.add("upc.agent.owner.interval must be positive, got " + config.interval());
+        }
+        if (!positive(config.idleInterval())) {
+            problems.add("upc.agent.owner.idle-interval must be positive, got " + config.idleInterval());
         }
         if (config.idleAfter().isNegative()) {
             problems.add("upc.agent.owner.idle-after must not be negative, got " + config.idleAfter());

@@ -206,6 +206,33 @@ class OwnerWatchTest {
     }
 
     @Test
+    void theNextSampleComesAfterTheIntervalAskedForThen() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger samples = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean jobsHere = new java.util.concurrent.atomic.AtomicBoolean();
+        OwnerDetector counting = new OwnerDetector() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public OwnerState sample() {
+                samples.incrementAndGet();
+                return IDLE;
+            }
+        };
+        watch = new OwnerWatch(toggle, List.of(counting),
+                () -> jobsHere.get() ? Duration.ofMillis(5) : Duration.ofMillis(1500), IDLE_AFTER, heard::add);
+
+        watch.start();
+        Thread.sleep(300);
+        assertThat(samples.get()).as("no job: the first sample only").isEqualTo(1);
+        jobsHere.set(true);
+        Thread.sleep(2500); // the sample already planned comes within 1.5 s, then every 5 ms
+        assertThat(samples.get()).as("a job here: sampled often").isGreaterThan(10);
+    }
+
+    @Test
     void toggleModesParse() {
         assertThat(OwnerToggle.Mode.parse(" Active ")).isEqualTo(OwnerToggle.Mode.ACTIVE);
         assertThat(OwnerToggle.Mode.parse("auto").forced()).isEmpty();
