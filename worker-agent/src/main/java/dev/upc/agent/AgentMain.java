@@ -213,6 +213,7 @@ public class AgentMain implements QuarkusApplication {
                      : LocalEndpoint.start(settings.localPort(), agent, toggle);
              agent) {
             agent.ownerSource(owner::current);
+            agent.onTaskRunning(owner::hurry); // jobs here: the owner's CPU is at stake, sample often
             owner.start();
             agent.start();
             StoreClient.warmUpHashing();

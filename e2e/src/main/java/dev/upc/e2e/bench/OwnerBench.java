@@ -189,7 +189,7 @@ public final class OwnerBench {
         desk.agent().owner("idle");
         JobInfo job = admin.awaitJob(jobId, j -> j.state() == JobState.RUNNING, STEP_TIMEOUT);
         if (!desk.workerId().equals(job.workerId())) {
-            admin.migrate(jobId, desk.workerId());
+            migrateToDesk(jobId);
             job = admin.awaitJob(jobId, j -> desk.workerId().equals(j.workerId()) && j.state() == JobState.RUNNING
                     && j.suspendedSince() == null, STEP_TIMEOUT);
         }
@@ -200,11 +200,34 @@ public final class OwnerBench {
         return job;
     }
 
-    /** The CPU counter of the job's own cgroup parent, in either cgroup layout. */
-    private static Optional<Path> cgroupCpuFile(String container) {
-        for (String candidate : List.of("/sys/fs/cgroup/cpu,cpuacct/upc/%s/cpuacct.usage",
-                "/sys/fs/cgroup/cpuacct/upc/%s/cpuacct.usage", "/sys/fs/cgroup/upc/%s/cpu.stat")) {
-            Path file = Path.of(String.format(candidate, container));
+    /** Asks for the move; while the scheduler has not yet heard that desk's owner left (409), asks again. */
+    private void migrateToDesk(String jobId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                admin.migrate(jobId, desk.workerId());
+                return;
+            } catch (dev.upc.cli.client.UpcApiException e) {
+                if (e.status() != 409 || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /**
+     * The CPU counter of the job's container's own cgroup, as podman reports it, in either cgroup layout (a container
+     * kept from an earlier move and renamed keeps the cgroup of its first name).
+     */
+    private Optional<Path> cgroupCpuFile(String container) {
+        String cgroup = desk.pc().client().inspect(container).cgroupPath();
+        if (cgroup == null || cgroup.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String candidate : List.of("/sys/fs/cgroup/cpu,cpuacct%s/cpuacct.usage",
+                "/sys/fs/cgroup/cpuacct%s/cpuacct.usage", "/sys/fs/cgroup%s/cpu.stat")) {
+            Path file = Path.of(String.format(candidate, cgroup));
             if (Files.isReadable(file)) {
                 return Optional.of(file);
             }

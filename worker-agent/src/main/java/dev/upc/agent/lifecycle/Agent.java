@@ -116,6 +116,13 @@ public final class Agent implements AutoCloseable {
         return work;
     }
 
+    /** Told when a job's task begins to run here (see {@link OwnerRelief#onRunning}). */
+    public void onTaskRunning(Runnable listener) {
+        if (relief != null) {
+            relief.onRunning(listener);
+        }
+    }
+
     /** The owner came back or left (the owner watch's listener: returns at once). */
     public void ownerChanged(OwnerState now) {
         if (relief != null) {

@@ -64,6 +64,7 @@ public final class OwnerRelief implements AutoCloseable {
     private boolean reportWanted;
     private boolean schedulerRefuses;
     private Duration lastRelief;
+    private volatile Runnable onRunning = () -> { };
 
     OwnerRelief(AgentState state, TaskDriver driver, Enrolment enrolment, ControlPlane control, Clock clock,
                 Backoff backoff) {
@@ -116,8 +117,14 @@ public final class OwnerRelief implements AutoCloseable {
         });
     }
 
+    /** Told when a task begins to run here (e.g. the owner watch samples more often then). */
+    public void onRunning(Runnable listener) {
+        this.onRunning = listener;
+    }
+
     /** A task began to run here (a RUN, a RESTORE, a rollback): held at once while the owner is at the PC. */
     void running(TaskHandle task) {
+        onRunning.run();
         if (owner() == OwnerState.ACTIVE) {
             hold(task);
             run(this::report);

@@ -49,6 +49,10 @@ public final class OwnerWatch implements AutoCloseable {
 
     private volatile OwnerState current = OwnerState.IDLE;
     private volatile ScheduledExecutorService executor;
+    /** The next sample and when it is due (System.nanoTime); guarded by {@code schedule}. */
+    private final Object schedule = new Object();
+    private java.util.concurrent.ScheduledFuture<?> next;
+    private long nextDue;
 
     public OwnerWatch(OwnerToggle toggle, List<OwnerDetector> detectors, Duration interval, Duration idleAfter,
             Consumer<OwnerState> listener) {
@@ -147,13 +151,37 @@ public final class OwnerWatch implements AutoCloseable {
     }
 
     private void scheduleNext(ScheduledExecutorService scheduler) {
-        try {
-            scheduler.schedule(() -> {
-                sampleSafely();
-                scheduleNext(scheduler);
-            }, Math.max(1, interval.get().toNanos()), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // closed: no more samples
+        scheduleIn(scheduler, Math.max(1, interval.get().toNanos()));
+    }
+
+    private void scheduleIn(ScheduledExecutorService scheduler, long nanos) {
+        synchronized (schedule) {
+            try {
+                next = scheduler.schedule(() -> {
+                    sampleSafely();
+                    scheduleNext(scheduler);
+                }, nanos, TimeUnit.NANOSECONDS);
+                nextDue = System.nanoTime() + nanos;
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // closed: no more samples
+            }
+        }
+    }
+
+    /**
+     * The interval may have become shorter (a job began to run here): the sample planned for later comes after the
+     * new interval instead, so the owner is not missed for the rest of a long idle interval.
+     */
+    public void hurry() {
+        ScheduledExecutorService scheduler = executor;
+        if (scheduler == null) {
+            return;
+        }
+        long nanos = Math.max(1, interval.get().toNanos());
+        synchronized (schedule) {
+            if (next != null && nextDue - System.nanoTime() > nanos && next.cancel(false)) {
+                scheduleIn(scheduler, nanos);
+            }
         }
     }
 
