@@ -73,6 +73,9 @@ public class OwnerReports {
     private final Clock clock;
     private final Map<String, Presence> known = new ConcurrentHashMap<>();
     private volatile Instant readUpTo = Instant.EPOCH;
+    private volatile Instant fullReadAt = Instant.EPOCH;
+    /** How often every report is read again. */
+    private static final Duration FULL_READ = Duration.ofMinutes(1);
 
     OwnerReports(Pool pool, JobStore jobs, Event<JobsChanged> changes, Clock clock) {
         this.pool = pool;
@@ -96,7 +99,7 @@ public class OwnerReports {
                     return runningHere(c, workerId, report.suspended()).chain(held -> {
                         Presence after = new Presence(report.ownerState() == OwnerState.ACTIVE, report.changedAt(),
                                 held);
-                        return save(c, workerId, after, now).chain(() -> history(c, workerId, before, after, now))
+                        return save(c, workerId, after).chain(() -> history(c, workerId, before, after, now))
                                 .replaceWith(after);
                     });
                 })).invoke(applied -> {
@@ -119,7 +122,7 @@ public class OwnerReports {
                     rows.forEach(row -> epochs.put(row.getString("id"), row.getLong("epoch")));
                     Map<String, Hold> held = new LinkedHashMap<>();
                     for (SuspendedJob job : reported) {
-                        if (epochs.containsKey(job.jobId()) && epochs.get(job.jobId()) == job.epoch()) {
+                        if (job.epoch().equals(epochs.get(job.jobId()))) {
                             held.put(job.jobId(), new Hold(job.epoch(), job.since()));
                         }
                     }
@@ -127,16 +130,16 @@ public class OwnerReports {
                 });
     }
 
-    private Uni<Void> save(SqlConnection c, String workerId, Presence presence, Instant now) {
+    private Uni<Void> save(SqlConnection c, String workerId, Presence presence) {
         JsonArray suspended = new JsonArray();
         presence.suspended().forEach((id, hold) -> suspended.add(new JsonObject().put("jobId", id)
                 .put("epoch", hold.epoch()).put("since", hold.since().toString())));
         return c.preparedQuery("""
                         INSERT INTO worker_owner (worker_id, owner_active, changed_at, received_at, suspended)
-                        VALUES ($1, $2, $3, $4, $5)
-                        ON CONFLICT (worker_id) DO UPDATE SET owner_active = $2, changed_at = $3, received_at = $4,
-                                                              suspended = $5""")
-                .execute(Tuple.of(workerId, presence.ownerActive(), time(presence.changedAt()), time(now), suspended))
+                        VALUES ($1, $2, $3, clock_timestamp(), $4)
+                        ON CONFLICT (worker_id) DO UPDATE SET owner_active = $2, changed_at = $3,
+                                                              received_at = clock_timestamp(), suspended = $4""")
+                .execute(Tuple.of(workerId, presence.ownerActive(), time(presence.changedAt()), suspended))
                 .replaceWithVoid();
     }
 
@@ -170,7 +173,12 @@ public class OwnerReports {
      * answers; the planner calls it once a round.
      */
     public Uni<Map<String, Presence>> refresh() {
-        Instant from = readUpTo.minus(OVERLAP);
+        // Every row now and then: a report whose commit came later than the overlap is not missed for good.
+        boolean full = clock.instant().isAfter(fullReadAt.plus(FULL_READ));
+        Instant from = full ? Instant.EPOCH : readUpTo.minus(OVERLAP);
+        if (full) {
+            fullReadAt = clock.instant();
+        }
         return pool.preparedQuery("SELECT * FROM worker_owner WHERE received_at > $1")
                 .execute(Tuple.of(time(from))).map(rows -> {
                     Instant newest = readUpTo;
@@ -198,8 +206,10 @@ public class OwnerReports {
 
     /** Forgets every report (tests start from an empty cluster). */
     public Uni<Void> deleteAll() {
-        return pool.query("TRUNCATE worker_owner").execute().invoke(known::clear).invoke(() -> readUpTo = Instant.EPOCH)
-                .replaceWithVoid();
+        return pool.query("TRUNCATE worker_owner").execute().invoke(known::clear).invoke(() -> {
+            readUpTo = Instant.EPOCH;
+            fullReadAt = Instant.EPOCH;
+        }).replaceWithVoid();
     }
 
     private static Presence presence(Row row) {

@@ -22,6 +22,8 @@ final class RegistryReads {
     private final LongSupplier ticker;
     private volatile List<WorkerInfo> last;
     private volatile Set<String> lastIds = Set.of();
+    /** Reporting agents a fresh read did not list either (deleted workers): no reason to read again for them. */
+    private final Set<String> notListed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long readAt;
 
     /** @param interval 0 reads every round */
@@ -34,7 +36,7 @@ final class RegistryReads {
     /** The workers: the last read while it is fresh and knows every worker in {@code reporting}, else a new read. */
     Uni<List<WorkerInfo>> workers(Set<String> reporting) {
         List<WorkerInfo> cached = last;
-        if (cached != null && ticker.getAsLong() - readAt < intervalNanos && lastIds.containsAll(reporting)) {
+        if (cached != null && ticker.getAsLong() - readAt < intervalNanos && known(reporting)) {
             return Uni.createFrom().item(cached);
         }
         long started = ticker.getAsLong();
@@ -42,6 +44,17 @@ final class RegistryReads {
             last = List.copyOf(workers);
             lastIds = workers.stream().map(WorkerInfo::workerId).collect(java.util.stream.Collectors.toSet());
             readAt = started;
+            notListed.clear();
+            reporting.stream().filter(id -> !lastIds.contains(id)).forEach(notListed::add);
         });
+    }
+
+    private boolean known(Set<String> reporting) {
+        for (String id : reporting) {
+            if (!lastIds.contains(id) && !notListed.contains(id)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

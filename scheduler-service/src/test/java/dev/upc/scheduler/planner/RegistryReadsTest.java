@@ -52,6 +52,18 @@ class RegistryReadsTest {
     }
 
     @Test
+    void anAgentTheRegistryDoesNotListCausesOneReadNotOneARound() {
+        RegistryReads cached = new RegistryReads(directory, Duration.ofSeconds(10), now::get);
+        registry.add(worker("a"));
+        workers(cached, Set.of("a"));
+
+        workers(cached, Set.of("a", "deleted"));
+        workers(cached, Set.of("a", "deleted"));
+
+        assertThat(reads).as("one read to look for it, then the interval again").hasValue(2);
+    }
+
+    @Test
     void zeroReadsEveryRound() {
         RegistryReads always = new RegistryReads(directory, Duration.ZERO, now::get);
 

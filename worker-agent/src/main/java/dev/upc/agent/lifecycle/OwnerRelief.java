@@ -49,11 +49,9 @@ public final class OwnerRelief implements AutoCloseable {
     private final ControlPlane control;
     private final Clock clock;
     private final Backoff backoff;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread t = new Thread(runnable, "upc-owner-relief");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = daemon("upc-owner-relief");
+    /** Reports go on a thread of their own: a scheduler slow to answer must not delay a freeze. */
+    private final ScheduledExecutorService reporter = daemon("upc-owner-report");
 
     // Guarded by this.
     private OwnerState owner = OwnerState.IDLE;
@@ -124,10 +122,27 @@ public final class OwnerRelief implements AutoCloseable {
 
     /** A task began to run here (a RUN, a RESTORE, a rollback): held at once while the owner is at the PC. */
     void running(TaskHandle task) {
-        onRunning.run();
-        if (owner() == OwnerState.ACTIVE) {
-            hold(task);
-            run(this::report);
+        try {
+            onRunning.run();
+            if (owner() == OwnerState.ACTIVE) {
+                hold(task);
+                if (owner() == OwnerState.IDLE) {
+                    // The owner left while it was being held, after the relief freed the others: free it too.
+                    run(() -> state.container(task.name()).ifPresent(this::freeQuietly));
+                }
+                report();
+            }
+        } catch (RuntimeException e) {
+            // The task runs; the command that started it must not fail for the hold (the next change retries).
+            LOG.warnf("container=%s: cannot hold it for the owner: %s", task.name(), e.getMessage());
+        }
+    }
+
+    private void freeQuietly(ManagedContainer container) {
+        try {
+            free(container);
+        } catch (RuntimeException e) {
+            LOG.warnf("container=%s: cannot resume it: %s", container.name(), e.getMessage());
         }
     }
 
@@ -205,23 +220,51 @@ public final class OwnerRelief implements AutoCloseable {
     }
 
     private boolean free(ManagedContainer container) {
+        Instant since;
         synchronized (this) {
             if (dumping.contains(container.name())) {
                 return false; // thawed, if still running, when its dump ends (see dumping)
             }
-            held.remove(container.name());
+            since = held.get(container.name());
         }
         TaskHandle task = TaskHandle.of(container.name());
         Optional<TaskStatus> status = driver.inspect(task);
-        if (status.isEmpty() || !status.get().running() || !status.get().suspended()) {
+        if (status.isEmpty() || !status.get().running()) {
+            forget(container.name());
+            return false;
+        }
+        // Held by this agent (perhaps through the CPU-quota fallback, which the status does not show), or frozen.
+        if (since == null && !status.get().suspended()) {
             return false;
         }
         driver.resume(task, TaskLimits.of(container.cpus(), container.memoryMiB() * MIB));
+        forget(container.name()); // only now: a resume that failed is tried again with the next change
         return true;
     }
 
-    /** Sends the state of this moment to the scheduler, now or, after a failure, with backoff. */
+    private synchronized void forget(String name) {
+        held.remove(name);
+    }
+
+    private static ScheduledExecutorService daemon(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Has the state of the moment of sending sent to the scheduler, on the reporter's thread. */
     private void report() {
+        try {
+            reporter.execute(this::send);
+        } catch (RejectedExecutionException closed) {
+            // shutting down
+        }
+    }
+
+    /** Sends the state of this moment to the scheduler, now or, after a failure, with backoff. */
+    private void send() {
         OwnerReport report;
         synchronized (this) {
             if (schedulerRefuses) {
@@ -254,7 +297,7 @@ public final class OwnerRelief implements AutoCloseable {
             }
             LOG.debugf("owner report not delivered (%s); again in %d ms", e.getMessage(), wait.toMillis());
             try {
-                thread.schedule(this::resend, wait.toMillis(), TimeUnit.MILLISECONDS);
+                reporter.schedule(this::resend, wait.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closed) {
                 // shutting down
             }
@@ -267,7 +310,7 @@ public final class OwnerRelief implements AutoCloseable {
                 return;
             }
         }
-        report();
+        send();
     }
 
     /** The held jobs still here and running in their epoch, as the scheduler knows them. */
@@ -296,5 +339,6 @@ public final class OwnerRelief implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        reporter.shutdownNow();
     }
 }

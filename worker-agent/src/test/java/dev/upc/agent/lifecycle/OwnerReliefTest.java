@@ -116,6 +116,34 @@ class OwnerReliefTest {
     }
 
     @Test
+    void aHoldThatFailsDoesNotFailTheStartOfTheJob() {
+        relief.ownerChanged(OwnerState.ACTIVE);
+        assertThat(eventually(() -> reports().size() == 1)).isTrue();
+        driver.failNext("suspend", new dev.upc.agent.driver.TaskDriverException("freezer gone", null));
+
+        TaskHandle late = running("late", 2);
+
+        assertThat(driver.inspect(late)).get().extracting(TaskStatus::running).isEqualTo(true);
+    }
+
+    @Test
+    void aResumeThatFailsIsTriedAgainWithTheNextChange() {
+        TaskHandle a = running("a", 1);
+        relief.ownerChanged(OwnerState.ACTIVE);
+        assertThat(eventually(() -> suspended(a))).isTrue();
+        driver.failNext("resume", new dev.upc.agent.driver.TaskDriverException("libpod timeout", null));
+
+        relief.ownerChanged(OwnerState.IDLE);
+        assertThat(eventually(() -> driver.calls().contains("resume " + a.name()))).isTrue();
+        assertThat(suspended(a)).isTrue();
+        assertThat(relief.held()).as("still counted as held").contains(a.name());
+
+        relief.ownerChanged(OwnerState.ACTIVE);
+        relief.ownerChanged(OwnerState.IDLE);
+        assertThat(eventually(() -> !suspended(a))).isTrue();
+    }
+
+    @Test
     void aReportThatFailsIsSentAgainAsTheStateOfThatMoment() {
         running("a", 1);
         control.then("reportOwner", ScriptedControlPlane.failure(503, "unavailable"),
