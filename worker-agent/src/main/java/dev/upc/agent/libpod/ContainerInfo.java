@@ -15,13 +15,10 @@ import java.util.Optional;
  * @param cgroupPath   its own cgroup while it runs (e.g. {@code /upc/<name>/libpod-<id>}), empty otherwise
  * @param startedAt    when it last started or was restored; null before that
  * @param finishedAt   when it last stopped; null before that
- * @param cpuQuotaMicros  its CPU quota per period, 0 for none
- * @param cpuPeriodMicros its CPU period, 0 when unset
  */
 public record ContainerInfo(String id, String name, String image, Map<String, String> labels, String status,
                             boolean running, long pid, int exitCode, boolean checkpointed, boolean restored,
-                            String cgroupParent, String cgroupPath, Instant startedAt, Instant finishedAt, long cpuQuotaMicros,
-                            long cpuPeriodMicros) {
+                            String cgroupParent, String cgroupPath, Instant startedAt, Instant finishedAt) {
 
     public ContainerInfo {
         labels = Map.copyOf(labels == null ? Map.of() : labels);

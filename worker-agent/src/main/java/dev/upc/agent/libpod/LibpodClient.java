@@ -176,7 +176,7 @@ public final class LibpodClient {
                 state.path("Checkpointed").asBoolean(), state.path("Restored").asBoolean(),
                 host.path("CgroupParent").asText(""), state.path("CgroupPath").asText(""),
                 instant(state.path("StartedAt")),
-                instant(state.path("FinishedAt")), host.path("CpuQuota").asLong(), host.path("CpuPeriod").asLong());
+                instant(state.path("FinishedAt")));
     }
 
     /** A time of inspect's State, or null for Go's zero time (never) and anything unreadable. */

@@ -187,11 +187,6 @@ public final class Agent implements AutoCloseable {
         enrolment.update(updated);
     }
 
-    /** Sends a heartbeat now (e.g. the owner came back), then continues on the interval. */
-    public void heartbeatNow() {
-        heartbeats.now();
-    }
-
     /** A store capability for the job's image or output, from the scheduler. */
     public String blobToken(BlobKind kind, String id, String operation) {
         return enrolment.call(session -> control.blobToken(session, new BlobTokenRequest(kind, id, operation)))

@@ -92,27 +92,8 @@ public final class OwnerRelief implements AutoCloseable {
      * if the owner left meanwhile) and tells the scheduler.
      */
     void reconcile() {
-        run(() -> {
-            OwnerState now = owner();
-            for (ManagedContainer container : state.containers().values()) {
-                TaskHandle task = TaskHandle.of(container.name());
-                try {
-                    Optional<TaskStatus> status = driver.inspect(task);
-                    if (status.isEmpty() || !status.get().running()) {
-                        continue;
-                    }
-                    if (now == OwnerState.ACTIVE) {
-                        hold(task);
-                    } else if (status.get().suspended()) {
-                        free(container);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warnf("container=%s: cannot bring it in line with the owner (%s): %s", container.name(), now,
-                            e.getMessage());
-                }
-            }
-            report();
-        });
+        // Holding every running task, or freeing every one held or frozen, is what a change of the owner does too.
+        run(() -> apply(System.nanoTime()));
     }
 
     /** Told when a task begins to run here (e.g. the owner watch samples more often then). */
