@@ -276,6 +276,67 @@ class AgentIT {
     }
 
     @Test
+    void theOwnersCpuCapReachesTheRunningJobAndTheRegistry() {
+        JobInfo job = runningJob(counter("cap", 16, 40, 200, null)); // a 1-CPU job; its PC lends 1 core
+        AgentProcess host = agentOf(job.workerId());
+        LibpodClient pc = pcOf(job.workerId()).client();
+        double speed = registeredSpeed(job.workerId());
+        double share = host.status().jobCpus(); // the configured cap (34 % or 100 %) of the one lent core
+        long quota = cpuQuotaMicros(pc, containerName(job));
+        assertThat(quota).isEqualTo(Math.round(share * 100_000));
+
+        host.owner("cpu/25"); // upc-agent owner cpu 25
+
+        await(() -> cpuQuotaMicros(pc, containerName(job)) == 25_000, Duration.ofSeconds(10),
+                "the running job's CPU quota cut from " + quota + " to 25000 µs per 100 ms");
+        await(() -> Math.abs(registeredSpeed(job.workerId()) - speed * 0.25 / share) < 1e-9, Duration.ofSeconds(10),
+                "the PC registered at 25 % instead of " + share * 100 + " % of its speed");
+        assertThat(host.status().jobCpus()).isEqualTo(0.25);
+
+        host.owner("cpu/default");
+
+        await(() -> cpuQuotaMicros(pc, containerName(job)) == quota, Duration.ofSeconds(10),
+                "the job's quota back to " + quota + " µs");
+        await(() -> Math.abs(registeredSpeed(job.workerId()) - speed) < 1e-9, Duration.ofSeconds(10),
+                "the PC's speed back to " + speed);
+        cancel(job.id());
+        admin.awaitJob(job.id(), j -> j.state() == JobState.CANCELLED, JOB_TIMEOUT);
+    }
+
+    private double registeredSpeed(String workerId) {
+        return admin.workers().stream().filter(w -> w.workerId().equals(workerId)).findFirst().orElseThrow()
+                .registration().benchmarkScore();
+    }
+
+    /** The CPU quota of a running container's own cgroup, in either cgroup layout; -1 for none. */
+    private static long cpuQuotaMicros(LibpodClient pc, String container) {
+        String cgroup = pc.inspect(container).cgroupPath();
+        try {
+            for (String v1 : List.of("/sys/fs/cgroup/cpu,cpuacct%s/cpu.cfs_quota_us",
+                    "/sys/fs/cgroup/cpu%s/cpu.cfs_quota_us")) {
+                Path file = Path.of(String.format(v1, cgroup));
+                if (Files.exists(file)) {
+                    return Long.parseLong(Files.readString(file).strip());
+                }
+            }
+            String max = Files.readString(Path.of("/sys/fs/cgroup" + cgroup + "/cpu.max")).strip().split(" ")[0];
+            return max.equals("max") ? -1 : Long.parseLong(max);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
+            }
+            sleep(100);
+        }
+    }
+
+    @Test
     void anAgentKilledMidRunFindsItsJobAgainAfterRestart() {
         JobInfo job = runningJob(counter("crash", 16, 50, 200, null));
         AgentProcess host = agentOf(job.workerId());

@@ -22,6 +22,7 @@ import dev.upc.agent.lifecycle.StartupChecks;
 import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.agent.libpod.PodmanHost;
 import dev.upc.agent.local.LocalEndpoint;
+import dev.upc.agent.owner.CpuCap;
 import dev.upc.agent.owner.OwnerConfig;
 import dev.upc.agent.owner.OwnerToggle;
 import dev.upc.agent.owner.OwnerWatch;
@@ -57,6 +58,9 @@ import org.jboss.logging.Logger;
  *       {@code upc-agent train-aot} runs to record the JDK's start-up cache;</li>
  *   <li>{@code status} — print the running agent's status (from its localhost endpoint);</li>
  *   <li>{@code owner snooze DURATION} — do not lend the PC for that long (e.g. {@code 2h}), then decide again;</li>
+ *   <li>{@code owner cpu PERCENT|default} — lend at most that share of each lent core's time from now on (kept across
+ *   restarts), or the configured {@code upc.agent.cpu-limit-percent} again;</li>
+ *   <li>{@code owner show} — the owner's settings in force;</li>
  *   <li>{@code owner active|idle|auto} — tell the running agent that the owner is (not) using the PC, or let its
  *       detectors decide again.</li>
  * </ul>
@@ -89,8 +93,10 @@ public class AgentMain implements QuarkusApplication {
                 case "train" -> args.length == 1 ? runAgent(true) : usage();
                 case "check" -> check();
                 case "status" -> local("GET", "/status");
-                case "owner" -> args.length == 2 ? local("PUT", "/owner/" + args[1])
-                        : args.length == 3 && args[1].equals("snooze") ? local("PUT", "/owner/snooze/" + args[2])
+                case "owner" -> args.length == 2 ? local(args[1].equals("show") ? "GET" : "PUT",
+                        args[1].equals("show") ? "/owner" : "/owner/" + args[1])
+                        : args.length == 3 && (args[1].equals("snooze") || args[1].equals("cpu"))
+                        ? local("PUT", "/owner/" + args[1] + "/" + ownerValue(args[2]))
                         : usage();
                 case "help", "--help", "-h" -> {
                     usage();
@@ -108,7 +114,8 @@ public class AgentMain implements QuarkusApplication {
     }
 
     private static int usage() {
-        System.err.println("usage: upc-agent [run | check | train | status | owner active|idle|auto | owner snooze 2h]");
+        System.err.println("usage: upc-agent [run | check | train | status | owner show | owner active|idle|auto"
+                + " | owner snooze 2h | owner cpu 50|default]");
         return USAGE;
     }
 
@@ -191,26 +198,29 @@ public class AgentMain implements QuarkusApplication {
         AgentState state = ready.state();
         double score = dev.upc.agent.bench.Benchmarks.score(state, ready.facts(), settings.benchmarkMaxAge(),
                 Clock.systemUTC());
-        WorkerRegistration registration = registration(ready, ready.host(), score);
+        CpuCap cap = new CpuCap(settings.cpuLimitPercent(), state.cpuCapPercent().orElse(null),
+                state::cpuCapPercent);
+        WorkerRegistration registration = registration(ready, ready.host(), score * cap.share());
         ControlPlane control = new HttpControlPlane(settings.registryUrl(), settings.schedulerUrl());
         StoreClient store = new StoreClient(settings.storeUrl());
         ExitWatch exits = new ExitWatch(ready.libpod());
         JobCgroups cgroups = new JobCgroups(Path.of("/sys/fs/cgroup"), ready.host().cgroupVersion(),
                 ready.host().cgroupManager());
-        Agent agent = new Agent(settings, registration, state, ready.libpod(), control, exits, Clock.systemUTC(),
+        Agent agent = new Agent(settings, registration, state, ready.libpod(), control, exits, cap, Clock.systemUTC(),
                 processStart);
+        cap.addListener(percent -> agent.capChanged(registration(ready, currentHost(ready), score * cap.share())));
         agent.beginRegistration();
         LogShipper logs = new LogShipper(ready.libpod(), agent::shipLogs, LogShipper.Settings.defaults());
         agent.runner(new JobRunner(agent.relieving(new LibpodDriver(ready.libpod(), cgroups)), ready.libpod(), store,
                 agent::blobToken,
-                state, new JobRunner.Limits(settings.jobCpus(), settings.cpuLimitPercent() / 100.0,
-                settings.jobMemoryMiB()), exits, logs, settings.pullImages()));
+                state, new JobRunner.Limits(settings.jobCpus(), cap::share, settings.jobMemoryMiB()), exits, logs,
+                settings.pullImages()));
         OwnerToggle toggle = new OwnerToggle();
         try (logs; // closed after the agent: its commands may still finish logs
              OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits, cgroups), agent.work(),
                      () -> !state.containers().isEmpty(), agent::ownerChanged);
              LocalEndpoint local = settings.localPort() == 0 ? null
-                     : LocalEndpoint.start(settings.localPort(), agent, toggle);
+                     : LocalEndpoint.start(settings.localPort(), agent, toggle, cap);
              agent) {
             agent.ownerSource(owner::current);
             agent.onTaskRunning(owner::hurry); // jobs here: the owner's CPU is at stake, sample often
@@ -218,7 +228,7 @@ public class AgentMain implements QuarkusApplication {
             agent.start();
             StoreClient.warmUpHashing();
             if (ready.hostFromCache()) {
-                refreshPodmanFacts(ready, score, agent);
+                refreshPodmanFacts(ready, score, cap, agent);
             }
             if (training) {
                 return awaitTrained(agent);
@@ -253,7 +263,7 @@ public class AgentMain implements QuarkusApplication {
     }
 
     /** Asks libpod for its facts after the start; registers again if podman changed since they were cached. */
-    private void refreshPodmanFacts(Ready ready, double score, Agent agent) {
+    private void refreshPodmanFacts(Ready ready, double score, CpuCap cap, Agent agent) {
         Thread refresh = new Thread(() -> {
             try {
                 PodmanHost fresh = ready.libpod().host();
@@ -261,7 +271,7 @@ public class AgentMain implements QuarkusApplication {
                     LOG.infof("podman changed (%s %s → %s %s): registering the new facts", ready.host().podmanVersion(),
                             ready.host().ociRuntime(), fresh.podmanVersion(), fresh.ociRuntime());
                     ready.state().podman(new CachedPodman(ready.settings().podmanSocket().toString(), fresh));
-                    agent.updateRegistration(registration(ready, fresh, score));
+                    agent.updateRegistration(registration(ready, fresh, score * cap.share()));
                 }
             } catch (RuntimeException e) {
                 LOG.warnf("could not refresh podman's facts: %s", e.getMessage());
@@ -291,12 +301,20 @@ public class AgentMain implements QuarkusApplication {
         return exits::totalCpu;
     }
 
-    private WorkerRegistration registration(Ready ready, PodmanHost host, double score) {
-        return registration(ready.facts(), ready.settings(), host, score, version);
+    private WorkerRegistration registration(Ready ready, PodmanHost host, double lentScore) {
+        return registration(ready.facts(), ready.settings(), host, lentScore, version);
     }
 
-    /** What this PC registers: its facts, podman's, and what its settings lend (name, cores, CPU share, memory). */
-    static WorkerRegistration registration(MachineFacts f, AgentSettings s, PodmanHost host, double score,
+    /** Podman's facts as last learnt (a refresh after a start from the cache may have replaced them). */
+    private static PodmanHost currentHost(Ready ready) {
+        return ready.state().podman().map(CachedPodman::host).orElse(ready.host());
+    }
+
+    /**
+     * What this PC registers: its facts, podman's, and what its settings lend (name, cores, memory); its speed is
+     * {@code lentScore}, the benchmark score times the CPU cap in force.
+     */
+    static WorkerRegistration registration(MachineFacts f, AgentSettings s, PodmanHost host, double lentScore,
                                            String version) {
         Integer cgroup = switch (host.cgroupVersion()) {
             case "v1" -> 1;
@@ -304,12 +322,19 @@ public class AgentMain implements QuarkusApplication {
             default -> null;
         };
         return new WorkerRegistration(f.machineId(), s.name(), version, f.cores(), f.memoryMiB(), s.jobCpus(),
-                f.cpuModel(), List.copyOf(f.cpuFlags()), score * s.cpuLimitPercent() / 100.0,
+                f.cpuModel(), List.copyOf(f.cpuFlags()), lentScore,
                 host.podmanVersion(), f.criuVersion(), host.ociRuntime(), cgroup, f.arch(), s.labels(),
                 s.jobMemoryMiB());
     }
 
     /** {@code status} and {@code owner}: ask the running agent on its localhost port. */
+    /** A value on the command line as a path segment: {@code 50%} is {@code 50}; what no path can carry, refused. */
+    private static String ownerValue(String arg) {
+        String value = arg.strip();
+        value = value.endsWith("%") ? value.substring(0, value.length() - 1) : value;
+        return value.matches("[A-Za-z0-9.-]{1,32}") ? value : "invalid-value";
+    }
+
     private int local(String method, String path) {
         int port = config.localPort();
         if (port == 0) {

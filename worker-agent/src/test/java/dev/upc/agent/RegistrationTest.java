@@ -28,14 +28,14 @@ class RegistrationTest {
                 50, 6_000, 0, Map.of("room", "lab-3"), Duration.ofSeconds(25), "criu", false, Duration.ofDays(7),
                 Duration.ofMinutes(5));
 
-        WorkerRegistration registration = AgentMain.registration(FACTS, settings, HOST, 2.0, "1.2.3");
+        WorkerRegistration registration = AgentMain.registration(FACTS, settings, HOST, 2.0 * 0.5, "1.2.3");
 
         assertThat(registration.hostname()).isEqualTo("sim-pc-2");
         assertThat(registration.jobMemoryMiB()).isEqualTo(6_000L);
         assertThat(registration.lentMemoryMiB()).isEqualTo(6_000L);
         assertThat(registration.memoryMiB()).isEqualTo(16_000L);
         assertThat(registration.jobCpus()).isEqualTo(4);
-        assertThat(registration.benchmarkScore()).isEqualTo(1.0); // scaled by the 50 % CPU share
+        assertThat(registration.benchmarkScore()).isEqualTo(1.0); // the score times the 50 % CPU cap
         assertThat(registration.cgroupVersion()).isEqualTo(1);
         assertThat(registration.machineId()).isEqualTo("m-1");
     }

@@ -56,6 +56,8 @@ public final class JobRunner {
     private final JobEnd ends;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final TakenDown leaving;
+    /** The share the jobs here were given, guarded by {@code this}. */
+    private double share;
 
     public JobRunner(TaskDriver driver, LibpodClient libpod, StoreClient store, BlobTokens tokens, AgentState state,
                      Limits limits, ExitWatch exits, LogShipper logs, boolean pullImages) {
@@ -63,6 +65,7 @@ public final class JobRunner {
         this.store = store;
         this.state = state;
         this.limits = limits;
+        this.share = limits.share().getAsDouble();
         this.exits = exits;
         this.logs = logs;
         this.inputs = new InputFiles(libpod, store, tokens, Clock.systemUTC());
@@ -77,12 +80,21 @@ public final class JobRunner {
 
     /**
      * What a PC gives each job: up to {@code cores} of its lent cores, each for {@code share} of the time (BOINC's "use
-     * at most N % of CPU time").
+     * at most N % of CPU time"; the owner may change it at run time, see {@link #recap}).
      */
-    public record Limits(int cores, double share, long memoryMiB) {
+    public record Limits(int cores, java.util.function.DoubleSupplier share, long memoryMiB) {
+
+        /** A fixed share, 0.01 to 1. */
+        public static Limits fixed(int cores, double share, long memoryMiB) {
+            return new Limits(cores, () -> share, memoryMiB);
+        }
 
         double cpusFor(JobSubmission job) {
-            return Math.max(0.01, Math.min(job.cpus(), cores) * share);
+            return cpus(Math.min(job.cpus(), cores), share.getAsDouble());
+        }
+
+        static double cpus(double cores, double share) {
+            return Math.max(0.01, cores * share);
         }
 
         long quotaMicros(double cpus) {
@@ -91,6 +103,41 @@ public final class JobRunner {
 
         TaskLimits forTask(double cpus, JobSubmission job) {
             return TaskLimits.of(cpus, job == null ? null : job.memoryMiB() * MIB);
+        }
+    }
+
+    /**
+     * The owner changed the CPU cap: every job here gets its part of the new share at once, between its commands. A
+     * job held for the owner stays held (the relieving driver holds it again) and resumes with its new part. A RUN or
+     * RESTORE under way as the cap changes may keep the old share until the next change.
+     */
+    public void recap() {
+        double after = limits.share().getAsDouble();
+        double before;
+        synchronized (this) {
+            before = share;
+            share = after;
+        }
+        if (before == after) {
+            return;
+        }
+        for (ManagedContainer c : state.containers().values()) {
+            synchronized (lock(c.name())) {
+                Optional<ManagedContainer> now = state.container(c.name());
+                if (now.isEmpty()) {
+                    continue; // ended meanwhile
+                }
+                double cpus = Limits.cpus(now.get().cpus() / before, after);
+                state.remember(now.get().withCpus(cpus));
+                try {
+                    driver.limit(TaskHandle.of(c.name()), TaskLimits.of(cpus, null));
+                    LOG.infof("container=%s: CPU cap now %.0f %%, %.2f CPUs", c.name(), after * 100, cpus);
+                } catch (TaskNotFoundException e) {
+                    // gone between its commands: its end is reported by the exit watch
+                } catch (RuntimeException e) {
+                    LOG.warnf("container=%s: cannot apply the new CPU cap: %s", c.name(), Failures.describe(e));
+                }
+            }
         }
     }
 

@@ -5,9 +5,10 @@ import dev.upc.agent.control.ControlPlane;
 import dev.upc.agent.control.WorkerSession;
 import dev.upc.agent.driver.TaskDriver;
 import dev.upc.agent.job.ExitWatch;
-import dev.upc.agent.owner.AgentWork;
 import dev.upc.agent.job.JobRunner;
 import dev.upc.agent.libpod.LibpodClient;
+import dev.upc.agent.owner.AgentWork;
+import dev.upc.agent.owner.CpuCap;
 import dev.upc.agent.retry.Backoff;
 import dev.upc.agent.state.AgentState;
 import dev.upc.agent.state.ManagedContainer;
@@ -65,6 +66,7 @@ public final class Agent implements AutoCloseable {
     private final Heartbeats heartbeats;
     private final ControlPlane control;
     private final Clock clock;
+    private final CpuCap cap;
     private JobRunner runner;
     private CommandLoop commands;
     private OwnerRelief relief;
@@ -74,15 +76,16 @@ public final class Agent implements AutoCloseable {
     private CompletableFuture<Void> firstRegistration;
 
     public Agent(AgentSettings settings, WorkerRegistration registration, AgentState state, LibpodClient libpod,
-                 ControlPlane control, ExitWatch exits, Clock clock, long processStartMillis) {
+                 ControlPlane control, ExitWatch exits, CpuCap cap, Clock clock, long processStartMillis) {
         this.settings = settings;
+        this.cap = cap;
         this.state = state;
         this.libpod = libpod;
         this.control = control;
         this.exits = exits;
         this.clock = clock;
         this.processStartMillis = processStartMillis;
-        this.reports = new JobReports(settings, state, libpod, exits, clock);
+        this.reports = new JobReports(settings, this::lentCpus, state, libpod, exits, clock);
         this.enrolment = new Enrolment(registration, settings.joinToken(), state, control, clock, troubles);
         this.heartbeats = new Heartbeats(control, enrolment, reports::heartbeat, timer, troubles,
                 new Backoff(RETRY_FIRST, RETRY_MAX), clock);
@@ -179,7 +182,7 @@ public final class Agent implements AutoCloseable {
         WorkerRegistration registration = enrolment.registration();
         LOG.infof("registered worker=%s name=%s machine=%s score=%.3f jobCpus=%.2f jobMemoryMiB=%d in %d ms since "
                 + "start", session.workerId(), registration.hostname(), registration.machineId(), registration.benchmarkScore(),
-                settings.jobCpuShare(), settings.jobMemoryMiB(), startToRegisteredMillis);
+                lentCpus(), settings.jobMemoryMiB(), startToRegisteredMillis);
     }
 
     /** New facts about this PC (e.g. podman was upgraded): register them; the worker id stays. */
@@ -207,9 +210,28 @@ public final class Agent implements AutoCloseable {
         WorkerSession current = enrolment.session();
         return new AgentStatus(current == null ? state.workerId().orElse(null) : current.workerId(), current != null,
                 heartbeats.desired(), reports.owner(), enrolment.registration().benchmarkScore(),
-                settings.jobCpuShare(), containers, state.pendingEvents(), commands == null ? 0 : commands.inFlight(),
+                lentCpus(), containers, state.pendingEvents(), commands == null ? 0 : commands.inFlight(),
                 heartbeats.lastAt(), commands == null ? null : commands.lastPollAt(), troubles.last(),
                 startToRegisteredMillis);
+    }
+
+    /** The CPUs this PC lends now: its lent cores times the CPU cap in force. */
+    private double lentCpus() {
+        return settings.jobCpus() * cap.share();
+    }
+
+    /**
+     * The owner changed the CPU cap: the jobs here get their part of it at once, and the registry this PC's new
+     * speed ({@code updated}), in the background (the owner's command returns at once).
+     */
+    public void capChanged(WorkerRegistration updated) {
+        timer.execute(() -> {
+            if (runner != null) {
+                runner.recap();
+            }
+            enrolment.update(updated);
+            heartbeats.now();
+        });
     }
 
     /** Ready: registered and the last heartbeat went through. */

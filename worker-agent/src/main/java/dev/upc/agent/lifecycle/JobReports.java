@@ -38,13 +38,17 @@ final class JobReports {
     private final AgentState state;
     private final LibpodClient libpod;
     private final ExitWatch exits;
+    /** The CPUs lent now: cores times the CPU cap in force. */
+    private final java.util.function.DoubleSupplier lentCpus;
     private final Clock clock;
     private volatile Supplier<OwnerState> owner = () -> OwnerState.IDLE;
     /** When the labelled containers were last listed; touched by the heartbeat timer only. */
     private Instant lastScanAt;
 
-    JobReports(AgentSettings settings, AgentState state, LibpodClient libpod, ExitWatch exits, Clock clock) {
+    JobReports(AgentSettings settings, java.util.function.DoubleSupplier lentCpus, AgentState state, LibpodClient libpod,
+               ExitWatch exits, Clock clock) {
         this.settings = settings;
+        this.lentCpus = lentCpus;
         this.state = state;
         this.libpod = libpod;
         this.exits = exits;
@@ -85,7 +89,7 @@ final class JobReports {
                     cpu == null ? 0.0 : cpu, rssMiB, mine == null ? null : mine.cpus()));
         }
         return new Heartbeat(owner.get(), desired == DesiredState.DRAIN,
-                Math.max(0, settings.jobCpuShare() - usedCpus), Math.max(0, settings.jobMemoryMiB() - usedMemory),
+                Math.max(0, lentCpus.getAsDouble() - usedCpus), Math.max(0, settings.jobMemoryMiB() - usedMemory),
                 loadAverage(), reports);
     }
 

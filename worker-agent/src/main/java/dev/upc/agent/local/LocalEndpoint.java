@@ -2,6 +2,7 @@ package dev.upc.agent.local;
 
 import dev.upc.agent.lifecycle.Agent;
 import dev.upc.agent.local.LoopbackHttpServer.Response;
+import dev.upc.agent.owner.CpuCap;
 import dev.upc.agent.owner.OwnerToggle;
 import dev.upc.protocol.ErrorResponse;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -19,7 +21,8 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>{@code GET /health/live}, {@code GET /health/ready} — for systemd, monitoring, and scripts;</li>
  *   <li>{@code GET /status} — what {@code upc-agent status} prints;</li>
- *   <li>{@code GET /owner}, {@code PUT /owner/active|idle|auto} — the owner toggle of {@code upc-agent owner}.</li>
+ *   <li>{@code GET /owner}, {@code PUT /owner/active|idle|auto}, {@code PUT /owner/snooze/2h},
+ *   {@code PUT /owner/cpu/50|default} — the owner's controls of {@code upc-agent owner}.</li>
  * </ul>
  */
 public final class LocalEndpoint implements AutoCloseable {
@@ -31,18 +34,20 @@ public final class LocalEndpoint implements AutoCloseable {
     private final Supplier<?> status;
     private final BooleanSupplier ready;
     private final OwnerToggle toggle;
+    private final CpuCap cap;
     private final LoopbackHttpServer server;
 
-    LocalEndpoint(int port, Supplier<?> status, BooleanSupplier ready, OwnerToggle toggle,
+    LocalEndpoint(int port, Supplier<?> status, BooleanSupplier ready, OwnerToggle toggle, CpuCap cap,
             Duration timeout) throws IOException {
         this.status = status;
         this.ready = ready;
         this.toggle = toggle;
+        this.cap = cap;
         this.server = new LoopbackHttpServer(port, timeout, this::route);
     }
 
-    public static LocalEndpoint start(int port, Agent agent, OwnerToggle toggle) throws IOException {
-        LocalEndpoint endpoint = new LocalEndpoint(port, agent::status, agent::ready, toggle, TIMEOUT);
+    public static LocalEndpoint start(int port, Agent agent, OwnerToggle toggle, CpuCap cap) throws IOException {
+        LocalEndpoint endpoint = new LocalEndpoint(port, agent::status, agent::ready, toggle, cap, TIMEOUT);
         LOG.infof("local endpoint on http://127.0.0.1:%d (status, health, owner toggle)", endpoint.port());
         return endpoint;
     }
@@ -87,6 +92,23 @@ public final class LocalEndpoint implements AutoCloseable {
             LOG.infof("owner snoozed lending for %s, until %s", snooze, toggle.snoozedUntil().orElse(null));
             return owner();
         }
+        if (name.startsWith("cpu/")) {
+            Optional<Integer> percent;
+            try {
+                percent = CpuCap.parse(name.substring("cpu/".length()));
+            } catch (IllegalArgumentException e) {
+                return Response.error(400, "invalid_cpu_cap", e.getMessage());
+            }
+            try {
+                cap.choose(percent.orElse(null));
+            } catch (RuntimeException e) { // the state file could not be written: nothing changed
+                LOG.warnf("cannot keep the owner's CPU cap: %s", e.getMessage());
+                return Response.error(503, "cpu_cap_not_saved", "the CPU cap could not be saved (" + e.getMessage()
+                        + "); it is unchanged");
+            }
+            LOG.infof("owner set the CPU cap to %d %%%s", cap.percent(), percent.isEmpty() ? " (configured)" : "");
+            return owner();
+        }
         OwnerToggle.Mode mode;
         try {
             mode = OwnerToggle.Mode.parse(name);
@@ -102,6 +124,8 @@ public final class LocalEndpoint implements AutoCloseable {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("mode", name(toggle.mode()));
         toggle.snoozedUntil().ifPresent(until -> body.put("snoozedUntil", until.toString()));
+        body.put("cpuPercent", cap.percent());
+        body.put("cpuPercentConfigured", cap.configured());
         return Response.json(200, body);
     }
 

@@ -33,6 +33,7 @@ public final class AgentState implements AutoCloseable {
     private String workerId;
     private CachedBenchmark benchmark;
     private CachedPodman podman;
+    private Integer cpuCapPercent;
     private final Map<String, ManagedContainer> containers = new LinkedHashMap<>();
     private final LinkedHashSet<String> handled = new LinkedHashSet<>();
     private final List<AgentEvent> outbox = new ArrayList<>();
@@ -63,6 +64,7 @@ public final class AgentState implements AutoCloseable {
             state.containers.putAll(snapshot.containers());
             state.handled.addAll(snapshot.handled());
             state.outbox.addAll(snapshot.outbox());
+            state.cpuCapPercent = snapshot.cpuCapPercent();
         } catch (NoSuchFileException e) {
             state.save();
         } catch (JsonException e) {
@@ -141,6 +143,23 @@ public final class AgentState implements AutoCloseable {
         save();
     }
 
+    /** The owner's CPU cap chosen at run time, or empty for the configured one. */
+    public synchronized Optional<Integer> cpuCapPercent() {
+        return Optional.ofNullable(cpuCapPercent);
+    }
+
+    /** Keeps the owner's CPU cap (null: the configured one); unchanged when the state file cannot be written. */
+    public synchronized void cpuCapPercent(Integer percent) {
+        Integer before = cpuCapPercent;
+        cpuCapPercent = percent;
+        try {
+            save();
+        } catch (UncheckedIOException e) {
+            cpuCapPercent = before;
+            throw e;
+        }
+    }
+
     public synchronized Map<String, ManagedContainer> containers() {
         return Map.copyOf(containers);
     }
@@ -209,7 +228,7 @@ public final class AgentState implements AutoCloseable {
 
     private void save() {
         StateSnapshot snapshot = new StateSnapshot(StateSnapshot.FORMAT_VERSION, workerId, benchmark, podman, containers,
-                List.copyOf(handled), outbox);
+                List.copyOf(handled), outbox, cpuCapPercent);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             byte[] bytes = JsonRecords.writeIndented(snapshot);

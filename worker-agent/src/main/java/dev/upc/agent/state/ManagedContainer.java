@@ -21,6 +21,10 @@ public record ManagedContainer(String name, String jobId, long epoch, String com
         return new ManagedContainer(name, jobId, epoch, commandId, outputPath, cpus, memoryMiB, blobId);
     }
 
+    public ManagedContainer withCpus(double newCpus) {
+        return new ManagedContainer(name, jobId, epoch, commandId, outputPath, newCpus, memoryMiB, dumpBlobId);
+    }
+
     /** The same job's container under a new epoch's name, made by {@code commandId}. */
     public ManagedContainer renamed(String newName, long newEpoch, String newCommandId) {
         return new ManagedContainer(newName, jobId, newEpoch, newCommandId, outputPath, cpus, memoryMiB, null);

@@ -14,9 +14,12 @@ import java.util.Map;
  * @param containers    job containers by name
  * @param handled       ids of commands carried out (newest last, bounded): a re-delivered one is not done twice
  * @param outbox        events not yet accepted by the scheduler, oldest first
+ * @param cpuCapPercent the owner's CPU cap chosen on the running agent ({@code upc-agent owner cpu 50}), or null for
+ *                      the configured one
  */
 public record StateSnapshot(int formatVersion, String workerId, CachedBenchmark benchmark, CachedPodman podman,
-                            Map<String, ManagedContainer> containers, List<String> handled, List<AgentEvent> outbox) {
+                            Map<String, ManagedContainer> containers, List<String> handled, List<AgentEvent> outbox,
+                            Integer cpuCapPercent) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -27,6 +30,6 @@ public record StateSnapshot(int formatVersion, String workerId, CachedBenchmark 
     }
 
     public static StateSnapshot empty() {
-        return new StateSnapshot(FORMAT_VERSION, null, null, null, Map.of(), List.of(), List.of());
+        return new StateSnapshot(FORMAT_VERSION, null, null, null, Map.of(), List.of(), List.of(), null);
     }
 }

@@ -170,7 +170,8 @@ public final class FakeTaskDriver implements TaskDriver {
     public synchronized void limit(TaskHandle task, TaskLimits limits) {
         call("limit", task);
         Task t = existing(task);
-        t.limits = limits;
+        t.limits = new TaskLimits(limits.cpuQuotaMicros(), limits.cpuPeriodMicros(),
+                limits.memoryBytes() != null ? limits.memoryBytes() : t.limits.memoryBytes()); // null: unchanged
         t.suspended = false;
     }
 

@@ -159,7 +159,7 @@ class JobRunnerInputsTest {
         return new JobRunner(new LibpodDriver(client, JobCgroups.none()), client, storeClient, (kind, id, op) -> {
             tokens.add(kind.pathSegment() + "/" + id + " " + op);
             return "token-for-" + id;
-        }, state, new JobRunner.Limits(2, 1.0, 1024), exits, logs, false);
+        }, state, JobRunner.Limits.fixed(2, 1.0, 1024), exits, logs, false);
     }
 
     private static AgentCommand run(JobInput input) {

@@ -109,7 +109,7 @@ class PodmanLogsAndInputsTest {
             shipper = new LogShipper(libpod, scheduler, LogShipper.Settings.defaults());
             JobRunner runner = new JobRunner(new LibpodDriver(libpod, JobCgroups.none()), libpod,
                     new StoreClient(URI.create("http://127.0.0.1:" + store.getAddress().getPort())), (kind, id, op) -> "token", state,
-                    new JobRunner.Limits(1, 1.0, 256), exits, shipper, false);
+                    JobRunner.Limits.fixed(1, 1.0, 256), exits, shipper, false);
             JobSubmission job = new JobSubmission("sum", image, List.of("/bin/sh", "-c",
                     "s=0; for n in $(cat /in/numbers.txt); do s=$((s+n)); echo \"n=$n\"; done; echo \"sum=$s\" >&2"),
                     Map.of(), 1, 64L, null, null, null, null, null,

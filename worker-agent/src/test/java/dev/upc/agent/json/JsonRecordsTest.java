@@ -83,7 +83,7 @@ class JsonRecordsTest {
                         new CachedPodman("/run/podman/podman.sock", host),
                         Map.of("upc-job-1-3", new ManagedContainer("upc-job-1-3", "job-1", 3, "c-1", "/out", 0.8, 512,
                                 null)),
-                        List.of("c-0", "c-1"), List.of(event)),
+                        List.of("c-0", "c-1"), List.of(event), 60),
                 StateSnapshot.empty());
     }
 

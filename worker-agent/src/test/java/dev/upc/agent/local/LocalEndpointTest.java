@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.upc.agent.owner.CpuCap;
 import dev.upc.agent.owner.OwnerToggle;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,13 +36,21 @@ class LocalEndpointTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OwnerToggle toggle = new OwnerToggle();
+    private final List<Integer> saved = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean saveFails;
+    private final CpuCap cap = new CpuCap(80, null, percent -> {
+        if (saveFails) {
+            throw new java.io.UncheckedIOException(new IOException("disk full"));
+        }
+        saved.add(percent);
+    });
     private volatile boolean ready;
     private volatile RuntimeException statusFailure;
     private LocalEndpoint endpoint;
 
     @BeforeEach
     void start() throws IOException {
-        endpoint = new LocalEndpoint(0, this::status, () -> ready, toggle, TIMEOUT);
+        endpoint = new LocalEndpoint(0, this::status, () -> ready, toggle, cap, TIMEOUT);
     }
 
     @AfterEach
@@ -125,6 +134,47 @@ class LocalEndpointTest {
             assertThat(refused.json().path("error").asText()).isEqualTo("invalid_snooze");
         }
         assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.AUTO);
+    }
+
+    @Test
+    void theCpuCapIsSetSavedAndBackToTheConfiguredOne() throws IOException {
+        List<Integer> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cap.addListener(told::add);
+        assertThat(get("/owner").json().path("cpuPercent").asInt()).isEqualTo(80);
+
+        Answer half = send("PUT /owner/cpu/50 HTTP/1.1\r\n\r\n");
+        Answer same = send("PUT /owner/cpu/50 HTTP/1.1\r\n\r\n");
+
+        assertThat(half.status()).isEqualTo(200);
+        assertThat(half.json().path("cpuPercent").asInt()).isEqualTo(50);
+        assertThat(half.json().path("cpuPercentConfigured").asInt()).isEqualTo(80);
+        assertThat(same.status()).isEqualTo(200);
+        assertThat(cap.share()).isEqualTo(0.5);
+        assertThat(told).as("told once: the second changed nothing").containsExactly(50);
+
+        Answer back = send("PUT /owner/cpu/default HTTP/1.1\r\n\r\n");
+
+        assertThat(back.json().path("cpuPercent").asInt()).isEqualTo(80);
+        assertThat(cap.chosen()).isEmpty();
+        assertThat(saved).containsExactly(50, 50, null);
+        assertThat(told).containsExactly(50, 80);
+    }
+
+    @Test
+    void aBadOrUnsavableCpuCapIsRefusedAndChangesNothing() throws IOException {
+        for (String bad : new String[] {"0", "101", "-5", "half", "50.5", "1000", ""}) {
+            Answer refused = send("PUT /owner/cpu/" + bad + " HTTP/1.1\r\n\r\n");
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.json().path("error").asText()).isEqualTo("invalid_cpu_cap");
+        }
+        saveFails = true;
+
+        Answer unsaved = send("PUT /owner/cpu/30 HTTP/1.1\r\n\r\n");
+
+        assertThat(unsaved.status()).isEqualTo(503);
+        assertThat(unsaved.json().path("error").asText()).isEqualTo("cpu_cap_not_saved");
+        assertThat(cap.percent()).isEqualTo(80);
+        assertThat(saved).isEmpty();
     }
 
     @Test
