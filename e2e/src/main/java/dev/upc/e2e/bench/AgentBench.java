@@ -77,7 +77,8 @@ public final class AgentBench {
     private static final String LAUNCHER = "worker-agent/src/dist/bin/upc-agent";
     /** If the launcher cannot be read: its options when this bench was written. */
     private static final List<String> LAUNCHER_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-Xss512k",
-            "-XX:CICompilerCount=2", "-XX:+ExitOnOutOfMemoryError");
+            "-XX:CICompilerCount=2", "-XX:+ExitOnOutOfMemoryError", "-XX:+UnlockDiagnosticVMOptions",
+            "-XX:AsyncDeflationInterval=0");
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
