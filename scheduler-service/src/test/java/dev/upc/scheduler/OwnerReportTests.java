@@ -80,6 +80,29 @@ class OwnerReportTests extends SchedulerTest {
     }
 
     @Test
+    void aJobThatCannotMoveIsKilledAfterTheLongestHoldAndStartsAgainFromScratch() {
+        workers.put("desk", WorkerStatus.ONLINE, 1.0, 1);
+        ScriptedAgent agent = new ScriptedAgent("desk");
+        Map<String, Object> body = Api.job("vanilla");
+        body.put("migratable", false);
+        String id = Api.submit(body).statusCode(201).extract().path("id");
+        plan();
+        agent.reportOk(agent.expect("RUN"), "STARTED");
+        workers.put("spare", WorkerStatus.ONLINE, 1.0, 1);
+
+        agent.owner("ACTIVE", Instant.now().minusSeconds(601), held(id)).statusCode(204); // held 10 min
+        Decisions decisions = plan();
+
+        assertThat(decisions.evictions()).singleElement().satisfies(e -> assertThat(e.checkpoint()).isFalse());
+        agent.expect("KILL");
+        getJob(id).body("state", equalTo("QUEUED")).body("retries", equalTo(0)).body("checkpointBlobId", nullValue());
+        plan();
+        getJob(id).body("workerId", equalTo("spare")).body("epoch", equalTo(2));
+        asUser().get("/api/v1/jobs/{id}/events", id).then().body("events.type",
+                equalTo(List.of("SUBMITTED", "PLACED", "STARTED", "SUSPENDED", "EVICTED", "PLACED")));
+    }
+
+    @Test
     void theReportWinsOverTheRegistrysHeartbeatAndAnOlderReportChangesNothing() {
         Running desk = runningOn("desk");
 

@@ -146,6 +146,22 @@ public final class Job {
         touch(effects);
     }
 
+    /**
+     * A job that cannot be checkpointed has to leave its PC (its owner has waited long enough): killed there and back
+     * to the queue, to start from scratch. Not a failure: no retry is spent.
+     */
+    public void restartElsewhere(JobEffects effects, String why) {
+        String from = workerId;
+        fenceContainers(effects);
+        state = JobState.QUEUED;
+        op = null;
+        workerId = null;
+        migration = null;
+        checkpointBlobId = null;
+        effects.event(this, JobEventType.EVICTED, from, "reason", why, "fromScratch", true);
+        touch(effects);
+    }
+
     /** A checkpoint that leaves the job running, to bound the work lost if its PC vanishes. */
     public void periodicCheckpoint(JobEffects effects) {
         String blobId = nextCheckpoint();

@@ -176,7 +176,13 @@ public class Planner {
         }
         for (Decisions.Eviction e : d.evictions()) {
             chain = chain.chain(() -> change(e.jobId(), settled(seen.get(e.jobId())),
-                    (tx, job) -> job.evict(tx, e.reason().name())));
+                    (tx, job) -> {
+                        if (e.checkpoint()) {
+                            job.evict(tx, e.reason().name());
+                        } else {
+                            job.restartElsewhere(tx, e.reason().name());
+                        }
+                    }));
         }
         for (Decisions.Migration m : d.migrations()) {
             HostFacts target = workers.get(m.to()).facts();

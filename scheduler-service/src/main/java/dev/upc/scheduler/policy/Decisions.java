@@ -30,8 +30,16 @@ public record Decisions(List<Placement> placements, List<Migration> migrations, 
     public record Migration(String jobId, String from, String to, Reason reason, double expectedGainSeconds) {
     }
 
-    /** Checkpoint the job and take it off its worker; it waits in the queue with its checkpoint. */
-    public record Eviction(String jobId, String workerId, Reason reason) {
+    /**
+     * Take the job off its worker: checkpointed, so that it waits in the queue with its checkpoint; or, for a job
+     * that cannot be checkpointed ({@code checkpoint} false), killed, to start again from scratch elsewhere (not a
+     * failure: no retry is spent).
+     */
+    public record Eviction(String jobId, String workerId, Reason reason, boolean checkpoint) {
+
+        public Eviction(String jobId, String workerId, Reason reason) {
+            this(jobId, workerId, reason, true);
+        }
     }
 
     /** The job's worker is gone: queue it again, to resume from its newest checkpoint or from scratch. */

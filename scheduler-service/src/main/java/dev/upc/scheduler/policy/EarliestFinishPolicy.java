@@ -124,12 +124,21 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
             for (JobView job : snapshot.jobs()) {
                 WorkerView source = job.workerId() == null ? null : workers.get(job.workerId());
                 if (job.phase() != JobView.Phase.RUNNING || requeued.contains(job.id()) || source == null
-                        || source.liveness() == WorkerView.Liveness.LOST || !job.migratable()) {
+                        || source.liveness() == WorkerView.Liveness.LOST) {
                     continue;
                 }
                 Decisions.Reason reason = source.draining() ? Decisions.Reason.DRAIN
                         : source.ownerActive() ? Decisions.Reason.OWNER_ACTIVE : null;
                 if (reason == null) {
+                    continue;
+                }
+                if (!job.migratable()) {
+                    // It cannot move: a drain lets it finish; the owner's PC holds it suspended up to the longest
+                    // wait, then it is killed and starts again elsewhere, as HTCondor vacates a vanilla job.
+                    if (reason == Decisions.Reason.OWNER_ACTIVE && heldAtLeastMax(job)) {
+                        moving.add(job.id());
+                        evictions.add(new Decisions.Eviction(job.id(), source.id(), reason, false));
+                    }
                     continue;
                 }
                 double remaining = remaining(job);
@@ -156,6 +165,11 @@ public final class EarliestFinishPolicy implements PlacementPolicy {
                     migrations.add(new Decisions.Migration(job.id(), source.id(), best.id(), reason, 0));
                 }
             }
+        }
+
+        /** Whether its agent has held the job suspended for the longest a job may wait so, or longer. */
+        private boolean heldAtLeastMax(JobView job) {
+            return snapshot.suspendedSince().containsKey(job.id()) && !heldLessThanMax(job);
         }
 
         /** Whether its agent holds the job suspended, for less than the longest a job may wait so. */

@@ -94,7 +94,10 @@ public final class Simulator {
                     job.state = State.QUEUED;
                     job.previousWorker = job.worker;
                     job.worker = null;
-                    job.hasCheckpoint = true;
+                    job.hasCheckpoint = eviction.checkpoint();
+                    if (!eviction.checkpoint()) {
+                        job.workDone = 0; // killed: it starts again from scratch
+                    }
                     evictions++;
                 }
             }

@@ -350,6 +350,36 @@ class EarliestFinishPolicyTest {
     }
 
     @Test
+    void aJobThatCannotMoveWaitsHeldForTheOwnerThenStartsAgainElsewhere() {
+        workers.add(new WorkerView("desk", Liveness.ONLINE, true, false, 3.0, 1, X86));
+        worker("spare", 1.0);
+        jobs.add(notMigratable(running("j1", "desk", 3600, 600)));
+        jobs.remove(0);
+
+        Decisions waiting = upc.decide(new ClusterSnapshot(NOW, workers, jobs).withSuspended(
+                java.util.Map.of("j1", NOW.minusSeconds(599))));
+        Decisions unheld = decide();
+        Decisions over = upc.decide(new ClusterSnapshot(NOW, workers, jobs).withSuspended(
+                java.util.Map.of("j1", NOW.minusSeconds(600))));
+
+        assertThat(waiting.isEmpty()).as("a free PC, but it cannot move: it waits held").isTrue();
+        assertThat(unheld.isEmpty()).as("its agent did not hold it: nothing to count from").isTrue();
+        assertThat(over.evictions()).as("killed, to start from scratch: it still holds the owner's memory")
+                .containsExactly(new Decisions.Eviction("j1", "desk", Reason.OWNER_ACTIVE, false));
+        assertThat(over.migrations()).isEmpty();
+    }
+
+    @Test
+    void aDrainLetsAJobThatCannotMoveFinish() {
+        workers.add(new WorkerView("desk", Liveness.ONLINE, false, true, 3.0, 1, X86));
+        worker("spare", 1.0);
+        jobs.add(notMigratable(running("j1", "desk", 3600, 600)));
+        jobs.remove(0);
+
+        assertThat(decide().isEmpty()).isTrue();
+    }
+
+    @Test
     void aSuspendedJobMovesAsSoonAsAPcIsFree() {
         workers.add(new WorkerView("desk", Liveness.ONLINE, true, false, 3.0, 1, X86));
         worker("spare", 1.0);
