@@ -10,6 +10,14 @@ public final class ApiPaths {
     public static final String WORKER_HEARTBEAT = WORKER + "/heartbeat";
     public static final String WORKER_DRAIN = WORKER + "/drain";
     public static final String WORKER_UNDRAIN = WORKER + "/undrain";
+    public static final String WORKER_REVOKE = WORKER + "/revoke";
+    public static final String WORKER_REVOCATIONS = V1 + "/worker-revocations";
+    public static final String WORKER_REVOCATION = WORKER_REVOCATIONS + "/{workerId}";
+    /**
+     * Header of a re-registration ({@code POST /api/v1/workers} for a machine enrolled before): the worker's own
+     * credential, which its first registration returned.
+     */
+    public static final String WORKER_CREDENTIAL_HEADER = "Upc-Worker-Credential";
 
     public static final String JOBS = V1 + "/jobs";
     public static final String JOB = JOBS + "/{jobId}";

@@ -93,4 +93,8 @@ public class Worker extends PanacheEntityBase {
 
     @Column(name = "heartbeat_count", nullable = false)
     public long heartbeatCount;
+
+    /** SHA-256 of the worker's own credential; null for a worker enrolled before credentials (its next one claims). */
+    @Column(name = "credential_sha256")
+    public byte[] credentialSha256;
 }

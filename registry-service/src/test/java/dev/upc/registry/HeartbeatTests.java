@@ -54,7 +54,7 @@ class HeartbeatTests {
 
         sendHeartbeat(worker.workerId(), worker.token(), heartbeat("IDLE")).statusCode(200)
                 .body("desiredState", equalTo("DRAIN"));
-        RegistryClient.register(registration(machineId)).statusCode(200)
+        RegistryClient.register(registration(machineId), worker.credential()).statusCode(200)
                 .body("workerId", equalTo(worker.workerId())).body("desiredState", equalTo("DRAIN"));
     }
 

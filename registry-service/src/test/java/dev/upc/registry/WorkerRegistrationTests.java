@@ -61,7 +61,7 @@ class WorkerRegistrationTests {
         changed.put("hostname", "renamed-pc");
         changed.put("jobCpus", 2);
         changed.put("labels", Map.of("room", "lab-9", "gpu", "none"));
-        var second = RegistryClient.registerNew(changed);
+        var second = RegistryClient.registerAgain(changed, first.credential());
 
         assertThat(second.workerId()).isEqualTo(first.workerId());
         assertThat(second.token()).isNotEqualTo(first.token());
@@ -79,8 +79,86 @@ class WorkerRegistrationTests {
     void theOldTokenOfAReRegisteredWorkerStillWorksUntilItExpires() {
         String machineId = uniqueMachineId();
         var first = RegistryClient.registerNew(registration(machineId));
-        RegistryClient.registerNew(registration(machineId));
+        RegistryClient.registerAgain(registration(machineId), first.credential());
         RegistryClient.sendHeartbeat(first.workerId(), first.token(), RegistryClient.heartbeat("IDLE")).statusCode(200);
+    }
+
+    // ---- identity: the join token enrols a new PC, nothing more ----------------------------------------------------
+
+    @Test
+    void enrolmentGivesTheWorkerItsOwnCredentialOnceAndReRegistrationNeedsIt() {
+        String machineId = uniqueMachineId();
+        var first = RegistryClient.registerNew(registration(machineId));
+
+        var again = RegistryClient.registerAgain(registration(machineId), first.credential());
+
+        assertThat(first.credential()).startsWith("upcw_").hasSizeGreaterThan(40);
+        assertThat(again.workerId()).isEqualTo(first.workerId());
+        assertThat(again.credential()).as("given once").isNull();
+    }
+
+    @Test
+    void theJoinTokenAloneCannotTakeOverAnEnrolledMachine() {
+        String machineId = uniqueMachineId();
+        var victim = RegistryClient.registerNew(registration(machineId));
+        var attacker = RegistryClient.registerNew(); // a PC of the cluster: it holds the join token and a credential
+
+        for (String credential : new String[] {null, attacker.credential(), "upcw_guess", "x".repeat(10_000)}) {
+            Map<String, Object> body = registration(machineId);
+            body.put("hostname", "attacker");
+            (credential == null ? register(body) : register(body, credential)).statusCode(409)
+                    .body("status", equalTo(409)).body("error", equalTo("machine_enrolled"))
+                    .body("message", org.hamcrest.Matchers.containsString(victim.workerId()))
+                    .body("workerToken", org.hamcrest.Matchers.nullValue());
+        }
+        asAdmin().get("/api/v1/workers/{id}", victim.workerId()).then().statusCode(200)
+                .body("registration.hostname", org.hamcrest.Matchers.not(equalTo("attacker")));
+    }
+
+    @Test
+    void aRemovedWorkersTokensAreRevokedAndItsPcEnrolsAsANewWorker() {
+        String machineId = uniqueMachineId();
+        var worker = RegistryClient.registerNew(registration(machineId));
+
+        asAdmin().delete("/api/v1/workers/{id}", worker.workerId()).then().statusCode(204);
+
+        RegistryClient.sendHeartbeat(worker.workerId(), worker.token(), RegistryClient.heartbeat("IDLE"))
+                .statusCode(404);
+        asAdmin().get("/api/v1/worker-revocations").then().statusCode(200)
+                .body("revocations.find { it.workerId == '" + worker.workerId() + "' }.banned", equalTo(false))
+                .body("revocations.find { it.workerId == '" + worker.workerId() + "' }.machineId",
+                        equalTo(machineId));
+        var anew = RegistryClient.registerNew(registration(machineId));
+        assertThat(anew.workerId()).as("a new identity: the old one's tokens stay dead").isNotEqualTo(worker.workerId());
+    }
+
+    @Test
+    void aRevokedPcMayNotEnrolUntilTheBanIsLifted() {
+        String machineId = uniqueMachineId();
+        var worker = RegistryClient.registerNew(registration(machineId));
+
+        asAdmin().post("/api/v1/workers/{id}/revoke", worker.workerId()).then().statusCode(204);
+
+        register(registration(machineId)).statusCode(403).body("error", equalTo("machine_revoked"))
+                .body("message", org.hamcrest.Matchers.containsString("upc workers unban " + worker.workerId()));
+        register(registration(machineId), worker.credential()).statusCode(403);
+        asAdmin().post("/api/v1/workers/{id}/revoke", worker.workerId()).then().statusCode(404)
+                .body("error", equalTo("worker_not_found"));
+        asAdmin().delete("/api/v1/worker-revocations/{id}", worker.workerId()).then().statusCode(204);
+        asAdmin().get("/api/v1/worker-revocations").then()
+                .body("revocations.find { it.workerId == '" + worker.workerId() + "' }.banned", equalTo(false));
+        assertThat(RegistryClient.registerNew(registration(machineId)).workerId()).isNotEqualTo(worker.workerId());
+    }
+
+    @Test
+    void onlyAnAdminRevokesOrReadsRevocations() {
+        var worker = RegistryClient.registerNew();
+        given().auth().oauth2(worker.token()).post("/api/v1/workers/{id}/revoke", worker.workerId()).then()
+                .statusCode(403);
+        given().auth().oauth2(worker.token()).get("/api/v1/worker-revocations").then().statusCode(403);
+        given().get("/api/v1/worker-revocations").then().statusCode(401);
+        given().auth().oauth2(worker.token()).delete("/api/v1/worker-revocations/{id}", worker.workerId()).then()
+                .statusCode(403);
     }
 
     @Test

@@ -108,6 +108,27 @@ class AgentProtocolTests extends SchedulerTest {
     }
 
     @Test
+    void aRevokedWorkersTokenGetsNothingMoreThoughItHasNotExpired() {
+        workers.put("wa", WorkerStatus.ONLINE, 1.0, 4);
+        var agent = new ScriptedAgent("wa");
+        submitJob("before-revocation");
+        plan();
+        var run = agent.expect("RUN");
+
+        workers.revoke("wa");
+        revokedWorkers().refresh().await().atMost(java.time.Duration.ofSeconds(5)); // as every 15 s
+
+        for (var call : List.of(agent.pollResponse(0), agent.report(run, "STARTED", java.util.Map.of()))) {
+            call.statusCode(401).body("error", equalTo("worker_revoked")).body("status", equalTo(401));
+        }
+        given().auth().oauth2(agent.token()).contentType("application/json")
+                .body(java.util.Map.of("kind", "outputs", "id", "x", "operation", "write"))
+                .post("/api/v1/agents/wa/blob-tokens").then().statusCode(401);
+        var other = new ScriptedAgent("wb");
+        other.pollResponse(0).statusCode(200); // every other worker goes on
+    }
+
+    @Test
     void eventsAreValidatedAgainstTheirCommand() {
         workers.put("wa", WorkerStatus.ONLINE, 1.0, 4);
         var agent = new ScriptedAgent("wa");

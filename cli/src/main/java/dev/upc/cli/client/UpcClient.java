@@ -27,6 +27,8 @@ import dev.upc.protocol.UserRequest;
 import dev.upc.protocol.UserToken;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.protocol.WorkerList;
+import dev.upc.protocol.WorkerRevocation;
+import dev.upc.protocol.WorkerRevocationList;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -325,6 +327,32 @@ public final class UpcClient implements AutoCloseable {
             throw new WorkerNameException(idOrName, named);
         }
         return named.get(0);
+    }
+
+    /** Forgets the PC and revokes its tokens; it may enrol again, as a new worker. Returns the worker's id. */
+    public String removeWorker(String idOrName) {
+        String id = workerId(idOrName);
+        json.delete(Service.REGISTRY, registry(ApiPaths.WORKER).with("workerId", id).toUri(), Void.class);
+        return id;
+    }
+
+    /** Revokes the PC: forgotten, its tokens refused everywhere, its enrolment refused until unbanned. */
+    public String revokeWorker(String idOrName) {
+        String id = workerId(idOrName);
+        json.post(Service.REGISTRY, registry(ApiPaths.WORKER_REVOKE).with("workerId", id).toUri(), null, Void.class);
+        return id;
+    }
+
+    /** Lets a revoked PC enrol again (as a new worker). */
+    public void unbanWorker(String workerId) {
+        json.delete(Service.REGISTRY, registry(ApiPaths.WORKER_REVOCATION).with("workerId", workerId).toUri(),
+                Void.class);
+    }
+
+    /** Every removed or revoked worker, oldest first. */
+    public List<WorkerRevocation> workerRevocations() {
+        return json.get(Service.REGISTRY, registry(ApiPaths.WORKER_REVOCATIONS).toUri(), WorkerRevocationList.class)
+                .revocations();
     }
 
     /** Stops placing jobs on the PC and lets its running ones migrate off. */

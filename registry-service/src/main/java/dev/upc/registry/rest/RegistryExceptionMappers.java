@@ -5,6 +5,8 @@ import static dev.upc.servicehttp.ErrorResponses.withBearerChallenge;
 import dev.upc.protocol.ErrorResponse;
 import dev.upc.registry.service.InvalidJoinTokenException;
 import dev.upc.registry.service.InvalidRequestException;
+import dev.upc.registry.service.MachineBannedException;
+import dev.upc.registry.service.MachineEnrolledException;
 import dev.upc.registry.service.NotYourWorkerException;
 import dev.upc.registry.service.WorkerNotFoundException;
 import dev.upc.servicehttp.ErrorResponses;
@@ -29,6 +31,16 @@ public class RegistryExceptionMappers {
     @ServerExceptionMapper
     public RestResponse<ErrorResponse> notYourWorker(NotYourWorkerException e) {
         return ErrorResponses.of(403, "forbidden", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> machineEnrolled(MachineEnrolledException e) {
+        return ErrorResponses.of(409, "machine_enrolled", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> machineBanned(MachineBannedException e) {
+        return ErrorResponses.of(403, "machine_revoked", e.getMessage());
     }
 
     @ServerExceptionMapper

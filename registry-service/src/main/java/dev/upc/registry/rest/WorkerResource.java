@@ -13,6 +13,7 @@ import dev.upc.registry.service.HeartbeatService;
 import dev.upc.registry.service.InvalidRequestException;
 import dev.upc.registry.service.NotYourWorkerException;
 import dev.upc.registry.service.RegistryTokens;
+import dev.upc.registry.service.WorkerRevocations;
 import dev.upc.registry.service.WorkerService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -50,11 +52,14 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class WorkerResource {
 
     private final WorkerService workers;
+    private final WorkerRevocations revocations;
     private final HeartbeatService heartbeats;
     private final JsonWebToken caller;
 
-    WorkerResource(WorkerService workers, HeartbeatService heartbeats, JsonWebToken caller) {
+    WorkerResource(WorkerService workers, WorkerRevocations revocations, HeartbeatService heartbeats,
+                   JsonWebToken caller) {
         this.workers = workers;
+        this.revocations = revocations;
         this.heartbeats = heartbeats;
         this.caller = caller;
     }
@@ -64,9 +69,11 @@ public class WorkerResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @PermitAll
     @JoinTokenRequired
-    @Operation(summary = "Register a PC with the cluster join token; the same machineId always gets the same id")
-    public Uni<WorkerRegistered> register(@Valid @NotNull WorkerRegistration registration) {
-        return workers.register(registration);
+    @Operation(summary = "Enrol a PC with the cluster join token (the answer carries its own credential, once); "
+            + "registering it again keeps its id and needs that credential")
+    public Uni<WorkerRegistered> register(@Valid @NotNull WorkerRegistration registration,
+                                          @HeaderParam(ApiPaths.WORKER_CREDENTIAL_HEADER) String credential) {
+        return workers.register(registration, credential);
     }
 
     @PUT
@@ -124,9 +131,9 @@ public class WorkerResource {
     @DELETE
     @Path(ApiPaths.WORKER)
     @RolesAllowed(RegistryTokens.ADMIN)
-    @Operation(summary = "Remove a worker (idempotent); its agent must register again")
+    @Operation(summary = "Remove a worker and revoke its tokens (idempotent); its PC may enrol again as a new worker")
     public Uni<RestResponse<Void>> remove(@PathParam("workerId") String workerId) {
-        return workers.remove(workerId).replaceWith(RestResponse.noContent());
+        return revocations.remove(workerId, false).replaceWith(RestResponse.noContent());
     }
 
     private static Optional<WorkerStatus> parseStatus(String status) {

@@ -7,6 +7,7 @@ import dev.upc.protocol.WorkerInfo;
 import dev.upc.protocol.WorkerRegistered;
 import dev.upc.protocol.WorkerRegistration;
 import dev.upc.protocol.WorkerStatus;
+import dev.upc.registry.Revocation;
 import dev.upc.registry.Worker;
 import dev.upc.registry.config.RegistryConfig;
 import dev.upc.servicehttp.InvalidCursorException;
@@ -39,43 +40,77 @@ public class WorkerService {
     private final Liveness liveness;
     private final RegistryTokens tokens;
     private final ObjectMapper json;
+    private final WorkerCredentials credentials;
     private final SecureRandom random = new SecureRandom();
 
-    WorkerService(RegistryConfig config, Clock clock, Liveness liveness, RegistryTokens tokens, ObjectMapper json) {
+    WorkerService(RegistryConfig config, Clock clock, Liveness liveness, RegistryTokens tokens, ObjectMapper json,
+                  WorkerCredentials credentials) {
         this.config = config;
+        this.credentials = credentials;
         this.clock = clock;
         this.liveness = liveness;
         this.tokens = tokens;
         this.json = json;
     }
 
-    /** Registers a PC, or refreshes the facts of a known one (same id, fresh token, counts as a sign of life). */
+    /**
+     * Enrols a PC, giving it a worker id, a token and its own credential; or refreshes the facts of a known one (same
+     * id, fresh token, counts as a sign of life), which needs that worker's credential. A worker enrolled before
+     * credentials existed gets one with its next registration.
+     *
+     * @param credential the {@link dev.upc.protocol.ApiPaths#WORKER_CREDENTIAL_HEADER} header, or null
+     * @throws MachineEnrolledException the machine is another worker's and {@code credential} is not its
+     * @throws MachineBannedException   an admin revoked the machine
+     */
     @WithTransaction
-    public Uni<WorkerRegistered> register(WorkerRegistration registration) {
+    public Uni<WorkerRegistered> register(WorkerRegistration registration, String credential) {
         if (registration.jobCpus() > registration.cores()) {
             return Uni.createFrom().failure(new InvalidRequestException("jobCpus",
                     "jobCpus (" + registration.jobCpus() + ") must not exceed cores (" + registration.cores() + ")"));
         }
         Instant now = clock.instant();
-        return lockMachine(registration.machineId())
-                .chain(() -> Worker.find("machineId", registration.machineId()).<Worker>firstResult())
+        String machineId = registration.machineId();
+        return lockMachine(machineId)
+                .chain(() -> Worker.find("machineId", machineId).<Worker>firstResult())
                 .chain(existing -> {
                     if (existing != null) {
+                        String issued = null;
+                        if (existing.credentialSha256 == null) {
+                            issued = credentials.mint(); // enrolled before credentials: this registration claims one
+                            existing.credentialSha256 = WorkerCredentials.digest(issued);
+                        } else if (!WorkerCredentials.matches(credential, existing.credentialSha256)) {
+                            return Uni.createFrom().failure(
+                                    new MachineEnrolledException(machineId, existing.id, credential != null));
+                        }
                         apply(existing, registration, now);
-                        return Uni.createFrom().<Worker>item(existing);
+                        return Uni.createFrom().item(new Enrolled(existing, issued));
                     }
-                    Worker created = new Worker();
-                    created.id = newWorkerId();
-                    created.registeredAt = now;
-                    created.desiredState = DesiredState.ACTIVE;
-                    apply(created, registration, now);
-                    return created.<Worker>persist();
+                    return Revocation.<Revocation>find("machineId = ?1 and banned = true", machineId).firstResult()
+                            .chain(ban -> {
+                                if (ban != null) {
+                                    return Uni.createFrom().failure(new MachineBannedException(machineId,
+                                            ban.workerId));
+                                }
+                                String issued = credentials.mint();
+                                Worker created = new Worker();
+                                created.id = newWorkerId();
+                                created.registeredAt = now;
+                                created.desiredState = DesiredState.ACTIVE;
+                                created.credentialSha256 = WorkerCredentials.digest(issued);
+                                apply(created, registration, now);
+                                return created.<Worker>persist().map(w -> new Enrolled(w, issued));
+                            });
                 })
-                .map(worker -> {
-                    IssuedToken token = tokens.forWorker(worker.id);
-                    return new WorkerRegistered(worker.id, token.token(), token.expiresAt(),
-                            config.heartbeatInterval().toSeconds(), worker.desiredState);
+                .map(enrolled -> {
+                    IssuedToken token = tokens.forWorker(enrolled.worker().id);
+                    return new WorkerRegistered(enrolled.worker().id, token.token(), token.expiresAt(),
+                            config.heartbeatInterval().toSeconds(), enrolled.worker().desiredState,
+                            enrolled.credential());
                 });
+    }
+
+    /** A registered worker and the credential this registration issued, if it issued one. */
+    private record Enrolled(Worker worker, String credential) {
     }
 
     @WithSession
@@ -163,12 +198,6 @@ public class WorkerService {
     @WithTransaction
     public Uni<WorkerInfo> undrain(String workerId) {
         return setDesiredState(workerId, DesiredState.ACTIVE);
-    }
-
-    /** Forgets the worker; true if it existed. Its next heartbeat gets 404 and the agent registers anew. */
-    @WithTransaction
-    public Uni<Boolean> remove(String workerId) {
-        return Worker.deleteById(workerId);
     }
 
     private Uni<WorkerInfo> setDesiredState(String workerId, DesiredState state) {

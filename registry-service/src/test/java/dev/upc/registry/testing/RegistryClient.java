@@ -69,14 +69,26 @@ public final class RegistryClient {
                 .post("/api/v1/workers").then();
     }
 
-    /** Registers a fresh machine; returns {workerId, workerToken}. */
+    /** Registers with the join token and a worker's credential, as an agent registers its PC again. */
+    public static ValidatableResponse register(Object body, String credential) {
+        return given().auth().oauth2(JOIN_TOKEN).header("Upc-Worker-Credential", credential)
+                .contentType(ContentType.JSON).body(body).post("/api/v1/workers").then();
+    }
+
+    /** Registers a PC enrolled before, with its credential; returns {workerId, workerToken, null}. */
+    public static Registered registerAgain(Map<String, Object> body, String credential) {
+        var response = register(body, credential).statusCode(200).extract();
+        return new Registered(response.path("workerId"), response.path("workerToken"), response.path("credential"));
+    }
+
+    /** Registers a fresh machine; returns {workerId, workerToken, credential}. */
     public static Registered registerNew() {
         return registerNew(registration(uniqueMachineId()));
     }
 
     public static Registered registerNew(Map<String, Object> body) {
         var response = register(body).statusCode(200).extract();
-        return new Registered(response.path("workerId"), response.path("workerToken"));
+        return new Registered(response.path("workerId"), response.path("workerToken"), response.path("credential"));
     }
 
     public static ValidatableResponse sendHeartbeat(String workerId, String token, Object body) {
@@ -123,6 +135,6 @@ public final class RegistryClient {
         return ConfigProvider.getConfig().getValue(name, String.class);
     }
 
-    public record Registered(String workerId, String token) {
+    public record Registered(String workerId, String token, String credential) {
     }
 }

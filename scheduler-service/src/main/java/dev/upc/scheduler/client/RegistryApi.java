@@ -2,6 +2,7 @@ package dev.upc.scheduler.client;
 
 import dev.upc.protocol.ApiPaths;
 import dev.upc.protocol.WorkerList;
+import dev.upc.protocol.WorkerRevocationList;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -11,13 +12,17 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** The registry's admin list, as the planner calls it; wrapped by {@link RegistryWorkerDirectory}. */
+/** The registry's admin reads, as the planner and the token checks call them; wrapped by {@link RegistryWorkerDirectory}. */
 @RegisterRestClient(configKey = "registry")
-@Path(ApiPaths.WORKERS)
+@Produces(MediaType.APPLICATION_JSON)
 interface RegistryApi {
 
     @GET
-    @Produces(MediaType.APPLICATION_JSON)
+    @Path(ApiPaths.WORKERS)
     Uni<WorkerList> list(@HeaderParam("Authorization") String authorization, @QueryParam("limit") int limit,
                          @QueryParam("cursor") String cursor);
+
+    @GET
+    @Path(ApiPaths.WORKER_REVOCATIONS)
+    Uni<WorkerRevocationList> revocations(@HeaderParam("Authorization") String authorization);
 }

@@ -1,6 +1,8 @@
 package dev.upc.scheduler.client;
 
 import dev.upc.protocol.WorkerInfo;
+import dev.upc.protocol.WorkerRevocation;
+import dev.upc.protocol.WorkerRevocationList;
 import dev.upc.protocol.WorkerList;
 import dev.upc.scheduler.config.SchedulerConfig;
 import io.quarkus.arc.DefaultBean;
@@ -63,6 +65,16 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
         return Uni.createFrom().item(this::token)
                 .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
                 .chain(bearer -> pages("Bearer " + bearer, null, new java.util.ArrayList<>(), 0))
+                .ifNoItem().after(TIMEOUT).fail()
+                .onFailure().transform(this::unavailable);
+    }
+
+    @Override
+    public Uni<List<WorkerRevocation>> revocations() {
+        return Uni.createFrom().item(this::token)
+                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                .chain(bearer -> api.revocations("Bearer " + bearer))
+                .map(WorkerRevocationList::revocations)
                 .ifNoItem().after(TIMEOUT).fail()
                 .onFailure().transform(this::unavailable);
     }

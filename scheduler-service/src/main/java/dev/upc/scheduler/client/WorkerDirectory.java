@@ -1,6 +1,7 @@
 package dev.upc.scheduler.client;
 
 import dev.upc.protocol.WorkerInfo;
+import dev.upc.protocol.WorkerRevocation;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 
@@ -9,4 +10,7 @@ public interface WorkerDirectory {
 
     /** Every registered worker with its liveness, facts and latest report; fails if the directory cannot answer. */
     Uni<List<WorkerInfo>> workers();
+
+    /** Every worker an admin removed or revoked: their tokens are no good; fails if the directory cannot answer. */
+    Uni<List<WorkerRevocation>> revocations();
 }

@@ -4,6 +4,7 @@ import dev.upc.protocol.AgentCommands;
 import dev.upc.protocol.AgentEvent;
 import dev.upc.protocol.AgentEventReply;
 import dev.upc.protocol.ApiPaths;
+import dev.upc.scheduler.access.RevokedWorkers;
 import dev.upc.protocol.OwnerReport;
 import dev.upc.scheduler.owner.OwnerReports;
 import jakarta.ws.rs.PUT;
@@ -50,9 +51,12 @@ public class AgentResource {
     private final JobLogs logs;
     private final OwnerReports owners;
     private final JsonWebToken caller;
+    private final RevokedWorkers revoked;
 
-    AgentResource(AgentChannel channel, BlobGrants grants, JobLogs logs, OwnerReports owners, JsonWebToken caller) {
+    AgentResource(AgentChannel channel, BlobGrants grants, JobLogs logs, OwnerReports owners, JsonWebToken caller,
+                  RevokedWorkers revoked) {
         this.channel = channel;
+        this.revoked = revoked;
         this.owners = owners;
         this.grants = grants;
         this.logs = logs;
@@ -107,6 +111,9 @@ public class AgentResource {
     private void requireSelf(String workerId) {
         if (!workerId.equals(caller.getSubject())) {
             throw SchedulerException.notYourWorker(workerId);
+        }
+        if (revoked.revoked(workerId)) {
+            throw SchedulerException.workerRevoked(workerId);
         }
     }
 }

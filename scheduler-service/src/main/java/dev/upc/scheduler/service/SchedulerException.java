@@ -54,6 +54,12 @@ public final class SchedulerException extends RuntimeException {
         return new SchedulerException(403, "forbidden", null, "this token is not worker " + workerId + "'s");
     }
 
+    /** A removed or revoked worker's token, not yet expired: no good any more (its agent registers again). */
+    public static SchedulerException workerRevoked(String workerId) {
+        return new SchedulerException(401, "worker_revoked", null, "worker " + workerId
+                + " was removed or revoked by an admin: its tokens are no good");
+    }
+
     public static SchedulerException forbidden(String message) {
         return new SchedulerException(403, "forbidden", null, message);
     }

@@ -18,9 +18,17 @@ class RegistryReadsTest {
 
     private final AtomicInteger reads = new AtomicInteger();
     private final List<WorkerInfo> registry = new ArrayList<>();
-    private final WorkerDirectory directory = () -> {
-        reads.incrementAndGet();
-        return Uni.createFrom().item(List.copyOf(registry));
+    private final WorkerDirectory directory = new WorkerDirectory() {
+        @Override
+        public Uni<List<WorkerInfo>> workers() {
+            reads.incrementAndGet();
+            return Uni.createFrom().item(List.copyOf(registry));
+        }
+
+        @Override
+        public Uni<List<dev.upc.protocol.WorkerRevocation>> revocations() {
+            return Uni.createFrom().item(List.of());
+        }
     };
     private final AtomicLong now = new AtomicLong();
 

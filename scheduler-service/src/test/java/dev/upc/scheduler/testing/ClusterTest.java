@@ -1,7 +1,8 @@
 package dev.upc.scheduler.testing;
 
-import dev.upc.scheduler.owner.OwnerReports;
+import dev.upc.scheduler.access.RevokedWorkers;
 import dev.upc.scheduler.access.UserStore;
+import dev.upc.scheduler.owner.OwnerReports;
 import dev.upc.scheduler.planner.Planner;
 import dev.upc.scheduler.policy.Decisions;
 import dev.upc.scheduler.service.JobStore;
@@ -34,13 +35,21 @@ public abstract class ClusterTest {
     @Inject
     OwnerReports owners;
 
+    @Inject
+    RevokedWorkers revokedWorkers;
+
     @BeforeEach
     void emptyCluster() {
         workers.clear();
+        revokedWorkers.refresh().await().atMost(Duration.ofSeconds(10)); // no worker revoked any more
         store.deleteAll(pool).await().atMost(Duration.ofSeconds(10));
         users.deleteAll(pool).await().atMost(Duration.ofSeconds(10));
         owners.deleteAll().await().atMost(Duration.ofSeconds(10));
         Api.forgetUsers();
+    }
+
+    protected RevokedWorkers revokedWorkers() {
+        return revokedWorkers;
     }
 
     protected Decisions plan() {

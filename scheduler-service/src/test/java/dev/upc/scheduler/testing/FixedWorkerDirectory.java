@@ -5,6 +5,7 @@ import dev.upc.protocol.DesiredState;
 import dev.upc.protocol.Heartbeat;
 import dev.upc.protocol.OwnerState;
 import dev.upc.protocol.WorkerInfo;
+import dev.upc.protocol.WorkerRevocation;
 import dev.upc.protocol.WorkerRegistration;
 import dev.upc.protocol.WorkerStatus;
 import dev.upc.scheduler.client.WorkerDirectory;
@@ -20,14 +21,28 @@ import java.util.concurrent.ConcurrentHashMap;
 public class FixedWorkerDirectory implements WorkerDirectory {
 
     private final Map<String, WorkerInfo> workers = new ConcurrentHashMap<>();
+    private final List<WorkerRevocation> revocations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public Uni<List<WorkerInfo>> workers() {
         return Uni.createFrom().item(List.copyOf(workers.values()));
     }
 
+    @Override
+    public Uni<List<WorkerRevocation>> revocations() {
+        return Uni.createFrom().item(List.copyOf(revocations));
+    }
+
     public void clear() {
         workers.clear();
+        revocations.clear();
+    }
+
+    /** As an admin's {@code upc workers revoke}: the worker is gone and its tokens are listed as no good. */
+    public void revoke(String workerId) {
+        WorkerInfo gone = workers.remove(workerId);
+        revocations.add(new WorkerRevocation(workerId, gone == null ? "m-" + workerId : gone.registration().machineId(),
+                Instant.now(), true));
     }
 
     public void put(String workerId, WorkerStatus status, double score, int jobCpus) {

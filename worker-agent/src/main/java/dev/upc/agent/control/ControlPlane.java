@@ -21,8 +21,11 @@ import java.util.List;
  */
 public interface ControlPlane {
 
-    /** Enrols the PC with the join token, or registers it again (same machine id, same worker id). */
-    WorkerRegistered register(WorkerRegistration registration, String joinToken);
+    /**
+     * Enrols the PC with the join token, or registers it again (same machine id, same worker id) with its own
+     * {@code credential} (null before it has one); the answer to an enrolment carries the credential, once.
+     */
+    WorkerRegistered register(WorkerRegistration registration, String joinToken, String credential);
 
     HeartbeatReply heartbeat(WorkerSession session, Heartbeat heartbeat);
 

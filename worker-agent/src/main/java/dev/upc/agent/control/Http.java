@@ -22,7 +22,14 @@ final class Http {
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
     <T> T call(String method, URI uri, String bearer, Object body, Class<T> answer, Duration timeout) {
+        return call(method, uri, bearer, java.util.Map.of(), body, answer, timeout);
+    }
+
+    /** {@link #call(String, URI, String, Object, Class, Duration)} with more request headers. */
+    <T> T call(String method, URI uri, String bearer, java.util.Map<String, String> headers, Object body,
+               Class<T> answer, Duration timeout) {
         HttpURLConnection connection = open(method, uri, bearer, timeout);
+        headers.forEach(connection::setRequestProperty);
         try {
             if (body != null) {
                 byte[] bytes = JsonRecords.write(body);

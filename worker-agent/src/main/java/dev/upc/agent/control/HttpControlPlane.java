@@ -35,9 +35,10 @@ public final class HttpControlPlane implements ControlPlane {
     }
 
     @Override
-    public WorkerRegistered register(WorkerRegistration registration, String joinToken) {
-        return http.call("POST", registry.resolve(ApiPaths.WORKERS), joinToken, registration, WorkerRegistered.class,
-                CALL_TIMEOUT);
+    public WorkerRegistered register(WorkerRegistration registration, String joinToken, String credential) {
+        return http.call("POST", registry.resolve(ApiPaths.WORKERS), joinToken,
+                credential == null ? java.util.Map.of() : java.util.Map.of(ApiPaths.WORKER_CREDENTIAL_HEADER, credential),
+                registration, WorkerRegistered.class, CALL_TIMEOUT);
     }
 
     @Override

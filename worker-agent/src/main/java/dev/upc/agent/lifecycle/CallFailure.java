@@ -18,8 +18,13 @@ enum CallFailure {
     REFUSED;
 
     static final String WORKER_NOT_FOUND = "worker_not_found";
+    /** The registry refuses this PC for good (an admin revoked it): registering again cannot help. */
+    static final String MACHINE_REVOKED = "machine_revoked";
 
     static CallFailure of(ControlPlaneException e) {
+        if (MACHINE_REVOKED.equals(e.error())) {
+            return REFUSED;
+        }
         if (e.unauthorized() || e.status() == 403 || e.status() == 404 && WORKER_NOT_FOUND.equals(e.error())) {
             return REGISTER_AGAIN;
         }

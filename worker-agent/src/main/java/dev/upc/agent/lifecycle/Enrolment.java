@@ -148,7 +148,10 @@ final class Enrolment {
 
     private void register() {
         synchronized (registering) {
-            WorkerRegistered answer = control.register(registration, joinToken);
+            WorkerRegistered answer = control.register(registration, joinToken, state.credential().orElse(null));
+            if (answer.credential() != null) {
+                state.credential(answer.credential()); // enrolled (again, as a new worker if it was removed)
+            }
             session = new WorkerSession(answer.workerId(), answer.workerToken(), answer.tokenExpiresAt());
             if (!answer.workerId().equals(state.workerId().orElse(null))) {
                 state.workerId(answer.workerId());

@@ -33,7 +33,13 @@ public final class AgentState implements AutoCloseable {
     private String workerId;
     private CachedBenchmark benchmark;
     private CachedPodman podman;
+    /** The state file's mode: it holds the worker's credential. */
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     private Integer cpuCapPercent;
+    private String credential;
+    private CachedCriu criu;
     private final Map<String, ManagedContainer> containers = new LinkedHashMap<>();
     private final LinkedHashSet<String> handled = new LinkedHashSet<>();
     private final List<AgentEvent> outbox = new ArrayList<>();
@@ -65,6 +71,8 @@ public final class AgentState implements AutoCloseable {
             state.handled.addAll(snapshot.handled());
             state.outbox.addAll(snapshot.outbox());
             state.cpuCapPercent = snapshot.cpuCapPercent();
+            state.credential = snapshot.credential();
+            state.criu = snapshot.criu();
         } catch (NoSuchFileException e) {
             state.save();
         } catch (JsonException e) {
@@ -140,6 +148,26 @@ public final class AgentState implements AutoCloseable {
 
     public synchronized void podman(CachedPodman value) {
         podman = value;
+        save();
+    }
+
+    /** The CRIU binary that passed {@code criu check} on this boot, if one did. */
+    public synchronized Optional<CachedCriu> criu() {
+        return Optional.ofNullable(criu);
+    }
+
+    public synchronized void criu(CachedCriu value) {
+        criu = value;
+        save();
+    }
+
+    /** This worker's own credential, once enrolled. */
+    public synchronized Optional<String> credential() {
+        return Optional.ofNullable(credential);
+    }
+
+    public synchronized void credential(String value) {
+        credential = value;
         save();
     }
 
@@ -228,12 +256,13 @@ public final class AgentState implements AutoCloseable {
 
     private void save() {
         StateSnapshot snapshot = new StateSnapshot(StateSnapshot.FORMAT_VERSION, workerId, benchmark, podman, containers,
-                List.copyOf(handled), outbox, cpuCapPercent);
+                List.copyOf(handled), outbox, cpuCapPercent, credential, criu);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             byte[] bytes = JsonRecords.writeIndented(snapshot);
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            Files.deleteIfExists(temp); // created anew below, so that it gets its mode: it holds the credential
+            try (FileChannel out = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), OWNER_ONLY)) {
                 out.write(java.nio.ByteBuffer.wrap(bytes));
                 out.force(true);
             }

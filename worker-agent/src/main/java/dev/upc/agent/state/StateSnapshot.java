@@ -14,12 +14,15 @@ import java.util.Map;
  * @param containers    job containers by name
  * @param handled       ids of commands carried out (newest last, bounded): a re-delivered one is not done twice
  * @param outbox        events not yet accepted by the scheduler, oldest first
+ * @param credential    the worker's own credential from its enrolment: registering the PC again needs it (the file is
+ *                      readable by the agent's user only)
+ * @param criu          the CRIU binary that passed {@code criu check} on this boot, or null
  * @param cpuCapPercent the owner's CPU cap chosen on the running agent ({@code upc-agent owner cpu 50}), or null for
  *                      the configured one
  */
 public record StateSnapshot(int formatVersion, String workerId, CachedBenchmark benchmark, CachedPodman podman,
                             Map<String, ManagedContainer> containers, List<String> handled, List<AgentEvent> outbox,
-                            Integer cpuCapPercent) {
+                            Integer cpuCapPercent, String credential, CachedCriu criu) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -30,6 +33,6 @@ public record StateSnapshot(int formatVersion, String workerId, CachedBenchmark 
     }
 
     public static StateSnapshot empty() {
-        return new StateSnapshot(FORMAT_VERSION, null, null, null, Map.of(), List.of(), List.of(), null);
+        return new StateSnapshot(FORMAT_VERSION, null, null, null, Map.of(), List.of(), List.of(), null, null, null);
     }
 }

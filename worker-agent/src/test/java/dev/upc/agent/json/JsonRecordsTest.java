@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.upc.agent.libpod.PodmanHost;
 import dev.upc.agent.state.CachedBenchmark;
+import dev.upc.agent.state.CachedCriu;
 import dev.upc.agent.state.CachedPodman;
 import dev.upc.agent.state.ManagedContainer;
 import dev.upc.agent.state.StateSnapshot;
@@ -66,7 +67,7 @@ class JsonRecordsTest {
         return Stream.of(
                 new WorkerRegistration("m-1", "pc-1", "0.1.0", 8, 16384L, 4, "Xeon", List.of("sse4_2", "avx2"), 0.95,
                         "4.3.1", "4.1.1", "runc", 2, "amd64", Map.of("room", "lab-3"), 8192L),
-                new WorkerRegistered("w-1", "token", AT, 10, DesiredState.DRAIN),
+                new WorkerRegistered("w-1", "token", AT, 10, DesiredState.DRAIN, "upcw_x"),
                 new Heartbeat(OwnerState.ACTIVE, true, 0.5, 1024L, 0.25,
                         List.of(new ContainerReport("job-1", 3L, "running", 12.5, 40L))),
                 new HeartbeatReply(DesiredState.ACTIVE, 10),
@@ -83,7 +84,8 @@ class JsonRecordsTest {
                         new CachedPodman("/run/podman/podman.sock", host),
                         Map.of("upc-job-1-3", new ManagedContainer("upc-job-1-3", "job-1", 3, "c-1", "/out", 0.8, 512,
                                 null)),
-                        List.of("c-0", "c-1"), List.of(event), 60),
+                        List.of("c-0", "c-1"), List.of(event), 60, "upcw_secret",
+                        new CachedCriu("/usr/local/sbin/criu", 4_000_000, 1_700_000_000_000L, "b-1", "4.1.1")),
                 StateSnapshot.empty());
     }
 

@@ -62,6 +62,34 @@ class EnrolmentTest {
     }
 
     @Test
+    void theCredentialOfTheEnrolmentIsKeptOwnerOnlyAndPresentedFromThenOn() throws Exception {
+        AgentState state = Fixtures.state(dir);
+        Enrolment enrolment = new Enrolment(Fixtures.registration(), "join-token", state, control, Fixtures.CLOCK,
+                troubles);
+
+        enrolment.registerFirst(new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), new Progress(), "http://r");
+        enrolment.registerAgain(enrolment.session());
+
+        assertThat(control.presentedCredentials).containsExactly("null", "upcw_scripted");
+        assertThat(state.credential()).contains("upcw_scripted");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(state.file()))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    }
+
+    @Test
+    void aRevokedPcEndsItsStartAndSaysWhy() {
+        Enrolment enrolment = new Enrolment(Fixtures.registration(), "join-token", Fixtures.state(dir), control,
+                Fixtures.CLOCK, troubles);
+        control.then("register", failure(403, "machine_revoked"));
+
+        assertThatThrownBy(() -> enrolment.registerFirst(new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
+                new Progress(), "http://r")).isInstanceOf(StartupCheckException.class)
+                .hasMessageContaining("rejected this PC's registration").hasMessageContaining("machine_revoked");
+        assertThat(control.calls("register")).hasSize(1);
+    }
+
+    @Test
     void aCallWhoseCredentialIsRefusedRegistersAgainAndIsMadeOnceMore() {
         Enrolment enrolment = Fixtures.enrolled(control, Fixtures.state(dir), troubles);
         control.then("blobToken", failure(401, "unauthorized"));

@@ -62,15 +62,20 @@ final class ScriptedControlPlane implements ControlPlane {
     }
 
     @Override
-    public WorkerRegistered register(WorkerRegistration registration, String joinToken) {
+    public WorkerRegistered register(WorkerRegistration registration, String joinToken, String credential) {
         return answer("register", joinToken, registration, () -> {
             synchronized (this) {
                 registrations++;
+                presentedCredentials.add(String.valueOf(credential));
+                // As the registry: the credential only with the enrolment, i.e. to a PC that had none to present.
                 return new WorkerRegistered("w-1", "token-" + registrations, tokenExpiresAt, heartbeatIntervalSeconds,
-                        desired);
+                        desired, credential == null ? "upcw_scripted" : null);
             }
         });
     }
+
+    /** The credential each registration presented ("null" for none), in order. */
+    final List<String> presentedCredentials = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public HeartbeatReply heartbeat(WorkerSession session, Heartbeat heartbeat) {

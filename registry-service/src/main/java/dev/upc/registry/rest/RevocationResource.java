@@ -1,0 +1,62 @@
+package dev.upc.registry.rest;
+
+import dev.upc.protocol.ApiPaths;
+import dev.upc.protocol.WorkerRevocationList;
+import dev.upc.registry.service.RegistryTokens;
+import dev.upc.registry.service.WorkerNotFoundException;
+import dev.upc.registry.service.WorkerRevocations;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/** The admin's revocations: a PC that must not take part any more, and the list the scheduler refuses tokens by. */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "workers")
+@SecurityRequirement(name = "bearer")
+@RolesAllowed(RegistryTokens.ADMIN)
+public class RevocationResource {
+
+    private final WorkerRevocations revocations;
+
+    RevocationResource(WorkerRevocations revocations) {
+        this.revocations = revocations;
+    }
+
+    @POST
+    @Path(ApiPaths.WORKER_REVOKE)
+    @Operation(summary = "Revoke a worker: removed, its tokens refused everywhere, its PC refused enrolment until "
+            + "unbanned")
+    public Uni<RestResponse<Void>> revoke(@PathParam("workerId") String workerId) {
+        return revocations.remove(workerId, true).map(existed -> {
+            if (!existed) {
+                throw new WorkerNotFoundException(workerId);
+            }
+            return RestResponse.noContent();
+        });
+    }
+
+    @GET
+    @Path(ApiPaths.WORKER_REVOCATIONS)
+    @Operation(summary = "Every removed or revoked worker, oldest first: their tokens are no good")
+    public Uni<WorkerRevocationList> list() {
+        return revocations.revocations().map(WorkerRevocationList::new);
+    }
+
+    @DELETE
+    @Path(ApiPaths.WORKER_REVOCATION)
+    @Operation(summary = "Lift a revoked PC's ban: it may enrol again, as a new worker (idempotent)")
+    public Uni<RestResponse<Void>> unban(@PathParam("workerId") String workerId) {
+        return revocations.unban(workerId).replaceWith(RestResponse.noContent());
+    }
+}
