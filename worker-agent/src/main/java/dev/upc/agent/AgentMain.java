@@ -8,19 +8,19 @@ import dev.upc.agent.control.HttpControlPlane;
 import dev.upc.agent.control.StoreClient;
 import dev.upc.agent.driver.JobCgroups;
 import dev.upc.agent.driver.LibpodDriver;
-import dev.upc.agent.facts.CriuProbe;
 import dev.upc.agent.facts.CriuUnavailableException;
 import dev.upc.agent.facts.MachineFacts;
 import dev.upc.agent.facts.MachineFactsException;
-import dev.upc.agent.facts.ProcMachineFacts;
 import dev.upc.agent.job.ExitWatch;
 import dev.upc.agent.job.JobRunner;
 import dev.upc.agent.job.LogShipper;
+import dev.upc.agent.libpod.PodmanHost;
 import dev.upc.agent.lifecycle.Agent;
+import dev.upc.agent.lifecycle.Startup;
+import dev.upc.agent.lifecycle.Startup.Ready;
 import dev.upc.agent.lifecycle.StartupCheckException;
 import dev.upc.agent.lifecycle.StartupChecks;
-import dev.upc.agent.libpod.LibpodClient;
-import dev.upc.agent.libpod.PodmanHost;
+import dev.upc.agent.local.LocalCommand;
 import dev.upc.agent.local.LocalEndpoint;
 import dev.upc.agent.owner.CpuCap;
 import dev.upc.agent.owner.OwnerConfig;
@@ -35,17 +35,11 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -92,12 +86,8 @@ public class AgentMain implements QuarkusApplication {
                 case "run" -> args.length == 1 || args.length == 0 ? runAgent(false) : usage();
                 case "train" -> args.length == 1 ? runAgent(true) : usage();
                 case "check" -> check();
-                case "status" -> local("GET", "/status");
-                case "owner" -> args.length == 2 ? local(args[1].equals("show") ? "GET" : "PUT",
-                        args[1].equals("show") ? "/owner" : "/owner/" + args[1])
-                        : args.length == 3 && (args[1].equals("snooze") || args[1].equals("cpu"))
-                        ? local("PUT", "/owner/" + args[1] + "/" + ownerValue(args[2]))
-                        : usage();
+                case "status" -> LocalCommand.status(config.localPort());
+                case "owner" -> LocalCommand.owner(config.localPort(), args).orElseGet(AgentMain::usage);
                 case "help", "--help", "-h" -> {
                     usage();
                     yield 0;
@@ -119,66 +109,8 @@ public class AgentMain implements QuarkusApplication {
         return USAGE;
     }
 
-    /**
-     * What {@code run} and {@code check} establish before anything else: settings, facts, libpod, CRIU.
-     *
-     * @param state          the agent's state ({@code run} only)
-     * @param hostFromCache  the podman facts came from the state file; libpod only answered a ping
-     */
-    private record Ready(AgentSettings settings, MachineFacts facts, PodmanHost host, LibpodClient libpod,
-                         AgentState state, boolean hostFromCache) {
-    }
-
-    /**
-     * Everything independent runs side by side: {@code criu check} (tens of ms) in the background while the facts
-     * are read; for {@code run}, podman's facts come from the state file when it has them for this socket (libpod's
-     * {@code info} takes a few hundred ms and is asked again in the background once registered).
-     */
-    private Ready prepare(boolean run) {
-        CompletableFuture<Void> criu = CompletableFuture.runAsync(() -> StartupChecks.criu(config.criu()));
-        MachineFacts facts = new ProcMachineFacts(java.nio.file.Path.of("/"), config.stateDir().resolve("machine-id"),
-                new CriuProbe(List.of(config.criu(), "--version"), Duration.ofSeconds(5)),
-                System.getProperty("os.arch")).collect();
-        if (config.machineId().isPresent()) {
-            MachineFacts f = facts;
-            facts = new MachineFacts(config.machineId().get(), f.hostname(), f.cores(), f.memoryMiB(), f.cpuModel(),
-                    f.cpuFlags(), f.arch(), f.criuVersion());
-        }
-        AgentSettings settings = AgentSettings.validate(config, facts.cores(), facts.memoryMiB(), facts.hostname());
-        LibpodClient libpod = LibpodClient.forSocket(settings.podmanSocket());
-        AgentState state = run ? openState(settings) : null;
-        String socket = settings.podmanSocket().toString();
-        java.util.Optional<PodmanHost> cached = state == null ? java.util.Optional.empty()
-                : state.podman().filter(p -> p.socket().equals(socket)).map(CachedPodman::host);
-        PodmanHost host;
-        if (cached.isPresent()) {
-            StartupChecks.ping(libpod, settings.podmanSocket());
-            host = cached.get();
-        } else {
-            host = StartupChecks.libpod(libpod, settings.podmanSocket());
-            if (state != null) {
-                state.podman(new CachedPodman(socket, host));
-            }
-        }
-        try {
-            criu.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-        return new Ready(settings, facts, host, libpod, state, cached.isPresent());
-    }
-
-    private AgentState openState(AgentSettings settings) {
-        try {
-            return AgentState.open(settings.stateDir());
-        } catch (IOException e) {
-            throw new StartupCheckException("cannot use the state directory " + settings.stateDir() + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
     private int check() {
-        Ready ready = prepare(false);
+        Ready ready = Startup.prepare(config, false);
         System.out.printf("upc-agent check: configuration fine for PC %s; libpod %s (%s, cgroup %s); CRIU %s passes"
                         + " `criu check`; %d cores, %d MiB, lending %.2f CPUs and %d MiB%n", ready.settings().name(),
                 ready.host().podmanVersion(), ready.host().ociRuntime(), ready.host().cgroupVersion(),
@@ -193,7 +125,7 @@ public class AgentMain implements QuarkusApplication {
      */
     private int runAgent(boolean training) {
         long processStart = StartupChecks.processStartMillis();
-        Ready ready = prepare(true);
+        Ready ready = Startup.prepare(config, true);
         AgentSettings settings = ready.settings();
         AgentState state = ready.state();
         double score = dev.upc.agent.bench.Benchmarks.score(state, ready.facts(), settings.benchmarkMaxAge(),
@@ -229,6 +161,9 @@ public class AgentMain implements QuarkusApplication {
             StoreClient.warmUpHashing();
             if (ready.hostFromCache()) {
                 refreshPodmanFacts(ready, score, cap, agent);
+            }
+            if (ready.criuFromCache()) {
+                Startup.recheckCriu(config.criu(), ready.state(), () -> Quarkus.asyncExit(NOT_READY));
             }
             if (training) {
                 return awaitTrained(agent);
@@ -287,7 +222,7 @@ public class AgentMain implements QuarkusApplication {
      * own readings of its jobs.
      */
     private static java.util.function.Supplier<Duration> jobCpuTime(ExitWatch exits, JobCgroups cgroups) {
-        java.util.Optional<Path> all = cgroups.allJobsCpuFile();
+        Optional<Path> all = cgroups.allJobsCpuFile();
         if (all.isPresent()) {
             return dev.upc.agent.owner.CgroupCpuTime.fromFile(all.get());
         }
@@ -325,41 +260,5 @@ public class AgentMain implements QuarkusApplication {
                 f.cpuModel(), List.copyOf(f.cpuFlags()), lentScore,
                 host.podmanVersion(), f.criuVersion(), host.ociRuntime(), cgroup, f.arch(), s.labels(),
                 s.jobMemoryMiB());
-    }
-
-    /** {@code status} and {@code owner}: ask the running agent on its localhost port. */
-    /** A value on the command line as a path segment: {@code 50%} is {@code 50}; what no path can carry, refused. */
-    private static String ownerValue(String arg) {
-        String value = arg.strip();
-        value = value.endsWith("%") ? value.substring(0, value.length() - 1) : value;
-        return value.matches("[A-Za-z0-9.-]{1,32}") ? value : "invalid-value";
-    }
-
-    private int local(String method, String path) {
-        int port = config.localPort();
-        if (port == 0) {
-            System.err.println("upc-agent: the local endpoint is off (upc.agent.local-port=0)");
-            return 1;
-        }
-        URI uri = URI.create("http://127.0.0.1:" + port + path);
-        try {
-            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-            connection.setRequestMethod(method);
-            connection.setConnectTimeout(2000);
-            connection.setReadTimeout(10_000);
-            int status = connection.getResponseCode();
-            try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
-                String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                (status < 400 ? System.out : System.err).println(body);
-            }
-            return status < 400 ? 0 : (status == 400 ? USAGE : 1);
-        } catch (IOException e) {
-            System.err.println("upc-agent: no agent answers on 127.0.0.1:" + port + " (" + e.getMessage()
-                    + "); is it running? (systemctl status upc-agent)");
-            return 1;
-        } catch (UncheckedIOException e) {
-            System.err.println("upc-agent: " + e.getMessage());
-            return 1;
-        }
     }
 }

@@ -13,10 +13,11 @@ public final class ProcMachineFacts {
 
     private final Path root;
     private final Path generatedIdFile;
-    private final CriuProbe criu;
+    private final java.util.function.Supplier<String> criu;
     private final String osArch;
 
-    public ProcMachineFacts(Path root, Path generatedIdFile, CriuProbe criu, String osArch) {
+    /** @param criu CRIU's version: a {@link CriuProbe}'s, or one known from the agent's state */
+    public ProcMachineFacts(Path root, Path generatedIdFile, java.util.function.Supplier<String> criu, String osArch) {
         this.root = root;
         this.generatedIdFile = generatedIdFile;
         this.criu = criu;
@@ -25,7 +26,7 @@ public final class ProcMachineFacts {
 
     /** This machine, keeping a generated id (when needed) in the agent's state directory. */
     public static ProcMachineFacts forThisMachine(Path stateDir) {
-        return new ProcMachineFacts(Path.of("/"), stateDir.resolve("machine-id"), CriuProbe.onPath(),
+        return new ProcMachineFacts(Path.of("/"), stateDir.resolve("machine-id"), CriuProbe.onPath()::version,
                 System.getProperty("os.arch"));
     }
 
@@ -40,7 +41,7 @@ public final class ProcMachineFacts {
         String hostname = read("proc/sys/kernel/hostname").strip();
         String machineId = MachineIdentity.load(root.resolve("etc/machine-id"), generatedIdFile);
         return new MachineFacts(machineId, hostname, cpu.processors(), memoryMiB, cpu.modelName(), cpu.flags(),
-                GoArch.of(osArch), criu.version());
+                GoArch.of(osArch), criu.get());
     }
 
     private String read(String relative) {

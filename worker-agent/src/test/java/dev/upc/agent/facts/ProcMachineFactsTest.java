@@ -39,8 +39,8 @@ class ProcMachineFactsTest {
         Path root = fixtureRoot();
         Path generated = dir.resolve("state/machine-id");
 
-        MachineFacts first = new ProcMachineFacts(root, generated, FAKE_CRIU, "x86_64").collect();
-        MachineFacts second = new ProcMachineFacts(root, generated, FAKE_CRIU, "x86_64").collect();
+        MachineFacts first = new ProcMachineFacts(root, generated, FAKE_CRIU::version, "x86_64").collect();
+        MachineFacts second = new ProcMachineFacts(root, generated, FAKE_CRIU::version, "x86_64").collect();
 
         assertThat(first.machineId()).matches("[0-9a-f]{32}").isEqualTo(second.machineId());
         assertThat(Files.readString(generated).strip()).isEqualTo(first.machineId());
@@ -58,7 +58,8 @@ class ProcMachineFactsTest {
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/machine-id"), "0123456789abcdef0123456789abcdef\n");
 
-        MachineFacts facts = new ProcMachineFacts(root, dir.resolve("state/machine-id"), FAKE_CRIU, "amd64").collect();
+        MachineFacts facts = new ProcMachineFacts(root, dir.resolve("state/machine-id"), FAKE_CRIU::version, "amd64")
+                .collect();
 
         assertThat(facts.machineId()).isEqualTo("0123456789abcdef0123456789abcdef");
         assertThat(dir.resolve("state/machine-id")).doesNotExist();
@@ -69,7 +70,7 @@ class ProcMachineFactsTest {
         Path root = fixtureRoot();
         Files.delete(root.resolve("proc/meminfo"));
 
-        assertThatThrownBy(() -> new ProcMachineFacts(root, dir.resolve("id"), FAKE_CRIU, "amd64").collect())
+        assertThatThrownBy(() -> new ProcMachineFacts(root, dir.resolve("id"), FAKE_CRIU::version, "amd64").collect())
                 .isInstanceOf(MachineFactsException.class).hasMessageContaining("proc/meminfo");
     }
 
