@@ -17,6 +17,7 @@ import dev.upc.scheduler.testing.ScriptedAgent;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class OwnerReportTests extends SchedulerTest {
 
-    private static final Instant T0 = Instant.parse("2026-12-06T09:00:00Z");
+    /** Now, not a fixed date: the planner measures a hold against the wall clock (max-suspend is 10 min). */
+    private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     private record Running(ScriptedAgent agent, String jobId) {
     }
@@ -51,14 +53,14 @@ class OwnerReportTests extends SchedulerTest {
     void aSuspendedJobWaitsOnItsPcUntilTheOwnerLeaves() {
         Running desk = runningOn("desk");
 
-        desk.agent().owner("ACTIVE", T0, held(desk.jobId())).statusCode(204);
+        desk.agent().owner("ACTIVE", t0, held(desk.jobId())).statusCode(204);
         Decisions decisions = plan();
 
         assertThat(decisions.evictions()).as("held at no CPU, nothing to gain from evicting it").isEmpty();
         assertThat(decisions.migrations()).isEmpty();
-        getJob(desk.jobId()).body("state", equalTo("RUNNING")).body("suspendedSince", equalTo(T0.toString()));
+        getJob(desk.jobId()).body("state", equalTo("RUNNING")).body("suspendedSince", equalTo(t0.toString()));
 
-        desk.agent().owner("IDLE", T0.plusSeconds(30), List.of()).statusCode(204);
+        desk.agent().owner("IDLE", t0.plusSeconds(30), List.of()).statusCode(204);
         assertThat(plan().isEmpty()).isTrue();
         getJob(desk.jobId()).body("state", equalTo("RUNNING")).body("suspendedSince", nullValue());
         asUser().get("/api/v1/jobs/{id}/events", desk.jobId()).then()
@@ -68,7 +70,7 @@ class OwnerReportTests extends SchedulerTest {
     @Test
     void aSuspendedJobMovesAsSoonAsAPcIsFree() {
         Running desk = runningOn("desk");
-        desk.agent().owner("ACTIVE", T0, held(desk.jobId())).statusCode(204);
+        desk.agent().owner("ACTIVE", t0, held(desk.jobId())).statusCode(204);
         assertThat(plan().migrations()).isEmpty();
 
         workers.put("spare", WorkerStatus.ONLINE, 1.0, 1);
@@ -106,10 +108,10 @@ class OwnerReportTests extends SchedulerTest {
     void theReportWinsOverTheRegistrysHeartbeatAndAnOlderReportChangesNothing() {
         Running desk = runningOn("desk");
 
-        desk.agent().owner("ACTIVE", T0, held(desk.jobId())).statusCode(204);
-        desk.agent().owner("IDLE", T0.minusSeconds(1), List.of()).statusCode(204);
+        desk.agent().owner("ACTIVE", t0, held(desk.jobId())).statusCode(204);
+        desk.agent().owner("IDLE", t0.minusSeconds(1), List.of()).statusCode(204);
 
-        getJob(desk.jobId()).body("suspendedSince", equalTo(T0.toString()));
+        getJob(desk.jobId()).body("suspendedSince", equalTo(t0.toString()));
         workers.put("spare", WorkerStatus.ONLINE, 1.0, 1);
         assertThat(plan().migrations()).as("the owner is still back: the registry's idle heartbeat is older news")
                 .extracting(Decisions.Migration::to).containsExactly("spare");
@@ -121,8 +123,8 @@ class OwnerReportTests extends SchedulerTest {
         ScriptedAgent other = new ScriptedAgent("other");
         workers.put("other", WorkerStatus.ONLINE, 1.0, 1);
 
-        other.owner("ACTIVE", T0, held(desk.jobId())).statusCode(204);
-        desk.agent().owner("IDLE", T0, List.of(Map.of("jobId", desk.jobId(), "epoch", 7))).statusCode(204);
+        other.owner("ACTIVE", t0, held(desk.jobId())).statusCode(204);
+        desk.agent().owner("IDLE", t0, List.of(Map.of("jobId", desk.jobId(), "epoch", 7))).statusCode(204);
 
         getJob(desk.jobId()).body("suspendedSince", nullValue());
         asUser().get("/api/v1/jobs/{id}/events", desk.jobId()).then()
@@ -132,15 +134,15 @@ class OwnerReportTests extends SchedulerTest {
     @Test
     void onlyTheWorkerItselfReportsAndMalformedReportsAreRefused() {
         Running desk = runningOn("desk");
-        Map<String, Object> valid = Map.of("ownerState", "ACTIVE", "changedAt", T0.toString());
+        Map<String, Object> valid = Map.of("ownerState", "ACTIVE", "changedAt", t0.toString());
 
         given().auth().oauth2(Api.token("intruder", "worker")).contentType(ContentType.JSON).body(valid)
                 .put("/api/v1/agents/desk/owner").then().statusCode(403).body("error", equalTo("forbidden"));
         given().contentType(ContentType.JSON).body(valid).put("/api/v1/agents/desk/owner").then().statusCode(401);
-        for (Object body : List.of(Map.of("changedAt", T0.toString()), Map.of("ownerState", "AWAY",
-                        "changedAt", T0.toString()), Map.of("ownerState", "ACTIVE", "changedAt", "yesterday"),
-                Map.of("ownerState", "ACTIVE", "changedAt", T0.toString(), "suspended",
-                        List.of(Map.of("jobId", "../etc", "epoch", 1, "since", T0.toString()))), "[]", "{")) {
+        for (Object body : List.of(Map.of("changedAt", t0.toString()), Map.of("ownerState", "AWAY",
+                        "changedAt", t0.toString()), Map.of("ownerState", "ACTIVE", "changedAt", "yesterday"),
+                Map.of("ownerState", "ACTIVE", "changedAt", t0.toString(), "suspended",
+                        List.of(Map.of("jobId", "../etc", "epoch", 1, "since", t0.toString()))), "[]", "{")) {
             given().auth().oauth2(desk.agent().token()).contentType(ContentType.JSON).body(body)
                     .put("/api/v1/agents/desk/owner").then().statusCode(400).body("error", notNullValue());
         }
