@@ -1,11 +1,13 @@
 package dev.upc.registry;
 
 import static dev.upc.registry.testing.RegistryClient.JOIN_TOKEN;
+import static dev.upc.registry.testing.RegistryClient.asAdmin;
 import static dev.upc.registry.testing.RegistryClient.heartbeat;
 import static dev.upc.registry.testing.RegistryClient.registerNew;
 import static dev.upc.registry.testing.RegistryClient.registration;
 import static dev.upc.registry.testing.RegistryClient.uniqueMachineId;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
@@ -45,6 +47,42 @@ class HostileInputTests {
     void anEmptyBodyIsRefused() {
         given().auth().oauth2(JOIN_TOKEN).contentType(ContentType.JSON).post("/api/v1/workers").then()
                 .statusCode(400).body("status", equalTo(400)).body("error", notNullValue());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hostname|pc\\u0000x", "hostname|pc\\ud800", "cpuModel|\\u0000", "agentVersion|\\udfff1"})
+    void textThatIsNotCleanIsRefused(String fieldAndRawJson) {
+        String[] parts = fieldAndRawJson.split("\\|");
+        Map<String, Object> body = registration(uniqueMachineId());
+        body.put(parts[0], "PLACEHOLDER");
+        registerRaw(json(body).replace("PLACEHOLDER", parts[1])).statusCode(400).body("status", equalTo(400))
+                .body("error", equalTo("invalid_json")).body("details[0].field", equalTo(parts[0]));
+    }
+
+    @Test
+    void aLabelKeyOrValueWithANulIsRefused() {
+        Map<String, Object> body = registration(uniqueMachineId());
+        body.put("labels", Map.of("PLACEHOLDER", "x"));
+        registerRaw(json(body).replace("PLACEHOLDER", "ro\\u0000om")).statusCode(400)
+                .body("error", equalTo("invalid_json"));
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedNotLastOneWins() {
+        String victim = uniqueMachineId();
+        String body = json(registration(uniqueMachineId())).replaceFirst("\\{", "{\"machineId\":\"" + victim + "\",");
+
+        registerRaw(body).statusCode(400).body("error", equalTo("malformed_json"))
+                .body("message", containsString("machineId"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/workers/w%00x", "/api/v1/workers?status=%00", "/api/v1/workers?label=%C3%28",
+            "/api/v1/workers/%ED%A0%80/drain", "/api/v1/worker-revocations/%00"})
+    void aPathOrQueryThatIsNotCleanTextIsRefusedBeforeTheToken(String path) {
+        given().urlEncodingEnabled(false).get(path).then().statusCode(400).body("status", equalTo(400))
+                .body("error", equalTo("invalid_text"));
+        asAdmin().urlEncodingEnabled(false).get(path).then().statusCode(400).body("error", equalTo("invalid_text"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.oneOf;
 
 import dev.upc.servicetesting.SigningKeysResource;
 import dev.upc.store.config.StoreConfig;
@@ -21,12 +22,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The blob API over real HTTP against the real file store in target/store-test, with an admin token. */
 @QuarkusTest
@@ -94,6 +98,21 @@ class BlobApiTests {
                 .header("Content-Range", "bytes */10").body("error", equalTo("range_not_satisfiable"));
         for (String bad : new String[] {"bytes=a-b", "bytes=1-2,4-5", "lines=1-2", "bytes=5-2", "bytes=-"}) {
             given().header("Range", bad).get(url).then().statusCode(400).body("error", equalTo("invalid_range"));
+        }
+    }
+
+    /** The store's ids are taken from the raw path and must match a pattern: unclean text is a bad id or cursor. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/checkpoints/a%00b", "/images/%C3%28", "/outputs/%ED%A0%80", "/checkpoints?cursor=%00"})
+    void aBlobPathOrQueryThatIsNotCleanTextIsRefused(String path) {
+        List<Response> answers = new ArrayList<>(List.of(given().urlEncodingEnabled(false).get(BLOBS + path)));
+        if (!path.contains("?")) {
+            answers.add(given().urlEncodingEnabled(false).body(HELLO).put(BLOBS + path));
+            answers.add(given().urlEncodingEnabled(false).delete(BLOBS + path));
+        }
+        for (Response answer : answers) {
+            answer.then().statusCode(400).body("status", equalTo(400))
+                    .body("error", oneOf("invalid_blob_id", "invalid_cursor"));
         }
     }
 
