@@ -22,6 +22,7 @@ import dev.upc.agent.lifecycle.StartupCheckException;
 import dev.upc.agent.lifecycle.StartupChecks;
 import dev.upc.agent.local.LocalCommand;
 import dev.upc.agent.local.LocalEndpoint;
+import dev.upc.agent.local.LocalSecret;
 import dev.upc.agent.owner.CpuCap;
 import dev.upc.agent.owner.OwnerConfig;
 import dev.upc.agent.owner.OwnerToggle;
@@ -35,6 +36,7 @@ import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +89,8 @@ public class AgentMain implements QuarkusApplication {
                 case "train" -> args.length == 1 ? runAgent(true) : usage();
                 case "check" -> check();
                 case "status" -> LocalCommand.status(config.localPort());
-                case "owner" -> LocalCommand.owner(config.localPort(), args).orElseGet(AgentMain::usage);
+                case "owner" -> LocalCommand.owner(config.localPort(), config.stateDir(), args)
+                        .orElseGet(AgentMain::usage);
                 case "help", "--help", "-h" -> {
                     usage();
                     yield 0;
@@ -128,6 +131,7 @@ public class AgentMain implements QuarkusApplication {
         Ready ready = Startup.prepare(config, true);
         AgentSettings settings = ready.settings();
         AgentState state = ready.state();
+        LocalSecret secret = settings.localPort() == 0 ? null : localSecret(settings);
         double score = dev.upc.agent.bench.Benchmarks.score(state, ready.facts(), settings.benchmarkMaxAge(),
                 Clock.systemUTC());
         CpuCap cap = new CpuCap(settings.cpuLimitPercent(), state.cpuCapPercent().orElse(null),
@@ -152,7 +156,7 @@ public class AgentMain implements QuarkusApplication {
              OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits, cgroups), agent.work(),
                      () -> !state.containers().isEmpty(), agent::ownerChanged);
              LocalEndpoint local = settings.localPort() == 0 ? null
-                     : LocalEndpoint.start(settings.localPort(), agent, toggle, cap);
+                     : LocalEndpoint.start(settings.localPort(), agent, toggle, cap, secret);
              agent) {
             agent.ownerSource(owner::current);
             agent.onTaskRunning(owner::hurry); // jobs here: the owner's CPU is at stake, sample often
@@ -173,6 +177,16 @@ public class AgentMain implements QuarkusApplication {
         } catch (IOException e) {
             throw new StartupCheckException("cannot open the local endpoint on 127.0.0.1:" + settings.localPort()
                     + " (" + e.getMessage() + "); set upc.agent.local-port to a free port or 0", e);
+        }
+    }
+
+    private LocalSecret localSecret(AgentSettings settings) {
+        try {
+            return LocalSecret.openOrCreate(settings.stateDir(), config.localGroup());
+        } catch (IllegalArgumentException e) {
+            throw new AgentConfigException(e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw new StartupCheckException(e.getMessage(), e);
         }
     }
 

@@ -279,6 +279,10 @@ public final class AgentProcess implements AutoCloseable {
             HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + localPort + path).toURL()
                     .openConnection();
             c.setRequestMethod(method);
+            if (!method.equals("GET")) { // a change carries the secret the agent keeps in its state directory
+                String secret = Files.readString(log.resolveSibling("state").resolve("local.token")).strip();
+                c.setRequestProperty("Authorization", "Bearer " + secret);
+            }
             c.setConnectTimeout(1000);
             c.setReadTimeout(10_000);
             int status = c.getResponseCode();

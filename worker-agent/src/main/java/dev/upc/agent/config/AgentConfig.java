@@ -71,6 +71,12 @@ public interface AgentConfig {
     @WithDefault("7787")
     int localPort();
 
+    /**
+     * A group whose members may change the owner's settings ({@code upc-agent owner …}) without root: it may read the
+     * endpoint's secret ({@code <state-dir>/local.token}, then mode 0640). Unset: root only (0600).
+     */
+    Optional<String> localGroup();
+
     /** Free-form placement labels reported at registration, e.g. {@code upc.agent.labels.room=lab-3}. */
     Map<String, String> labels();
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -20,24 +21,39 @@ public final class LocalCommand {
     }
 
     public static int status(int port) {
-        return call(port, "GET", "/status");
+        return call(port, "GET", "/status", null);
     }
 
     /**
      * {@code owner show}, {@code owner active|idle|auto}, {@code owner snooze 2h}, {@code owner cpu 50|default}.
      *
-     * @param args the command line, {@code owner} first
+     * @param stateDir where the running agent keeps its {@link LocalSecret}, which a change sends
+     * @param args     the command line, {@code owner} first
      * @return the exit code, or empty when the arguments are not one of these
      */
-    public static Optional<Integer> owner(int port, String... args) {
+    public static Optional<Integer> owner(int port, Path stateDir, String... args) {
+        if (args.length == 2 && args[1].equals("show")) {
+            return Optional.of(call(port, "GET", "/owner", null));
+        }
+        String path;
         if (args.length == 2) {
-            return Optional.of(args[1].equals("show") ? call(port, "GET", "/owner")
-                    : call(port, "PUT", "/owner/" + value(args[1])));
+            path = "/owner/" + value(args[1]);
+        } else if (args.length == 3 && (args[1].equals("snooze") || args[1].equals("cpu"))) {
+            path = "/owner/" + args[1] + "/" + value(args[2]);
+        } else {
+            return Optional.empty();
         }
-        if (args.length == 3 && (args[1].equals("snooze") || args[1].equals("cpu"))) {
-            return Optional.of(call(port, "PUT", "/owner/" + args[1] + "/" + value(args[2])));
+        if (port == 0) {
+            return Optional.of(call(port, "PUT", path, null));
         }
-        return Optional.empty();
+        String secret;
+        try {
+            secret = LocalSecret.read(stateDir);
+        } catch (IllegalStateException e) {
+            System.err.println("upc-agent: " + e.getMessage());
+            return Optional.of(1);
+        }
+        return Optional.of(call(port, "PUT", path, secret));
     }
 
     /** A value on the command line as a path segment: {@code 50%} is {@code 50}; what no path can carry, refused. */
@@ -47,7 +63,7 @@ public final class LocalCommand {
         return value.matches("[A-Za-z0-9.-]{1,32}") ? value : "invalid-value";
     }
 
-    private static int call(int port, String method, String path) {
+    private static int call(int port, String method, String path, String secret) {
         if (port == 0) {
             System.err.println("upc-agent: the local endpoint is off (upc.agent.local-port=0)");
             return 1;
@@ -56,6 +72,9 @@ public final class LocalCommand {
         try {
             HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
             connection.setRequestMethod(method);
+            if (secret != null) {
+                connection.setRequestProperty("Authorization", "Bearer " + secret);
+            }
             connection.setConnectTimeout(2000);
             connection.setReadTimeout(10_000);
             int status = connection.getResponseCode();

@@ -1,6 +1,7 @@
 package dev.upc.agent.local;
 
 import dev.upc.agent.lifecycle.Agent;
+import dev.upc.agent.local.LoopbackHttpServer.Request;
 import dev.upc.agent.local.LoopbackHttpServer.Response;
 import dev.upc.agent.owner.CpuCap;
 import dev.upc.agent.owner.OwnerToggle;
@@ -24,6 +25,8 @@ import org.jboss.logging.Logger;
  *   <li>{@code GET /owner}, {@code PUT /owner/active|idle|auto}, {@code PUT /owner/snooze/2h},
  *   {@code PUT /owner/cpu/50|default} — the owner's controls of {@code upc-agent owner}.</li>
  * </ul>
+ * Reading is open to local programs; a change needs the {@link LocalSecret}. No web page can do either (the server
+ * checks {@code Host} and {@code Origin}).
  */
 public final class LocalEndpoint implements AutoCloseable {
 
@@ -35,19 +38,22 @@ public final class LocalEndpoint implements AutoCloseable {
     private final BooleanSupplier ready;
     private final OwnerToggle toggle;
     private final CpuCap cap;
+    private final LocalSecret secret;
     private final LoopbackHttpServer server;
 
     LocalEndpoint(int port, Supplier<?> status, BooleanSupplier ready, OwnerToggle toggle, CpuCap cap,
-            Duration timeout) throws IOException {
+            LocalSecret secret, Duration timeout) throws IOException {
         this.status = status;
         this.ready = ready;
         this.toggle = toggle;
         this.cap = cap;
+        this.secret = secret;
         this.server = new LoopbackHttpServer(port, timeout, this::route);
     }
 
-    public static LocalEndpoint start(int port, Agent agent, OwnerToggle toggle, CpuCap cap) throws IOException {
-        LocalEndpoint endpoint = new LocalEndpoint(port, agent::status, agent::ready, toggle, cap, TIMEOUT);
+    public static LocalEndpoint start(int port, Agent agent, OwnerToggle toggle, CpuCap cap, LocalSecret secret)
+            throws IOException {
+        LocalEndpoint endpoint = new LocalEndpoint(port, agent::status, agent::ready, toggle, cap, secret, TIMEOUT);
         LOG.infof("local endpoint on http://127.0.0.1:%d (status, health, owner toggle)", endpoint.port());
         return endpoint;
     }
@@ -56,9 +62,18 @@ public final class LocalEndpoint implements AutoCloseable {
         return server.port();
     }
 
-    private Response route(String method, String path) {
+    private Response route(Request request) {
+        String method = request.method();
+        String path = request.path();
         if (path.startsWith("/owner/")) {
-            return setOwner(method, path.substring("/owner/".length()));
+            if (!method.equals("PUT") && !method.equals("POST")) {
+                return notAllowed(method, "PUT", "PUT, POST");
+            }
+            if (!secret.admits(request.authorization())) {
+                return Response.error(401, "local_secret_required", "a change needs 'Authorization: Bearer' and the"
+                        + " secret in the agent's state directory (" + LocalSecret.FILE + "); upc-agent owner sends it");
+            }
+            return setOwner(path.substring("/owner/".length()));
         }
         Supplier<Response> get = switch (path) {
             case "/health/live" -> () -> Response.json(200, Map.of("status", "UP"));
@@ -77,10 +92,7 @@ public final class LocalEndpoint implements AutoCloseable {
         return method.equals("GET") ? get.get() : notAllowed(method, "GET", "GET");
     }
 
-    private Response setOwner(String method, String name) {
-        if (!method.equals("PUT") && !method.equals("POST")) {
-            return notAllowed(method, "PUT", "PUT, POST");
-        }
+    private Response setOwner(String name) {
         if (name.startsWith("snooze/")) {
             Duration snooze;
             try {

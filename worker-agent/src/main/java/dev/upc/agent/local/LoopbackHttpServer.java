@@ -24,12 +24,22 @@ import org.jboss.logging.Logger;
  * rare and local, so one daemon thread blocked in {@code accept()} answers them one at a time and does nothing in
  * between. Each connection has a short deadline, so a stuck client holds the next one up for at most that long.
  * Refused requests (malformed, head over 8 KiB, chunked or over 1 KiB of body) get a 4xx {@link ErrorResponse}.
+ * <p>Only local programs may talk to it, not web pages: the {@code Host} must be a loopback name (a DNS-rebound name
+ * is refused) and a request with an {@code Origin} (a browser's cross-origin {@code fetch}) is refused, before the
+ * handler sees anything.
  */
 final class LoopbackHttpServer implements AutoCloseable {
 
-    /** Answers one request; {@code path} is the target without its query. May throw: that answers 500. */
+    /** Answers one request. May throw: that answers 500. */
     interface Handler {
-        Response handle(String method, String path);
+        Response handle(Request request);
+    }
+
+    /**
+     * A request that passed the server's checks: {@code path} is the target without its query; {@code authorization}
+     * is its {@code Authorization} header, or null.
+     */
+    record Request(String method, String path, String authorization) {
     }
 
     /** An answer: {@code body} is written as JSON; {@code allow} is the Allow header of a 405, else null. */
@@ -48,6 +58,9 @@ final class LoopbackHttpServer implements AutoCloseable {
     private static final int MAX_HEAD = 8 * 1024;
     private static final int MAX_BODY = 1024;
     private static final Pattern REQUEST_LINE = Pattern.compile("([A-Z]+) (/[^ ?]*)(\\?\\S*)? HTTP/1\\.[01]");
+    /** Names of this host's loopback interface, with an optional port: nothing a DNS name can be rebound to. */
+    private static final Pattern LOOPBACK_HOST =
+            Pattern.compile("(?i)(127\\.0\\.0\\.1|localhost|\\[::1])(:\\d{1,5})?");
 
     private final Handler handler;
     private final long timeoutNanos;
@@ -117,7 +130,7 @@ final class LoopbackHttpServer implements AutoCloseable {
 
     private Response answer(Request request) {
         try {
-            return handler.handle(request.method(), request.path());
+            return handler.handle(request);
         } catch (RuntimeException e) {
             LOG.warnf(e, "local endpoint: %s %s failed", request.method(), request.path());
             return Response.error(500, "internal_error", String.valueOf(e.getMessage()));
@@ -147,6 +160,9 @@ final class LoopbackHttpServer implements AutoCloseable {
             throw new Rejected(400, "bad_request", "malformed request line; expected e.g. GET /status HTTP/1.1");
         }
         long contentLength = 0;
+        String host = null;
+        String origin = null;
+        String authorization = null;
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon <= 0 || Character.isWhitespace(lines[i].charAt(0))) {
@@ -160,7 +176,21 @@ final class LoopbackHttpServer implements AutoCloseable {
                 throw new Rejected(400, "bad_request", "Content-Length is not a length: " + value);
             } else if (name.equalsIgnoreCase("Content-Length")) {
                 contentLength = Long.parseLong(value);
+            } else if (name.equalsIgnoreCase("Host")) {
+                host = value;
+            } else if (name.equalsIgnoreCase("Origin")) {
+                origin = value;
+            } else if (name.equalsIgnoreCase("Authorization")) {
+                authorization = value;
             }
+        }
+        if (host == null || !LOOPBACK_HOST.matcher(host).matches()) {
+            throw new Rejected(403, "host_not_allowed", "this endpoint answers only requests for 127.0.0.1 or"
+                    + " localhost (Host: " + (host == null ? "missing" : host) + ")");
+        }
+        if (origin != null) {
+            throw new Rejected(403, "cross_origin_refused", "this endpoint answers local programs, not web pages"
+                    + " (Origin: " + origin + ")");
         }
         if (contentLength > MAX_BODY) {
             throw new Rejected(413, "request_too_large", "a request body here is at most " + MAX_BODY + " bytes");
@@ -172,7 +202,7 @@ final class LoopbackHttpServer implements AutoCloseable {
             }
             unread -= n;
         }
-        return new Request(requestLine.group(1), requestLine.group(2));
+        return new Request(requestLine.group(1), requestLine.group(2), authorization);
     }
 
     /** The index just past the blank line that ends the head (CRLF CRLF, or bare LFs), or -1 if not there yet. */
@@ -221,6 +251,8 @@ final class LoopbackHttpServer implements AutoCloseable {
         return switch (status) {
             case 200 -> "OK";
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 411 -> "Length Required";
@@ -247,9 +279,6 @@ final class LoopbackHttpServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private record Request(String method, String path) {
     }
 
     /** A request refused before it reached the handler. */

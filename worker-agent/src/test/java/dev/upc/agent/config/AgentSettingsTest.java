@@ -142,6 +142,7 @@ class AgentSettingsTest {
         @Override public int cpuLimitPercent() { return percent; }
         @Override public OptionalLong jobMemoryMib() { return memory; }
         @Override public int localPort() { return port; }
+        @Override public Optional<String> localGroup() { return Optional.empty(); }
         @Override public Map<String, String> labels() { return Map.of("room", "lab-3"); }
         @Override public Duration pollWait() { return pollWaitValue; }
         @Override public String criu() { return "criu"; }

@@ -2,6 +2,7 @@ package dev.upc.agent.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class LocalCommandTest {
@@ -18,9 +19,9 @@ class LocalCommandTest {
 
     @Test
     void onlyKnownOwnerCommandsAreSent() {
-        assertThat(LocalCommand.owner(0, "owner")).isEmpty();
-        assertThat(LocalCommand.owner(0, "owner", "snooze")).contains(1); // a mode named snooze: the agent's 400
-        assertThat(LocalCommand.owner(0, "owner", "hours", "9")).isEmpty();
-        assertThat(LocalCommand.owner(0, "owner", "cpu", "50")).as("port 0: the endpoint is off").contains(1);
+        assertThat(LocalCommand.owner(0, Path.of("/nonexistent"), "owner")).isEmpty();
+        assertThat(LocalCommand.owner(0, Path.of("/nonexistent"), "owner", "snooze")).contains(1); // a mode named snooze: the agent's 400
+        assertThat(LocalCommand.owner(0, Path.of("/nonexistent"), "owner", "hours", "9")).isEmpty();
+        assertThat(LocalCommand.owner(0, Path.of("/nonexistent"), "owner", "cpu", "50")).as("port 0: the endpoint is off").contains(1);
     }
 }

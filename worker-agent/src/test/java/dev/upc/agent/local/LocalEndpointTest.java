@@ -9,13 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.upc.agent.owner.CpuCap;
 import dev.upc.agent.owner.OwnerToggle;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +25,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Real sockets against a real endpoint; the agent is replaced by a status supplier and a readiness flag. */
 class LocalEndpointTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(500);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "0123456789abcdefghijABCDEFGHIJ-_0123456789x";
+    /** What a local client sends: a loopback Host and the secret. */
+    private static final String LOCAL = "Host: 127.0.0.1\r\nAuthorization: Bearer " + SECRET + "\r\n";
 
     private final OwnerToggle toggle = new OwnerToggle();
     private final List<Integer> saved = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -50,7 +51,7 @@ class LocalEndpointTest {
 
     @BeforeEach
     void start() throws IOException {
-        endpoint = new LocalEndpoint(0, this::status, () -> ready, toggle, cap, TIMEOUT);
+        endpoint = new LocalEndpoint(0, this::status, () -> ready, toggle, cap, LocalSecret.of(SECRET), TIMEOUT);
     }
 
     @AfterEach
@@ -100,12 +101,12 @@ class LocalEndpointTest {
     void ownerReadsAndSetsTheToggle() throws IOException {
         assertThat(get("/owner").json().path("mode").asText()).isEqualTo("auto");
 
-        Answer idle = send("PUT /owner/idle HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        Answer idle = send("PUT /owner/idle HTTP/1.1\r\n" + LOCAL + "Content-Length: 0\r\n\r\n");
         assertThat(idle.status()).isEqualTo(200);
         assertThat(idle.json().path("mode").asText()).isEqualTo("idle");
         assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.IDLE);
 
-        Answer active = send("POST /owner/Active HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
+        Answer active = send("POST /owner/Active HTTP/1.1\r\n" + LOCAL + "Content-Length: 5\r\n\r\nhello");
         assertThat(active.status()).isEqualTo(200);
         assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.ACTIVE);
         assertThat(get("/owner").json().path("mode").asText()).isEqualTo("active");
@@ -115,7 +116,7 @@ class LocalEndpointTest {
     void aSnoozeKeepsThePcUntilItEndsAndBadOnesAreRefused() throws IOException {
         java.time.Instant before = java.time.Instant.now();
 
-        Answer snooze = send("PUT /owner/snooze/2h HTTP/1.1\r\n\r\n");
+        Answer snooze = send("PUT /owner/snooze/2h HTTP/1.1\r\n" + LOCAL + "\r\n");
 
         assertThat(snooze.status()).isEqualTo(200);
         assertThat(snooze.json().path("mode").asText()).isEqualTo("active");
@@ -129,7 +130,7 @@ class LocalEndpointTest {
         assertThat(get("/owner").json().has("snoozedUntil")).isFalse();
 
         for (String bad : new String[] {"2", "0h", "8d", "2 hours", "-1h", "99999999h"}) {
-            Answer refused = send("PUT /owner/snooze/" + bad.replace(" ", "%20") + " HTTP/1.1\r\n\r\n");
+            Answer refused = put("/owner/snooze/" + bad.replace(" ", "%20"));
             assertThat(refused.status()).as(bad).isEqualTo(400);
             assertThat(refused.json().path("error").asText()).isEqualTo("invalid_snooze");
         }
@@ -142,8 +143,8 @@ class LocalEndpointTest {
         cap.addListener(told::add);
         assertThat(get("/owner").json().path("cpuPercent").asInt()).isEqualTo(80);
 
-        Answer half = send("PUT /owner/cpu/50 HTTP/1.1\r\n\r\n");
-        Answer same = send("PUT /owner/cpu/50 HTTP/1.1\r\n\r\n");
+        Answer half = send("PUT /owner/cpu/50 HTTP/1.1\r\n" + LOCAL + "\r\n");
+        Answer same = send("PUT /owner/cpu/50 HTTP/1.1\r\n" + LOCAL + "\r\n");
 
         assertThat(half.status()).isEqualTo(200);
         assertThat(half.json().path("cpuPercent").asInt()).isEqualTo(50);
@@ -152,7 +153,7 @@ class LocalEndpointTest {
         assertThat(cap.share()).isEqualTo(0.5);
         assertThat(told).as("told once: the second changed nothing").containsExactly(50);
 
-        Answer back = send("PUT /owner/cpu/default HTTP/1.1\r\n\r\n");
+        Answer back = send("PUT /owner/cpu/default HTTP/1.1\r\n" + LOCAL + "\r\n");
 
         assertThat(back.json().path("cpuPercent").asInt()).isEqualTo(80);
         assertThat(cap.chosen()).isEmpty();
@@ -163,13 +164,13 @@ class LocalEndpointTest {
     @Test
     void aBadOrUnsavableCpuCapIsRefusedAndChangesNothing() throws IOException {
         for (String bad : new String[] {"0", "101", "-5", "half", "50.5", "1000", ""}) {
-            Answer refused = send("PUT /owner/cpu/" + bad + " HTTP/1.1\r\n\r\n");
+            Answer refused = send("PUT /owner/cpu/" + bad + " HTTP/1.1\r\n" + LOCAL + "\r\n");
             assertThat(refused.status()).as(bad).isEqualTo(400);
             assertThat(refused.json().path("error").asText()).isEqualTo("invalid_cpu_cap");
         }
         saveFails = true;
 
-        Answer unsaved = send("PUT /owner/cpu/30 HTTP/1.1\r\n\r\n");
+        Answer unsaved = send("PUT /owner/cpu/30 HTTP/1.1\r\n" + LOCAL + "\r\n");
 
         assertThat(unsaved.status()).isEqualTo(503);
         assertThat(unsaved.json().path("error").asText()).isEqualTo("cpu_cap_not_saved");
@@ -179,8 +180,8 @@ class LocalEndpointTest {
 
     @Test
     void settingTheModeEndsASnooze() throws IOException {
-        send("PUT /owner/snooze/30m HTTP/1.1\r\n\r\n");
-        send("PUT /owner/active HTTP/1.1\r\n\r\n");
+        send("PUT /owner/snooze/30m HTTP/1.1\r\n" + LOCAL + "\r\n");
+        send("PUT /owner/active HTTP/1.1\r\n" + LOCAL + "\r\n");
 
         toggle.expire(java.time.Instant.now().plus(java.time.Duration.ofDays(1)));
 
@@ -189,7 +190,7 @@ class LocalEndpointTest {
 
     @Test
     void anUnknownOwnerModeIsABadRequest() throws IOException {
-        Answer answer = send("PUT /owner/away HTTP/1.1\r\n\r\n");
+        Answer answer = send("PUT /owner/away HTTP/1.1\r\n" + LOCAL + "\r\n");
 
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.json().path("status").asInt()).isEqualTo(400);
@@ -199,18 +200,65 @@ class LocalEndpointTest {
     }
 
     @Test
-    void theCliClientSetsTheOwner() throws IOException {
-        // As AgentMain does it: HttpURLConnection, PUT without a body.
-        URI uri = URI.create("http://127.0.0.1:" + endpoint.port() + "/owner/idle");
-        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-        connection.setRequestMethod("PUT");
-        connection.setReadTimeout(5000);
+    void theCliClientSetsTheOwnerWithTheSecretFromTheStateDirectory(@TempDir Path stateDir) throws IOException {
+        Files.writeString(stateDir.resolve(LocalSecret.FILE), SECRET + "\n");
 
-        assertThat(connection.getResponseCode()).isEqualTo(200);
-        try (InputStream in = connection.getInputStream()) {
-            assertThat(JSON.readTree(in).path("mode").asText()).isEqualTo("idle");
-        }
+        assertThat(LocalCommand.owner(endpoint.port(), stateDir, "owner", "idle")).contains(0);
         assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.IDLE);
+
+        Files.delete(stateDir.resolve(LocalSecret.FILE));
+        assertThat(LocalCommand.owner(endpoint.port(), stateDir, "owner", "active")).as("no secret: nothing sent")
+                .contains(1);
+        assertThat(LocalCommand.owner(endpoint.port(), stateDir, "owner", "show")).as("reading needs none")
+                .contains(0);
+        assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.IDLE);
+    }
+
+    @Test
+    void aChangeWithoutTheSecretIsRefusedAndChangesNothing() throws IOException {
+        for (String authorization : new String[] {"", "Authorization: Bearer wrong\r\n",
+                "Authorization: Basic " + SECRET + "\r\n", "Authorization: Bearer " + SECRET + "x\r\n",
+                "Authorization: Bearer " + SECRET.substring(1) + "\r\n"}) {
+            Answer refused = send("PUT /owner/active HTTP/1.1\r\nHost: 127.0.0.1\r\n" + authorization + "\r\n");
+
+            assertThat(refused.status()).as(authorization).isEqualTo(401);
+            assertThat(refused.json().path("error").asText()).isEqualTo("local_secret_required");
+        }
+        assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.AUTO);
+        assertThat(send("GET /owner HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status()).as("reading is open")
+                .isEqualTo(200);
+        assertThat(send("PUT /owner/active HTTP/1.1\r\nHost: 127.0.0.1\r\nauthorization: bearer " + SECRET
+                + "\r\n\r\n").status()).as("header and scheme names are case-insensitive").isEqualTo(200);
+    }
+
+    @Test
+    void onlyRequestsForALoopbackNameAreServed() throws IOException {
+        for (String host : new String[] {"127.0.0.1", "localhost:7787", "LOCALHOST", "[::1]:80", "127.0.0.1:1"}) {
+            assertThat(send("GET /status HTTP/1.1\r\nHost: " + host + "\r\n\r\n").status()).as(host)
+                    .isEqualTo(200);
+        }
+        for (String head : new String[] {"Host: evil.example\r\n", "Host: 127.0.0.1.evil.example\r\n",
+                "Host: localhost.evil.example:7787\r\n", "Host: 10.0.0.1\r\n", "", "Host: \r\n"}) {
+            Answer refused = send("PUT /owner/active HTTP/1.1\r\n" + head + "Authorization: Bearer " + SECRET
+                    + "\r\n\r\n");
+
+            assertThat(refused.status()).as("a DNS-rebound page or no Host: " + head).isEqualTo(403);
+            assertThat(refused.json().path("error").asText()).isEqualTo("host_not_allowed");
+        }
+        assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.AUTO);
+    }
+
+    @Test
+    void aRequestFromAWebPageIsRefused() throws IOException {
+        for (String origin : new String[] {"http://evil.example", "null", "http://127.0.0.1:7787"}) {
+            Answer read = send("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: " + origin + "\r\n\r\n");
+            Answer change = send("PUT /owner/active HTTP/1.1\r\n" + LOCAL + "Origin: " + origin + "\r\n\r\n");
+
+            assertThat(read.status()).as(origin).isEqualTo(403);
+            assertThat(read.json().path("error").asText()).isEqualTo("cross_origin_refused");
+            assertThat(change.status()).isEqualTo(403);
+        }
+        assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.AUTO);
     }
 
     @Test
@@ -225,9 +273,9 @@ class LocalEndpointTest {
 
     @Test
     void aWrongMethodIsNotAllowedAndSaysWhatIs() throws IOException {
-        Answer post = send("POST /status HTTP/1.1\r\n\r\n");
+        Answer post = send("POST /status HTTP/1.1\r\n" + LOCAL + "\r\n");
         Answer getOwnerMode = get("/owner/idle");
-        Answer putOwner = send("PUT /owner HTTP/1.1\r\n\r\n");
+        Answer putOwner = send("PUT /owner HTTP/1.1\r\n" + LOCAL + "\r\n");
 
         assertThat(post.status()).isEqualTo(405);
         assertThat(post.headers()).containsEntry("allow", "GET");
@@ -237,7 +285,7 @@ class LocalEndpointTest {
         assertThat(getOwnerMode.headers()).containsEntry("allow", "PUT, POST");
         assertThat(getOwnerMode.json().path("message").asText()).isEqualTo("GET is not allowed here; use PUT");
         assertThat(putOwner.status()).isEqualTo(405);
-        Answer head = send("HEAD /status HTTP/1.1\r\n\r\n");
+        Answer head = send("HEAD /status HTTP/1.1\r\n" + LOCAL + "\r\n");
         assertThat(head.status()).isEqualTo(405);
         assertThat(head.headers().get("content-length")).isNotEqualTo("0");
         assertThat(head.body()).as("no body to a HEAD").isEmpty();
@@ -261,7 +309,7 @@ class LocalEndpointTest {
 
     @Test
     void aBareLineFeedHeadIsAccepted() throws IOException {
-        assertThat(send("GET /health/live HTTP/1.0\n\n").status()).isEqualTo(200);
+        assertThat(send("GET /health/live HTTP/1.0\nHost: localhost\n\n").status()).isEqualTo(200);
     }
 
     @Test
@@ -275,13 +323,16 @@ class LocalEndpointTest {
 
     @Test
     void onlySmallBodiesWithALengthAreAccepted() throws IOException {
-        Answer large = send("PUT /owner/idle HTTP/1.1\r\nContent-Length: 2000\r\n\r\n" + "x".repeat(2000));
-        Answer chunked = send("PUT /owner/idle HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        Answer large = send("PUT /owner/idle HTTP/1.1\r\n" + LOCAL + "Content-Length: 2000\r\n\r\n"
+                + "x".repeat(2000));
+        Answer chunked = send("PUT /owner/idle HTTP/1.1\r\n" + LOCAL
+                + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
 
         assertThat(large.status()).isEqualTo(413);
         assertThat(chunked.status()).isEqualTo(411);
         assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.AUTO);
-        assertThat(send("PUT /owner/idle HTTP/1.1\r\nContent-Length: 1024\r\n\r\n" + "x".repeat(1024)).status())
+        assertThat(send("PUT /owner/idle HTTP/1.1\r\n" + LOCAL + "Content-Length: 1024\r\n\r\n"
+                + "x".repeat(1024)).status())
                 .isEqualTo(200);
     }
 
@@ -382,6 +433,10 @@ class LocalEndpointTest {
 
     private Answer get(String path) throws IOException {
         return send("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    }
+
+    private Answer put(String path) throws IOException {
+        return send("PUT " + path + " HTTP/1.1\r\n" + LOCAL + "\r\n");
     }
 
     private Answer send(String request) throws IOException {
