@@ -42,6 +42,9 @@ final class HttpClientTransport implements JsonTransport {
             if (response.statusCode() / 100 != 2) {
                 throw Failures.status(method, uri, response.statusCode(), response.body());
             }
+            if (type == Void.class || response.statusCode() == 204) {
+                return null; // e.g. 204 No Content: there is no JSON to read
+            }
             return ProtocolJson.MAPPER.readValue(response.body(), type);
         } catch (IOException e) {
             throw Failures.io(service, uri, e, connectTimeout);

@@ -46,6 +46,10 @@ final class UrlConnectionTransport implements JsonTransport {
                 throw Failures.status(method, uri, status, errorBody(connection));
             }
             try (InputStream in = connection.getInputStream()) {
+                if (type == Void.class || status == 204) {
+                    in.transferTo(OutputStream.nullOutputStream()); // e.g. 204 No Content: no JSON to read
+                    return null;
+                }
                 return ProtocolJson.MAPPER.readValue(in, type);
             }
         } catch (IOException e) {

@@ -343,6 +343,27 @@ class UpcClientTest {
         }
     }
 
+    /** The registry answers revoke, remove and unban with 204 and no body, as the real one does. */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void revokingRemovingAndUnbanningAWorkerReadNoBody(Transport transport) {
+        try (FakeApi registry = FakeApi.start()) {
+            api.json("GET", "/api/v1/cluster", 200, new ClusterInfo("1", registry.url().toString(), null));
+            registry.json("GET", "/api/v1/workers", 200, new WorkerList(List.of(Samples.worker("w1", "pc1")), null));
+            for (String[] call : new String[][] {{"POST", "/api/v1/workers/w1/revoke"}, {"DELETE", "/api/v1/workers/w1"},
+                    {"DELETE", "/api/v1/worker-revocations/w1"}}) {
+                registry.on(call[0], call[1], exchange -> exchange.bytes(204, "application/json", new byte[0]));
+            }
+            try (UpcClient client = client(transport)) {
+                assertThat(client.revokeWorker("pc1")).isEqualTo("w1");
+                assertThat(client.removeWorker("pc1")).isEqualTo("w1");
+                client.unbanWorker("w1");
+            }
+            assertThat(registry.requests("POST", "/api/v1/workers/w1/revoke")).hasSize(1);
+            assertThat(registry.requests("DELETE", "/api/v1/worker-revocations/w1")).hasSize(1);
+        }
+    }
+
     @Test
     void migrateSendsTheTargetOrNoBodyAtAll() {
         api.json("POST", "/api/v1/jobs/j1/migrate", 200, Samples.job("j1", JobState.MIGRATING, "pc1", 10.0));
