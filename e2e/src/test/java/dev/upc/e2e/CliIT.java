@@ -14,6 +14,10 @@ import dev.upc.e2e.pc.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +51,7 @@ class CliIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String IMAGE = "localhost/upc/counter:1";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Path dir;
     private Path config;
@@ -320,8 +325,72 @@ class CliIT {
         assertThat(completion.out()).contains("complete");
     }
 
+    /**
+     * The identity-takeover test: the join token enrols a machine once; a second registration of that machine with
+     * the join token alone gets no token; an admin's revocation reaches the scheduler and the store (which refuse the
+     * worker's tokens and capabilities) within a minute. The enrolled "PC" lends no cores: nothing is placed on it.
+     */
     @Test
     @Order(10)
+    void aMachineIsEnrolledOnceAndItsRevocationReachesSchedulerAndStoreWithinAMinute() throws Exception {
+        String join = Files.readString(Path.of(state.joinTokenFile())).strip();
+        String admin = Files.readString(Path.of(state.adminTokenFile())).strip();
+        Map<String, Object> registration = new HashMap<>(Map.of("machineId", "cli-it-intruder-" + System.nanoTime(),
+                "hostname", "intruder", "agentVersion", "0.1.0", "cores", 1, "memoryMiB", 1024, "jobCpus", 0,
+                "benchmarkScore", 1.0));
+        HttpResponse<String> enrolled = http("POST", service("registry") + "/api/v1/workers", join,
+                JSON.writeValueAsString(registration));
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+        JsonNode worker = JSON.readTree(enrolled.body());
+        String workerId = worker.path("workerId").asText();
+        String workerToken = worker.path("workerToken").asText();
+        assertThat(worker.path("credential").asText()).startsWith("upcw_");
+
+        HttpResponse<String> takeover = http("POST", service("registry") + "/api/v1/workers", join,
+                JSON.writeValueAsString(registration));
+        assertThat(takeover.statusCode()).as("the join token alone cannot become an enrolled machine")
+                .isEqualTo(409);
+        assertThat(takeover.body()).contains("machine_enrolled").doesNotContain(workerToken);
+
+        String commands = service("scheduler") + "/api/v1/agents/" + workerId + "/commands?waitSeconds=0";
+        assertThat(http("GET", commands, workerToken, null).statusCode()).isEqualTo(200);
+        Run revoke = upc("workers", "revoke", workerId);
+        assertThat(revoke.code()).as(revoke.toString()).isZero();
+        long revokedAt = System.nanoTime();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        boolean scheduler = false;
+        boolean store = false;
+        while (!(scheduler && store) && Instant.now().isBefore(deadline)) {
+            scheduler = scheduler || http("GET", commands, workerToken, null).statusCode() == 401;
+            store = store || http("GET", service("store") + "/api/v1/revoked-workers", admin, null).body()
+                    .contains("\"" + workerId + "\"");
+            Thread.sleep(500);
+        }
+        System.out.printf("revocation reached scheduler and store in %.1f s%n", (System.nanoTime() - revokedAt) / 1e9);
+        assertThat(scheduler).as("the scheduler refuses the revoked worker's token").isTrue();
+        assertThat(store).as("the store knows the worker is revoked").isTrue();
+        assertThat(http("GET", commands, workerToken, null).body()).contains("worker_revoked");
+    }
+
+    private String service(String name) {
+        return state.services().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().url()
+                .replaceAll("/$", "");
+    }
+
+    private static HttpResponse<String> http(String method, String url, String token, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(11)
     void downStopsExactlyWhatUpStarted() {
         List<ClusterState.Proc> started = new ArrayList<>();
         started.add(state.supervisor());

@@ -57,6 +57,11 @@ public final class ApiPaths {
 
     public static final String BLOBS = V1 + "/blobs/{kind}";
     public static final String BLOB = BLOBS + "/{id}";
+    /**
+     * The store's copy of the revoked workers ({@link RevokedWorkerIds}): PUT by the scheduler (admin) after each read
+     * of the registry's revocations, so that their capabilities stop working at the store too; GET (admin).
+     */
+    public static final String STORE_REVOKED_WORKERS = V1 + "/revoked-workers";
 
     private ApiPaths() {
     }

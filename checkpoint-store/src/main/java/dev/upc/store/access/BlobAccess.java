@@ -27,7 +27,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * SmallRye JWT's parser checks signature (mp.jwt.verify.publickey[.location], by kid in a JWK set), issuer
  * (mp.jwt.verify.issuer), audience (mp.jwt.verify.audiences) and expiry (with mp.jwt.verify.clock.skew); then
  * {@link TokenRules} applies the token model every service applies (iat and exp, the longest life of the token's
- * kind); this class checks what the token grants.
+ * kind); this class checks what the token grants, and refuses the capabilities of a worker an admin revoked
+ * ({@link RevokedWorkers}) before they expire.
  */
 @ApplicationScoped
 public class BlobAccess {
@@ -37,12 +38,15 @@ public class BlobAccess {
     private final JWTParser parser;
     private final Clock clock;
     private final List<String> audiences;
+    private final RevokedWorkers revoked;
 
     BlobAccess(JWTParser parser, Clock clock,
-               @ConfigProperty(name = "mp.jwt.verify.audiences") Optional<List<String>> audiences) {
+               @ConfigProperty(name = "mp.jwt.verify.audiences") Optional<List<String>> audiences,
+               RevokedWorkers revoked) {
         this.parser = parser;
         this.clock = clock;
         this.audiences = audiences.orElse(List.of());
+        this.revoked = revoked;
     }
 
     /** Verifies the token of an {@code Authorization} header; the first step, before the request is parsed. */
@@ -66,6 +70,10 @@ public class BlobAccess {
         } catch (InvalidTokenException e) {
             throw new NotAuthenticatedException(TokenFailures.INVALID_TOKEN, e.getMessage());
         }
+        if (!isAdmin(verified) && revoked.revoked(verified.getSubject())) {
+            throw new NotAuthenticatedException("worker_revoked", "worker " + verified.getSubject()
+                    + " was revoked by an admin: its capabilities are no longer honoured");
+        }
         return verified;
     }
 
@@ -74,7 +82,7 @@ public class BlobAccess {
      * @throws AccessDeniedException when the token does not grant {@code operation} on that blob
      */
     public void authorize(JsonWebToken token, BlobOperation operation, BlobKind kind, Optional<String> id) {
-        if (token.getGroups() != null && token.getGroups().contains(BlobCapability.ADMIN_GROUP)) {
+        if (isAdmin(token)) {
             return;
         }
         Set<String> blobs = claimValues(token.getClaim(BlobCapability.BLOB_CLAIM));
@@ -94,6 +102,10 @@ public class BlobAccess {
             throw new AccessDeniedException("this token grants " + (operations.isEmpty() ? "no operation"
                     : String.join(", ", operations)) + " on " + requested + ", not " + operation.claimValue().get());
         }
+    }
+
+    private static boolean isAdmin(JsonWebToken token) {
+        return token.getGroups() != null && token.getGroups().contains(BlobCapability.ADMIN_GROUP);
     }
 
     /** A claim as strings: SmallRye hands custom claims over as JSON-P values, a String or a collection. */

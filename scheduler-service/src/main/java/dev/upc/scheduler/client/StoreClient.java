@@ -7,6 +7,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
@@ -16,6 +18,8 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -59,6 +63,29 @@ public class StoreClient {
         String trimmed = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         return trimmed + ApiPaths.BLOB.replace("{kind}", kind.pathSegment())
                 .replace("{id}", URLEncoder.encode(id, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Gives the store the whole list of revoked workers ({@code PUT /api/v1/revoked-workers}), so that it refuses
+     * their capabilities too. Does nothing when no store is configured.
+     */
+    public Uni<Void> revokedWorkers(Collection<String> workerIds) {
+        if (url.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String path = ApiPaths.STORE_REVOKED_WORKERS;
+        Buffer body = Buffer.buffer(JsonObject.of("workerIds", new JsonArray(List.copyOf(workerIds))).encode());
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT)
+                .setAbsoluteURI(url.get().resolve(path).toString())
+                .putHeader("Authorization", "Bearer " + adminToken.get())
+                .putHeader("Content-Type", "application/json");
+        return http.request(options).chain(request -> request.send(body))
+                .ifNoItem().after(TIMEOUT).failWith(() -> new StoreUnavailableException("PUT " + path
+                        + ": the store at " + url.get() + " did not answer within " + TIMEOUT.toSeconds() + " s"))
+                .chain(response -> response.body().chain(answer -> response.statusCode() == 204
+                        ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(new StoreUnavailableException("PUT " + path + " answered "
+                                + response.statusCode() + ": " + answer.toString(StandardCharsets.UTF_8)))));
     }
 
     public Uni<Void> delete(BlobKind kind, String id) {
