@@ -70,6 +70,16 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
     }
 
     @Override
+    public Uni<Void> reachable() {
+        return Uni.createFrom().item(this::token)
+                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                .chain(bearer -> api.list("Bearer " + bearer, 1, null))
+                .replaceWithVoid()
+                .ifNoItem().after(TIMEOUT).fail()
+                .onFailure().transform(this::unavailable);
+    }
+
+    @Override
     public Uni<List<WorkerRevocation>> revocations() {
         return Uni.createFrom().item(this::token)
                 .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())

@@ -11,6 +11,9 @@ public interface WorkerDirectory {
     /** Every registered worker with its liveness, facts and latest report; fails if the directory cannot answer. */
     Uni<List<WorkerInfo>> workers();
 
+    /** Whether the directory answers at all: a cheap call (one worker), for readiness. */
+    Uni<Void> reachable();
+
     /** Every worker an admin removed or revoked: their tokens are no good; fails if the directory cannot answer. */
     Uni<List<WorkerRevocation>> revocations();
 }

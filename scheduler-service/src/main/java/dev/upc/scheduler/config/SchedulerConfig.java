@@ -48,6 +48,19 @@ public interface SchedulerConfig {
 
     Logs logs();
 
+    Users users();
+
+    /** What one user may have the scheduler hold (admins are not limited). */
+    interface Users {
+        /** Submissions a minute, and the burst that may come at once; 0 for no limit. Per scheduler replica. */
+        @WithDefault("300")
+        int submissionsPerMinute();
+
+        /** Jobs of one user not yet finished (queued, running, migrating); 0 for no limit. */
+        @WithDefault("1000")
+        int maxUnfinishedJobs();
+    }
+
     /** Jobs' logs, shipped by agents while the jobs run. */
     interface Logs {
         /** Bytes of log kept per placement (epoch) of a job; later lines are dropped with a note. */
@@ -116,5 +129,13 @@ public interface SchedulerConfig {
         @WithName("health-enabled")
         @WithDefault("true")
         boolean healthEnabled();
+
+        /**
+         * How long one answer of "the registry answers" stands: probes from kubelets, load balancers and monitoring
+         * within it cost the registry nothing.
+         */
+        @WithName("health-cache")
+        @WithDefault("10s")
+        java.time.Duration healthCache();
     }
 }

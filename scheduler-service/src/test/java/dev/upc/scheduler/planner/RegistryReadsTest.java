@@ -26,6 +26,11 @@ class RegistryReadsTest {
         }
 
         @Override
+        public Uni<Void> reachable() {
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
         public Uni<List<dev.upc.protocol.WorkerRevocation>> revocations() {
             return Uni.createFrom().item(List.of());
         }

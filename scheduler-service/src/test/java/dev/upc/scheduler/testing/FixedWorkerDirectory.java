@@ -29,6 +29,11 @@ public class FixedWorkerDirectory implements WorkerDirectory {
     }
 
     @Override
+    public Uni<Void> reachable() {
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
     public Uni<List<WorkerRevocation>> revocations() {
         return Uni.createFrom().item(List.copyOf(revocations));
     }
