@@ -5,6 +5,7 @@ import dev.upc.scheduler.job.JobConflictException;
 import dev.upc.scheduler.service.SchedulerException;
 import dev.upc.servicehttp.ErrorResponses;
 import dev.upc.servicehttp.ProtocolErrorMappers;
+import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -22,7 +23,11 @@ public class SchedulerExceptionMappers {
         }
         List<ErrorResponse.FieldError> details = e.field() == null ? List.of()
                 : List.of(new ErrorResponse.FieldError(e.field(), e.getMessage()));
-        return ErrorResponses.of(new ErrorResponse(e.status(), e.code(), e.getMessage(), details));
+        RestResponse<ErrorResponse> response = ErrorResponses.of(new ErrorResponse(e.status(), e.code(),
+                e.getMessage(), details));
+        return e.retryAfterSeconds() <= 0 ? response
+                : RestResponse.ResponseBuilder.create(response.getStatusInfo(), response.getEntity())
+                        .type(MediaType.APPLICATION_JSON_TYPE).header("Retry-After", e.retryAfterSeconds()).build();
     }
 
     @ServerExceptionMapper

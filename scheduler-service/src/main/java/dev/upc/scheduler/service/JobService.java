@@ -1,24 +1,25 @@
 package dev.upc.scheduler.service;
 
+import dev.upc.protocol.BlobKind;
+import dev.upc.protocol.ImageArchive;
 import dev.upc.protocol.JobEvent;
 import dev.upc.protocol.JobEventList;
 import dev.upc.protocol.JobInfo;
+import dev.upc.protocol.JobInput;
 import dev.upc.protocol.JobList;
 import dev.upc.protocol.JobState;
-import dev.upc.scheduler.owner.OwnerReports;
 import dev.upc.protocol.JobSubmission;
-import dev.upc.scheduler.client.RegistryUnavailableException;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.scheduler.access.Caller;
-import dev.upc.protocol.BlobKind;
-import dev.upc.protocol.ImageArchive;
-import dev.upc.protocol.JobInput;
-import dev.upc.scheduler.config.SchedulerConfig;
+import dev.upc.scheduler.access.SubmissionLimits;
+import dev.upc.scheduler.client.RegistryUnavailableException;
 import dev.upc.scheduler.client.StoreClient;
 import dev.upc.scheduler.client.WorkerDirectory;
 import dev.upc.scheduler.client.WorkerNames;
+import dev.upc.scheduler.config.SchedulerConfig;
 import dev.upc.scheduler.job.Job;
 import dev.upc.scheduler.learning.Learner;
+import dev.upc.scheduler.owner.OwnerReports;
 import dev.upc.scheduler.policy.MigrationTarget;
 import dev.upc.scheduler.policy.PlacementPolicy;
 import dev.upc.scheduler.snapshot.Snapshots;
@@ -52,12 +53,15 @@ public class JobService {
     private final boolean imagesFromRegistries;
     private final Learner learner;
     private final OwnerReports owners;
+    private final SubmissionLimits limits;
     private final SecureRandom random = new SecureRandom();
 
     JobService(Pool pool, JobStore store, JobTransitions transitions, WorkerDirectory directory, WorkerNames names,
                PlacementPolicy policy, Event<JobsChanged> changes, Clock clock, CheckpointPruning pruning,
-               StoreClient blobs, SchedulerConfig config, Learner learner, OwnerReports owners) {
+               StoreClient blobs, SchedulerConfig config, Learner learner, OwnerReports owners,
+               SubmissionLimits limits) {
         this.owners = owners;
+        this.limits = limits;
         this.blobs = blobs;
         this.learner = learner;
         this.imagesFromRegistries = config.imagesFromRegistries();
@@ -74,15 +78,16 @@ public class JobService {
 
     /**
      * Queues a job owned by the caller. Its image must be in the store (unless agents may pull from registries) and
-     * its inputs uploaded: a job that could never start is refused now, naming what is missing, not left queued.
+     * its inputs uploaded: a job that could never start is refused now, naming what is missing, not left queued. A
+     * user who submits too fast or holds too many unfinished jobs is refused with 429 ({@link SubmissionLimits}).
      */
     public Uni<JobInfo> submit(Caller caller, JobSubmission submission) {
         String id = newJobId();
-        return checked(caller, submission).chain(spec -> pool.withTransaction(c -> {
+        return checked(caller, submission).chain(spec -> pool.withTransaction(c -> limits.admit(caller, c).chain(() -> {
             Tx tx = new Tx(c, store, clock.instant());
             Job job = Job.submit(tx, id, spec, caller.name());
             return tx.run().replaceWith(job);
-        })).map(this::info).invoke(info -> changes.fire(new JobsChanged(info.id())));
+        }))).map(this::info).invoke(info -> changes.fire(new JobsChanged(info.id())));
     }
 
     /** The submission with its inputs' blobs named, once the store is known to hold them and the image. */

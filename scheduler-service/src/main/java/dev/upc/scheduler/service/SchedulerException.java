@@ -9,12 +9,18 @@ public final class SchedulerException extends RuntimeException {
     private final int status;
     private final String code;
     private final String field;
+    private final long retryAfterSeconds;
 
     private SchedulerException(int status, String code, String field, String message) {
+        this(status, code, field, message, 0);
+    }
+
+    private SchedulerException(int status, String code, String field, String message, long retryAfterSeconds) {
         super(message);
         this.status = status;
         this.code = code;
         this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static SchedulerException jobNotFound(String jobId) {
@@ -64,6 +70,11 @@ public final class SchedulerException extends RuntimeException {
         return new SchedulerException(403, "forbidden", null, message);
     }
 
+    /** 429: the caller asks for more than it may have; it may try again after {@code retryAfterSeconds}. */
+    public static SchedulerException tooMany(String code, String message, long retryAfterSeconds) {
+        return new SchedulerException(429, code, null, message, retryAfterSeconds);
+    }
+
     public static SchedulerException unavailable(String message) {
         return new SchedulerException(503, "unavailable", null, message);
     }
@@ -74,6 +85,11 @@ public final class SchedulerException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** Seconds for a Retry-After header, or 0 for none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /** The rejected field, or null. */
