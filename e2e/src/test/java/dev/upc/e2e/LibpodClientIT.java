@@ -248,6 +248,27 @@ class LibpodClientIT {
         assertThat(output).containsExactly("1024", "1024", "NoNewPrivs:\t1");
     }
 
+    @Test
+    void aForkBombStaysInsideItsPidsLimitAndTheLogFileHasACap() {
+        String name = "upc-pids-1";
+        // A subshell starts 40 background sleeps against a limit of 20 processes and dies when a fork fails (ash
+        // gives up); the outer shell counts what runs with a builtin (no fork needed).
+        client.create(new ContainerSpec(name, CounterImage.REFERENCE, List.of("/bin/sh", "-c",
+                "(for i in $(seq 40); do sleep 5 & done) 2>/dev/null; set -- /proc/[0-9]*; echo $#"), Map.of(),
+                Map.of(), null, ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, null, 1024, 20, false, null));
+        String limits = pc.runCli(Duration.ofSeconds(30), "inspect", "--format",
+                "{{.HostConfig.PidsLimit}} {{.HostConfig.LogConfig.Size}}", name).strip();
+        client.start(name);
+        int exit = client.waitForExit(name, EXIT);
+        List<LogLine> logs = client.logs(name, -1);
+        client.remove(name, true);
+
+        assertThat(limits).as("podman shows 64 MiB in decimal units").isEqualTo("20 67.11MB");
+        assertThat(exit).as("output " + logs).isZero();
+        assertThat(Integer.parseInt(logs.get(logs.size() - 1).text().strip())).as("processes in the container")
+                .isBetween(10, 20);
+    }
+
     /** Runs a shell command as a job, waits for it to exit 0 and returns what it printed. */
     private static List<String> runToEnd(String name, String shellCommand) {
         client.create(ContainerSpec.of(name, CounterImage.REFERENCE, List.of("/bin/sh", "-c", shellCommand)));

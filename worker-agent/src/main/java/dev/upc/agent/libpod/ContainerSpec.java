@@ -6,8 +6,10 @@ import java.util.Objects;
 
 /**
  * What the agent asks libpod to create. Always confined: no network unless asked, no new privileges,
- * explicit rlimits (podman's defaults fail with EPERM on these hosts), logs in a file that travels
- * with a checkpoint.
+ * explicit rlimits (podman's defaults fail with EPERM on these hosts), at most {@code maxProcesses} processes (the
+ * pids cgroup: a fork bomb stays inside), logs in a file that travels with a checkpoint and stops growing at
+ * {@link #MAX_LOG_BYTES} (conmon truncates it: a chatty job cannot fill the owner's disk; what was shipped to the
+ * scheduler stays there).
  *
  * @param cpuQuotaMicros CPU time per {@code cpuPeriodMicros}; {@code null} for no CPU limit
  * @param memoryLimitBytes hard memory limit; {@code null} for none
@@ -19,6 +21,8 @@ public record ContainerSpec(String name, String image, List<String> command, Map
                             String cgroupParent) {
 
     public static final long DEFAULT_CPU_PERIOD_MICROS = 100_000;
+    /** The longest a job's log file on the PC grows. */
+    public static final long MAX_LOG_BYTES = 64L * 1024 * 1024;
 
     public ContainerSpec {
         LibpodClient.checkName(name);

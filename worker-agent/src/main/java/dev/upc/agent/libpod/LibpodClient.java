@@ -149,6 +149,9 @@ public final class LibpodClient {
         if (spec.memoryLimitBytes() != null) {
             limits.putObject("memory").put("limit", spec.memoryLimitBytes());
         }
+        // The pids cgroup is what stops a fork bomb: RLIMIT_NPROC does not bind a container's root (the kernel exempts
+        // uid 0 of the host's user namespace from it).
+        limits.putObject("pids").put("limit", spec.maxProcesses());
         ArrayNode rlimits = body.putArray("r_limits"); // lowercase names: "RLIMIT_NOFILE" fails at start
         rlimits.addObject().put("type", "nofile").put("soft", spec.maxOpenFiles()).put("hard", spec.maxOpenFiles());
         rlimits.addObject().put("type", "nproc").put("soft", spec.maxProcesses()).put("hard", spec.maxProcesses());
@@ -157,7 +160,7 @@ public final class LibpodClient {
             body.put("cgroup_parent", spec.cgroupParent());
         }
         body.put("no_new_privileges", true);
-        body.putObject("log_configuration").put("driver", "k8s-file");
+        body.putObject("log_configuration").put("driver", "k8s-file").put("size", ContainerSpec.MAX_LOG_BYTES);
         LibpodRequest request = post("/containers/create").body(jsonBody(body)).build();
         return json(call(request, "create " + spec.name())).path("Id").asText();
     }
