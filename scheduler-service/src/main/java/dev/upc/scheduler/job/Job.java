@@ -153,10 +153,7 @@ public final class Job {
     public void restartElsewhere(JobEffects effects, String why) {
         String from = workerId;
         fenceContainers(effects);
-        state = JobState.QUEUED;
-        op = null;
-        workerId = null;
-        migration = null;
+        requeue();
         checkpointBlobId = null;
         effects.event(this, JobEventType.EVICTED, from, "reason", why, "fromScratch", true);
         touch(effects);
@@ -174,10 +171,7 @@ public final class Job {
     public void recover(JobEffects effects, boolean fromCheckpoint) {
         String lost = workerId;
         fenceContainers(effects);
-        state = JobState.QUEUED;
-        op = null;
-        workerId = null;
-        migration = null;
+        requeue();
         retries++;
         if (!fromCheckpoint) {
             checkpointBlobId = null;
@@ -321,10 +315,7 @@ public final class Job {
             effects.command(this, workerId, epoch, AgentCommandType.CLEANUP, CommandPayload.none());
             effects.event(this, JobEventType.EVICTED, workerId, "reason", migration == null ? null : migration.reason(),
                     "blobId", blobId);
-            state = JobState.QUEUED;
-            op = null;
-            workerId = null;
-            migration = null;
+            requeue();
         }
     }
 
@@ -393,6 +384,14 @@ public final class Job {
 
     // ---- shared steps -------------------------------------------------------------------------------------------
 
+    /** Back to the queue, on no PC and with nothing under way (its checkpoint, if any, stays). */
+    private void requeue() {
+        state = JobState.QUEUED;
+        op = null;
+        workerId = null;
+        migration = null;
+    }
+
     private void retryOrFail(JobEffects effects, String why, boolean keepCheckpoint) {
         if (retries >= spec.maxRetries()) {
             cleanupKept(effects);
@@ -400,10 +399,7 @@ public final class Job {
             return;
         }
         retries++;
-        state = JobState.QUEUED;
-        op = null;
-        workerId = null;
-        migration = null;
+        requeue();
         if (!keepCheckpoint) {
             checkpointBlobId = null;
         }
