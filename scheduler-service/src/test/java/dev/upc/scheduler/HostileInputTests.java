@@ -62,6 +62,30 @@ class HostileInputTests extends SchedulerTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"cpus|1e400", "cpus|99999999999999999999999999", "memoryMiB|-1e308",
+            "workEstimate|1e999", "maxRetries|2147483648"})
+    void aHugeNumberIsABadRequest(String fieldAndRawJson) {
+        String[] parts = fieldAndRawJson.split("\\|");
+        Map<String, Object> body = job("huge");
+        body.put(parts[0], "PLACEHOLDER");
+        asUser().contentType(ContentType.JSON).body(json(body).replace("\"PLACEHOLDER\"", parts[1]))
+                .post("/api/v1/jobs").then().statusCode(400).body("status", equalTo(400));
+    }
+
+    @Test
+    void aVeryLongStringIsABadRequestAndAnOversizedBodyIs413() {
+        Map<String, Object> longName = job("x".repeat(100_000));
+        asUser().contentType(ContentType.JSON).body(json(longName)).post("/api/v1/jobs").then().statusCode(400)
+                .body("status", equalTo(400));
+
+        Map<String, Object> huge = job("huge");
+        huge.put("command", List.of("x".repeat(2 * 1024 * 1024)));
+        asUser().contentType(ContentType.JSON).body(json(huge)).post("/api/v1/jobs").then().statusCode(413)
+                .body("status", equalTo(413)).body("error", equalTo("payload_too_large"));
+        asUser().get("/api/v1/jobs").then().statusCode(200); // and the service goes on
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"/api/v1/jobs/j%00", "/api/v1/jobs?state=%00", "/api/v1/jobs?cursor=%C3%28",
             "/api/v1/jobs/%ED%B0%80/events", "/api/v1/users/a%00b", "/api/v1/agents/w%00/commands?waitSeconds=0",
             "/api/v1/jobs/j-1/logs?since=%00"})

@@ -44,10 +44,6 @@ public interface RegistryConfig {
      */
     Optional<Path> adminTokenFile();
 
-    /** Request bodies longer than this are refused with 413 before they are read. */
-    @WithDefault("65536")
-    long maxBodyBytes();
-
     /** How often the workers-per-status gauges are recounted from the database. */
     @WithDefault("15s")
     Duration metricsRefresh();

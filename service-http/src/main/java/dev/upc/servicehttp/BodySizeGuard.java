@@ -1,23 +1,31 @@
-package dev.upc.registry.rest;
+package dev.upc.servicehttp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.upc.protocol.ErrorResponse;
-import dev.upc.registry.config.RegistryConfig;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.OptionalLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Refuses a body declared longer than upc.registry.max-body-bytes with 413 and an ErrorResponse, before any
- * of it is read. (quarkus.http.limits.max-body-size stays as the backstop for chunked bodies.)
+ * Refuses a body declared longer than {@code upc.http.max-body-bytes} with 413 and an ErrorResponse, before any of it
+ * is read, and closes the connection (Vert.x's own 413 for quarkus.http.limits.max-body-size has no body and comes
+ * after reading; it stays as the backstop for chunked bodies). Off where the property is unset: the store streams
+ * bodies of any size.
  */
 @ApplicationScoped
 public class BodySizeGuard {
 
-    void install(@Observes Router router, RegistryConfig config, ObjectMapper json) throws JsonProcessingException {
-        long limit = config.maxBodyBytes();
+    void install(@Observes Router router, ObjectMapper json,
+                 @ConfigProperty(name = "upc.http.max-body-bytes") OptionalLong maxBodyBytes)
+            throws JsonProcessingException {
+        if (maxBodyBytes.isEmpty()) {
+            return;
+        }
+        long limit = maxBodyBytes.getAsLong();
         String body = json.writeValueAsString(ErrorResponse.of(413, "payload_too_large",
                 "request bodies are limited to " + limit + " bytes"));
         router.route().order(Integer.MIN_VALUE).handler(context -> {
