@@ -412,6 +412,8 @@ class AgentIT {
         // A copy of an old epoch shows up on A, as after a partition: the agent reports it, the scheduler kills it.
         String stale = "upc-" + job.id() + "-" + done.epoch();
         LibpodClient a = pcA.client();
+        // The job's own container of that name is removed by its agent just after the job is reported done.
+        awaitGone(a, stale, Duration.ofSeconds(60));
         a.create(ContainerSpec.of(stale, CounterImage.REFERENCE, List.of(CounterImage.PROGRAM, "--interval-ms", "500"))
                 .withLabels(Map.of("upc.job", job.id(), "upc.epoch", Long.toString(done.epoch()))));
         a.start(stale);
