@@ -2,13 +2,13 @@ package dev.upc.scheduler.client;
 
 import dev.upc.protocol.ApiPaths;
 import dev.upc.protocol.BlobKind;
+import dev.upc.protocol.RevokedWorkerIds;
 import dev.upc.scheduler.config.SchedulerConfig;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.Json;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
@@ -73,18 +73,14 @@ public class StoreClient {
         if (url.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        String path = ApiPaths.STORE_REVOKED_WORKERS;
-        Buffer body = Buffer.buffer(JsonObject.of("workerIds", new JsonArray(List.copyOf(workerIds))).encode());
+        String what = "PUT " + ApiPaths.STORE_REVOKED_WORKERS;
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT)
-                .setAbsoluteURI(url.get().resolve(path).toString())
-                .putHeader("Authorization", "Bearer " + adminToken.get())
+                .setAbsoluteURI(url.get().resolve(ApiPaths.STORE_REVOKED_WORKERS).toString())
                 .putHeader("Content-Type", "application/json");
-        return http.request(options).chain(request -> request.send(body))
-                .ifNoItem().after(TIMEOUT).failWith(() -> new StoreUnavailableException("PUT " + path
-                        + ": the store at " + url.get() + " did not answer within " + TIMEOUT.toSeconds() + " s"))
-                .chain(response -> response.body().chain(answer -> response.statusCode() == 204
-                        ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().failure(new StoreUnavailableException("PUT " + path + " answered "
+        Buffer body = Buffer.buffer(Json.encode(new RevokedWorkerIds(List.copyOf(workerIds))));
+        return exchange(options, what, body).chain(response -> response.body().chain(answer ->
+                response.statusCode() == 204 ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(new StoreUnavailableException(what + " answered "
                                 + response.statusCode() + ": " + answer.toString(StandardCharsets.UTF_8)))));
     }
 
@@ -134,15 +130,18 @@ public class StoreClient {
             return Uni.createFrom().failure(new IllegalStateException("no store configured (upc.scheduler.store-url)"));
         }
         RequestOptions options = new RequestOptions().setMethod(method)
-                .setAbsoluteURI(blobUrl(url.get().toString(), kind, id))
-                .putHeader("Authorization", "Bearer " + adminToken.get());
-        return http.request(options).chain(request -> request.send())
-                .ifNoItem().after(TIMEOUT).failWith(() -> new StoreUnavailableException(method + " " + kind.pathSegment()
-                        + "/" + id + ": the store at " + url.get() + " did not answer within " + TIMEOUT.toSeconds()
-                        + " s"))
+                .setAbsoluteURI(blobUrl(url.get().toString(), kind, id));
+        return exchange(options, method + " " + kind.pathSegment() + "/" + id, null);
+    }
+
+    /** One request with a fresh store admin token; failures to reach the store become StoreUnavailableExceptions. */
+    private Uni<HttpClientResponse> exchange(RequestOptions options, String what, Buffer body) {
+        options.putHeader("Authorization", "Bearer " + adminToken.get());
+        return http.request(options).chain(request -> body == null ? request.send() : request.send(body))
+                .ifNoItem().after(TIMEOUT).failWith(() -> new StoreUnavailableException(what + ": the store at "
+                        + url.get() + " did not answer within " + TIMEOUT.toSeconds() + " s"))
                 .onFailure(f -> !(f instanceof StoreUnavailableException)).transform(f -> new StoreUnavailableException(
-                        method + " " + kind.pathSegment() + "/" + id + ": the store at " + url.get()
-                                + " cannot be reached: " + f.getMessage()));
+                        what + ": the store at " + url.get() + " cannot be reached: " + f.getMessage()));
     }
 
     private StoreUnavailableException failure(String method, BlobKind kind, String id, int status, Buffer body) {

@@ -83,11 +83,14 @@ public class JobService {
      */
     public Uni<JobInfo> submit(Caller caller, JobSubmission submission) {
         String id = newJobId();
-        return checked(caller, submission).chain(spec -> pool.withTransaction(c -> limits.admit(caller, c).chain(() -> {
-            Tx tx = new Tx(c, store, clock.instant());
-            Job job = Job.submit(tx, id, spec, caller.name());
-            return tx.run().replaceWith(job);
-        }))).map(this::info).invoke(info -> changes.fire(new JobsChanged(info.id())));
+        return Uni.createFrom().voidItem().invoke(() -> limits.pace(caller)) // before any look-up for it
+                .chain(() -> checked(caller, submission))
+                .chain(spec -> pool.withTransaction(c -> limits.admit(caller, c).chain(() -> {
+                    Tx tx = new Tx(c, store, clock.instant());
+                    Job job = Job.submit(tx, id, spec, caller.name());
+                    return tx.run().replaceWith(job);
+                })))
+                .map(this::info).invoke(info -> changes.fire(new JobsChanged(info.id())));
     }
 
     /** The submission with its inputs' blobs named, once the store is known to hold them and the image. */

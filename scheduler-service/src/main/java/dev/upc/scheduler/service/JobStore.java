@@ -107,6 +107,18 @@ public class JobStore {
                 .execute(Tuple.of(workerId)).map(JobStore::toJobs);
     }
 
+    /**
+     * How many jobs of {@code owner} are not finished, counted under a transaction-long advisory lock on the owner's
+     * name, so that two submissions in flight cannot both see room for one more.
+     */
+    public Uni<Long> lockAndCountUnfinished(SqlConnection c, String owner) {
+        return c.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('upc-user:' || $1))").execute(Tuple.of(owner))
+                .chain(() -> c.preparedQuery("""
+                        SELECT count(*) FROM jobs WHERE submitted_by = $1
+                           AND state NOT IN ('SUCCEEDED','FAILED','CANCELLED')""").execute(Tuple.of(owner)))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
     public Uni<Map<String, Long>> countByState(SqlClient c) {
         return c.query("SELECT state, count(*) FROM jobs GROUP BY state").execute().map(rows -> {
             Map<String, Long> counts = new java.util.HashMap<>();
