@@ -42,8 +42,11 @@ public final class CleanText {
      * Malformed escapes are left to the router (they are not this rule's).
      */
     public static Optional<String> problemInRaw(String raw) {
-        if (raw == null || raw.indexOf('%') < 0) {
-            return raw == null ? Optional.empty() : problem(raw);
+        if (raw == null) {
+            return Optional.empty();
+        }
+        if (raw.indexOf('%') < 0) {
+            return problem(raw);
         }
         ByteBuffer bytes = ByteBuffer.allocate(raw.length());
         for (int i = 0; i < raw.length(); i++) {

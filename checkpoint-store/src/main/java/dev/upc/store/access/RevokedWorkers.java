@@ -23,6 +23,10 @@ public class RevokedWorkers {
         return workerId != null && revoked.contains(workerId);
     }
 
+    public int size() {
+        return revoked.size();
+    }
+
     public List<String> list() {
         return revoked.stream().sorted().toList();
     }

@@ -52,7 +52,7 @@ public class RevokedWorkersResource {
                 return ErrorResponses.of(400, "invalid_revoked_workers", "not a worker id: " + id);
             }
         }
-        int before = revoked.list().size();
+        int before = revoked.size();
         revoked.replace(body.workerIds());
         if (body.workerIds().size() != before) {
             LOG.infof("revoked workers: %d (was %d); their capabilities are refused", body.workerIds().size(), before);

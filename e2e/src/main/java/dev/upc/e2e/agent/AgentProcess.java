@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.upc.agent.lifecycle.AgentStatus;
+import dev.upc.agent.local.LocalSecret;
 import dev.upc.e2e.cluster.ServiceCluster;
 import dev.upc.e2e.job.RepoFiles;
 import dev.upc.e2e.pc.SimulatedPc;
@@ -280,7 +281,7 @@ public final class AgentProcess implements AutoCloseable {
                     .openConnection();
             c.setRequestMethod(method);
             if (!method.equals("GET")) { // a change carries the secret the agent keeps in its state directory
-                String secret = Files.readString(log.resolveSibling("state").resolve("local.token")).strip();
+                String secret = Files.readString(log.resolveSibling("state").resolve(LocalSecret.FILE)).strip();
                 c.setRequestProperty("Authorization", "Bearer " + secret);
             }
             c.setConnectTimeout(1000);

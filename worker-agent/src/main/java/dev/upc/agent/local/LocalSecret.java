@@ -28,7 +28,8 @@ import java.util.Set;
  */
 public final class LocalSecret {
 
-    static final String FILE = "local.token";
+    /** The file under the state directory. */
+    public static final String FILE = "local.token";
     private static final String SCHEME = "Bearer ";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> WITH_GROUP = PosixFilePermissions.fromString("rw-r-----");
