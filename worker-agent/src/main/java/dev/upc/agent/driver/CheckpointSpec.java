@@ -30,31 +30,37 @@ public final class CheckpointSpec {
     }
 
     /**
-     * The spec with {@code linux.resources.cpu} set to this quota and period; empty (keep the original) when the text
-     * is not a JSON object with a {@code linux} object, or holds a number that would not survive the rewrite exactly.
+     * The spec with {@code linux.resources.cpu} set to this quota and period and {@code linux.resources.pids} to this
+     * many processes; empty (keep the original) when the text is not a JSON object with a {@code linux} object, or
+     * holds a number that would not survive the rewrite exactly.
      */
-    public static Optional<byte[]> withCpuLimit(byte[] spec, long quotaMicros, long periodMicros) {
+    public static Optional<byte[]> withLimits(byte[] spec, long quotaMicros, long periodMicros, long maxProcesses) {
         return rewrite(spec, root -> {
             if (!(root.get("linux") instanceof Map<?, ?>)) {
                 return false;
             }
-            Map<String, Object> cpu = object(object(object(root, "linux"), "resources"), "cpu");
+            Map<String, Object> resources = object(object(root, "linux"), "resources");
+            Map<String, Object> cpu = object(resources, "cpu");
             cpu.put("quota", quotaMicros);
             cpu.put("period", periodMicros);
+            object(resources, "pids").put("limit", maxProcesses);
             return true;
         });
     }
 
     /**
-     * The libpod configuration with {@code cgroupParent} set to this one; empty (keep the original) when the text is
-     * not a JSON object that names a cgroup parent, or holds a number that would not survive the rewrite exactly.
+     * The libpod configuration for this PC: {@code cgroupParent} set to {@code parent} when there is one, and the pid
+     * files, which podman keeps where the source PC had them unless they are under this PC's run root, left for
+     * podman to place (a host path chosen by the archive would be written by conmon, as root). Empty (keep the
+     * original) when the text is not a JSON object, or holds a number that would not survive the rewrite exactly.
      */
-    public static Optional<byte[]> withCgroupParent(byte[] config, String parent) {
+    public static Optional<byte[]> forTarget(byte[] config, Optional<String> parent) {
         return rewrite(config, root -> {
-            if (!(root.get("cgroupParent") instanceof String)) {
-                return false;
+            if (parent.isPresent() && root.get("cgroupParent") instanceof String) {
+                root.put("cgroupParent", parent.get());
             }
-            root.put("cgroupParent", parent);
+            root.remove("conmonPidFile");
+            root.remove("pid_file");
             return true;
         });
     }

@@ -10,6 +10,7 @@ import dev.upc.agent.libpod.LibpodException;
 import dev.upc.agent.libpod.LibpodNotFoundException;
 import dev.upc.agent.libpod.RestoreOptions;
 import dev.upc.agent.libpod.RestoreReport;
+import dev.upc.agent.checkpoint.CheckpointScreen;
 import dev.upc.agent.tar.EntryRewrite;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,10 +22,10 @@ import org.jboss.logging.Logger;
 /**
  * Tasks as podman containers, through libpod's REST API ({@link LibpodClient}). Each job container is confined (see
  * {@link ContainerSpec}) and, under podman's cgroupfs manager, gets a cgroup parent of its own ({@link JobCgroups}),
- * which counts its CPU time exactly to the end and is removed with it. A restore rewrites the archive on its way to
- * libpod: the task's cgroup parent into {@code config.dump} and its CPU limit into {@code spec.dump}, since podman
- * creates the restored container from the archive's spec and would otherwise run (and restore) it under the source
- * PC's quota.
+ * which counts its CPU time exactly to the end and is removed with it. A restore checks the archive on its way to
+ * libpod ({@link CheckpointScreen}: podman trusts it) and rewrites it: the task's cgroup parent and pid files into
+ * {@code config.dump}, its CPU and process limits into {@code spec.dump}, since podman creates the restored container
+ * from the archive's spec and would otherwise run (and restore) it under the source PC's limits.
  */
 public final class LibpodDriver implements TaskDriver {
 
@@ -82,17 +83,21 @@ public final class LibpodDriver implements TaskDriver {
     }
 
     @Override
-    public Restored restore(InputStream archive, TaskHandle task, TaskLimits limits) {
+    public Restored restore(InputStream archive, TaskHandle task, String image, TaskLimits limits) {
         String name = task.name();
         Optional<String> parent = cgroups.parentForRestore(name);
         CountingInput taken = new CountingInput(archive);
-        try (EntryRewrite config = new EntryRewrite(taken, CheckpointSpec.CONFIG_ENTRY, CheckpointSpec.MAX_BYTES,
-                bytes -> parent.flatMap(p -> CheckpointSpec.withCgroupParent(bytes, p)));
+        CheckpointScreen screened = new CheckpointScreen(taken,
+                new CheckpointScreen.Expected(image, ContainerSpec.MAX_LOG_BYTES, Math.max(OPEN_FILES, PROCESSES),
+                        new ImageLayers(libpod, image)));
+        try (EntryRewrite config = new EntryRewrite(screened, CheckpointSpec.CONFIG_ENTRY, CheckpointSpec.MAX_BYTES,
+                bytes -> CheckpointSpec.forTarget(bytes, parent));
              EntryRewrite spec = new EntryRewrite(config, CheckpointSpec.ENTRY, CheckpointSpec.MAX_BYTES,
-                     bytes -> CheckpointSpec.withCpuLimit(bytes, limits.cpuQuotaMicros(), limits.cpuPeriodMicros()))) {
+                     bytes -> CheckpointSpec.withLimits(bytes, limits.cpuQuotaMicros(), limits.cpuPeriodMicros(),
+                             PROCESSES))) {
             RestoreReport report = call(task, () -> libpod.restoreImport(spec, -1, RestoreOptions.named(name)));
-            if (parent.isPresent() && !config.rewritten()) {
-                LOG.infof("container=%s: the archive's cgroup parent was not replaced by %s", name, parent.get());
+            if (!config.rewritten()) {
+                LOG.infof("container=%s: the archive's configuration was not rewritten for this PC", name);
             }
             if (!spec.rewritten()) {
                 LOG.infof("container=%s: the archive's spec was not rewritten; applying this PC's limits after the "

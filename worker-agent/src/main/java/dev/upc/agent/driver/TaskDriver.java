@@ -31,11 +31,12 @@ public interface TaskDriver {
     TaskArchive checkpoint(TaskHandle task, CheckpointMode mode);
 
     /**
-     * Restores a task from an archive of {@link #checkpoint}, streamed in, as {@code task} under this PC's
-     * {@code limits} (the archive's are the source PC's). When the stream fails
+     * Restores a task from an archive of {@link #checkpoint}, streamed in, as {@code task} of {@code image} under
+     * this PC's {@code limits} (the archive's are the source PC's). The archive is untrusted: a driver restores only
+     * what it would have created for a task of that image. When the stream fails
      * before its end nothing is created; after its end, a task that could not be restored is not left behind.
      */
-    Restored restore(InputStream archive, TaskHandle task, TaskLimits limits);
+    Restored restore(InputStream archive, TaskHandle task, String image, TaskLimits limits);
 
     /** Restores a task stopped by a {@link CheckpointMode#STOP} checkpoint from the dump it kept. */
     void restoreInPlace(TaskHandle task);

@@ -56,18 +56,18 @@ final class ArchiveImport {
     }
 
     /**
-     * Restores {@code download} as {@code name}.
+     * Restores {@code download} as {@code name}, a container of {@code image}.
      *
      * @param claimed   completes when the restore may go ahead; the end waits for it at most {@code claimWait}
      */
-    Result restore(InputStream download, String name, long quotaMicros, CompletableFuture<?> imageLoaded,
+    Result restore(InputStream download, String name, String image, long quotaMicros, CompletableFuture<?> imageLoaded,
                    CompletableFuture<?> claimed, Duration claimWait) throws IOException {
         long started = System.nanoTime();
         try (HeldEnd untilImaged = new HeldEnd(download, imageLoaded, null);
              HeldEnd untilClaimed = new HeldEnd(untilImaged, claimed, claimWait)) {
             Restored report;
             try {
-                report = driver.restore(untilClaimed, TaskHandle.of(name),
+                report = driver.restore(untilClaimed, TaskHandle.of(name), image,
                         new TaskLimits(quotaMicros, TaskLimits.DEFAULT_PERIOD_MICROS, null));
             } catch (RuntimeException e) {
                 if (untilClaimed.released()) {

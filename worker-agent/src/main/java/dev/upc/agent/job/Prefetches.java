@@ -45,7 +45,7 @@ final class Prefetches {
 
     /** Libpod's restore of a held-back archive ({@link ArchiveImport#restore}). */
     interface Restorer {
-        ArchiveImport.Result restore(InputStream download, String name, long quotaMicros,
+        ArchiveImport.Result restore(InputStream download, String name, String image, long quotaMicros,
                                      CompletableFuture<?> imageLoaded, CompletableFuture<?> claimed,
                                      Duration claimWait) throws IOException;
     }
@@ -113,7 +113,8 @@ final class Prefetches {
     }
 
     /** Starts staging {@code blobId} as {@code name}, unless that is under way already; drops one of another blob. */
-    void start(String name, String blobId, String token, long quotaMicros, CompletableFuture<?> imageLoaded) {
+    void start(String name, String blobId, String token, String image, long quotaMicros,
+               CompletableFuture<?> imageLoaded) {
         Staged staged = new Staged(blobId);
         while (true) {
             Staged before = byName.putIfAbsent(name, staged);
@@ -129,7 +130,8 @@ final class Prefetches {
             }
             // the one before ended or was claimed meanwhile: look again
         }
-        Thread thread = new Thread(() -> stage(staged, name, token, quotaMicros, imageLoaded), "upc-prefetch-" + name);
+        Thread thread = new Thread(() -> stage(staged, name, token, image, quotaMicros, imageLoaded),
+                "upc-prefetch-" + name);
         thread.setDaemon(true);
         thread.start();
     }
@@ -160,13 +162,14 @@ final class Prefetches {
         }
     }
 
-    private void stage(Staged staged, String name, String token, long quotaMicros, CompletableFuture<?> imageLoaded) {
+    private void stage(Staged staged, String name, String token, String image, long quotaMicros,
+                       CompletableFuture<?> imageLoaded) {
         try (InputStream download = awaitUpload(staged, token)) {
             staged.download = download;
             if (staged.claimed.isCompletedExceptionally()) {
                 throw new IOException("dropped");
             }
-            staged.result.complete(restorer.restore(download, name, quotaMicros, imageLoaded, staged.claimed,
+            staged.result.complete(restorer.restore(download, name, image, quotaMicros, imageLoaded, staged.claimed,
                     claimWait));
         } catch (IOException | RuntimeException e) {
             staged.result.completeExceptionally(e);

@@ -84,7 +84,8 @@ final class Restores {
                 // Sent chunked: the download fails instead of ending when its sha256 is wrong, so libpod never sees
                 // the end of a damaged archive and restores nothing.
                 try (StoreClient.Download download = store.get(BlobKind.CHECKPOINTS, blobId, token)) {
-                    result = imports.restore(download, name, limits.quotaMicros(cpus), images.loadedBeside(job.image()),
+                    result = imports.restore(download, name, job.image(), limits.quotaMicros(cpus),
+                            images.loadedBeside(job.image()),
                             CompletableFuture.completedFuture(null), null);
                 }
                 since = result.startedNanos();
@@ -111,7 +112,8 @@ final class Restores {
         String blobId = JobRunner.require(c.blobId(), c, "a PREFETCH without a blob id");
         String token = JobRunner.require(c.capabilityToken(), c, "a PREFETCH without a capability token");
         if (driver.inspect(TaskHandle.of(name)).isEmpty()) {
-            prefetches.start(name, blobId, token, limits.quotaMicros(limits.cpusFor(job)), images.loadedBeside(job.image()));
+            prefetches.start(name, blobId, token, job.image(), limits.quotaMicros(limits.cpusFor(job)),
+                    images.loadedBeside(job.image()));
         }
         return List.of(Events.accepted(c));
     }

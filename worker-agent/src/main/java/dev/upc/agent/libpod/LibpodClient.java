@@ -70,6 +70,29 @@ public final class LibpodClient {
     }
 
     /**
+     * The directories of the image's layers on this host, topmost first, when podman stores it with the overlay
+     * driver; empty for another driver.
+     */
+    public List<java.nio.file.Path> imageLayers(String reference) {
+        JsonNode driver = json(call(get("/images/" + encodeSegment(reference) + "/json"), "inspect image " + reference))
+                .path("GraphDriver");
+        if (!"overlay".equals(driver.path("Name").asText())) {
+            return List.of();
+        }
+        List<java.nio.file.Path> layers = new java.util.ArrayList<>();
+        String upper = driver.path("Data").path("UpperDir").asText("");
+        if (!upper.isEmpty()) {
+            layers.add(java.nio.file.Path.of(upper));
+        }
+        for (String lower : driver.path("Data").path("LowerDir").asText("").split(":")) {
+            if (!lower.isEmpty()) {
+                layers.add(java.nio.file.Path.of(lower));
+            }
+        }
+        return layers;
+    }
+
+    /**
      * Imports a root file system tarball as image {@code reference} (what {@code podman import} does).
      *
      * @param length the tarball's size, or -1 if unknown

@@ -48,8 +48,8 @@ final class RelievingDriver implements TaskDriver {
     }
 
     @Override
-    public Restored restore(InputStream archive, TaskHandle task, TaskLimits limits) {
-        Restored restored = base.restore(archive, task, limits);
+    public Restored restore(InputStream archive, TaskHandle task, String image, TaskLimits limits) {
+        Restored restored = base.restore(archive, task, image, limits);
         relief.running(task);
         return restored;
     }

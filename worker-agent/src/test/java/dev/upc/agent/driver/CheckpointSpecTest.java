@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.upc.agent.json.JsonText;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CheckpointSpecTest {
@@ -16,12 +17,13 @@ class CheckpointSpecTest {
                  "linux":{"resources":{"memory":{"limit":9223372036854771712,"swap":-1},
                  "cpu":{"quota":10000,"period":100000,"shares":1024}},"namespaces":[{"type":"pid"}]}}""";
 
-        Map<String, Object> out = parse(CheckpointSpec.withCpuLimit(bytes(spec), 80000, 100000).orElseThrow());
+        Map<String, Object> out = parse(CheckpointSpec.withLimits(bytes(spec), 80000, 100000, 1024).orElseThrow());
 
         Map<String, Object> linux = (Map<String, Object>) out.get("linux");
         Map<String, Object> resources = (Map<String, Object>) linux.get("resources");
         assertThat((Map<String, Object>) resources.get("cpu")).containsEntry("quota", 80000L).containsEntry("period", 100000L)
                 .containsEntry("shares", 1024L);
+        assertThat((Map<String, Object>) resources.get("pids")).containsEntry("limit", 1024L);
         assertThat((Map<String, Object>) resources.get("memory")).containsEntry("limit", 9223372036854771712L)
                 .containsEntry("swap", -1L);
         assertThat(out.get("process")).isEqualTo(parse(bytes(spec)).get("process"));
@@ -29,38 +31,45 @@ class CheckpointSpecTest {
     }
 
     @Test
-    void aSpecWithoutCpuResourcesGetsThem() {
-        Map<String, Object> out = parse(CheckpointSpec.withCpuLimit(bytes("{\"linux\":{}}"), 20000, 100000).orElseThrow());
+    void aSpecWithoutResourcesGetsThem() {
+        Map<String, Object> out = parse(CheckpointSpec.withLimits(bytes("{\"linux\":{}}"), 20000, 100000, 64)
+                .orElseThrow());
 
         assertThat(out).isEqualTo(Map.of("linux", Map.of("resources", Map.of("cpu",
-                Map.of("quota", 20000L, "period", 100000L)))));
+                Map.of("quota", 20000L, "period", 100000L), "pids", Map.of("limit", 64L)))));
     }
 
     @Test
-    void theTargetsCgroupParentReplacesTheSourcesInTheConfig() {
+    void theTargetsCgroupParentReplacesTheSourcesAndItsPidFilesAreLeftToPodman() {
         String config = """
                 {"id":"4f2a","name":"upc-job-1-1","cgroupParent":"/upc/upc-job-1-1","cgroupManager":"cgroupfs",
+                 "conmonPidFile":"/run/pc-a/overlay-containers/4f2a/userdata/conmon.pid",
+                 "pid_file":"/run/pc-a/overlay-containers/4f2a/userdata/pidfile",
                  "createdTime":"2026-12-05T17:00:00.123456789Z","stopTimeout":10,"idMappingsOptions":{"AutoUserNs":false}}""";
 
-        Map<String, Object> out = parse(CheckpointSpec.withCgroupParent(bytes(config), "/upc/upc-job-1-2").orElseThrow());
+        Map<String, Object> out = parse(CheckpointSpec.forTarget(bytes(config), Optional.of("/upc/upc-job-1-2"))
+                .orElseThrow());
 
         Map<String, Object> expected = parse(bytes(config));
         expected.put("cgroupParent", "/upc/upc-job-1-2");
+        expected.remove("conmonPidFile");
+        expected.remove("pid_file");
         assertThat(out).isEqualTo(expected);
-        assertThat(CheckpointSpec.withCgroupParent(bytes("{\"name\":\"x\"}"), "/upc/x")).as("names no parent").isEmpty();
-        assertThat(CheckpointSpec.withCgroupParent(bytes("[1]"), "/upc/x")).isEmpty();
-        assertThat(CheckpointSpec.withCgroupParent(bytes("{\"cgroupParent\":\"/a\",\"f\":0.5}"), "/upc/x"))
+        assertThat(parse(CheckpointSpec.forTarget(bytes("{\"name\":\"x\"}"), Optional.of("/upc/x")).orElseThrow()))
+                .as("names no parent: none is added").isEqualTo(Map.of("name", "x"));
+        assertThat(CheckpointSpec.forTarget(bytes("[1]"), Optional.of("/upc/x"))).isEmpty();
+        assertThat(CheckpointSpec.forTarget(bytes("{\"cgroupParent\":\"/a\",\"f\":0.5}"), Optional.empty()))
                 .as("a fraction would not survive exactly").isEmpty();
     }
 
     @Test
     void whatCannotBeRewrittenExactlyIsLeftAsItWas() {
-        assertThat(CheckpointSpec.withCpuLimit(bytes("not json"), 1, 1)).isEmpty();
-        assertThat(CheckpointSpec.withCpuLimit(bytes("[1]"), 1, 1)).isEmpty();
-        assertThat(CheckpointSpec.withCpuLimit(bytes("{\"process\":{}}"), 1, 1)).as("no linux section").isEmpty();
-        assertThat(CheckpointSpec.withCpuLimit(bytes("{\"linux\":{\"x\":18446744073709551615}}"), 1, 1))
+        assertThat(CheckpointSpec.withLimits(bytes("not json"), 1, 1, 1)).isEmpty();
+        assertThat(CheckpointSpec.withLimits(bytes("[1]"), 1, 1, 1)).isEmpty();
+        assertThat(CheckpointSpec.withLimits(bytes("{\"process\":{}}"), 1, 1, 1)).as("no linux section").isEmpty();
+        assertThat(CheckpointSpec.withLimits(bytes("{\"linux\":{\"x\":18446744073709551615}}"), 1, 1, 1))
                 .as("beyond a long: would not survive").isEmpty();
-        assertThat(CheckpointSpec.withCpuLimit(bytes("{\"linux\":{\"x\":0.5}}"), 1, 1)).isEmpty();
+        assertThat(CheckpointSpec.withLimits(bytes("{\"linux\":{\"x\":0.5}}"), 1, 1, 1)).isEmpty();
     }
 
     private static byte[] bytes(String text) {

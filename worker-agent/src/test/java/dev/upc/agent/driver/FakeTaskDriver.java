@@ -120,7 +120,7 @@ public final class FakeTaskDriver implements TaskDriver {
     }
 
     @Override
-    public Restored restore(InputStream archive, TaskHandle task, TaskLimits limits) {
+    public Restored restore(InputStream archive, TaskHandle task, String image, TaskLimits limits) {
         String text;
         try {
             text = new String(archive.readAllBytes(), StandardCharsets.UTF_8); // outside the lock, as a slow upload

@@ -153,7 +153,8 @@ public abstract class TaskDriverContract {
         byte[] archive = drain(driver().checkpoint(source, CheckpointMode.STOP));
         TaskHandle target = handle();
 
-        Restored restored = driver().restore(new ByteArrayInputStream(archive), target, limits());
+        Restored restored = driver().restore(new ByteArrayInputStream(archive), target, longRunning(target).image(),
+                limits());
 
         assertThat(restored.archiveBytes()).isEqualTo(archive.length);
         assertThat(driver().inspect(target)).get().satisfies(status -> {
@@ -167,7 +168,7 @@ public abstract class TaskDriverContract {
         TaskHandle target = handle();
         InputStream garbage = new ByteArrayInputStream("not an archive at all".getBytes(StandardCharsets.UTF_8));
 
-        assertThatThrownBy(() -> driver().restore(garbage, target, limits()))
+        assertThatThrownBy(() -> driver().restore(garbage, target, longRunning(target).image(), limits()))
                 .isInstanceOf(RuntimeException.class);
         assertThat(driver().inspect(target)).isEmpty();
     }

@@ -28,13 +28,14 @@ import org.junit.jupiter.api.Test;
 class PrefetchesTest {
 
     private static final byte[] ARCHIVE = "a checkpoint archive".getBytes();
+    private static final String IMAGE = "localhost/upc/counter:1";
 
     private final AtomicInteger polls = new AtomicInteger();
     private final List<String> restored = new CopyOnWriteArrayList<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
 
     /** Libpod: stages what it reads, restores once claimed (if CRIU agrees), restores nothing otherwise. */
-    private final Prefetches.Restorer libpod = (download, name, quota, image, claimed, wait) -> {
+    private final Prefetches.Restorer libpod = (download, name, image, quota, imageLoaded, claimed, wait) -> {
         long started = System.nanoTime();
         byte[] staged = download.readAllBytes();
         long downloaded = System.nanoTime();
@@ -60,8 +61,8 @@ class PrefetchesTest {
     @Test
     void theRestoreClaimsWhatWasStagedAndOnlyThenIsItRestored() throws Exception {
         Prefetches prefetches = new Prefetches(this::uploadBeginsAtThirdPoll, libpod, Duration.ofSeconds(20));
-        prefetches.start("upc-j-2", "j-1-1", "token", 100_000, CompletableFuture.completedFuture(null));
-        prefetches.start("upc-j-2", "j-1-1", "token", 100_000, CompletableFuture.completedFuture(null)); // again
+        prefetches.start("upc-j-2", "j-1-1", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null));
+        prefetches.start("upc-j-2", "j-1-1", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null)); // again
 
         awaitPolls(3);
         Thread.sleep(100);
@@ -81,7 +82,7 @@ class PrefetchesTest {
     void aRestoreOfAnotherBlobDropsThePrefetchWhichRestoresNothing() throws Exception {
         Prefetches prefetches = new Prefetches((blob, token) -> Optional.of(new ByteArrayInputStream(ARCHIVE)),
                 libpod, Duration.ofSeconds(20));
-        prefetches.start("upc-j-2", "j-1-1", "token", 100_000, CompletableFuture.completedFuture(null));
+        prefetches.start("upc-j-2", "j-1-1", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null));
 
         assertThat(prefetches.claim("upc-j-2", "j-1-2")).isEmpty();
         Thread.sleep(200);
@@ -93,7 +94,7 @@ class PrefetchesTest {
     void anUnclaimedPrefetchRestoresNothingAndMakesWayForAPlainRestore() throws Exception {
         Prefetches prefetches = new Prefetches((blob, token) -> Optional.of(new ByteArrayInputStream(ARCHIVE)),
                 libpod, Duration.ofMillis(200));
-        prefetches.start("upc-j-2", "j-1-1", "token", 100_000, CompletableFuture.completedFuture(null));
+        prefetches.start("upc-j-2", "j-1-1", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null));
 
         awaitRefused("upc-j-2");
         Thread.sleep(50);
@@ -108,7 +109,7 @@ class PrefetchesTest {
             claimedAlready.join();
             throw new ControlPlaneException("GET: 403 forbidden", 403, "forbidden", null);
         }, libpod, Duration.ofSeconds(20));
-        prefetches.start("upc-j-2", "j-1-1", "token", 100_000, CompletableFuture.completedFuture(null));
+        prefetches.start("upc-j-2", "j-1-1", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null));
 
         Prefetches.Staged staged = prefetches.claim("upc-j-2", "j-1-1").orElseThrow();
         claimedAlready.complete(null);
@@ -121,7 +122,7 @@ class PrefetchesTest {
         Prefetches prefetches = new Prefetches(
                 (blob, token) -> Optional.of(new ByteArrayInputStream("refused by CRIU".getBytes())), libpod,
                 Duration.ofSeconds(20));
-        prefetches.start("upc-j-2", "j-1-1", "token", 100_000, CompletableFuture.completedFuture(null));
+        prefetches.start("upc-j-2", "j-1-1", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null));
 
         Prefetches.Staged staged = prefetches.claim("upc-j-2", "j-1-1").orElseThrow();
         assertThatThrownBy(staged::await).isInstanceOf(ArchiveImport.RestoreFailedException.class)
@@ -133,12 +134,12 @@ class PrefetchesTest {
         CompletableFuture<Void> never = new CompletableFuture<>();
         Prefetches prefetches = new Prefetches((blob, token) -> Optional.of(new ByteArrayInputStream(ARCHIVE)),
                 libpod, Duration.ofSeconds(20));
-        prefetches.start("upc-j-2", "j-1-1", "token", 100_000, never);
-        prefetches.start("upc-j-2", "j-1-2", "token", 100_000, CompletableFuture.completedFuture(null));
+        prefetches.start("upc-j-2", "j-1-1", "token", IMAGE, 100_000, never);
+        prefetches.start("upc-j-2", "j-1-2", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null));
         assertThat(prefetches.claim("upc-j-2", "j-1-2").orElseThrow().await()).as("the newer one was staged")
                 .isPresent();
 
-        prefetches.start("upc-j-3", "j-2-1", "token", 100_000, CompletableFuture.completedFuture(null));
+        prefetches.start("upc-j-3", "j-2-1", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null));
         prefetches.drop("upc-j-3");
         assertThat(prefetches.claim("upc-j-3", "j-2-1")).isEmpty();
         Thread.sleep(200);
