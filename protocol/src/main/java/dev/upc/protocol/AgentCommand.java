@@ -15,6 +15,8 @@ import java.time.Instant;
  * @param containerName       {@code upc-<jobId>-<epoch>}: the container to create (RUN, RESTORE) or act on
  * @param job                 the job's spec, for RUN and RESTORE
  * @param blobId              the checkpoint blob id (kind {@code checkpoints}), for CHECKPOINT and RESTORE
+ * @param blobSha256          for RESTORE: the sha256 the source PC reported for the checkpoint when it stored it;
+ *                            the restoring PC refuses a blob with another (the store is not trusted to keep it)
  * @param capabilityToken     for CHECKPOINT (write) and RESTORE (read): a bearer token for that one blob in the store
  * @param capabilityExpiresAt when the capability token expires; a fresh one comes with every delivery
  * @param leaveRunning        for CHECKPOINT: keep the container running (periodic checkpoint)
@@ -22,8 +24,8 @@ import java.time.Instant;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AgentCommand(String commandId, AgentCommandType type, String jobId, long epoch, String containerName,
-                           JobSubmission job, String blobId, String capabilityToken, Instant capabilityExpiresAt,
-                           boolean leaveRunning, Instant createdAt) {
+                           JobSubmission job, String blobId, String blobSha256, String capabilityToken,
+                           Instant capabilityExpiresAt, boolean leaveRunning, Instant createdAt) {
 
     /** The name of a job's container in one epoch. */
     public static String containerName(String jobId, long epoch) {

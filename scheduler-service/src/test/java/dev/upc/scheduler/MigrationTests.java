@@ -69,7 +69,10 @@ class MigrationTests extends SchedulerTest {
 
         var restore = b.expect("RESTORE");
         assertThat(restore).containsEntry("epoch", 2).containsEntry("containerName", "upc-" + id + "-2")
-                .containsEntry("blobId", id + "-1-1");
+                .containsEntry("blobId", id + "-1-1")
+                .as("the digest the source reported, for the target to hold the store to")
+                .containsEntry("blobSha256", "a".repeat(64));
+        assertThat(checkpoint).doesNotContainKey("blobSha256");
         assertThat(claims(restore)).containsEntry("upc.op", "read").containsEntry("sub", "wb");
         b.reportOk(restore, "RESTORED", Map.of("restoreMillis", 700, "transferMillis", 200, "imageMillis", 150));
         getJob(id).body("state", equalTo("RUNNING")).body("workerId", equalTo("wb")).body("epoch", equalTo(2))

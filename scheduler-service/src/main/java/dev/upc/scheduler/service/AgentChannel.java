@@ -137,6 +137,7 @@ public class AgentChannel {
         }
         return new AgentCommand(command.id(), command.type(), command.jobId(), command.epoch(),
                 AgentCommand.containerName(command.jobId(), command.epoch()), command.payload().job(), blobId,
+                command.type() == AgentCommandType.RESTORE ? command.blobSha256() : null,
                 capability == null ? null : capability.token(), capability == null ? null : capability.expiresAt(),
                 command.payload().leaveRunning(), command.createdAt());
     }

@@ -172,7 +172,7 @@ public class JobStore {
     public Uni<StoredCommand> command(SqlConnection c, String workerId, String jobId, long epoch, AgentCommandType type,
                                       CommandPayload payload, Instant now) {
         StoredCommand command = new StoredCommand(UUID.randomUUID().toString(), workerId, jobId, epoch, type, payload,
-                now);
+                now, null); // a RESTORE's sha256 is read with the checkpoint's row when it is delivered
         return c.preparedQuery("""
                         INSERT INTO commands (id, worker_id, job_id, epoch, type, payload, created_at)
                         VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7)""")
@@ -190,7 +190,8 @@ public class JobStore {
      */
     public Uni<List<StoredCommand>> unacked(SqlClient c, String workerId) {
         return c.preparedQuery("""
-                        SELECT c.* FROM commands c
+                        SELECT c.*, k.sha256 AS blob_sha256 FROM commands c
+                          LEFT JOIN checkpoints k ON c.type = 'RESTORE' AND k.blob_id = c.payload->>'blobId'
                          WHERE c.worker_id = $1 AND c.acked_at IS NULL
                            AND (c.type <> 'PREFETCH' OR EXISTS (SELECT 1 FROM jobs j WHERE j.id = c.job_id
                                 AND j.op = 'MIGRATE_CHECKPOINT' AND j.epoch = c.epoch - 1
@@ -286,7 +287,8 @@ public class JobStore {
     private static StoredCommand toCommand(Row row) {
         return new StoredCommand(row.getString("id"), row.getString("worker_id"), row.getString("job_id"),
                 row.getLong("epoch"), AgentCommandType.valueOf(row.getString("type")),
-                read(json(row, "payload"), CommandPayload.class), instant(row, "created_at"));
+                read(json(row, "payload"), CommandPayload.class), instant(row, "created_at"),
+                row.getColumnIndex("blob_sha256") >= 0 ? row.getString("blob_sha256") : null);
     }
 
     private static String json(Row row, String column) {

@@ -77,7 +77,7 @@ public final class RecordingEffects implements JobEffects {
     /** The command as the outbox would store it. */
     public StoredCommand stored(Job job, Sent sent) {
         return new StoredCommand("c" + (++commandIds), sent.workerId(), job.id(), sent.epoch(), sent.type(),
-                sent.payload(), now);
+                sent.payload(), now, null);
     }
 
     /** An agent's event answering {@code sent}. */

@@ -247,6 +247,8 @@ public final class StoreClient {
         private final MessageDigest sha256 = sha256();
         private long received;
         private boolean verified;
+        /** The sha256 the blob must have besides the store's word for it, or null. */
+        private String required;
 
         Download(InputStream in, String name, long length, String expectedSha256, Committed atEnd) {
             super(in);
@@ -262,8 +264,18 @@ public final class StoreClient {
         }
 
         /** The blob's sha256; null for a followed upload until its end. */
-        public String sha256Hex() {
+        public synchronized String sha256Hex() {
             return expectedSha256;
+        }
+
+        /**
+         * Requires the blob to be the one with this sha256 (the one its source reported when it stored it), not only
+         * what the store says it is: a blob the store swapped then fails at its end. False when it is known already
+         * to be another (the store said so, or its bytes all arrived).
+         */
+        public synchronized boolean require(String sha256) {
+            required = sha256;
+            return expectedSha256 == null || expectedSha256.equals(sha256);
         }
 
         @Override
@@ -283,8 +295,15 @@ public final class StoreClient {
                     throw new IOException(name + ": more bytes than its length " + length);
                 }
             } else if (n < 0 && !verified) {
-                if (expectedSha256 == null) {
-                    BlobInfo committed = atEnd.get();
+                verify();
+            }
+            return n;
+        }
+
+        private void verify() throws IOException {
+            BlobInfo committed = expectedSha256 == null ? atEnd.get() : null;
+            synchronized (this) {
+                if (committed != null) {
                     length = committed.size();
                     expectedSha256 = committed.sha256();
                 }
@@ -293,9 +312,12 @@ public final class StoreClient {
                     throw new IOException(name + " is damaged: got " + received + " bytes with sha256 " + actual
                             + ", expected " + length + " bytes with sha256 " + expectedSha256);
                 }
+                if (required != null && !required.equals(actual)) {
+                    throw new IOException(name + " is not the blob its source stored: sha256 " + actual
+                            + ", the source reported " + required);
+                }
                 verified = true;
             }
-            return n;
         }
 
         @Override

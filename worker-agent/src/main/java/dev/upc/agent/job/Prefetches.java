@@ -70,6 +70,8 @@ final class Prefetches {
         private final CompletableFuture<ArchiveImport.Result> result = new CompletableFuture<>();
         private volatile long claimedAtNanos;
         private volatile InputStream download;
+        /** The sha256 the RESTORE that claimed it names; null before the claim or when it names none. */
+        private volatile String requiredSha256;
 
         Staged(String blobId) {
             this.blobId = blobId;
@@ -140,7 +142,7 @@ final class Prefetches {
      * The staged restore of {@code name} from {@code blobId}, now released to restore; empty when there is none. One
      * of another blob is dropped (its stream fails, so libpod restores nothing).
      */
-    Optional<Staged> claim(String name, String blobId) {
+    Optional<Staged> claim(String name, String blobId, String sha256) {
         Staged staged = byName.remove(name);
         if (staged == null) {
             return Optional.empty();
@@ -149,9 +151,21 @@ final class Prefetches {
             staged.drop("a RESTORE of " + blobId + " came instead");
             return Optional.empty();
         }
+        if (sha256 != null) {
+            staged.requiredSha256 = sha256; // read by the staging once its download is open, if it is not yet
+            if (!requires(staged.download, sha256)) {
+                staged.drop("the store's " + blobId + " is not the blob its source stored");
+                return Optional.empty();
+            }
+        }
         staged.claimedAtNanos = System.nanoTime();
         staged.claimed.complete(null);
         return Optional.of(staged);
+    }
+
+    /** Whether {@code download} may still be the blob with that sha256 (a store's download checks it at its end). */
+    private static boolean requires(InputStream download, String sha256) {
+        return !(download instanceof StoreClient.Download d) || d.require(sha256);
     }
 
     /** Drops the staging for {@code name}, if any: a RUN of that container comes instead. */
@@ -168,6 +182,10 @@ final class Prefetches {
             staged.download = download;
             if (staged.claimed.isCompletedExceptionally()) {
                 throw new IOException("dropped");
+            }
+            String required = staged.requiredSha256;
+            if (required != null && !requires(download, required)) {
+                throw new IOException("the store's " + staged.blobId + " is not the blob its source stored");
             }
             staged.result.complete(restorer.restore(download, name, image, quotaMicros, imageLoaded, staged.claimed,
                     claimWait));

@@ -73,7 +73,7 @@ final class Restores {
         ArchiveImport.Result result;
         long since; // the downtime's share of the download and the image starts here
         try {
-            Optional<Prefetches.Staged> staged = prefetches.claim(name, blobId);
+            Optional<Prefetches.Staged> staged = prefetches.claim(name, blobId, c.blobSha256());
             Optional<ArchiveImport.Result> prefetched = staged.isPresent() ? staged.get().await() : Optional.empty();
             if (prefetched.isPresent()) {
                 result = prefetched.get();
@@ -84,6 +84,10 @@ final class Restores {
                 // Sent chunked: the download fails instead of ending when its sha256 is wrong, so libpod never sees
                 // the end of a damaged archive and restores nothing.
                 try (StoreClient.Download download = store.get(BlobKind.CHECKPOINTS, blobId, token)) {
+                    if (c.blobSha256() != null && !download.require(c.blobSha256())) {
+                        throw new IOException("the store's " + blobId + " has sha256 " + download.sha256Hex()
+                                + ", not the " + c.blobSha256() + " its source reported");
+                    }
                     result = imports.restore(download, name, job.image(), limits.quotaMicros(cpus),
                             images.loadedBeside(job.image()),
                             CompletableFuture.completedFuture(null), null);

@@ -42,6 +42,35 @@ class DownloadTest {
     }
 
     @Test
+    void aBlobTheStoreSwappedIsRefusedAtOnceWhenItSaysSo() throws Exception {
+        byte[] swapped = "another archive".getBytes(StandardCharsets.UTF_8);
+        try (StoreClient.Download download = download(swapped, swapped.length, sha(swapped))) {
+            assertThat(download.require(sha(CONTENT))).as("the store's ETag names another blob").isFalse();
+        }
+    }
+
+    @Test
+    void aFollowedBlobThatTurnsOutSwappedFailsInsteadOfEnding() throws Exception {
+        byte[] swapped = "another archive".getBytes(StandardCharsets.UTF_8);
+        StoreClient.Committed committed = () -> new BlobInfo(BlobKind.CHECKPOINTS, "x", swapped.length, sha(swapped),
+                null);
+        try (StoreClient.Download download = new StoreClient.Download(new ByteArrayInputStream(swapped),
+                "checkpoints/x", -1, null, committed)) {
+            assertThat(download.require(sha(CONTENT))).as("not known yet").isTrue();
+            assertThatThrownBy(download::readAllBytes).isInstanceOf(IOException.class)
+                    .hasMessageContaining("is not the blob its source stored");
+        }
+    }
+
+    @Test
+    void theBlobItsSourceStoredEndsNormally() throws Exception {
+        try (StoreClient.Download download = download(CONTENT, CONTENT.length, sha(CONTENT))) {
+            assertThat(download.require(sha(CONTENT))).isTrue();
+            assertThat(download.readAllBytes()).isEqualTo(CONTENT);
+        }
+    }
+
+    @Test
     void skippingIsRefused() throws Exception {
         try (StoreClient.Download download = download(CONTENT, CONTENT.length, sha(CONTENT))) {
             assertThatThrownBy(() -> download.skip(3)).isInstanceOf(IOException.class);

@@ -165,8 +165,8 @@ class JobRunnerInputsTest {
     private static AgentCommand run(JobInput input) {
         JobSubmission job = new JobSubmission("count", IMAGE, List.of("/bin/count"), Map.of(), 1, 64L, null, null,
                 null, null, null, List.of(input));
-        return new AgentCommand("cmd-1", AgentCommandType.RUN, "job-1", 1, null, job, null, null, null, false,
-                Instant.now());
+        return new AgentCommand("cmd-1", AgentCommandType.RUN, "job-1", 1, null, job, null, null, null, null,
+                false, Instant.now());
     }
 
     private void answerLibpod(ScriptedLibpodServer.Request request, java.io.InputStream body,

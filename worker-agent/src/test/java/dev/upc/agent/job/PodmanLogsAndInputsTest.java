@@ -117,7 +117,7 @@ class PodmanLogsAndInputsTest {
             String jobId = name.substring("upc-".length(), name.length() - 2);
 
             List<AgentEvent> started = runner.execute(new AgentCommand("cmd-run", AgentCommandType.RUN, jobId, 1,
-                    null, job, null, null, null, false, java.time.Instant.now()));
+                    null, job, null, null, null, null, false, java.time.Instant.now()));
             assertThat(started).extracting(AgentEvent::type).containsExactly(AgentEventType.STARTED);
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

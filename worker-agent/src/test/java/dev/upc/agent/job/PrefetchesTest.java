@@ -68,14 +68,14 @@ class PrefetchesTest {
         Thread.sleep(100);
         assertThat(restored).as("nothing before the claim").isEmpty();
 
-        Prefetches.Staged staged = prefetches.claim("upc-j-2", "j-1-1").orElseThrow();
+        Prefetches.Staged staged = prefetches.claim("upc-j-2", "j-1-1", null).orElseThrow();
         ArchiveImport.Result result = staged.await().orElseThrow();
         assertThat(restored).containsExactly("upc-j-2:a checkpoint archive");
         assertThat(polls.get()).as("one staging, however often the PREFETCH came").isEqualTo(3);
         assertThat(result.downloadSince(staged.claimedAtNanos())).as("downloaded before the claim: hidden")
                 .isEqualTo(Duration.ZERO);
         assertThat(result.downloadSince(result.startedNanos())).isPositive();
-        assertThat(prefetches.claim("upc-j-2", "j-1-1")).as("claimed once").isEmpty();
+        assertThat(prefetches.claim("upc-j-2", "j-1-1", null)).as("claimed once").isEmpty();
     }
 
     @Test
@@ -84,9 +84,9 @@ class PrefetchesTest {
                 libpod, Duration.ofSeconds(20));
         prefetches.start("upc-j-2", "j-1-1", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null));
 
-        assertThat(prefetches.claim("upc-j-2", "j-1-2")).isEmpty();
+        assertThat(prefetches.claim("upc-j-2", "j-1-2", null)).isEmpty();
         Thread.sleep(200);
-        assertThat(prefetches.claim("upc-j-2", "j-1-1")).as("dropped").isEmpty();
+        assertThat(prefetches.claim("upc-j-2", "j-1-1", null)).as("dropped").isEmpty();
         assertThat(restored).isEmpty();
     }
 
@@ -98,7 +98,7 @@ class PrefetchesTest {
 
         awaitRefused("upc-j-2");
         Thread.sleep(50);
-        assertThat(prefetches.claim("upc-j-2", "j-1-1")).as("gone: the RESTORE fetches the blob itself").isEmpty();
+        assertThat(prefetches.claim("upc-j-2", "j-1-1", null)).as("gone: the RESTORE fetches the blob itself").isEmpty();
         assertThat(restored).isEmpty();
     }
 
@@ -111,7 +111,7 @@ class PrefetchesTest {
         }, libpod, Duration.ofSeconds(20));
         prefetches.start("upc-j-2", "j-1-1", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null));
 
-        Prefetches.Staged staged = prefetches.claim("upc-j-2", "j-1-1").orElseThrow();
+        Prefetches.Staged staged = prefetches.claim("upc-j-2", "j-1-1", null).orElseThrow();
         claimedAlready.complete(null);
         assertThat(staged.await()).as("no prefetch to use: the RESTORE falls back to a plain download").isEmpty();
         assertThat(restored).isEmpty();
@@ -124,7 +124,7 @@ class PrefetchesTest {
                 Duration.ofSeconds(20));
         prefetches.start("upc-j-2", "j-1-1", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null));
 
-        Prefetches.Staged staged = prefetches.claim("upc-j-2", "j-1-1").orElseThrow();
+        Prefetches.Staged staged = prefetches.claim("upc-j-2", "j-1-1", null).orElseThrow();
         assertThatThrownBy(staged::await).isInstanceOf(ArchiveImport.RestoreFailedException.class)
                 .hasMessageContaining("criu");
     }
@@ -136,12 +136,12 @@ class PrefetchesTest {
                 libpod, Duration.ofSeconds(20));
         prefetches.start("upc-j-2", "j-1-1", "token", IMAGE, 100_000, never);
         prefetches.start("upc-j-2", "j-1-2", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null));
-        assertThat(prefetches.claim("upc-j-2", "j-1-2").orElseThrow().await()).as("the newer one was staged")
+        assertThat(prefetches.claim("upc-j-2", "j-1-2", null).orElseThrow().await()).as("the newer one was staged")
                 .isPresent();
 
         prefetches.start("upc-j-3", "j-2-1", "token", IMAGE, 100_000, CompletableFuture.completedFuture(null));
         prefetches.drop("upc-j-3");
-        assertThat(prefetches.claim("upc-j-3", "j-2-1")).isEmpty();
+        assertThat(prefetches.claim("upc-j-3", "j-2-1", null)).isEmpty();
         Thread.sleep(200);
         assertThat(restored).containsExactly("upc-j-2:a checkpoint archive");
     }

@@ -31,6 +31,6 @@ class StalenessTest {
 
     private static AgentCommand command(AgentCommandType type, String job, long epoch) {
         return new AgentCommand("c-" + type + epoch, type, job, epoch, AgentCommand.containerName(job, epoch), null,
-                null, null, null, false, null);
+                null, null, null, null, false, null);
     }
 }

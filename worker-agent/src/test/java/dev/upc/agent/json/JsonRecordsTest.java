@@ -59,7 +59,7 @@ class JsonRecordsTest {
                 Map.of("A", "1", "UNICODE", "grüße ✓ \u0001"), 1, 256L, 12.5, 30L, true, 2, "/out",
                 List.of(new JobInput("/work/in.csv", "0".repeat(64), 12L, 0644, "alice-" + "0".repeat(64))));
         AgentCommand run = new AgentCommand("c-1", AgentCommandType.RUN, "job-1", 3, "upc-job-1-3", job, "job-1-3-1",
-                "tok.en.x", AT, false, AT.minusSeconds(5));
+                "b".repeat(64), "tok.en.x", AT, false, AT.minusSeconds(5));
         AgentEvent event = new AgentEvent("c-1", "job-1", 3L, AgentEventType.CHECKPOINTED, null, 1.5e-7, "job-1-3-1",
                 1L << 40, "a".repeat(64), 120L, 3400L, 0L, 15L, null, "line 1\nline 2\ttab", 12_345L);
         PodmanHost host = new PodmanHost("4.3.1", "4.3.1", "amd64", 2, 25276510208L, "6.1", "v2", "crun", "crun 1.8",
@@ -72,7 +72,7 @@ class JsonRecordsTest {
                         List.of(new ContainerReport("job-1", 3L, "running", 12.5, 40L))),
                 new HeartbeatReply(DesiredState.ACTIVE, 10),
                 new AgentCommands(List.of(run, new AgentCommand("c-2", AgentCommandType.KILL, "job-2", 1, null, null,
-                        null, null, null, false, AT))),
+                        null, null, null, null, false, AT))),
                 event,
                 new AgentEventReply(AgentEventReply.Outcome.APPLIED, List.of(run)),
                 new BlobTokenRequest(BlobKind.CHECKPOINTS, "job-1-3-1", "write"),

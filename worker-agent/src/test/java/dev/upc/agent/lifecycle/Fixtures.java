@@ -47,7 +47,7 @@ final class Fixtures {
 
     static AgentCommand command(String id, AgentCommandType type, String jobId, long epoch) {
         return new AgentCommand(id, type, jobId, epoch, AgentCommand.containerName(jobId, epoch), null, null, null,
-                null, false, NOW);
+                null, null, false, NOW);
     }
 
     static WorkerSession session(String token, Instant expiresAt) {
