@@ -6,6 +6,7 @@ import static dev.upc.registry.testing.RegistryClient.registration;
 import static dev.upc.registry.testing.RegistryClient.uniqueMachineId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -172,8 +173,9 @@ class WorkerRegistrationTests {
     @Test
     void aMissingJoinTokenIsRefusedBeforeTheBodyIsRead() {
         given().contentType(ContentType.JSON).body("{not json")
-                .post("/api/v1/workers").then().statusCode(401)
-                .body("status", equalTo(401)).body("error", equalTo("invalid_join_token"));
+                .post("/api/v1/workers").then().statusCode(401).header("Connection", "close")
+                .body("status", equalTo(401)).body("error", equalTo("unauthorized"))
+                .body("message", containsString("the body was not read"));
     }
 
     @Test

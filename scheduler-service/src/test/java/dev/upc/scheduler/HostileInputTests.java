@@ -85,6 +85,14 @@ class HostileInputTests extends SchedulerTest {
         asUser().get("/api/v1/jobs").then().statusCode(200); // and the service goes on
     }
 
+    @Test
+    void aBodyWithoutATokenIsRefusedUnreadAndTheConnectionClosed() {
+        given().contentType(ContentType.JSON).body(json(job("anonymous"))).post("/api/v1/jobs").then()
+                .statusCode(401).header("Connection", "close")
+                .body("error", equalTo("unauthorized")).body("message", containsString("the body was not read"));
+        asUser().get("/api/v1/jobs").then().statusCode(200);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/api/v1/jobs/j%00", "/api/v1/jobs?state=%00", "/api/v1/jobs?cursor=%C3%28",
             "/api/v1/jobs/%ED%B0%80/events", "/api/v1/users/a%00b", "/api/v1/agents/w%00/commands?waitSeconds=0",

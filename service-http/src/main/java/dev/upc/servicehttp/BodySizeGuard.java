@@ -34,7 +34,8 @@ public class BodySizeGuard {
                 context.response().setStatusCode(413)
                         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                         .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end(body);
+                        .end(body)
+                        .onComplete(sent -> context.request().connection().close()); // else it waits for the body
                 return;
             }
             context.next();
