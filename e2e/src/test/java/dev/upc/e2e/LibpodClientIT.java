@@ -255,7 +255,7 @@ class LibpodClientIT {
         // gives up); the outer shell counts what runs with a builtin (no fork needed).
         client.create(new ContainerSpec(name, CounterImage.REFERENCE, List.of("/bin/sh", "-c",
                 "(for i in $(seq 40); do sleep 5 & done) 2>/dev/null; set -- /proc/[0-9]*; echo $#"), Map.of(),
-                Map.of(), null, ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, null, 1024, 20, false, null));
+                Map.of(), null, ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, null, 1024, 20, false, null, null));
         String limits = pc.runCli(Duration.ofSeconds(30), "inspect", "--format",
                 "{{.HostConfig.PidsLimit}} {{.HostConfig.LogConfig.Size}}", name).strip();
         client.start(name);

@@ -147,7 +147,8 @@ public class AgentMain implements QuarkusApplication {
         cap.addListener(percent -> agent.capChanged(registration(ready, currentHost(ready), score * cap.share())));
         agent.beginRegistration();
         LogShipper logs = new LogShipper(ready.libpod(), agent::shipLogs, LogShipper.Settings.defaults());
-        agent.runner(new JobRunner(agent.relieving(new LibpodDriver(ready.libpod(), cgroups)), ready.libpod(), store,
+        agent.runner(new JobRunner(agent.relieving(new LibpodDriver(ready.libpod(), cgroups,
+                settings.userNamespace())), ready.libpod(), store,
                 agent::blobToken,
                 state, new JobRunner.Limits(settings.jobCpus(), cap::share, settings.jobMemoryMiB()), exits, logs,
                 settings.pullImages()));

@@ -38,8 +38,11 @@ public final class CheckpointScreen extends FilterInputStream {
      *
      * @param files the job's image as this PC stores it, looked up once the archive has ended (the image may still
      *              be loading while it streams); null when this PC cannot tell, and the check is left out
+     * @param userNamespace whether this PC runs jobs in a user namespace of its own, which it writes into the
+     *                      archive: then the archive's id mappings and user namespace are accepted (and replaced)
      */
-    public record Expected(String image, long maxLogBytes, long maxRlimit, ImageFiles files) {
+    public record Expected(String image, long maxLogBytes, long maxRlimit, ImageFiles files,
+                           boolean userNamespace) {
     }
 
     private final Expected expected;
@@ -155,7 +158,8 @@ public final class CheckpointScreen extends FilterInputStream {
             switch (name) {
                 case ContainerConfigCheck.ENTRY ->
                         ContainerConfigCheck.check(held.toByteArray(), expected.image(), expected.maxLogBytes());
-                case RuntimeSpecCheck.ENTRY -> RuntimeSpecCheck.check(held.toByteArray(), expected.maxRlimit());
+                case RuntimeSpecCheck.ENTRY -> RuntimeSpecCheck.check(held.toByteArray(), expected.maxRlimit(),
+                        expected.userNamespace());
                 case RootfsDiffCheck.DELETED_ENTRY -> deletedFiles = held.toByteArray();
                 case RootfsDiffCheck.DIFF_ENTRY -> diffTar.finish();
                 case SHM_ENTRY -> shmTar.finish();

@@ -48,15 +48,19 @@ final class RuntimeSpecCheck {
     private RuntimeSpecCheck() {
     }
 
-    /** @param maxRlimit the highest soft and hard limit of open files and processes a job gets here */
-    static void check(byte[] dump, long maxRlimit) throws ArchiveRefusedException {
+    /**
+     * @param maxRlimit     the highest soft and hard limit of open files and processes a job gets here
+     * @param userNamespace whether this PC puts the job in a user namespace of its own (then the archive's mappings
+     *                      do not count: they are replaced)
+     */
+    static void check(byte[] dump, long maxRlimit, boolean userNamespace) throws ArchiveRefusedException {
         Map<String, Object> spec = DumpJson.parse(ENTRY, dump, Set.of("annotations", "sysctl"));
         known(spec, TOP, "");
         process(DumpJson.object(spec, "process"), maxRlimit);
         for (Object item : DumpJson.list(spec, "mounts")) {
             mount(item);
         }
-        linux(DumpJson.object(spec, "linux"));
+        linux(DumpJson.object(spec, "linux"), userNamespace);
     }
 
     private static void process(Map<String, Object> process, long maxRlimit) throws ArchiveRefusedException {
@@ -115,16 +119,17 @@ final class RuntimeSpecCheck {
         }
     }
 
-    private static void linux(Map<String, Object> linux) throws ArchiveRefusedException {
+    private static void linux(Map<String, Object> linux, boolean userNamespace) throws ArchiveRefusedException {
         known(linux, LINUX, "linux.");
-        if (!DumpJson.unset(linux.get("uidMappings")) || !DumpJson.unset(linux.get("gidMappings"))) {
-            throw refused("maps user ids (the job's container has no user namespace)");
+        if (!userNamespace && (!DumpJson.unset(linux.get("uidMappings"))
+                || !DumpJson.unset(linux.get("gidMappings")))) {
+            throw refused("maps user ids (the job's container has no user namespace here)");
         }
         Set<String> types = new java.util.HashSet<>();
         for (Object item : DumpJson.list(linux, "namespaces")) {
             Map<String, Object> namespace = map(item, "a namespace");
             String type = DumpJson.text(namespace, "type");
-            if (!NAMESPACES.contains(type)) {
+            if (!NAMESPACES.contains(type) && !(userNamespace && type.equals("user"))) {
                 throw refused("asks for a " + type + " namespace");
             }
             if (!DumpJson.text(namespace, "path").isEmpty()) {

@@ -64,6 +64,15 @@ public interface AgentConfig {
     @WithDefault("100")
     int cpuLimitPercent();
 
+    /**
+     * The user namespace job containers run in, {@code HOSTID:SIZE}: a job's root, and whatever a crafted checkpoint
+     * restores, is host uid {@code HOSTID}, never the PC's root. {@code off} runs jobs with the host's ids. The range
+     * must not overlap the PC's users or the subordinate ids of rootless users ({@code /etc/subuid}); the default is
+     * far above both. A PC restores a job in its own range whatever the source's was.
+     */
+    @WithDefault("1000000000:65536")
+    String userNamespace();
+
     /** Memory lent to jobs; default 3/4 of the PC's memory. */
     OptionalLong jobMemoryMib();
 

@@ -1,5 +1,6 @@
 package dev.upc.agent.config;
 
+import dev.upc.agent.libpod.UserNamespace;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The settings the agent runs with, checked: every URL present and http(s), a readable non-empty join token, sane
@@ -21,7 +23,8 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
                             Path podmanSocket,
                             Path stateDir, int jobCpus, int cpuLimitPercent, long jobMemoryMiB, int localPort,
                             Map<String, String> labels, Duration pollWait, String criu, boolean pullImages,
-                            Duration benchmarkMaxAge, Duration idleScanInterval) {
+                            Duration benchmarkMaxAge, Duration idleScanInterval,
+                            Optional<UserNamespace> userNamespace) {
 
     /** Letters, digits and {@code ._-}, as a DNS name or a simple host name is: the registry shows and matches it. */
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,253}");
@@ -57,6 +60,12 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
         if (config.idleScanInterval().isNegative()) {
             problems.add("upc.agent.idle-scan-interval must not be negative, was " + config.idleScanInterval());
         }
+        Optional<UserNamespace> users = Optional.empty();
+        try {
+            users = UserNamespace.parse(config.userNamespace());
+        } catch (IllegalArgumentException e) {
+            problems.add("upc.agent.user-namespace: " + e.getMessage());
+        }
         config.machineId().filter(id -> !id.matches("[A-Za-z0-9._:-]{1,128}")).ifPresent(id -> problems.add(
                 "upc.agent.machine-id must be 1 to 128 letters, digits or ._:- characters, was '" + id + "'"));
         if (!problems.isEmpty()) {
@@ -65,7 +74,7 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
         return new AgentSettings(name, registry, scheduler, store, token, config.podmanSocket(), config.stateDir(),
                 jobCpus, config.cpuLimitPercent(), memory, config.localPort(), Map.copyOf(config.labels()), config.pollWait(),
                 config.criu(), config.pullImages(), config.benchmarkMaxAge(),
-                config.idleScanInterval());
+                config.idleScanInterval(), users);
     }
 
     /** CPU time per second jobs may use on this PC: lent cores × the CPU-time share. */

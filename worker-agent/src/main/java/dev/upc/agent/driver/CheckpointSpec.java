@@ -1,6 +1,7 @@
 package dev.upc.agent.driver;
 
 import dev.upc.agent.json.JsonText;
+import dev.upc.agent.libpod.UserNamespace;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,15 +36,36 @@ public final class CheckpointSpec {
      * holds a number that would not survive the rewrite exactly.
      */
     public static Optional<byte[]> withLimits(byte[] spec, long quotaMicros, long periodMicros, long maxProcesses) {
+        return forTarget(spec, quotaMicros, periodMicros, maxProcesses, Optional.empty());
+    }
+
+    /**
+     * {@link #withLimits}, and with {@code users} the container runs in that user namespace: the spec's id mappings
+     * are this PC's, whatever the source's were, and its namespaces include a user namespace.
+     */
+    public static Optional<byte[]> forTarget(byte[] spec, long quotaMicros, long periodMicros, long maxProcesses,
+                                             Optional<UserNamespace> users) {
         return rewrite(spec, root -> {
             if (!(root.get("linux") instanceof Map<?, ?>)) {
                 return false;
             }
-            Map<String, Object> resources = object(object(root, "linux"), "resources");
+            Map<String, Object> linux = object(root, "linux");
+            Map<String, Object> resources = object(linux, "resources");
             Map<String, Object> cpu = object(resources, "cpu");
             cpu.put("quota", quotaMicros);
             cpu.put("period", periodMicros);
             object(resources, "pids").put("limit", maxProcesses);
+            users.ifPresent(u -> {
+                List<Object> mapping = List.of(Map.of("containerID", 0L, "hostID", u.hostId(), "size", u.size()));
+                linux.put("uidMappings", mapping);
+                linux.put("gidMappings", mapping);
+                List<Object> namespaces = linux.get("namespaces") instanceof List<?> l
+                        ? new java.util.ArrayList<>(l) : new java.util.ArrayList<>();
+                if (namespaces.stream().noneMatch(n -> n instanceof Map<?, ?> m && "user".equals(m.get("type")))) {
+                    namespaces.add(Map.of("type", "user"));
+                }
+                linux.put("namespaces", namespaces);
+            });
             return true;
         });
     }
@@ -51,16 +73,36 @@ public final class CheckpointSpec {
     /**
      * The libpod configuration for this PC: {@code cgroupParent} set to {@code parent} when there is one, and the pid
      * files, which podman keeps where the source PC had them unless they are under this PC's run root, left for
-     * podman to place (a host path chosen by the archive would be written by conmon, as root). Empty (keep the
+     * podman to place (a host path chosen by the archive would be written by conmon, as root), as is the list of shm
+     * directories podman unmounts when the container is cleaned up (the source's would stay in it). Empty (keep the
      * original) when the text is not a JSON object, or holds a number that would not survive the rewrite exactly.
      */
     public static Optional<byte[]> forTarget(byte[] config, Optional<String> parent) {
+        return forTarget(config, parent, Optional.empty());
+    }
+
+    /**
+     * {@link #forTarget(byte[], Optional)}, and with {@code users} podman makes the container's storage for that
+     * user namespace (its files owned by the namespace's ids), whatever the source's was.
+     */
+    public static Optional<byte[]> forTarget(byte[] config, Optional<String> parent, Optional<UserNamespace> users) {
         return rewrite(config, root -> {
             if (parent.isPresent() && root.get("cgroupParent") instanceof String) {
                 root.put("cgroupParent", parent.get());
             }
             root.remove("conmonPidFile");
             root.remove("pid_file");
+            root.remove("mounts"); // shm directories of earlier PCs, which podman would unmount here at the end
+            users.ifPresent(u -> {
+                List<Object> mapping = List.of(Map.of("container_id", 0L, "host_id", u.hostId(), "size", u.size()));
+                Map<String, Object> options = new LinkedHashMap<>();
+                options.put("HostUIDMapping", false);
+                options.put("HostGIDMapping", false);
+                options.put("UIDMap", mapping);
+                options.put("GIDMap", mapping);
+                options.put("AutoUserNs", false);
+                root.put("idMappingsOptions", options);
+            });
             return true;
         });
     }

@@ -1,5 +1,6 @@
 package dev.upc.agent.driver;
 
+import dev.upc.agent.checkpoint.CheckpointScreen;
 import dev.upc.agent.libpod.ArchiveStream;
 import dev.upc.agent.libpod.CheckpointOptions;
 import dev.upc.agent.libpod.ContainerInfo;
@@ -10,12 +11,18 @@ import dev.upc.agent.libpod.LibpodException;
 import dev.upc.agent.libpod.LibpodNotFoundException;
 import dev.upc.agent.libpod.RestoreOptions;
 import dev.upc.agent.libpod.RestoreReport;
-import dev.upc.agent.checkpoint.CheckpointScreen;
+import dev.upc.agent.libpod.UserNamespace;
 import dev.upc.agent.tar.EntryRewrite;
+import dev.upc.agent.tar.SearchableDirectories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -36,11 +43,19 @@ public final class LibpodDriver implements TaskDriver {
     private final LibpodClient libpod;
     private final JobCgroups cgroups;
     private final Freezer freezer;
+    private final Optional<UserNamespace> users;
 
+    /** Job containers whose root is the host's (no user namespace). */
     public LibpodDriver(LibpodClient libpod, JobCgroups cgroups) {
+        this(libpod, cgroups, Optional.empty());
+    }
+
+    /** @param users the user namespace every job container runs in; empty for none */
+    public LibpodDriver(LibpodClient libpod, JobCgroups cgroups, Optional<UserNamespace> users) {
         this.libpod = libpod;
         this.cgroups = cgroups;
         this.freezer = cgroups.freezer();
+        this.users = users;
     }
 
     @Override
@@ -49,7 +64,7 @@ public final class LibpodDriver implements TaskDriver {
         TaskLimits limits = config.limits();
         ContainerSpec spec = new ContainerSpec(name, config.image(), config.command(), config.env(), config.labels(),
                 limits.cpuQuotaMicros(), limits.cpuPeriodMicros(), limits.memoryBytes(), OPEN_FILES, PROCESSES, false,
-                cgroups.parentFor(name).orElse(null));
+                cgroups.parentFor(name).orElse(null), users.orElse(null));
         call(config.handle(), () -> libpod.create(spec));
     }
 
@@ -89,16 +104,14 @@ public final class LibpodDriver implements TaskDriver {
         CountingInput taken = new CountingInput(archive);
         CheckpointScreen screened = new CheckpointScreen(taken,
                 new CheckpointScreen.Expected(image, ContainerSpec.MAX_LOG_BYTES, Math.max(OPEN_FILES, PROCESSES),
-                        new ImageLayers(libpod, image)));
-        try (EntryRewrite config = new EntryRewrite(screened, CheckpointSpec.CONFIG_ENTRY, CheckpointSpec.MAX_BYTES,
-                bytes -> CheckpointSpec.forTarget(bytes, parent));
-             EntryRewrite spec = new EntryRewrite(config, CheckpointSpec.ENTRY, CheckpointSpec.MAX_BYTES,
-                     bytes -> CheckpointSpec.withLimits(bytes, limits.cpuQuotaMicros(), limits.cpuPeriodMicros(),
-                             PROCESSES))) {
+                        new ImageLayers(libpod, image), users.isPresent()));
+        // In a user namespace the target's id mappings must be in place, and CRIU must be able to enter checkpoint/.
+        InputStream modes = users.isPresent() ? new SearchableDirectories(screened) : screened;
+        // The configuration's host paths must be this PC's: an archive whose configuration cannot be rewritten fails.
+        try (EntryRewrite config = new EntryRewrite(modes, CheckpointSpec.CONFIG_ENTRY, CheckpointSpec.MAX_BYTES,
+                bytes -> CheckpointSpec.forTarget(bytes, parent, users)).required();
+             EntryRewrite spec = rewriteSpec(config, limits)) {
             RestoreReport report = call(task, () -> libpod.restoreImport(spec, -1, RestoreOptions.named(name)));
-            if (!config.rewritten()) {
-                LOG.infof("container=%s: the archive's configuration was not rewritten for this PC", name);
-            }
             if (!spec.rewritten()) {
                 LOG.infof("container=%s: the archive's spec was not rewritten; applying this PC's limits after the "
                         + "restore", name);
@@ -111,8 +124,40 @@ public final class LibpodDriver implements TaskDriver {
         }
     }
 
+    /**
+     * Lets the container's root, in its user namespace, enter the kept dump (podman writes it {@code 0600}, which
+     * only the host's root may enter), as CRIU needs during the restore.
+     */
+    private static void searchable(String checkpointPath) {
+        if (checkpointPath.isEmpty()) {
+            return;
+        }
+        try {
+            Path dir = Path.of(checkpointPath);
+            Set<PosixFilePermission> modes =
+                    Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+            modes.add(PosixFilePermission.OWNER_EXECUTE);
+            modes.add(PosixFilePermission.GROUP_EXECUTE);
+            modes.add(PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(dir, modes);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warnf("cannot make %s searchable for the container's root (%s); the restore may fail", checkpointPath,
+                    e.getMessage());
+        }
+    }
+
+    private EntryRewrite rewriteSpec(InputStream archive, TaskLimits limits) {
+        EntryRewrite spec = new EntryRewrite(archive, CheckpointSpec.ENTRY, CheckpointSpec.MAX_BYTES,
+                bytes -> CheckpointSpec.forTarget(bytes, limits.cpuQuotaMicros(), limits.cpuPeriodMicros(), PROCESSES,
+                        users));
+        return users.isPresent() ? spec.required() : spec;
+    }
+
     @Override
     public void restoreInPlace(TaskHandle task) {
+        if (users.isPresent()) {
+            searchable(call(task, () -> libpod.inspect(task.name())).checkpointPath());
+        }
         call(task, () -> {
             libpod.restoreInPlace(task.name());
             return null;

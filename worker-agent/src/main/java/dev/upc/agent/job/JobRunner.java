@@ -15,6 +15,7 @@ import dev.upc.agent.state.AgentState;
 import dev.upc.agent.state.ManagedContainer;
 import dev.upc.protocol.AgentCommand;
 import dev.upc.protocol.AgentEvent;
+import dev.upc.protocol.AgentEventType;
 import dev.upc.protocol.BlobInfo;
 import dev.upc.protocol.BlobKind;
 import dev.upc.protocol.JobSubmission;
@@ -160,9 +161,11 @@ public final class JobRunner {
                     case PREFETCH -> restores.prefetch(command, name);
                     case KILL, CLEANUP -> remove(command, name);
                 };
-                LOG.infof("command=%s type=%s job=%s epoch=%d container=%s outcome=%s ms=%d", command.commandId(),
-                        command.type(), command.jobId(), command.epoch(), name, events.get(0).type(),
-                        (System.nanoTime() - started) / 1_000_000);
+                AgentEvent outcome = events.get(0);
+                LOG.infof("command=%s type=%s job=%s epoch=%d container=%s outcome=%s ms=%d%s", command.commandId(),
+                        command.type(), command.jobId(), command.epoch(), name, outcome.type(),
+                        (System.nanoTime() - started) / 1_000_000,
+                        outcome.type() == AgentEventType.FAILED ? " reason=" + outcome.reason() : "");
                 return events;
             } catch (RuntimeException e) {
                 LOG.warnf(e, "command=%s type=%s job=%s epoch=%d container=%s failed", command.commandId(),

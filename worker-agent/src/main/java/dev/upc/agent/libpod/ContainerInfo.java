@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param cgroupPath   its own cgroup while it runs (e.g. {@code /upc/<name>/libpod-<id>}), empty otherwise
  * @param startedAt    when it last started or was restored; null before that
  * @param finishedAt   when it last stopped; null before that
+ * @param checkpointPath where its kept dump is, once checkpointed; empty otherwise
  */
 public record ContainerInfo(String id, String name, String image, Map<String, String> labels, String status,
                             boolean running, long pid, int exitCode, boolean checkpointed, boolean restored,
-                            String cgroupParent, String cgroupPath, Instant startedAt, Instant finishedAt) {
+                            String cgroupParent, String cgroupPath, Instant startedAt, Instant finishedAt,
+                            String checkpointPath) {
 
     public ContainerInfo {
         labels = Map.copyOf(labels == null ? Map.of() : labels);

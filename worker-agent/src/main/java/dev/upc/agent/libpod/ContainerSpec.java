@@ -14,11 +14,12 @@ import java.util.Objects;
  * @param cpuQuotaMicros CPU time per {@code cpuPeriodMicros}; {@code null} for no CPU limit
  * @param memoryLimitBytes hard memory limit; {@code null} for none
  * @param cgroupParent the cgroup to make its own under; {@code null} for podman's default
+ * @param userNamespace the user namespace to run in; {@code null} for none (the container's root is the host's)
  */
 public record ContainerSpec(String name, String image, List<String> command, Map<String, String> env,
                             Map<String, String> labels, Long cpuQuotaMicros, long cpuPeriodMicros,
                             Long memoryLimitBytes, long maxOpenFiles, long maxProcesses, boolean network,
-                            String cgroupParent) {
+                            String cgroupParent, UserNamespace userNamespace) {
 
     public static final long DEFAULT_CPU_PERIOD_MICROS = 100_000;
     /** The longest a job's log file on the PC grows. */
@@ -44,22 +45,22 @@ public record ContainerSpec(String name, String image, List<String> command, Map
     /** A confined container with 1024 open files and 1024 processes and no limits on CPU or memory. */
     public static ContainerSpec of(String name, String image, List<String> command) {
         return new ContainerSpec(name, image, command, Map.of(), Map.of(), null, DEFAULT_CPU_PERIOD_MICROS,
-                null, 1024, 1024, false, null);
+                null, 1024, 1024, false, null, null);
     }
 
     public ContainerSpec withLabels(Map<String, String> labels) {
         return new ContainerSpec(name, image, command, env, labels, cpuQuotaMicros, cpuPeriodMicros,
-                memoryLimitBytes, maxOpenFiles, maxProcesses, network, cgroupParent);
+                memoryLimitBytes, maxOpenFiles, maxProcesses, network, cgroupParent, userNamespace);
     }
 
     /** Limits the container to {@code cpus} cores' worth of CPU time (e.g. 0.5). */
     public ContainerSpec withCpus(double cpus) {
         return new ContainerSpec(name, image, command, env, labels, Math.round(cpus * cpuPeriodMicros),
-                cpuPeriodMicros, memoryLimitBytes, maxOpenFiles, maxProcesses, network, cgroupParent);
+                cpuPeriodMicros, memoryLimitBytes, maxOpenFiles, maxProcesses, network, cgroupParent, userNamespace);
     }
 
     public ContainerSpec withMemoryLimit(long bytes) {
         return new ContainerSpec(name, image, command, env, labels, cpuQuotaMicros, cpuPeriodMicros, bytes,
-                maxOpenFiles, maxProcesses, network, cgroupParent);
+                maxOpenFiles, maxProcesses, network, cgroupParent, userNamespace);
     }
 }

@@ -183,6 +183,14 @@ public final class LibpodClient {
             body.put("cgroup_parent", spec.cgroupParent());
         }
         body.put("no_new_privileges", true);
+        if (spec.userNamespace() != null) {
+            body.putObject("userns").put("nsmode", "private");
+            ObjectNode mappings = body.putObject("idmappings");
+            for (String kind : new String[] {"UIDMap", "GIDMap"}) {
+                mappings.putArray(kind).addObject().put("container_id", 0).put("host_id", spec.userNamespace().hostId())
+                        .put("size", spec.userNamespace().size());
+            }
+        }
         body.putObject("log_configuration").put("driver", "k8s-file").put("size", ContainerSpec.MAX_LOG_BYTES);
         LibpodRequest request = post("/containers/create").body(jsonBody(body)).build();
         return json(call(request, "create " + spec.name())).path("Id").asText();
@@ -202,7 +210,8 @@ public final class LibpodClient {
                 state.path("Checkpointed").asBoolean(), state.path("Restored").asBoolean(),
                 host.path("CgroupParent").asText(""), state.path("CgroupPath").asText(""),
                 instant(state.path("StartedAt")),
-                instant(state.path("FinishedAt")));
+                instant(state.path("FinishedAt")),
+                state.path("CheckpointPath").asText(""));
     }
 
     /** A time of inspect's State, or null for Go's zero time (never) and anything unreadable. */

@@ -35,6 +35,7 @@ public final class EntryRewrite extends InputStream {
     private boolean copying;
     private boolean extensionBefore;
     private boolean rewritten;
+    private boolean required;
 
     /**
      * @param entryName     the entry's name, e.g. {@code spec.dump}
@@ -46,6 +47,15 @@ public final class EntryRewrite extends InputStream {
         this.entryName = entryName;
         this.maxEntryBytes = maxEntryBytes;
         this.rewrite = rewrite;
+    }
+
+    /**
+     * Makes the rewrite a condition of the archive: a stream whose entry was not rewritten (not found, not safe to
+     * rewrite, or {@code rewrite} returned empty) fails at its end instead of ending.
+     */
+    public EntryRewrite required() {
+        required = true;
+        return this;
     }
 
     /** Whether the entry was found and its content replaced. */
@@ -67,7 +77,8 @@ public final class EntryRewrite extends InputStream {
         }
         while (pendingAt == pending.length) {
             if (copying) {
-                return in.read(buffer, offset, length);
+                int n = in.read(buffer, offset, length);
+                return n < 0 ? end() : n;
             }
             if (passThrough > 0) {
                 int n = in.read(buffer, offset, (int) Math.min(length, passThrough));
@@ -77,13 +88,20 @@ public final class EntryRewrite extends InputStream {
                 return n;
             }
             if (!nextHeader()) {
-                return pendingAt == pending.length ? -1 : 0;
+                return pendingAt == pending.length ? end() : 0;
             }
         }
         int n = Math.min(length, pending.length - pendingAt);
         System.arraycopy(pending, pendingAt, buffer, offset, n);
         pendingAt += n;
         return n;
+    }
+
+    private int end() throws IOException {
+        if (required && !rewritten) {
+            throw new IOException("the archive's " + entryName + " could not be rewritten for this PC");
+        }
+        return -1;
     }
 
     /** Reads the next header and decides what follows it. False at the end of the input. */

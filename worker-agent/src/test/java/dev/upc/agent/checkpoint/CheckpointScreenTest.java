@@ -31,7 +31,7 @@ class CheckpointScreenTest {
     /** Links of the job's image, as Debian's: {@code /var/run -> /run}. */
     private static final ImageFiles IMAGE_FILES = path -> path.equals("var/run");
     private static final CheckpointScreen.Expected EXPECTED = new CheckpointScreen.Expected(IMAGE, 64L << 20, 1024,
-            IMAGE_FILES);
+            IMAGE_FILES, false);
 
     @Test
     void aPodmanExportOfAJobPasses() throws IOException {
@@ -44,7 +44,16 @@ class CheckpointScreenTest {
     void aShortImageNameOfTheSameImagePasses() throws IOException {
         byte[] archive = new Archive().bytes();
 
-        screen(archive, new CheckpointScreen.Expected("upc/counter:1", 64L << 20, 1024, IMAGE_FILES));
+        screen(archive, new CheckpointScreen.Expected("upc/counter:1", 64L << 20, 1024, IMAGE_FILES, false));
+    }
+
+    @Test
+    void aJobRestoredBeforeKeepsTheShmDirectoryOfItsEarlierPcInItsConfigAndPasses() throws IOException {
+        Archive archive = new Archive();
+        archive.config.put("mounts", List.of("/var/lib/pc-a/storage/overlay-containers/" + "a".repeat(64)
+                + "/userdata/shm", archive.config.get("ShmDir")));
+
+        screen(archive.bytes());
     }
 
     @Test
@@ -77,6 +86,10 @@ class CheckpointScreenTest {
                         "Privileged twice (ignoring case)"),
                 crafted("a named volume", a -> a.config.put("namedVolumes", List.of(Map.of("Name", "v"))),
                         "sets namedVolumes"),
+                crafted("a host path to unmount at the end", a -> a.config.put("mounts", List.of("/home")),
+                        "config.dump mounts /home"),
+                crafted("an shm directory that climbs out", a -> a.config.put("mounts",
+                        List.of("/var/lib/x/../../../home/userdata/shm")), "config.dump mounts /var/lib/x/../"),
                 crafted("a host path as root", a -> a.config.put("rootfs", "/"), "sets rootfs"),
                 crafted("another container's network", a -> a.config.put("netNsCtr", "abc"), "sets netNsCtr"),
                 crafted("the host's time zone file chosen by path", a -> a.config.put("timezone", "../../etc/shadow"),

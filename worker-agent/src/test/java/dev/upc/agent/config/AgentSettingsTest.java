@@ -3,6 +3,7 @@ package dev.upc.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.upc.agent.libpod.UserNamespace;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -99,6 +100,17 @@ class AgentSettingsTest {
     }
 
     @Test
+    void jobsRunInAUserNamespaceUnlessItIsTurnedOff() throws IOException {
+        assertThat(AgentSettings.validate(valid(), 2, 4096, "pc").userNamespace())
+                .contains(new UserNamespace(1_000_000_000L, 65_536));
+        assertThat(AgentSettings.validate(valid().withUsers("off"), 2, 4096, "pc").userNamespace()).isEmpty();
+        assertThatThrownBy(() -> AgentSettings.validate(valid().withUsers("0:65536"), 2, 4096, "pc"))
+                .hasMessageContaining("upc.agent.user-namespace: a user namespace needs host ids from 1");
+        assertThatThrownBy(() -> AgentSettings.validate(valid().withUsers("lots"), 2, 4096, "pc"))
+                .hasMessageContaining("upc.agent.user-namespace: expected HOSTID:SIZE or off, was 'lots'");
+    }
+
+    @Test
     void theCpuShareScalesTheLentCores() throws IOException {
         Config config = valid().withCpus(OptionalInt.of(2), 25);
 
@@ -106,12 +118,25 @@ class AgentSettingsTest {
     }
 
     private record Config(URI registry, URI scheduler, URI store, String token, Path tokenFile, OptionalInt cpus,
-                          int percent, OptionalLong memory, int port, Duration pollWaitValue, String nameValue)
+                          int percent, OptionalLong memory, int port, Duration pollWaitValue, String nameValue,
+                          String users)
             implements AgentConfig {
 
         Config(URI registry, URI scheduler, URI store, String token, Path tokenFile, OptionalInt cpus, int percent,
                OptionalLong memory, int port, Duration pollWaitValue) {
-            this(registry, scheduler, store, token, tokenFile, cpus, percent, memory, port, pollWaitValue, null);
+            this(registry, scheduler, store, token, tokenFile, cpus, percent, memory, port, pollWaitValue, null,
+                    "1000000000:65536");
+        }
+
+        Config(URI registry, URI scheduler, URI store, String token, Path tokenFile, OptionalInt cpus, int percent,
+               OptionalLong memory, int port, Duration pollWaitValue, String nameValue) {
+            this(registry, scheduler, store, token, tokenFile, cpus, percent, memory, port, pollWaitValue, nameValue,
+                    "1000000000:65536");
+        }
+
+        Config withUsers(String value) {
+            return new Config(registry, scheduler, store, token, tokenFile, cpus, percent, memory, port, pollWaitValue,
+                    nameValue, value);
         }
 
         Config withToken(String value) {
@@ -149,5 +174,6 @@ class AgentSettingsTest {
         @Override public boolean pullImages() { return false; }
         @Override public Duration benchmarkMaxAge() { return Duration.ofDays(7); }
         @Override public Duration idleScanInterval() { return Duration.ofMinutes(5); }
+        @Override public String userNamespace() { return users; }
     }
 }

@@ -228,13 +228,13 @@ class PodmanLogsAndInputsTest {
     private void create(String script) {
         libpod.create(new ContainerSpec(name, image, List.of("/bin/sh", "-c", script), Map.of(),
                 Map.of("upc.test", "logs"), 50_000L, ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, 64L << 20, 1024, 1024,
-                false, null));
+                false, null, null));
     }
 
     private String tmpMode() throws Exception {
         String probe = name.replace("-1", "-2");
         libpod.create(new ContainerSpec(probe, image, List.of("/bin/sh", "-c", "stat -c '%a' /tmp"), Map.of(),
-                Map.of(), null, ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, null, 1024, 1024, false, null));
+                Map.of(), null, ContainerSpec.DEFAULT_CPU_PERIOD_MICROS, null, 1024, 1024, false, null, null));
         try {
             libpod.start(probe);
             libpod.waitForExit(probe, Duration.ofSeconds(30));
