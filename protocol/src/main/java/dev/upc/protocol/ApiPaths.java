@@ -10,6 +10,7 @@ public final class ApiPaths {
     public static final String WORKER_HEARTBEAT = WORKER + "/heartbeat";
     public static final String WORKER_DRAIN = WORKER + "/drain";
     public static final String WORKER_UNDRAIN = WORKER + "/undrain";
+    public static final String WORKER_APPROVE = WORKER + "/approve";
     public static final String WORKER_REVOKE = WORKER + "/revoke";
     public static final String WORKER_REVOCATIONS = V1 + "/worker-revocations";
     public static final String WORKER_REVOCATION = WORKER_REVOCATIONS + "/{workerId}";

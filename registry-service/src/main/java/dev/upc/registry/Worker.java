@@ -94,6 +94,10 @@ public class Worker extends PanacheEntityBase {
     @Column(name = "heartbeat_count", nullable = false)
     public long heartbeatCount;
 
+    /** False while a PC enrolled under {@code upc.registry.approve-new-workers} waits for an admin (drained). */
+    @Column(name = "approved", nullable = false)
+    public boolean approved = true;
+
     /** SHA-256 of the worker's own credential; null for a worker enrolled before credentials (its next one claims). */
     @Column(name = "credential_sha256")
     public byte[] credentialSha256;

@@ -361,6 +361,12 @@ public final class UpcClient implements AutoCloseable {
                 .toUri(), null, WorkerInfo.class);
     }
 
+    /** Lets a newly enrolled PC that waits for approval take jobs. */
+    public WorkerInfo approve(String idOrName) {
+        return json.post(Service.REGISTRY, registry(ApiPaths.WORKER_APPROVE).with("workerId", workerId(idOrName))
+                .toUri(), null, WorkerInfo.class);
+    }
+
     public WorkerInfo undrain(String idOrName) {
         return json.post(Service.REGISTRY, registry(ApiPaths.WORKER_UNDRAIN).with("workerId", workerId(idOrName))
                 .toUri(), null, WorkerInfo.class);

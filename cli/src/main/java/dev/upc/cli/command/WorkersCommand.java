@@ -42,6 +42,14 @@ public final class WorkersCommand extends CommandGroup {
         return ExitCode.OK;
     }
 
+    @Command(name = "approve", description = {"Let a newly enrolled PC take jobs (when the registry asks for approval:",
+            "upc.registry.approve-new-workers). Until then it is listed as PENDING and gets no work."})
+    int approve(@Parameters(paramLabel = "PC", description = "The PC's name or worker id.") String pc) {
+        WorkerInfo worker = session.client().approve(pc);
+        session.say(name(worker) + " is approved and takes jobs");
+        return ExitCode.OK;
+    }
+
     @Command(name = "undrain", description = "Let a drained PC take jobs again.")
     int undrain(@Parameters(paramLabel = "PC", description = "The PC's name or worker id.") String pc) {
         WorkerInfo worker = session.client().undrain(pc);

@@ -42,9 +42,15 @@ public final class WorkerTable {
         return table;
     }
 
-    /** "ONLINE", "SUSPECT", "LOST", with ",DRAINING" while an admin drains it. */
+    /**
+     * "ONLINE", "SUSPECT", "LOST", with ",PENDING" while a new PC waits for an admin's approval and ",DRAINING" while
+     * an admin drains it.
+     */
     public static String status(WorkerInfo worker) {
         String status = worker.status() == null ? Cells.NONE : worker.status().name();
+        if (worker.pendingApproval()) {
+            return status + ",PENDING";
+        }
         return worker.desiredState() == DesiredState.DRAIN ? status + ",DRAINING" : status;
     }
 }

@@ -22,4 +22,14 @@ class WorkerTableTest {
                 "pc1        w-1    ONLINE              1.25      4   8.0 GiB   idle       0          4s",
                 "lab-pc17   w-22   SUSPECT,DRAINING    1.25      4   8.0 GiB   —          —          1m");
     }
+
+    @Test
+    void aPcThatWaitsForApprovalIsPendingNotDraining() {
+        WorkerInfo fresh = Samples.worker("w-3", "new-pc");
+        WorkerInfo pending = new WorkerInfo(fresh.workerId(), fresh.status(), DesiredState.DRAIN, fresh.registeredAt(),
+                fresh.lastSeenAt(), fresh.registration(), fresh.latestReport(), false);
+
+        assertThat(WorkerTable.status(pending)).isEqualTo("ONLINE,PENDING");
+        assertThat(WorkerTable.status(fresh)).isEqualTo("ONLINE");
+    }
 }

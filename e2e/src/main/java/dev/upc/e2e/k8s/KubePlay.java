@@ -211,7 +211,10 @@ public final class KubePlay {
         }
     }
 
-    /** Two PCs of different speed, each with its podman service and a real agent, joined with the join token. */
+    /**
+     * Two PCs of different speed, each with its podman service and a real agent, joined with the join token and
+     * approved by the admin.
+     */
     private List<SimulatedPc> joinPcs() throws IOException {
         AgentProcess.ControlPlane services = new AgentProcess.ControlPlane(work,
                 Files.readString(work.resolve("join-token")).strip(), SERVICES.get("registry"),
@@ -229,7 +232,15 @@ public final class KubePlay {
             agents.add(agent);
         }
         for (AgentProcess agent : agents) {
-            say.accept("PC registered as " + agent.awaitRegistered(Duration.ofSeconds(90)).workerId());
+            String id = agent.awaitRegistered(Duration.ofSeconds(90)).workerId();
+            // The manifests ask for approval: a PC with the join token waits, drained, until the admin lets it in.
+            String listed = cli("workers", "list").out().lines().filter(line -> line.contains(id)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("upc workers list does not show " + id));
+            if (!listed.contains("PENDING")) {
+                throw new IllegalStateException("a PC enrolled with the join token alone is not pending: " + listed);
+            }
+            cli("workers", "approve", id);
+            say.accept("PC registered as " + id + ", pending until approved with 'upc workers approve " + id + "'");
         }
         Path image = CounterImage.build(work).archive(pcs.get(0).client());
         try (UpcClient admin = admin()) {

@@ -44,6 +44,14 @@ public interface RegistryConfig {
      */
     Optional<Path> adminTokenFile();
 
+    /**
+     * Whether a newly enrolled PC waits, drained, until an admin approves it ({@code upc workers approve}): the join
+     * token alone then gets a PC no job and no other PC's checkpoint. Off for a local cluster whose PCs the
+     * operator starts; on in the Kubernetes manifests.
+     */
+    @WithDefault("false")
+    boolean approveNewWorkers();
+
     /** How often the workers-per-status gauges are recounted from the database. */
     @WithDefault("15s")
     Duration metricsRefresh();

@@ -6,6 +6,7 @@ import dev.upc.protocol.ErrorResponse;
 import dev.upc.registry.service.InvalidJoinTokenException;
 import dev.upc.registry.service.InvalidRequestException;
 import dev.upc.registry.service.MachineBannedException;
+import dev.upc.registry.service.NotApprovedException;
 import dev.upc.registry.service.MachineEnrolledException;
 import dev.upc.registry.service.NotYourWorkerException;
 import dev.upc.registry.service.WorkerNotFoundException;
@@ -36,6 +37,11 @@ public class RegistryExceptionMappers {
     @ServerExceptionMapper
     public RestResponse<ErrorResponse> machineEnrolled(MachineEnrolledException e) {
         return ErrorResponses.of(409, "machine_enrolled", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorResponse> notApproved(NotApprovedException e) {
+        return ErrorResponses.of(409, "not_approved", e.getMessage());
     }
 
     @ServerExceptionMapper

@@ -121,6 +121,15 @@ public class WorkerResource {
     }
 
     @POST
+    @Path(ApiPaths.WORKER_APPROVE)
+    @RolesAllowed(RegistryTokens.ADMIN)
+    @Operation(summary = "Approve a newly enrolled PC (when the registry asks for approval): it gets work from its "
+            + "next heartbeat on")
+    public Uni<WorkerInfo> approve(@PathParam("workerId") String workerId) {
+        return workers.approve(workerId);
+    }
+
+    @POST
     @Path(ApiPaths.WORKER_UNDRAIN)
     @RolesAllowed(RegistryTokens.ADMIN)
     @Operation(summary = "Take a drain back: the worker's heartbeats answer ACTIVE again")

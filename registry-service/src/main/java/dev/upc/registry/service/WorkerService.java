@@ -95,7 +95,8 @@ public class WorkerService {
                                 Worker created = new Worker();
                                 created.id = newWorkerId();
                                 created.registeredAt = now;
-                                created.desiredState = DesiredState.ACTIVE;
+                                created.approved = !config.approveNewWorkers();
+                                created.desiredState = created.approved ? DesiredState.ACTIVE : DesiredState.DRAIN;
                                 created.credentialSha256 = WorkerCredentials.digest(issued);
                                 apply(created, registration, now);
                                 return created.<Worker>persist().map(w -> new Enrolled(w, issued));
@@ -194,18 +195,42 @@ public class WorkerService {
         return setDesiredState(workerId, DesiredState.DRAIN);
     }
 
-    /** Takes a drain back: its next heartbeat answers ACTIVE again; idempotent. */
+    /**
+     * Takes a drain back: its next heartbeat answers ACTIVE again; idempotent.
+     *
+     * @throws NotApprovedException the PC still waits for approval (which is what lets it work)
+     */
     @WithTransaction
     public Uni<WorkerInfo> undrain(String workerId) {
-        return setDesiredState(workerId, DesiredState.ACTIVE);
+        return change(workerId, worker -> {
+            if (!worker.approved) {
+                throw new NotApprovedException(workerId);
+            }
+            worker.desiredState = DesiredState.ACTIVE;
+        });
+    }
+
+    /** Lets a PC that waits for approval work: approved and active from its next heartbeat on; idempotent. */
+    @WithTransaction
+    public Uni<WorkerInfo> approve(String workerId) {
+        return change(workerId, worker -> {
+            if (!worker.approved) {
+                worker.approved = true;
+                worker.desiredState = DesiredState.ACTIVE;
+            }
+        });
     }
 
     private Uni<WorkerInfo> setDesiredState(String workerId, DesiredState state) {
+        return change(workerId, worker -> worker.desiredState = state);
+    }
+
+    private Uni<WorkerInfo> change(String workerId, java.util.function.Consumer<Worker> change) {
         Instant now = clock.instant();
         return Worker.<Worker>findById(workerId)
                 .onItem().ifNull().failWith(() -> new WorkerNotFoundException(workerId))
                 .map(worker -> {
-                    worker.desiredState = state;
+                    change.accept(worker);
                     return toInfo(worker, now);
                 });
     }
@@ -244,7 +269,7 @@ public class WorkerService {
                 w.jobCpus, w.cpuModel, flags, w.benchmarkScore, w.podmanVersion, w.criuVersion, w.ociRuntime,
                 w.cgroupVersion, w.arch, w.labels, null);
         return new WorkerInfo(w.id, liveness.statusAt(w.lastSeen, now), w.desiredState, w.registeredAt, w.lastSeen,
-                registration, w.latestReport);
+                registration, w.latestReport, w.approved);
     }
 
     private String newWorkerId() {
