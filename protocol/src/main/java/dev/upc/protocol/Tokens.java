@@ -38,7 +38,8 @@ public final class Tokens {
     public static final Duration ADMIN_MAX_LIFETIME = Duration.ofDays(365);
     public static final Duration USER_MAX_LIFETIME = Duration.ofDays(90);
     public static final Duration USER_DEFAULT_LIFETIME = Duration.ofDays(30);
-    public static final Duration WORKER_MAX_LIFETIME = Duration.ofDays(7);
+    /** An hour: a stolen worker token is good for little, and the agent renews it (it re-registers) all the time. */
+    public static final Duration WORKER_MAX_LIFETIME = Duration.ofHours(1);
     public static final Duration CAPABILITY_MAX_LIFETIME = Duration.ofMinutes(15);
 
     /** User names: what a token's subject and an image name space may be. */

@@ -80,17 +80,17 @@ class TokenModelTests {
     }
 
     @Test
-    void aWorkerTokenOfEightDaysIsRefusedAndOneOfSevenAccepted() {
+    void aWorkerTokenOfTwoHoursIsRefusedAndOneOfAnHourAccepted() {
         var worker = registerNew();
         TestTokens tokens = tokens();
-        String eightDays = tokens.sign(tokens.claims(Kind.WORKER, worker.workerId(), Instant.now(), Duration.ofDays(8)));
-        String sevenDays = tokens.sign(tokens.claims(Kind.WORKER, worker.workerId(), Instant.now(), Duration.ofDays(7)));
+        String twoHours = tokens.sign(tokens.claims(Kind.WORKER, worker.workerId(), Instant.now(), Duration.ofHours(2)));
+        String oneHour = tokens.sign(tokens.claims(Kind.WORKER, worker.workerId(), Instant.now(), Duration.ofHours(1)));
 
-        sendHeartbeat(worker.workerId(), eightDays, heartbeat("IDLE")).statusCode(401)
+        sendHeartbeat(worker.workerId(), twoHours, heartbeat("IDLE")).statusCode(401)
                 .header("WWW-Authenticate", notNullValue())
                 .body("status", equalTo(401)).body("error", equalTo("invalid_token"))
-                .body("message", equalTo("a worker token may live at most 7 days; this one lives 8 days"));
-        sendHeartbeat(worker.workerId(), sevenDays, heartbeat("IDLE")).statusCode(200);
+                .body("message", equalTo("a worker token may live at most 1 hour; this one lives 2 hours"));
+        sendHeartbeat(worker.workerId(), oneHour, heartbeat("IDLE")).statusCode(200);
     }
 
     @Test

@@ -30,7 +30,7 @@ class SigningKeyTest {
         SigningKey key = signingKeyFromPem(pair);
         Instant issued = Instant.parse("2026-12-01T10:00:00.750Z");
 
-        String token = key.sign(key.claims(Kind.WORKER, "w123", issued, Duration.ofDays(7)));
+        String token = key.sign(key.claims(Kind.WORKER, "w123", issued, Duration.ofHours(1)));
 
         JsonWebSignature jws = new JsonWebSignature();
         jws.setCompactSerialization(token);
@@ -45,7 +45,7 @@ class SigningKeyTest {
         assertThat(claims.getAudience()).containsExactlyInAnyOrder(Tokens.AUDIENCE_REGISTRY, Tokens.AUDIENCE_SCHEDULER);
         assertThat(claims.getStringListClaimValue("groups")).containsExactly(Tokens.WORKER);
         assertThat(claims.getIssuedAt().getValue()).isEqualTo(issued.getEpochSecond());
-        assertThat(claims.getExpirationTime().getValue()).isEqualTo(issued.getEpochSecond() + 7 * 86_400);
+        assertThat(claims.getExpirationTime().getValue()).isEqualTo(issued.getEpochSecond() + 3_600);
         assertThat(claims.getJwtId()).isNotBlank();
     }
 

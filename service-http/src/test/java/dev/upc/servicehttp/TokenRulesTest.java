@@ -26,7 +26,7 @@ class TokenRulesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"ADMIN,P365D", "USER,P90D", "WORKER,P7D", "CAPABILITY,PT15M"})
+    @CsvSource({"ADMIN,P365D", "USER,P90D", "WORKER,PT1H", "CAPABILITY,PT15M"})
     void aTokenMayLiveExactlyItsKindsLongestLifeAndNotASecondMore(Kind kind, Duration max) {
         assertThat(kind.maxLifetime()).isEqualTo(max);
         assertThat(living(kind, max)).isEmpty();
@@ -37,7 +37,7 @@ class TokenRulesTest {
     void theRefusalNamesTheRule() {
         assertThat(living(Kind.CAPABILITY, Duration.ofMinutes(60)))
                 .contains("a capability token may live at most 15 minutes; this one lives 60 minutes");
-        assertThat(living(Kind.WORKER, Duration.ofDays(8))).contains("a worker token may live at most 7 days; this one lives 8 days");
+        assertThat(living(Kind.WORKER, Duration.ofHours(8))).contains("a worker token may live at most 1 hour; this one lives 8 hours");
         assertThat(living(Kind.ADMIN, Duration.ofDays(366))).contains("an admin token may live at most 365 days; this one lives 366 days");
         assertThat(living(Kind.USER, Duration.ofDays(90).plusSeconds(1)))
                 .contains("a user token may live at most 90 days; this one lives 7776001 seconds");
@@ -87,10 +87,10 @@ class TokenRulesTest {
 
     @Test
     void aConfiguredLifetimeAboveTheMaximumFailsNamingTheSetting() {
-        assertThat(TokenRules.requireAllowed(Kind.WORKER, Duration.ofDays(7), "x.ttl")).isEqualTo(Duration.ofDays(7));
+        assertThat(TokenRules.requireAllowed(Kind.WORKER, Duration.ofHours(1), "x.ttl")).isEqualTo(Duration.ofHours(1));
         assertThatThrownBy(() -> TokenRules.requireAllowed(Kind.WORKER, Duration.ofDays(8), "upc.registry.worker-token-ttl"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("upc.registry.worker-token-ttl is 8 days, but a worker token may live at most 7 days");
+                .hasMessage("upc.registry.worker-token-ttl is 8 days, but a worker token may live at most 1 hour");
         assertThatThrownBy(() -> TokenRules.requireAllowed(Kind.ADMIN, Duration.ZERO, "x.ttl"))
                 .isInstanceOf(IllegalStateException.class);
     }

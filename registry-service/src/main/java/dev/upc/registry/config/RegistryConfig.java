@@ -28,10 +28,10 @@ public interface RegistryConfig {
     Duration lostAfter();
 
     /**
-     * Lifetime of a worker token, at most 7 days ({@code Tokens.WORKER_MAX_LIFETIME}); the agent re-registers (same
-     * id, fresh token) before it ends.
+     * Lifetime of a worker token, at most an hour ({@code Tokens.WORKER_MAX_LIFETIME}); the agent re-registers (same
+     * id, fresh token, its own credential) five minutes before it ends.
      */
-    @WithDefault("24h")
+    @WithDefault("1h")
     Duration workerTokenTtl();
 
     /** Lifetime of the admin token written to admin-token-file at start, at most 365 days. */

@@ -12,16 +12,16 @@ import org.junit.jupiter.api.Test;
 class RegistryTokensTest {
 
     @Test
-    void aWorkerTokenTtlAboveSevenDaysFailsTheStart() {
-        assertThatThrownBy(() -> new RegistryTokens(config(Duration.ofDays(8), Duration.ofDays(30)), Clock.systemUTC(),
+    void aWorkerTokenTtlAboveAnHourFailsTheStart() {
+        assertThatThrownBy(() -> new RegistryTokens(config(Duration.ofHours(2), Duration.ofDays(30)), Clock.systemUTC(),
                 null))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("upc.registry.worker-token-ttl is 8 days, but a worker token may live at most 7 days");
+                .hasMessage("upc.registry.worker-token-ttl is 2 hours, but a worker token may live at most 1 hour");
     }
 
     @Test
     void anAdminTokenTtlAboveAYearFailsTheStart() {
-        assertThatThrownBy(() -> new RegistryTokens(config(Duration.ofDays(1), Duration.ofDays(400)), Clock.systemUTC(),
+        assertThatThrownBy(() -> new RegistryTokens(config(Duration.ofHours(1), Duration.ofDays(400)), Clock.systemUTC(),
                 null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("upc.registry.admin-token-ttl is 400 days");
