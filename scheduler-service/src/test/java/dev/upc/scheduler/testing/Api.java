@@ -46,7 +46,7 @@ public final class Api {
     public static String sign(String subject, String group, Instant expiresAt, PrivateKey key) {
         Tokens.Kind kind = Tokens.Kind.valueOf(group.toUpperCase(java.util.Locale.ROOT));
         TestTokens tokens = new TestTokens(key);
-        return tokens.sign(tokens.claims(kind, subject, expiresAt.minus(Duration.ofHours(2)), Duration.ofHours(2))
+        return tokens.sign(tokens.claims(kind, subject, expiresAt.minus(Duration.ofHours(1)), Duration.ofHours(1))
                 .upn(subject));
     }
 
