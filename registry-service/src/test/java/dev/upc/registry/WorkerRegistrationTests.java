@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.upc.registry.testing.RegistryClient;
 import dev.upc.servicetesting.PostgresResource;
@@ -131,6 +132,24 @@ class WorkerRegistrationTests {
                         equalTo(machineId));
         var anew = RegistryClient.registerNew(registration(machineId));
         assertThat(anew.workerId()).as("a new identity: the old one's tokens stay dead").isNotEqualTo(worker.workerId());
+    }
+
+    @Test
+    void aVerifierAsksOnlyForTheRevocationsOfTheLastTokenLifetime() {
+        var worker = RegistryClient.registerNew();
+        asAdmin().delete("/api/v1/workers/{id}", worker.workerId()).then().statusCode(204);
+        String find = "revocations.find { it.workerId == '" + worker.workerId() + "' }";
+
+        // The registry's clock, not this one's (another test may have moved it): the revocation's own time.
+        java.time.Instant revokedAt = java.time.Instant.parse(asAdmin().get("/api/v1/worker-revocations").then()
+                .statusCode(200).extract().path(find + ".revokedAt"));
+
+        asAdmin().queryParam("since", revokedAt.minusSeconds(1).toString())
+                .get("/api/v1/worker-revocations").then().statusCode(200).body(find, notNullValue());
+        asAdmin().queryParam("since", revokedAt.plusSeconds(1).toString())
+                .get("/api/v1/worker-revocations").then().statusCode(200).body(find, nullValue());
+        asAdmin().queryParam("since", "yesterday").get("/api/v1/worker-revocations").then().statusCode(400)
+                .body("error", equalTo("invalid_request")).body("message", containsString("ISO-8601"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.upc.registry.rest;
 
 import dev.upc.protocol.ApiPaths;
 import dev.upc.protocol.WorkerRevocationList;
+import dev.upc.registry.service.InvalidRequestException;
 import dev.upc.registry.service.RegistryTokens;
 import dev.upc.registry.service.WorkerNotFoundException;
 import dev.upc.registry.service.WorkerRevocations;
@@ -13,7 +14,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -48,9 +53,17 @@ public class RevocationResource {
 
     @GET
     @Path(ApiPaths.WORKER_REVOCATIONS)
-    @Operation(summary = "Every removed or revoked worker, oldest first: their tokens are no good")
-    public Uni<WorkerRevocationList> list() {
-        return revocations.revocations().map(WorkerRevocationList::new);
+    @Operation(summary = "Every removed or revoked worker, oldest first: their tokens are no good; with since "
+            + "(ISO-8601), those revoked since then (a verifier asks for the last worker-token lifetime)")
+    public Uni<WorkerRevocationList> list(@QueryParam("since") String since) {
+        Optional<Instant> from;
+        try {
+            from = since == null || since.isBlank() ? Optional.empty() : Optional.of(Instant.parse(since));
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException("since", "since must be an ISO-8601 instant, e.g. "
+                    + "2026-12-06T10:00:00Z, was '" + since + "'");
+        }
+        return revocations.revocations(from).map(WorkerRevocationList::new);
     }
 
     @DELETE

@@ -3,18 +3,21 @@ package dev.upc.registry.service;
 import dev.upc.protocol.WorkerRevocation;
 import dev.upc.registry.Revocation;
 import dev.upc.registry.Worker;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Removing and revoking workers. Worker ids are never reused, so a revocation keeps the worker's tokens dead for
  * good: the registry refuses them at once (the worker is gone), the scheduler from its next read of
- * {@link #revocations()}.
+ * {@link #revocations(Optional)}.
  */
 @ApplicationScoped
 public class WorkerRevocations {
@@ -46,10 +49,20 @@ public class WorkerRevocations {
         });
     }
 
-    /** Every revocation, oldest first: what the scheduler refuses. */
+    /**
+     * The revocations made at or after {@code since} (all when empty), oldest first: what the scheduler and the store
+     * refuse. A verifier needs only those of the last worker-token lifetime: a revoked worker gets no token after
+     * its revocation, and those it got before expire within that lifetime.
+     */
     @WithSession
-    public Uni<List<WorkerRevocation>> revocations() {
-        return Revocation.<Revocation>find("order by revokedAt, workerId").list().map(rows -> rows.stream()
+    public Uni<List<WorkerRevocation>> revocations(Optional<Instant> since) {
+        Uni<List<Revocation>> rows = since.isEmpty()
+                ? Revocation.<Revocation>find("order by revokedAt, workerId").list()
+                // Bound with its offset (UTC): no session or driver time zone comes into the comparison.
+                : Panache.getSession().chain(session -> session.createNativeQuery("SELECT * FROM worker_revocations"
+                                + " WHERE revoked_at >= :since ORDER BY revoked_at, worker_id", Revocation.class)
+                        .setParameter("since", since.get().atOffset(ZoneOffset.UTC)).getResultList());
+        return rows.map(list -> list.stream()
                 .map(r -> new WorkerRevocation(r.workerId, r.machineId, r.revokedAt, r.banned)).toList());
     }
 

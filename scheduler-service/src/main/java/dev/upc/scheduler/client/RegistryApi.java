@@ -24,5 +24,6 @@ interface RegistryApi {
 
     @GET
     @Path(ApiPaths.WORKER_REVOCATIONS)
-    Uni<WorkerRevocationList> revocations(@HeaderParam("Authorization") String authorization);
+    Uni<WorkerRevocationList> revocations(@HeaderParam("Authorization") String authorization,
+                                          @QueryParam("since") String since);
 }

@@ -1,5 +1,6 @@
 package dev.upc.scheduler.client;
 
+import dev.upc.protocol.Tokens;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.protocol.WorkerRevocation;
 import dev.upc.protocol.WorkerRevocationList;
@@ -33,6 +34,8 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
     /** More pages than this means something is wrong (a cursor that never ends): stop rather than loop forever. */
     private static final int MAX_PAGES = 1000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How far the registry's clock (which stamps revocations and tokens) may be off this one's. */
+    private static final Duration REVOCATION_MARGIN = Duration.ofMinutes(5);
     /** Lifetime of a minted token: short, as it travels on every planning round. */
     static final Duration MINTED_LIFETIME = Duration.ofMinutes(10);
     /** A minted token is replaced once less than this is left, so none expires between minting and use. */
@@ -79,11 +82,17 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
                 .onFailure().transform(this::unavailable);
     }
 
+    /**
+     * The revocations of the last worker-token lifetime (and a margin for the clocks of the registry and this
+     * service): a worker revoked earlier holds no token that could still be good. The list stays short however many
+     * PCs were ever removed.
+     */
     @Override
     public Uni<List<WorkerRevocation>> revocations() {
+        String since = clock.instant().minus(Tokens.WORKER_MAX_LIFETIME).minus(REVOCATION_MARGIN).toString();
         return Uni.createFrom().item(this::token)
                 .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
-                .chain(bearer -> api.revocations("Bearer " + bearer))
+                .chain(bearer -> api.revocations("Bearer " + bearer, since))
                 .map(WorkerRevocationList::revocations)
                 .ifNoItem().after(TIMEOUT).fail()
                 .onFailure().transform(this::unavailable);
