@@ -46,6 +46,7 @@ class StoreProcessIT {
 
     private static final long GIB = 1L << 30;
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(4);
+    private static final Duration WAIT_TIMEOUT = Duration.ofSeconds(8);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -59,7 +60,8 @@ class StoreProcessIT {
     static void start() throws Exception {
         directory = Path.of("target", "it-store-" + UUID.randomUUID()).toAbsolutePath();
         store = StoreProcess.start(directory, Path.of("target", "it-store.log").toAbsolutePath(),
-                Map.of("upc.store.upload-idle-timeout", IDLE_TIMEOUT.toSeconds() + "s"));
+                Map.of("upc.store.upload-idle-timeout", IDLE_TIMEOUT.toSeconds() + "s",
+                        "upc.store.upload-wait-timeout", WAIT_TIMEOUT.toSeconds() + "s"));
         port = store.port();
         base = store.blobs();
         adminToken = store.adminToken();
@@ -306,6 +308,51 @@ class StoreProcessIT {
                 && metric("upc_store_uploads{state=\"waiting\"}") == 0, "slots and line are free again");
         assertThat(putSized("/checkpoints/after-the-crowd", adminToken, 1L << 20)).isEqualTo(201);
         awaitTrue(() -> uploadTempFiles().isEmpty(), "no temp file left");
+    }
+
+    @Test
+    void anUploadThatWaitedTooLongForASlotIsSentAwayUnreadAndTheLineEmpties() throws Exception {
+        int slots = 8; // upc.store.max-concurrent-uploads
+        List<Socket> holders = new ArrayList<>();
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (int i = 0; i < slots; i++) { // slow uploads that hold every slot, a byte now and then
+                Socket socket = new Socket("127.0.0.1", port);
+                socket.setSoTimeout(30_000);
+                holders.add(socket);
+                socket.getOutputStream().write(rawPut("slow-" + i, 1 << 20, "Expect: 100-continue")
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(readHead(socket)).startsWith("HTTP/1.1 100");
+            }
+            trickle.scheduleAtFixedRate(() -> holders.forEach(socket -> {
+                try {
+                    socket.getOutputStream().write(0);
+                } catch (IOException ignored) {
+                    // the test is over
+                }
+            }), 0, IDLE_TIMEOUT.toMillis() / 4, TimeUnit.MILLISECONDS);
+            try (Socket waiter = new Socket("127.0.0.1", port)) {
+                waiter.setSoTimeout((int) WAIT_TIMEOUT.multipliedBy(3).toMillis());
+                waiter.getOutputStream().write(rawPut("waits", 1 << 20, "Expect: 100-continue")
+                        .getBytes(StandardCharsets.US_ASCII));
+                long asked = System.nanoTime();
+                String answer = new String(waiter.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                long waitedMs = (System.nanoTime() - asked) / 1_000_000;
+
+                assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after")
+                        .contains("store_busy").contains("for an upload slot");
+                assertThat(waitedMs).as("sent away after the wait timeout, not before")
+                        .isGreaterThanOrEqualTo(WAIT_TIMEOUT.toMillis() - 500);
+            }
+            assertThat(metric("upc_store_uploads{state=\"waiting\"}")).isZero();
+        } finally {
+            trickle.shutdownNow();
+            for (Socket socket : holders) {
+                socket.close();
+            }
+        }
+        awaitTrue(() -> metric("upc_store_uploads{state=\"reading\"}") == 0, "the slots are free again");
+        awaitTrue(() -> uploadTempFiles().isEmpty(), "no temp file left of the slow or the refused upload");
     }
 
     /** The value of one Prometheus sample of the store, by its name and labels as /q/metrics prints them. */

@@ -22,6 +22,13 @@ public interface StoreConfig {
     @WithDefault("10m")
     Duration verifiedTtl();
 
+    /**
+     * An upload that waited this long for a slot is refused (503, Retry-After) with its body unread, and its
+     * connection closed: uploads that hold their slots cannot keep the line full for ever.
+     */
+    @WithDefault("30s")
+    Duration uploadWaitTimeout();
+
     /** A client that sends no body bytes for this long has its upload aborted (frees the worker thread). */
     @WithDefault("60s")
     Duration uploadIdleTimeout();

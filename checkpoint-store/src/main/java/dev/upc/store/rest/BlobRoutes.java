@@ -35,6 +35,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -199,9 +200,21 @@ public class BlobRoutes {
                 () -> startPut(ctx, context, key, expected, followed));
         // Set before admitting: a started upload's RequestBody replaces it with its own.
         request.response().closeHandler(v -> uploads.leave(upload));
-        if (!uploads.admit(upload)) {
+        UploadSlots.Admission admission = uploads.admit(upload);
+        if (admission == UploadSlots.Admission.REFUSED) {
             throw new StoreBusyException("too many uploads at once (" + config.maxConcurrentUploads()
                     + " being read, " + config.maxWaitingUploads() + " waiting); try again shortly");
+        }
+        if (admission == UploadSlots.Admission.WAITING) {
+            Duration wait = config.uploadWaitTimeout();
+            ctx.vertx().setTimer(wait.toMillis(), timer -> {
+                if (uploads.leave(upload)) { // still in line: sent away, its body unread, the connection closed
+                    ErrorResponse error = errors.toErrorResponse(new StoreBusyException("waited " + wait.toSeconds()
+                            + " s for an upload slot (" + config.maxConcurrentUploads() + " being read); try again"));
+                    request.response().putHeader("Retry-After", "2").putHeader(HttpHeaders.CONNECTION, "close");
+                    sendJson(ctx, error.status(), error).onComplete(sent -> request.connection().close());
+                }
+            });
         }
     }
 

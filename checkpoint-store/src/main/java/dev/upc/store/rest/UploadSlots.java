@@ -9,7 +9,8 @@ import java.util.ArrayDeque;
  * direct memory (500s) before uploads were admitted. So at most {@code limit} bodies are read at once; up to
  * {@code maxWaiting} more wait their turn with their bodies unread (the client's TCP window fills and it pauses,
  * or it holds its body back for the {@code 100 Continue} it asked for), and an upload beyond that is refused
- * (503 with Retry-After). Waiters get their slot in arrival order, each started on its own event loop.
+ * (503 with Retry-After). Waiters get their slot in arrival order, each started on its own event loop; one that
+ * waited too long is sent away by the routes ({@link #leave}), so slow uploads cannot keep the line full forever.
  */
 final class UploadSlots {
 
@@ -30,28 +31,34 @@ final class UploadSlots {
     /** An upload asking for a slot: what starts it, and the event loop to start it on when it had to wait. */
     record Waiter(Context context, Runnable start) { }
 
+    /** What became of an upload that asked for a slot. */
+    enum Admission { STARTED, WAITING, REFUSED }
+
     /**
      * Takes a slot for an upload: runs its start at once (on the calling thread) when one is free, else queues it
-     * to run on its context when one is given back. False when the line is full: refuse the upload.
+     * to run on its context when one is given back. REFUSED when the line is full: refuse the upload.
      */
-    boolean admit(Waiter waiter) {
+    Admission admit(Waiter waiter) {
         synchronized (this) {
             if (active >= limit) {
                 if (line.size() >= maxWaiting) {
-                    return false;
+                    return Admission.REFUSED;
                 }
                 line.add(waiter);
-                return true;
+                return Admission.WAITING;
             }
             active++;
         }
         waiter.start().run();
-        return true;
+        return Admission.STARTED;
     }
 
-    /** A waiting upload whose client went away leaves the line; no-op once it was started. */
-    synchronized void leave(Waiter waiter) {
-        line.remove(waiter);
+    /**
+     * A waiting upload leaves the line (its client went away, or it waited too long). False when it was not in line
+     * (started, or gone already).
+     */
+    synchronized boolean leave(Waiter waiter) {
+        return line.remove(waiter);
     }
 
     /** Gives a slot back; the first upload in line gets it. */

@@ -29,11 +29,11 @@ class UploadSlotsTest {
     void startsUpToTheLimitAtOnceQueuesUpToTheLineAndRefusesTheRest() {
         UploadSlots slots = new UploadSlots(2, 1);
 
-        assertThat(slots.admit(upload("a"))).isTrue();
-        assertThat(slots.admit(upload("b"))).isTrue();
+        assertThat(slots.admit(upload("a"))).isEqualTo(UploadSlots.Admission.STARTED);
+        assertThat(slots.admit(upload("b"))).isEqualTo(UploadSlots.Admission.STARTED);
         assertThat(started).containsExactly("a", "b");
-        assertThat(slots.admit(upload("c"))).isTrue();
-        assertThat(slots.admit(upload("d"))).isFalse();
+        assertThat(slots.admit(upload("c"))).isEqualTo(UploadSlots.Admission.WAITING);
+        assertThat(slots.admit(upload("d"))).isEqualTo(UploadSlots.Admission.REFUSED);
 
         assertThat(started).containsExactly("a", "b");
         assertThat(slots.active()).isEqualTo(2);
@@ -66,10 +66,11 @@ class UploadSlotsTest {
         slots.admit(upload("a"));
         UploadSlots.Waiter gone = upload("gone");
         slots.admit(gone);
-        assertThat(slots.admit(upload("refused"))).isFalse();
+        assertThat(slots.admit(upload("refused"))).isEqualTo(UploadSlots.Admission.REFUSED);
 
-        slots.leave(gone);
-        assertThat(slots.admit(upload("next"))).isTrue();
+        assertThat(slots.leave(gone)).as("it was in line").isTrue();
+        assertThat(slots.leave(gone)).as("and is no more").isFalse();
+        assertThat(slots.admit(upload("next"))).isEqualTo(UploadSlots.Admission.WAITING);
         slots.release();
         awaitStarted(2);
 

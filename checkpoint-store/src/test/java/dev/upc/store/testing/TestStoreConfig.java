@@ -36,6 +36,11 @@ public record TestStoreConfig(Path directory, long minFree, boolean directIo) im
     }
 
     @Override
+    public Duration uploadWaitTimeout() {
+        return Duration.ofSeconds(30);
+    }
+
+    @Override
     public int maxConcurrentUploads() {
         return 8;
     }
