@@ -3,24 +3,16 @@ package dev.upc.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upc.agent.driver.CheckpointMode;
-import dev.upc.agent.driver.JobCgroups;
-import dev.upc.agent.driver.LibpodDriver;
 import dev.upc.agent.driver.TaskArchive;
 import dev.upc.agent.driver.TaskConfig;
-import dev.upc.agent.driver.TaskDriver;
 import dev.upc.agent.driver.TaskDriverContract;
 import dev.upc.agent.driver.TaskHandle;
 import dev.upc.agent.driver.TaskLimits;
-import dev.upc.agent.libpod.PodmanHost;
 import dev.upc.e2e.job.CounterImage;
-import dev.upc.e2e.job.CounterJobs;
-import dev.upc.e2e.pc.SimulatedPc;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,42 +21,11 @@ import org.junit.jupiter.api.Test;
  * task really gets no CPU: the agent's unit tests, which run on the contract's fake, learn nothing podman would
  * contradict.
  */
-class LibpodDriverIT extends TaskDriverContract {
-
-    private static SimulatedPc pc;
-    private static LibpodDriver driver;
+class LibpodDriverIT extends LibpodContractIT {
 
     @BeforeAll
     static void startPc() {
-        CounterImage image = CounterImage.build(Path.of("target"));
-        pc = SimulatedPc.start("driver");
-        image.ensureOn(pc.client());
-        PodmanHost host = pc.client().host();
-        driver = new LibpodDriver(pc.client(), new JobCgroups(Path.of("/sys/fs/cgroup"), host.cgroupVersion(),
-                host.cgroupManager()));
-    }
-
-    @AfterAll
-    static void stopPc() {
-        if (pc != null) {
-            pc.close();
-        }
-    }
-
-    @Override
-    protected TaskDriver driver() {
-        return driver;
-    }
-
-    @Override
-    protected TaskConfig longRunning(TaskHandle handle) {
-        return new TaskConfig(handle, CounterImage.REFERENCE, CounterImage.counter(8, 50), Map.of(), Map.of(),
-                limits());
-    }
-
-    @Override
-    protected void started(TaskHandle task) {
-        CounterJobs.await(pc.client(), task.name(), out -> out.lastTick() >= 2, Duration.ofSeconds(30));
+        startPc("driver", Optional.empty());
     }
 
     /** A busy task's CPU time stops while suspended and grows again once resumed; suspended, it still dumps quickly. */

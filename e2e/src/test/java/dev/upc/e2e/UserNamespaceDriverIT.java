@@ -3,26 +3,18 @@ package dev.upc.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upc.agent.driver.CheckpointMode;
-import dev.upc.agent.driver.JobCgroups;
-import dev.upc.agent.driver.LibpodDriver;
 import dev.upc.agent.driver.TaskArchive;
-import dev.upc.agent.driver.TaskConfig;
-import dev.upc.agent.driver.TaskDriver;
 import dev.upc.agent.driver.TaskDriverContract;
 import dev.upc.agent.driver.TaskHandle;
-import dev.upc.agent.libpod.PodmanHost;
 import dev.upc.agent.libpod.UserNamespace;
 import dev.upc.e2e.job.CounterImage;
 import dev.upc.e2e.job.CounterJobs;
-import dev.upc.e2e.pc.SimulatedPc;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,43 +23,13 @@ import org.junit.jupiter.api.Test;
  * created, suspended, checkpointed, restored in place and under another name. Their root is host uid
  * {@value #HOST_ID} and stays so after a restore, whatever the archive said.
  */
-class UserNamespaceDriverIT extends TaskDriverContract {
+class UserNamespaceDriverIT extends LibpodContractIT {
 
     private static final long HOST_ID = 1_000_000_000L;
-    private static SimulatedPc pc;
-    private static LibpodDriver driver;
 
     @BeforeAll
     static void startPc() {
-        CounterImage image = CounterImage.build(Path.of("target"));
-        pc = SimulatedPc.start("userns");
-        image.ensureOn(pc.client());
-        PodmanHost host = pc.client().host();
-        driver = new LibpodDriver(pc.client(), new JobCgroups(Path.of("/sys/fs/cgroup"), host.cgroupVersion(),
-                host.cgroupManager()), Optional.of(new UserNamespace(HOST_ID, 65_536)));
-    }
-
-    @AfterAll
-    static void stopPc() {
-        if (pc != null) {
-            pc.close();
-        }
-    }
-
-    @Override
-    protected TaskDriver driver() {
-        return driver;
-    }
-
-    @Override
-    protected TaskConfig longRunning(TaskHandle handle) {
-        return new TaskConfig(handle, CounterImage.REFERENCE, CounterImage.counter(8, 50), Map.of(), Map.of(),
-                limits());
-    }
-
-    @Override
-    protected void started(TaskHandle task) {
-        CounterJobs.await(pc.client(), task.name(), out -> out.lastTick() >= 2, Duration.ofSeconds(30));
+        startPc("userns", Optional.of(new UserNamespace(HOST_ID, 65_536)));
     }
 
     @Test
