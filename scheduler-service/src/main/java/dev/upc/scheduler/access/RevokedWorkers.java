@@ -13,7 +13,9 @@ import org.jboss.logging.Logger;
 /**
  * The workers an admin removed or revoked, read from the registry every
  * {@code upc.scheduler.revocation-refresh} (15 s): their tokens get no command, event or capability here from then on,
- * though they have not expired. Worker ids are never reused, so the list only grows. A failed read keeps the last one.
+ * though they have not expired. Only the revocations of the last worker-token lifetime are read: an older one's
+ * tokens have all expired (worker ids are never reused, and a revoked worker gets no new token). A failed read keeps
+ * the last one.
  * Each read is passed on to the store, which then refuses their capabilities as well (it keeps the list in memory, so
  * it is sent every time, not only when it changed: a restarted store has it again within one period).
  */

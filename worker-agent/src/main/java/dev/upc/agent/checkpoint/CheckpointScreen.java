@@ -54,6 +54,7 @@ public final class CheckpointScreen extends FilterInputStream {
     private final CriuImages criu = new CriuImages();
     private ByteArrayOutputStream held;
     private byte[] deletedFiles;
+    private String imageId;
     private boolean finished;
 
     public CheckpointScreen(InputStream in, Expected expected) {
@@ -104,6 +105,17 @@ public final class CheckpointScreen extends FilterInputStream {
             diff.deleted(deletedFiles);
         }
         if (expected.files() != null) {
+            String id;
+            try {
+                id = expected.files().id();
+            } catch (IOException e) {
+                throw new ArchiveRefusedException("cannot look up the job's image " + expected.image() + ": "
+                        + e.getMessage());
+            }
+            if (!id.equals(imageId)) {
+                throw new ArchiveRefusedException("config.dump names the image id " + imageId + ", the job's image "
+                        + expected.image() + " is " + id + " here");
+            }
             diff.throughImage(expected.files());
         }
         criu.finish();
@@ -157,7 +169,8 @@ public final class CheckpointScreen extends FilterInputStream {
         public void end(TarStream.Entry entry) throws ArchiveRefusedException {
             switch (name) {
                 case ContainerConfigCheck.ENTRY ->
-                        ContainerConfigCheck.check(held.toByteArray(), expected.image(), expected.maxLogBytes());
+                        imageId = ContainerConfigCheck.check(held.toByteArray(), expected.image(),
+                                expected.maxLogBytes());
                 case RuntimeSpecCheck.ENTRY -> RuntimeSpecCheck.check(held.toByteArray(), expected.maxRlimit(),
                         expected.userNamespace());
                 case RootfsDiffCheck.DELETED_ENTRY -> deletedFiles = held.toByteArray();

@@ -42,7 +42,8 @@ final class ContainerConfigCheck {
      * @param image       the job's image as its RESTORE names it
      * @param maxLogBytes the most a job's log file may grow on this PC
      */
-    static void check(byte[] dump, String image, long maxLogBytes) throws ArchiveRefusedException {
+    /** @return the image id the archive names, to be compared with the job's image on this PC once it is here */
+    static String check(byte[] dump, String image, long maxLogBytes) throws ArchiveRefusedException {
         Map<String, Object> config = DumpJson.parse(ENTRY, dump, Set.of("labels", "spec", "idMappingsOptions"));
         for (Map.Entry<String, Object> field : config.entrySet()) {
             String key = field.getKey();
@@ -69,6 +70,15 @@ final class ContainerConfigCheck {
                 throw refused("mounts " + mount);
             }
         }
+        // SELinux labels: what podman gives a container (container_t), never another domain (spc_t is unconfined).
+        String process = DumpJson.text(config, "ProcessLabel");
+        if (!process.isEmpty() && !process.contains(":container_t:")) {
+            throw refused("runs the job under the SELinux label " + process);
+        }
+        String files = DumpJson.text(config, "MountLabel");
+        if (!files.isEmpty() && !files.contains(":container_file_t:")) {
+            throw refused("labels the job's files " + files);
+        }
         String mode = DumpJson.text(config, "cgroupsMode");
         if (!mode.isEmpty() && !mode.equals("enabled")) {
             throw refused("runs outside this PC's cgroup limits (cgroupsMode " + mode + ")");
@@ -81,9 +91,10 @@ final class ContainerConfigCheck {
         if (!driver.equals("k8s-file")) {
             throw refused("logs through " + (driver.isEmpty() ? "(no driver)" : driver) + ", not a capped file");
         }
-        if (!(config.get("logSize") instanceof Long size) || size <= 0 || size > maxLogBytes) {
-            throw refused("lets its log grow to " + config.get("logSize") + " bytes, more than " + maxLogBytes);
+        if (!(DumpJson.get(config, "logSize") instanceof Long size) || size <= 0 || size > maxLogBytes) {
+            throw refused("lets its log grow to " + DumpJson.get(config, "logSize") + " bytes, more than " + maxLogBytes);
         }
+        return DumpJson.text(config, "rootfsImageID");
     }
 
     private static ArchiveRefusedException refused(String why) {

@@ -69,9 +69,12 @@ final class ContainerPaths {
         return at;
     }
 
-    /** What is at {@code path} now: a link, a directory, or something else. */
+    /**
+     * What is at {@code path} now: a link, a directory, or something else. A hard link counts as a symbolic link: one
+     * to a symbolic link is one ({@code link(2)} does not follow it).
+     */
     void made(String path, char type) {
-        if (type == '2') {
+        if (type == '2' || type == '1') {
             links.add(path);
         } else {
             links.remove(path);

@@ -104,6 +104,16 @@ final class CriuImages {
             capabilities(name, sets[field], ProtoFields.varints(creds, field));
         }
         capabilities(name, "ambient", ProtoFields.varints(creds, 19));
+        for (ProtoFields.Field f : creds) {
+            if (f.number() == 15 && f.bytes() != null) {
+                String profile = new String(f.bytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (!profile.isEmpty() && !profile.startsWith("apparmor:containers-default")
+                        && !(profile.startsWith("selinux:") && profile.contains(":container_t:"))) {
+                    throw new ArchiveRefusedException(name + " restores a thread under the security profile "
+                            + profile);
+                }
+            }
+        }
         List<Long> noNewPrivs = ProtoFields.varints(creds, 18);
         if (noNewPrivs.size() != 1 || noNewPrivs.get(0) != 1) {
             throw new ArchiveRefusedException(name + " restores a thread that may gain privileges");

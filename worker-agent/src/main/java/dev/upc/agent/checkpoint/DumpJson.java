@@ -76,18 +76,34 @@ final class DumpJson {
                 || value instanceof List<?> l && l.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty();
     }
 
+    /**
+     * The value of field {@code key} as Go reads it: under that key, or under one that differs only in case (keys
+     * that fold alike were refused, so there is at most one).
+     */
+    static Object get(Map<String, Object> parent, String key) {
+        if (parent.containsKey(key)) {
+            return parent.get(key);
+        }
+        for (Map.Entry<String, Object> e : parent.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(key)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
     /** The object under {@code key}, or an empty one. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> object(Map<String, Object> parent, String key) {
-        return parent.get(key) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        return get(parent, key) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
     /** The list under {@code key}, or an empty one. */
     static List<?> list(Map<String, Object> parent, String key) {
-        return parent.get(key) instanceof List<?> l ? l : List.of();
+        return get(parent, key) instanceof List<?> l ? l : List.of();
     }
 
     static String text(Map<String, Object> parent, String key) {
-        return parent.get(key) instanceof String s ? s : "";
+        return get(parent, key) instanceof String s ? s : "";
     }
 }

@@ -11,4 +11,7 @@ public interface ImageFiles {
 
     /** Whether {@code path} (relative to the image's root, cleaned) is a symbolic link in any layer of the image. */
     boolean link(String path) throws IOException;
+
+    /** The image's id on this PC: podman builds the restored container's root from the id the archive names. */
+    String id() throws IOException;
 }

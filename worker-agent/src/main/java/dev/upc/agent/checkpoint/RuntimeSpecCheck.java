@@ -65,7 +65,7 @@ final class RuntimeSpecCheck {
 
     private static void process(Map<String, Object> process, long maxRlimit) throws ArchiveRefusedException {
         known(process, PROCESS, "process.");
-        if (!Boolean.TRUE.equals(process.get("noNewPrivileges"))) {
+        if (!Boolean.TRUE.equals(DumpJson.get(process, "noNewPrivileges"))) {
             throw refused("lets the job gain privileges (noNewPrivileges is not set)");
         }
         for (Map.Entry<String, Object> set : DumpJson.object(process, "capabilities").entrySet()) {
@@ -81,7 +81,7 @@ final class RuntimeSpecCheck {
                 }
             }
         }
-        Object oom = process.get("oomScoreAdj");
+        Object oom = DumpJson.get(process, "oomScoreAdj");
         if (oom != null && !(oom instanceof Long l && l >= 0)) {
             throw refused("shields the job from the OOM killer (oomScoreAdj " + oom + ")");
         }
@@ -114,15 +114,15 @@ final class RuntimeSpecCheck {
             throw refused("mounts " + DumpJson.text(mount, "source") + " (" + type + ") at " + destination);
         }
         List<?> options = DumpJson.list(mount, "options");
-        if ((type.equals("sysfs") || type.equals("cgroup")) && !options.contains("ro")) {
+        if ((type.equals("sysfs") || type.equals("cgroup")) && (!options.contains("ro") || options.contains("rw"))) {
             throw refused("mounts " + destination + " writable");
         }
     }
 
     private static void linux(Map<String, Object> linux, boolean userNamespace) throws ArchiveRefusedException {
         known(linux, LINUX, "linux.");
-        if (!userNamespace && (!DumpJson.unset(linux.get("uidMappings"))
-                || !DumpJson.unset(linux.get("gidMappings")))) {
+        if (!userNamespace && (!DumpJson.unset(DumpJson.get(linux, "uidMappings"))
+                || !DumpJson.unset(DumpJson.get(linux, "gidMappings")))) {
             throw refused("maps user ids (the job's container has no user namespace here)");
         }
         Set<String> types = new java.util.HashSet<>();
@@ -133,7 +133,7 @@ final class RuntimeSpecCheck {
                 throw refused("asks for a " + type + " namespace");
             }
             if (!DumpJson.text(namespace, "path").isEmpty()) {
-                throw refused("joins the " + type + " namespace at " + namespace.get("path"));
+                throw refused("joins the " + type + " namespace at " + DumpJson.get(namespace, "path"));
             }
             types.add(type);
         }
@@ -147,10 +147,10 @@ final class RuntimeSpecCheck {
         }
         for (Object item : DumpJson.list(DumpJson.object(linux, "resources"), "devices")) {
             Map<String, Object> rule = map(item, "a device rule");
-            if (Boolean.TRUE.equals(rule.get("allow")) && !("c".equals(rule.get("type"))
-                    && DEVICES.contains(rule.get("major") + ":" + rule.get("minor")))) {
-                throw refused("allows the device " + rule.get("type") + " " + rule.get("major") + ":"
-                        + rule.get("minor"));
+            if (Boolean.TRUE.equals(DumpJson.get(rule, "allow")) && !("c".equals(DumpJson.get(rule, "type"))
+                    && DEVICES.contains(DumpJson.get(rule, "major") + ":" + DumpJson.get(rule, "minor")))) {
+                throw refused("allows the device " + DumpJson.get(rule, "type") + " " + DumpJson.get(rule, "major") + ":"
+                        + DumpJson.get(rule, "minor"));
             }
         }
         for (String key : DumpJson.object(linux, "sysctl").keySet()) {

@@ -11,6 +11,13 @@ import java.util.Arrays;
  * {@value #MAX_EXTENSION_BYTES} bytes). A header with a wrong checksum, a size that is not a number, a pax global
  * header and an archive that ends inside an entry are refused: a reader downstream would otherwise see something
  * different from what was checked.
+ *
+ * <p>Where readers differ, or the agent's own stream rewriters (which parse headers more simply) would, the archive is
+ * refused rather than read one way: a header that is neither plain ustar, GNU nor V7 (the ustar prefix is not a
+ * prefix to GNU readers), a second extended header before one entry (Go keeps only the last pax header, and a GNU
+ * long name wins over a pax path), a pax size, a size on an entry that has no content (Go ignores it, a simpler
+ * parser would skip that many bytes), a regular file named like a directory, and a compressed stream (podman
+ * decompresses what starts like gzip, bzip2, xz or zstd).
  */
 final class TarStream {
 
@@ -55,7 +62,8 @@ final class TarStream {
     private char extensionType;
     private String nextName;
     private String nextLink;
-    private long nextSize = -1;
+    private boolean extended;
+    private boolean first = true;
 
     /** @param what the archive's name in refusals, e.g. {@code rootfs-diff.tar} */
     TarStream(String what, Visitor visitor) {
@@ -129,22 +137,40 @@ final class TarStream {
     }
 
     private void header() throws ArchiveRefusedException {
+        if (first) {
+            first = false;
+            if (compressed(header)) {
+                throw refused("is compressed");
+            }
+        }
         if (allZero(header)) {
+            if (extended) {
+                throw refused("ends after an extended header");
+            }
             phase = Phase.ENDED;
             return;
         }
         if (!checksumOk(header)) {
             throw refused("has a header with a wrong checksum");
         }
+        Format format = format(header);
+        if (format == null) {
+            throw refused("has a header that is neither ustar, GNU nor V7");
+        }
         long size = size(header);
         if (size < 0) {
             throw refused("has a header whose size is not a number");
         }
-        char type = header[156] == 0 ? '0' : (char) header[156];
+        char raw = (char) header[156];
+        char type = raw == 0 ? '0' : raw;
         if (type == 'g') {
             throw refused("has a pax global header");
         }
         if (type == 'x' || type == 'L' || type == 'K') {
+            if (extended) {
+                throw refused("has two extended headers before one entry");
+            }
+            extended = true;
             if (size > MAX_EXTENSION_BYTES) {
                 throw refused("has an extended header of " + size + " bytes");
             }
@@ -160,22 +186,24 @@ final class TarStream {
             }
             return;
         }
-        String name = nextName != null ? nextName : name(header);
+        String name = nextName != null ? nextName : name(header, format);
         String link = nextLink != null ? nextLink : field(header, 157, 100);
-        if (nextSize >= 0) {
-            size = nextSize;
-        }
         nextName = null;
         nextLink = null;
-        nextSize = -1;
-        if (type == '0' && name.endsWith("/")) {
-            type = '5';
+        extended = false;
+        if (name.endsWith("/") && raw == 0) {
+            type = '5'; // Go: only the old type 0 becomes a directory by its name
+        } else if (name.endsWith("/") && type != '5') {
+            throw refused("has a " + (type == '0' ? "regular file" : "type " + type + " entry") + " named "
+                    + name + " like a directory");
         }
         if (type == '7') {
             type = '0'; // contiguous file: a regular file to every reader
         }
         if (type >= '1' && type <= '6') {
-            size = 0; // links, devices, directories and FIFOs have no content, whatever their size field says
+            if (size != 0) {
+                throw refused("has a type " + type + " entry " + name + " with a size");
+            }
         }
         current = new Entry(name, type, size, link);
         visitor.begin(current);
@@ -221,12 +249,7 @@ final class TarStream {
             switch (key) {
                 case "path" -> nextName = value;
                 case "linkpath" -> nextLink = value;
-                case "size" -> {
-                    nextSize = value.matches("[0-9]{1,18}") ? Long.parseLong(value) : -1;
-                    if (nextSize < 0) {
-                        throw refused("has a pax size that is not a number");
-                    }
-                }
+                case "size" -> throw refused("has a pax size (this PC reads sizes from the headers only)");
                 default -> {
                     if (key.startsWith("GNU.sparse")) {
                         throw refused("has a sparse file");
@@ -256,12 +279,36 @@ final class TarStream {
         return new ArchiveRefusedException(what + " " + why);
     }
 
-    /** The entry's name, ustar's prefix and name joined as Go's reader joins them. */
-    private static String name(byte[] h) {
+    /** The header formats this reader accepts, told apart as Go's reader tells them. */
+    enum Format { USTAR, GNU, V7 }
+
+    /** The header's format; null for one this reader refuses (STAR, unknown magic or version). */
+    static Format format(byte[] h) {
+        String magic = new String(h, 257, 6, StandardCharsets.ISO_8859_1);
+        String version = new String(h, 263, 2, StandardCharsets.ISO_8859_1);
+        boolean starTrailer = h[508] == 't' && h[509] == 'a' && h[510] == 'r' && h[511] == 0;
+        if (magic.equals("ustar\0") && version.equals("00")) {
+            return starTrailer ? null : Format.USTAR;
+        }
+        if (magic.equals("ustar ") && version.equals(" \0")) {
+            return Format.GNU;
+        }
+        return magic.chars().allMatch(c -> c == 0) && version.chars().allMatch(c -> c == 0) ? Format.V7 : null;
+    }
+
+    /** The entry's name: ustar's prefix and name joined as Go's reader joins them; GNU and V7 have no prefix. */
+    private static String name(byte[] h, Format format) {
         String name = field(h, 0, 100);
-        boolean ustar = h[257] == 'u' && h[258] == 's' && h[259] == 't' && h[260] == 'a' && h[261] == 'r';
-        String prefix = ustar ? field(h, 345, 155) : "";
+        String prefix = format == Format.USTAR ? field(h, 345, 155) : "";
         return prefix.isEmpty() ? name : prefix + "/" + name;
+    }
+
+    /** Whether the bytes start like a gzip, bzip2, xz or zstd stream, which podman would decompress first. */
+    static boolean compressed(byte[] b) {
+        return (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b
+                || b[0] == 'B' && b[1] == 'Z' && b[2] == 'h'
+                || (b[0] & 0xff) == 0xfd && b[1] == '7' && b[2] == 'z' && b[3] == 'X' && b[4] == 'Z' && b[5] == 0
+                || (b[0] & 0xff) == 0x28 && (b[1] & 0xff) == 0xb5 && (b[2] & 0xff) == 0x2f && (b[3] & 0xff) == 0xfd;
     }
 
     /** The size field, octal or base-256; -1 when it is neither. */

@@ -26,6 +26,11 @@ final class ImageLayers implements ImageFiles {
     }
 
     @Override
+    public String id() {
+        return libpod.imageId(image);
+    }
+
+    @Override
     public boolean link(String path) {
         if (layers == null) {
             layers = libpod.imageLayers(image);

@@ -73,6 +73,12 @@ public final class LibpodClient {
      * The directories of the image's layers on this host, topmost first, when podman stores it with the overlay
      * driver; empty for another driver.
      */
+    /** The image's full id. */
+    public String imageId(String reference) {
+        return json(call(get("/images/" + encodeSegment(reference) + "/json"), "inspect image " + reference))
+                .path("Id").asText("");
+    }
+
     public List<java.nio.file.Path> imageLayers(String reference) {
         JsonNode driver = json(call(get("/images/" + encodeSegment(reference) + "/json"), "inspect image " + reference))
                 .path("GraphDriver");

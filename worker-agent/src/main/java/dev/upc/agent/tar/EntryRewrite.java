@@ -158,10 +158,12 @@ public final class EntryRewrite extends InputStream {
         pendingAt = 0;
     }
 
-    /** The entry's name, prefix and name field joined as readers do. */
+    /** The entry's name, prefix and name field joined as readers do (the prefix is one only in a ustar header). */
     static String name(byte[] header) {
         String name = field(header, 0, 100);
-        String prefix = "ustar".equals(field(header, 257, 5)) ? field(header, 345, 155) : "";
+        boolean ustar = "ustar".equals(field(header, 257, 5)) && header[262] == 0 && header[263] == '0'
+                && header[264] == '0';
+        String prefix = ustar ? field(header, 345, 155) : "";
         return prefix.isEmpty() ? name : prefix + "/" + name;
     }
 

@@ -29,7 +29,17 @@ class CheckpointScreenTest {
 
     private static final String IMAGE = "localhost/upc/counter:1";
     /** Links of the job's image, as Debian's: {@code /var/run -> /run}. */
-    private static final ImageFiles IMAGE_FILES = path -> path.equals("var/run");
+    private static final ImageFiles IMAGE_FILES = new ImageFiles() {
+        @Override
+        public boolean link(String path) {
+            return path.equals("var/run");
+        }
+
+        @Override
+        public String id() {
+            return "f1563b3bf5ef6a9e9974e71b0d37d687eafb26f74c1d3a06a0ec5de7603b423d"; // the fixture's
+        }
+    };
     private static final CheckpointScreen.Expected EXPECTED = new CheckpointScreen.Expected(IMAGE, 64L << 20, 1024,
             IMAGE_FILES, false);
 
@@ -80,6 +90,23 @@ class CheckpointScreenTest {
                 crafted("a pax path that renames an entry", a -> a.extra = t -> t.paxPath("../x").file("y", "z"),
                         "entry ../x is outside it"),
                 crafted("no CRIU process image", a -> a.core = null, "no process image"),
+                crafted("a header whose prefix only some readers apply", a -> a.extra = t -> t.oddMagic("config.dump",
+                        "checkpoint"), "neither ustar, GNU nor V7"),
+                crafted("two pax headers before one entry (Go keeps the last)", a -> a.extra = t -> t.paxPath("ok")
+                        .pax("mtime", "1").file("x", "y"), "two extended headers"),
+                crafted("a pax size", a -> a.extra = t -> t.pax("size", "0").file("stats-dump", "x"), "a pax size"),
+                crafted("a regular file named like a directory", a -> a.extra = t -> t.entry("checkpoint/", '0',
+                        new byte[512], ""), "named checkpoint/ like a directory"),
+                crafted("a directory with a size (skipped by a simpler reader)", a -> a.extra = t -> t.entry(
+                        "artifacts/", '5', new byte[512], ""), "with a size"),
+                crafted("a compressed archive", a -> a.diff = gzip(new TestTar().file("x", noise(4096)).end()),
+                        "rootfs-diff.tar is compressed"),
+                crafted("a hard link to a link the diff made", a -> a.diff = new TestTar().symlink("x", "/")
+                        .hardlink("y", "x").file("y/etc/cron.d/job", "z").end(), "through the symbolic link y"),
+                crafted("another image's id", a -> a.config.put("rootfsImageID", "0".repeat(64)),
+                        "names the image id 000"),
+                crafted("an unconfined SELinux label", a -> a.config.put("ProcessLabel",
+                        "system_u:system_r:spc_t:s0"), "SELinux label"),
                 // config.dump
                 crafted("a privileged container", a -> a.config.put("privileged", true), "sets privileged"),
                 crafted("a case-folded duplicate field", a -> a.config.put("Privileged", true),
@@ -114,6 +141,10 @@ class CheckpointScreenTest {
                         "noNewPrivileges is not set"),
                 crafted("the host's network namespace", a -> a.namespaces().set(1,
                         Map.of("type", "network", "path", "/proc/1/ns/net")), "joins the network namespace"),
+                crafted("the host's namespace under a key in another case (Go ignores case)", a -> a.namespaces()
+                        .set(1, Map.of("type", "network", "Path", "/proc/1/ns/net")), "joins the network namespace"),
+                crafted("a /sys mounted ro then rw", a -> mount(a, "/sys").put("options", List.of("ro", "rw")),
+                        "mounts /sys writable"),
                 crafted("no pid namespace", a -> a.namespaces().remove(0), "shares the host's pid namespace"),
                 crafted("a block device", a -> a.linux().put("devices", List.of(Map.of("path", "/dev/sda",
                         "type", "b", "major", 8L, "minor", 0L))), "creates devices"),
@@ -216,6 +247,23 @@ class CheckpointScreenTest {
             in.transferTo(out);
             return out.toByteArray();
         }
+    }
+
+    /** Bytes that do not compress, so that the gzip stream is longer than a tar header. */
+    private static byte[] noise(int size) {
+        byte[] bytes = new byte[size];
+        new java.util.Random(1).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static Arguments crafted(String what, Consumer<Archive> craft, String reason) {

@@ -35,13 +35,40 @@ public final class TestTar {
 
     /** A pax header whose {@code path} record renames the entry after it. */
     public TestTar paxPath(String path) {
-        String record = "path=" + path + "\n";
+        return pax("path", path);
+    }
+
+    /** A pax header with one record. */
+    public TestTar pax(String key, String value) {
+        String record = key + "=" + value + "\n";
         int length = record.length() + 3;
         String line = length + " " + record;
         if (line.length() != length) {
             line = (length + 1) + " " + record;
         }
         return entry("PaxHeaders/x", 'x', line.getBytes(StandardCharsets.UTF_8), "");
+    }
+
+    /** An entry whose header says it is a STAR-like "ustar " with version "XX": no reader agrees on its prefix. */
+    public TestTar oddMagic(String name, String prefix) {
+        int at = out.size();
+        entry(name, '0', new byte[0], "");
+        byte[] all = out.toByteArray();
+        byte[] h = Arrays.copyOfRange(all, at, at + 512);
+        put(h, 257, "ustar XX");
+        put(h, 345, prefix);
+        Arrays.fill(h, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        put(h, 148, String.format("%06o", sum));
+        h[154] = 0;
+        out.reset();
+        out.write(all, 0, at);
+        out.writeBytes(h);
+        out.write(all, at + 512, all.length - at - 512);
+        return this;
     }
 
     public TestTar entry(String name, char type, byte[] content, String link) {
