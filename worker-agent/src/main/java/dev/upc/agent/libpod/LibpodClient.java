@@ -69,33 +69,23 @@ public final class LibpodClient {
         return exists(get("/images/" + encodeSegment(reference) + "/exists"), "image exists " + reference);
     }
 
-    /**
-     * The directories of the image's layers on this host, topmost first, when podman stores it with the overlay
-     * driver; empty for another driver.
-     */
-    /** The image's full id. */
-    public String imageId(String reference) {
-        return json(call(get("/images/" + encodeSegment(reference) + "/json"), "inspect image " + reference))
-                .path("Id").asText("");
-    }
-
-    public List<java.nio.file.Path> imageLayers(String reference) {
-        JsonNode driver = json(call(get("/images/" + encodeSegment(reference) + "/json"), "inspect image " + reference))
-                .path("GraphDriver");
-        if (!"overlay".equals(driver.path("Name").asText())) {
-            return List.of();
-        }
+    /** How podman stores the image on this host: its full id and layer directories (one inspect). */
+    public ImageStorage imageStorage(String reference) {
+        JsonNode image = json(call(get("/images/" + encodeSegment(reference) + "/json"), "inspect image " + reference));
+        JsonNode driver = image.path("GraphDriver");
         List<java.nio.file.Path> layers = new java.util.ArrayList<>();
-        String upper = driver.path("Data").path("UpperDir").asText("");
-        if (!upper.isEmpty()) {
-            layers.add(java.nio.file.Path.of(upper));
-        }
-        for (String lower : driver.path("Data").path("LowerDir").asText("").split(":")) {
-            if (!lower.isEmpty()) {
-                layers.add(java.nio.file.Path.of(lower));
+        if ("overlay".equals(driver.path("Name").asText())) {
+            String upper = driver.path("Data").path("UpperDir").asText("");
+            if (!upper.isEmpty()) {
+                layers.add(java.nio.file.Path.of(upper));
+            }
+            for (String lower : driver.path("Data").path("LowerDir").asText("").split(":")) {
+                if (!lower.isEmpty()) {
+                    layers.add(java.nio.file.Path.of(lower));
+                }
             }
         }
-        return layers;
+        return new ImageStorage(image.path("Id").asText(""), layers);
     }
 
     /**
