@@ -12,32 +12,15 @@ public final class ProtoEdit {
     /** The message with the content of its first length-delimited field {@code number} replaced by {@code edit}'s. */
     public static byte[] inField(byte[] message, int number, UnaryOperator<byte[]> edit) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int at = 0;
         boolean done = false;
-        while (at < message.length) {
-            int start = at;
-            long[] key = varint(message, at);
-            at = (int) key[1];
-            int wire = (int) (key[0] & 7);
-            int field = (int) (key[0] >>> 3);
-            switch (wire) {
-                case 0 -> at = (int) varint(message, at)[1];
-                case 1 -> at += 8;
-                case 5 -> at += 4;
-                case 2 -> {
-                    long[] length = varint(message, at);
-                    int contentAt = (int) length[1];
-                    at = contentAt + (int) length[0];
-                    if (field == number && !done) {
-                        byte[] content = java.util.Arrays.copyOfRange(message, contentAt, at);
-                        out.writeBytes(lengthDelimited(number, edit.apply(content)));
-                        done = true;
-                        continue;
-                    }
-                }
-                default -> throw new IllegalArgumentException("wire type " + wire);
+        for (Raw field : fields(message)) {
+            if (field.number() == number && field.wire() == 2 && !done) {
+                byte[] content = java.util.Arrays.copyOfRange(message, field.contentAt(), field.end());
+                out.writeBytes(lengthDelimited(number, edit.apply(content)));
+                done = true;
+            } else {
+                out.write(message, field.start(), field.end() - field.start());
             }
-            out.write(message, start, at - start);
         }
         if (!done) {
             throw new IllegalArgumentException("no field " + number);
@@ -45,30 +28,43 @@ public final class ProtoEdit {
         return out.toByteArray();
     }
 
-    /** The message with all fields {@code number} (varints) left out. */
+    /** The message with all fields {@code number} left out. */
     public static byte[] without(byte[] message, int number) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Raw field : fields(message)) {
+            if (field.number() != number) {
+                out.write(message, field.start(), field.end() - field.start());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** One field as it lies in the message: where it starts, where its content starts and where it ends. */
+    private record Raw(int number, int wire, int start, int contentAt, int end) {
+    }
+
+    private static java.util.List<Raw> fields(byte[] message) {
+        java.util.List<Raw> fields = new java.util.ArrayList<>();
         int at = 0;
         while (at < message.length) {
             int start = at;
             long[] key = varint(message, at);
-            at = (int) key[1];
+            int contentAt = (int) key[1];
             int wire = (int) (key[0] & 7);
-            switch (wire) {
-                case 0 -> at = (int) varint(message, at)[1];
-                case 1 -> at += 8;
-                case 5 -> at += 4;
+            at = switch (wire) {
+                case 0 -> (int) varint(message, contentAt)[1];
+                case 1 -> contentAt + 8;
+                case 5 -> contentAt + 4;
                 case 2 -> {
-                    long[] length = varint(message, at);
-                    at = (int) length[1] + (int) length[0];
+                    long[] length = varint(message, contentAt);
+                    contentAt = (int) length[1];
+                    yield contentAt + (int) length[0];
                 }
                 default -> throw new IllegalArgumentException("wire type " + wire);
-            }
-            if ((key[0] >>> 3) != number) {
-                out.write(message, start, at - start);
-            }
+            };
+            fields.add(new Raw((int) (key[0] >>> 3), wire, start, contentAt, at));
         }
-        return out.toByteArray();
+        return fields;
     }
 
     /** A varint field. */

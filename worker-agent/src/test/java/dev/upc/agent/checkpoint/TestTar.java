@@ -51,38 +51,38 @@ public final class TestTar {
 
     /** An entry whose header says it is a STAR-like "ustar " with version "XX": no reader agrees on its prefix. */
     public TestTar oddMagic(String name, String prefix) {
-        int at = out.size();
-        entry(name, '0', new byte[0], "");
-        byte[] all = out.toByteArray();
-        byte[] h = Arrays.copyOfRange(all, at, at + 512);
+        byte[] h = header(name, '0', 0, "");
         put(h, 257, "ustar XX");
         put(h, 345, prefix);
-        Arrays.fill(h, 148, 156, (byte) ' ');
-        long sum = 0;
-        for (byte b : h) {
-            sum += b & 0xff;
-        }
-        put(h, 148, String.format("%06o", sum));
-        h[154] = 0;
-        out.reset();
-        out.write(all, 0, at);
-        out.writeBytes(h);
-        out.write(all, at + 512, all.length - at - 512);
+        out.writeBytes(signed(h));
         return this;
     }
 
     public TestTar entry(String name, char type, byte[] content, String link) {
+        out.writeBytes(signed(header(name, type, content.length, link)));
+        out.writeBytes(content);
+        out.writeBytes(new byte[(512 - content.length % 512) % 512]);
+        return this;
+    }
+
+    /** A ustar header without its checksum. */
+    private static byte[] header(String name, char type, long size, String link) {
         byte[] h = new byte[512];
         put(h, 0, name);
         put(h, 100, "0000644");
         put(h, 108, "0000000");
         put(h, 116, "0000000");
-        put(h, 124, String.format("%011o", content.length));
+        put(h, 124, String.format("%011o", size));
         put(h, 136, "00000000000");
         h[156] = (byte) type;
         put(h, 157, link);
         put(h, 257, "ustar");
         put(h, 263, "00");
+        return h;
+    }
+
+    /** The header with its checksum filled in. */
+    private static byte[] signed(byte[] h) {
         Arrays.fill(h, 148, 156, (byte) ' ');
         long sum = 0;
         for (byte b : h) {
@@ -90,10 +90,7 @@ public final class TestTar {
         }
         put(h, 148, String.format("%06o", sum));
         h[154] = 0;
-        out.writeBytes(h);
-        out.writeBytes(content);
-        out.writeBytes(new byte[(512 - content.length % 512) % 512]);
-        return this;
+        return h;
     }
 
     public byte[] end() {
