@@ -215,6 +215,40 @@ class LibpodClientTest {
         assertThat(client.remove("upc-1", false)).isTrue();
     }
 
+    /** Podman 4.3's race with its own cleanup (see {@code LibpodClient#remove}), as measured: the container is gone. */
+    private static final String RACED_REMOVAL = "{\"cause\":\"device or resource busy\",\"message\":\"removing container "
+            + "9be5 root filesystem: 1 error occurred:\\n\\t* unlinkat /var/lib/containers/storage/overlay-containers/9be5/"
+            + "userdata/shm: device or resource busy\\n\\n\",\"response\":500}";
+
+    @Test
+    void aRemovalThatRacedPodmansCleanupIsARemoval() throws Exception {
+        server = ScriptedLibpodServer.start(dir, (request, body, response) -> {
+            if (request.method().equals("DELETE")) {
+                response.json(500, RACED_REMOVAL);
+            } else {
+                response.json(404, "{\"cause\":\"no such container\",\"message\":\"no such container\",\"response\":404}");
+            }
+        });
+
+        assertThat(client().remove("upc-1", true)).isTrue();
+        assertThat(server.requests().get(1).path()).isEqualTo("/v4.0.0/libpod/containers/upc-1/exists");
+    }
+
+    @Test
+    void theSameAnswerForAContainerStillThereIsAnError() throws Exception {
+        server = ScriptedLibpodServer.start(dir, (request, body, response) -> {
+            if (request.method().equals("DELETE")) {
+                response.json(500, RACED_REMOVAL);
+            } else {
+                response.head(204);
+            }
+        });
+
+        assertThatThrownBy(() -> client().remove("upc-1", true))
+                .isInstanceOf(LibpodServerException.class)
+                .hasMessageContaining("device or resource busy");
+    }
+
     @Test
     void invalidContainerNamesAreRefusedBeforeAnyRequest() throws Exception {
         LibpodClient client = answering(200, "{}");
