@@ -40,7 +40,7 @@ public class RevokedWorkersResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public RestResponse<?> replace(RevokedWorkerIds body) {
-        if (body == null) {
+        if (body == null || body.workerIds() == null) {
             return ErrorResponses.of(400, "invalid_revoked_workers", "send {\"workerIds\": [...]}");
         }
         if (body.workerIds().size() > RevokedWorkerIds.MAX) {

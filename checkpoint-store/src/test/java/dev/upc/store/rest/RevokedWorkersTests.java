@@ -95,7 +95,7 @@ class RevokedWorkersTests {
         setRevoked(mint.admin(), "{\"workerIds\":[\"wkept0000001\"]}").statusCode(204);
 
         for (String body : new String[] {"{\"workerIds\":[\"a b\"]}", "{\"workerIds\":[\"\"]}", "{\"ids\":[]}",
-                "{\"workerIds\":[null]}", "{\"workerIds\":\"w1\"}", "[]", "not json",
+                "{\"workerIds\":[null]}", "{\"workerIds\":\"w1\"}", "[]", "not json", "{}", "{\"workerIds\":null}",
                 "{\"workerIds\":[\"" + "x".repeat(65) + "\"]}"}) {
             setRevoked(mint.admin(), body).statusCode(400).body("status", equalTo(400));
         }

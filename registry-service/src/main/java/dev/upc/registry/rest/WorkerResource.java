@@ -11,7 +11,6 @@ import dev.upc.protocol.WorkerRegistration;
 import dev.upc.protocol.WorkerStatus;
 import dev.upc.registry.service.HeartbeatService;
 import dev.upc.registry.service.InvalidRequestException;
-import dev.upc.registry.service.NotYourWorkerException;
 import dev.upc.registry.service.RegistryTokens;
 import dev.upc.registry.service.WorkerRevocations;
 import dev.upc.registry.service.WorkerService;
@@ -37,7 +36,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -54,14 +52,11 @@ public class WorkerResource {
     private final WorkerService workers;
     private final WorkerRevocations revocations;
     private final HeartbeatService heartbeats;
-    private final JsonWebToken caller;
 
-    WorkerResource(WorkerService workers, WorkerRevocations revocations, HeartbeatService heartbeats,
-                   JsonWebToken caller) {
+    WorkerResource(WorkerService workers, WorkerRevocations revocations, HeartbeatService heartbeats) {
         this.workers = workers;
         this.revocations = revocations;
         this.heartbeats = heartbeats;
-        this.caller = caller;
     }
 
     @POST
@@ -80,11 +75,8 @@ public class WorkerResource {
     @Path(ApiPaths.WORKER_HEARTBEAT)
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(RegistryTokens.WORKER)
-    @Operation(summary = "Report the worker's state (its own token only); answers the desired state")
+    @Operation(summary = "Report the worker's state (its own token only: HeartbeatSelfFilter); answers the desired state")
     public Uni<HeartbeatReply> heartbeat(@PathParam("workerId") String workerId, @Valid @NotNull Heartbeat heartbeat) {
-        if (!workerId.equals(caller.getSubject())) {
-            throw new NotYourWorkerException(workerId);
-        }
         return heartbeats.record(workerId, heartbeat);
     }
 

@@ -4,7 +4,6 @@ import dev.upc.protocol.AgentCommands;
 import dev.upc.protocol.AgentEvent;
 import dev.upc.protocol.AgentEventReply;
 import dev.upc.protocol.ApiPaths;
-import dev.upc.scheduler.access.RevokedWorkers;
 import dev.upc.protocol.OwnerReport;
 import dev.upc.scheduler.owner.OwnerReports;
 import jakarta.ws.rs.PUT;
@@ -16,7 +15,6 @@ import dev.upc.scheduler.logs.JobLogs;
 import dev.upc.protocol.Tokens;
 import dev.upc.scheduler.service.AgentChannel;
 import dev.upc.scheduler.service.BlobGrants;
-import dev.upc.scheduler.service.SchedulerException;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -33,12 +31,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The agents' command channel (the worker's own token only). */
+/** The agents' command channel (the worker's own token only: {@link WorkerSelfFilter}). */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "agents")
@@ -50,17 +47,12 @@ public class AgentResource {
     private final BlobGrants grants;
     private final JobLogs logs;
     private final OwnerReports owners;
-    private final JsonWebToken caller;
-    private final RevokedWorkers revoked;
 
-    AgentResource(AgentChannel channel, BlobGrants grants, JobLogs logs, OwnerReports owners, JsonWebToken caller,
-                  RevokedWorkers revoked) {
+    AgentResource(AgentChannel channel, BlobGrants grants, JobLogs logs, OwnerReports owners) {
         this.channel = channel;
-        this.revoked = revoked;
         this.owners = owners;
         this.grants = grants;
         this.logs = logs;
-        this.caller = caller;
     }
 
     @GET
@@ -68,7 +60,6 @@ public class AgentResource {
     @Operation(summary = "Long poll: the worker's unacknowledged commands at once, else the first within waitSeconds")
     public Uni<AgentCommands> commands(@PathParam("workerId") String workerId,
                                        @QueryParam("waitSeconds") @DefaultValue("25") @Min(0) @Max(60) int waitSeconds) {
-        requireSelf(workerId);
         return channel.poll(workerId, Duration.ofSeconds(waitSeconds)).map(AgentCommands::new);
     }
 
@@ -77,7 +68,6 @@ public class AgentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Report what became of a command; idempotent by (commandId, type)")
     public Uni<AgentEventReply> events(@PathParam("workerId") String workerId, @Valid @NotNull AgentEvent event) {
-        requireSelf(workerId);
         return channel.report(workerId, event);
     }
 
@@ -86,7 +76,6 @@ public class AgentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "The PC's owner came back or left, and the jobs its agent holds suspended; the newest wins")
     public Uni<Void> owner(@PathParam("workerId") String workerId, @Valid @NotNull OwnerReport report) {
-        requireSelf(workerId);
         return owners.apply(workerId, report);
     }
 
@@ -95,7 +84,6 @@ public class AgentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "A store capability for the image of a job on this worker (read) or its output/log (write)")
     public Uni<BlobToken> blobTokens(@PathParam("workerId") String workerId, @Valid @NotNull BlobTokenRequest request) {
-        requireSelf(workerId);
         return grants.grant(workerId, request);
     }
 
@@ -104,16 +92,6 @@ public class AgentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Lines a job's container printed (this worker's containers only); idempotent by line number")
     public Uni<JobLogAck> logs(@PathParam("workerId") String workerId, @Valid @NotNull JobLogChunk chunk) {
-        requireSelf(workerId);
         return logs.append(workerId, chunk);
-    }
-
-    private void requireSelf(String workerId) {
-        if (!workerId.equals(caller.getSubject())) {
-            throw SchedulerException.notYourWorker(workerId);
-        }
-        if (revoked.revoked(workerId)) {
-            throw SchedulerException.workerRevoked(workerId);
-        }
     }
 }
