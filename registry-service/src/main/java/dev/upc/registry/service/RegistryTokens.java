@@ -4,6 +4,7 @@ import dev.upc.protocol.Tokens;
 import dev.upc.protocol.Tokens.Kind;
 import dev.upc.registry.config.RegistryConfig;
 import dev.upc.servicehttp.KeyFiles;
+import dev.upc.servicehttp.audit.AuditTrail;
 import dev.upc.servicehttp.SigningKey;
 import dev.upc.servicehttp.TokenRules;
 import io.quarkus.runtime.Startup;
@@ -29,8 +30,10 @@ public class RegistryTokens {
     private final KeyFiles keys;
     private final Duration workerTokenTtl;
     private final Duration adminTokenTtl;
+    private final AuditTrail audit;
 
-    RegistryTokens(RegistryConfig config, Clock clock, KeyFiles keys) {
+    RegistryTokens(RegistryConfig config, Clock clock, KeyFiles keys, AuditTrail audit) {
+        this.audit = audit;
         this.clock = clock;
         this.workerTokenTtl = TokenRules.requireAllowed(Kind.WORKER, config.workerTokenTtl(),
                 "upc.registry.worker-token-ttl");
@@ -56,6 +59,7 @@ public class RegistryTokens {
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond()); // JWT times are whole seconds
         SigningKey signingKey = keys.signingKey();
         String token = signingKey.sign(signingKey.claims(kind, subject, now, ttl).upn(subject));
+        audit.tokenIssued(kind, subject, now.plus(ttl), java.util.Map.of());
         return new IssuedToken(token, now.plus(ttl));
     }
 }

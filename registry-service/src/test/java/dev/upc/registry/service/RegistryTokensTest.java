@@ -14,7 +14,7 @@ class RegistryTokensTest {
     @Test
     void aWorkerTokenTtlAboveAnHourFailsTheStart() {
         assertThatThrownBy(() -> new RegistryTokens(config(Duration.ofHours(2), Duration.ofDays(30)), Clock.systemUTC(),
-                null))
+                null, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("upc.registry.worker-token-ttl is 2 hours, but a worker token may live at most 1 hour");
     }
@@ -22,7 +22,7 @@ class RegistryTokensTest {
     @Test
     void anAdminTokenTtlAboveAYearFailsTheStart() {
         assertThatThrownBy(() -> new RegistryTokens(config(Duration.ofHours(1), Duration.ofDays(400)), Clock.systemUTC(),
-                null))
+                null, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("upc.registry.admin-token-ttl is 400 days");
     }

@@ -6,6 +6,7 @@ import dev.upc.protocol.Tokens;
 import dev.upc.protocol.Tokens.Kind;
 import dev.upc.scheduler.config.SchedulerConfig;
 import dev.upc.servicehttp.KeyFiles;
+import dev.upc.servicehttp.audit.AuditTrail;
 import dev.upc.servicehttp.SigningKey;
 import dev.upc.servicehttp.TokenRules;
 import io.quarkus.runtime.Startup;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Mints the scheduler's tokens for the other services: the store's (see {@link BlobCapability}), capability tokens
@@ -30,9 +32,13 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
     private final Clock clock;
     private final KeyFiles keys;
     private final Duration ttl;
+    private final AuditTrail audit;
+    /** The store admin token in use, minted again a minute before it expires (one per call would flood the audit). */
+    private volatile Capability storeAdmin;
 
-    CapabilityTokens(SchedulerConfig config, Clock clock, KeyFiles keys) {
+    CapabilityTokens(SchedulerConfig config, Clock clock, KeyFiles keys, AuditTrail audit) {
         this.clock = clock;
+        this.audit = audit;
         this.keys = keys;
         // The store refuses capabilities living longer than 15 minutes: fail the start rather than every transfer.
         this.ttl = TokenRules.requireAllowed(Kind.CAPABILITY, config.capabilityTtl(), "upc.scheduler.capability-ttl");
@@ -65,6 +71,8 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
         String token = signingKey.sign(signingKey.claims(Kind.CAPABILITY, workerId, now, ttl)
                 .claim(BlobCapability.BLOB_CLAIM, BlobCapability.blobClaim(kind, blobId))
                 .claim(BlobCapability.OPERATION_CLAIM, op));
+        audit.tokenIssued(Kind.CAPABILITY, workerId, now.plus(ttl), Map.of("blob", BlobCapability.blobClaim(kind, blobId),
+                "op", op));
         return new Capability(token, now.plus(ttl));
     }
 
@@ -79,7 +87,12 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
      * for the store ({@code aud}), and as short-lived as a capability.
      */
     public Capability storeAdmin() {
-        return admin(Tokens.AUDIENCE_STORE, ttl);
+        Capability current = storeAdmin;
+        if (current == null || !current.expiresAt().isAfter(clock.instant().plus(Duration.ofMinutes(1)))) {
+            current = admin(Tokens.AUDIENCE_STORE, ttl);
+            storeAdmin = current;
+        }
+        return current;
     }
 
     /**
@@ -96,6 +109,7 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
         SigningKey signingKey = keys.signingKey();
         String token = signingKey.sign(signingKey.claims(Kind.ADMIN, "upc-scheduler", now, lifetime)
                 .audience(audience));
+        audit.tokenIssued(Kind.ADMIN, "upc-scheduler", now.plus(lifetime), Map.of("aud", audience));
         return new Capability(token, now.plus(lifetime));
     }
 }

@@ -3,6 +3,8 @@ package dev.upc.scheduler.service;
 import dev.upc.protocol.Tokens;
 import dev.upc.servicehttp.SigningKey;
 import dev.upc.servicehttp.SigningKeys;
+import dev.upc.servicehttp.audit.AuditTrail;
+import java.util.Map;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -23,9 +25,11 @@ public class UserTokens {
     }
 
     private final SigningKey signingKey;
+    private final AuditTrail audit;
 
-    UserTokens(@ConfigProperty(name = "smallrye.jwt.sign.key.location") String location) {
+    UserTokens(@ConfigProperty(name = "smallrye.jwt.sign.key.location") String location, AuditTrail audit) {
         this.signingKey = SigningKeys.read(location);
+        this.audit = audit;
     }
 
     public Minted mint(String user, Duration ttl, Instant now) {
@@ -38,6 +42,7 @@ public class UserTokens {
         String jti = UUID.randomUUID().toString();
         String token = signingKey.sign(signingKey.claims(Tokens.Kind.USER, user, issuedAt, ttl).upn(user)
                 .claim("jti", jti));
+        audit.tokenIssued(Tokens.Kind.USER, user, expiresAt, Map.of("jti", jti));
         return new Minted(token, jti, issuedAt, expiresAt);
     }
 }
