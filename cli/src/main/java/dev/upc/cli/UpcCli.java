@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "upc", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = UpcCli.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Submit, watch and migrate jobs on a UPC cluster of user PCs.",
-        footer = {"", "The cluster and token come from the flags, else UPC_SERVER and UPC_TOKEN (or UPC_TOKEN_FILE),",
+        footer = {"", "The cluster and token come from the flags, else UPC_SERVER, UPC_TOKEN (or UPC_TOKEN_FILE) and UPC_CA_FILE,",
                 "else the current context saved by 'upc login' in $UPC_CONFIG or ~/.config/upc/config.json.",
                 "Exit codes: 0 ok, 1 failed, 2 usage, 3 not found or not allowed."})
 public final class UpcCli implements Runnable {
@@ -44,7 +44,7 @@ public final class UpcCli implements Runnable {
     static final Map<String, Class<?>> GROUPS = groups();
 
     /** The global options that take a value, to find the group name behind them. */
-    private static final Set<String> GLOBAL_OPTIONS_WITH_VALUE = Set.of("--context", "--server", "--token-file");
+    private static final Set<String> GLOBAL_OPTIONS_WITH_VALUE = Set.of("--context", "--server", "--token-file", "--ca-file");
 
     @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
             description = "Use this saved context instead of the current one.")
@@ -58,6 +58,11 @@ public final class UpcCli implements Runnable {
             description = "Read the token from FILE (overrides UPC_TOKEN and the context).")
     Path tokenFile;
 
+    @Option(names = "--ca-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Trust only the certificates (PEM) of FILE for the cluster's HTTPS, e.g. a lab's own CA "
+                    + "(overrides UPC_CA_FILE and the context).")
+    Path caFile;
+
     @Spec
     CommandSpec spec;
 
@@ -69,7 +74,7 @@ public final class UpcCli implements Runnable {
      */
     public static int run(String[] args, Env env) {
         UpcCli top = new UpcCli();
-        try (Session session = new Session(env, () -> new TargetChoice(top.context, top.server, top.tokenFile))) {
+        try (Session session = new Session(env, () -> new TargetChoice(top.context, top.server, top.tokenFile, top.caFile))) {
             CommandLine cli = commandLine(top, session, commandWords(args));
             int code = cli.execute(args);
             env.out().flush();

@@ -137,8 +137,8 @@ public class AgentMain implements QuarkusApplication {
         CpuCap cap = new CpuCap(settings.cpuLimitPercent(), state.cpuCapPercent().orElse(null),
                 state::cpuCapPercent);
         WorkerRegistration registration = registration(ready, ready.host(), score * cap.share());
-        ControlPlane control = new HttpControlPlane(settings.registryUrl(), settings.schedulerUrl());
-        StoreClient store = new StoreClient(settings.storeUrl());
+        ControlPlane control = new HttpControlPlane(settings.registryUrl(), settings.schedulerUrl(), settings.tls());
+        StoreClient store = new StoreClient(settings.storeUrl(), settings.tls());
         ExitWatch exits = new ExitWatch(ready.libpod());
         JobCgroups cgroups = new JobCgroups(Path.of("/sys/fs/cgroup"), ready.host().cgroupVersion(),
                 ready.host().cgroupManager());

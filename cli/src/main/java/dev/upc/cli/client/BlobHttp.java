@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * Large bodies over HttpURLConnection: uploads with fixed-length streaming (the JDK HttpClient sends an InputStream at
@@ -21,9 +22,11 @@ final class BlobHttp {
     private static final long REPORT_EVERY_NANOS = 100_000_000L;
 
     private final Duration connectTimeout;
+    private final SSLContext tls;
 
-    BlobHttp(Duration connectTimeout) {
+    BlobHttp(Duration connectTimeout, SSLContext tls) {
         this.connectTimeout = connectTimeout;
+        this.tls = tls;
     }
 
     /** PUTs the file's bytes to {@code uri}; returns the 2xx answer's body. */
@@ -70,17 +73,7 @@ final class BlobHttp {
     }
 
     private HttpURLConnection open(Service service, URI uri, String method, String bearer) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-            connection.setRequestMethod(method);
-            connection.setConnectTimeout((int) connectTimeout.toMillis());
-            connection.setReadTimeout((int) READ_TIMEOUT.toMillis());
-            connection.setInstanceFollowRedirects(false);
-            connection.setRequestProperty("Authorization", "Bearer " + bearer);
-            return connection;
-        } catch (IOException e) {
-            throw Failures.io(service, uri, e, connectTimeout);
-        }
+        return Connections.open(service, uri, method, bearer, connectTimeout, READ_TIMEOUT, tls);
     }
 
     private static byte[] answer(URI uri, String method, HttpURLConnection connection)

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * JSON calls over the JDK HttpClient (HTTP/1.1: the services speak plain HTTP/1.1 and an h2c upgrade attempt only
@@ -21,11 +22,15 @@ final class HttpClientTransport implements JsonTransport {
     private final TokenSource token;
     private final Duration connectTimeout;
 
-    HttpClientTransport(TokenSource token, Duration connectTimeout) {
+    HttpClientTransport(TokenSource token, Duration connectTimeout, SSLContext tls) {
         this.token = token;
         this.connectTimeout = connectTimeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
     }
 
     @Override

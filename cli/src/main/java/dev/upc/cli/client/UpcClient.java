@@ -69,10 +69,11 @@ public final class UpcClient implements AutoCloseable {
     public UpcClient(Endpoint endpoint, Transport transport) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.json = switch (transport) {
-            case HTTP_CLIENT -> new HttpClientTransport(endpoint.token(), endpoint.connectTimeout());
-            case URL_CONNECTION -> new UrlConnectionTransport(endpoint.token(), endpoint.connectTimeout());
+            case HTTP_CLIENT -> new HttpClientTransport(endpoint.token(), endpoint.connectTimeout(), endpoint.tls());
+            case URL_CONNECTION -> new UrlConnectionTransport(endpoint.token(), endpoint.connectTimeout(),
+                    endpoint.tls());
         };
-        this.blobs = new BlobHttp(endpoint.connectTimeout());
+        this.blobs = new BlobHttp(endpoint.connectTimeout(), endpoint.tls());
     }
 
     public Endpoint endpoint() {

@@ -7,6 +7,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * JSON calls over HttpURLConnection. It starts in a fraction of the JDK HttpClient's time (no selector thread, no TLS
@@ -18,8 +19,10 @@ final class UrlConnectionTransport implements JsonTransport {
 
     private final TokenSource token;
     private final Duration connectTimeout;
+    private final SSLContext tls;
 
-    UrlConnectionTransport(TokenSource token, Duration connectTimeout) {
+    UrlConnectionTransport(TokenSource token, Duration connectTimeout, SSLContext tls) {
+        this.tls = tls;
         this.token = token;
         this.connectTimeout = connectTimeout;
     }
@@ -75,18 +78,10 @@ final class UrlConnectionTransport implements JsonTransport {
     }
 
     private HttpURLConnection open(Service service, URI uri, String method, String accept, Duration readTimeout) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-            connection.setRequestMethod(method);
-            connection.setConnectTimeout((int) connectTimeout.toMillis());
-            connection.setReadTimeout((int) readTimeout.toMillis());
-            connection.setInstanceFollowRedirects(false);
-            connection.setRequestProperty("Authorization", "Bearer " + token.token());
-            connection.setRequestProperty("Accept", accept);
-            return connection;
-        } catch (IOException e) {
-            throw Failures.io(service, uri, e, connectTimeout);
-        }
+        HttpURLConnection connection = Connections.open(service, uri, method, token.token(), connectTimeout,
+                readTimeout, tls);
+        connection.setRequestProperty("Accept", accept);
+        return connection;
     }
 
     private static byte[] errorBody(HttpURLConnection connection) throws IOException {

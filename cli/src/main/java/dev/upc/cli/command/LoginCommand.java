@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "login", sortOptions = false,
         description = {"Check a token against a cluster and save both as a context (the current one from now on).",
                 "Give --server, and --token or --token-file; --context NAME names the context (default: default).",
-                "A token file is saved as a path and read at every use, so a rotated file is picked up."})
+                "A token file is saved as a path and read at every use, so a rotated file is picked up;",
+                "so is --ca-file, the certificates (PEM) the cluster's HTTPS must chain to."})
 public final class LoginCommand implements Callable<Integer> {
 
     public static final String DEFAULT_CONTEXT = "default";
@@ -55,13 +56,15 @@ public final class LoginCommand implements Callable<Integer> {
         Path tokenFile = choice.tokenFile() == null ? null : choice.tokenFile().toAbsolutePath().normalize();
         TokenSource source = token != null ? TokenSource.of(token) : TokenSource.file(tokenFile);
         Identity identity;
-        try (UpcClient client = new UpcClient(new Endpoint(server, source, Endpoint.DEFAULT_CONNECT_TIMEOUT),
-                Transport.URL_CONNECTION)) {
+        Path caFile = choice.caFile() == null ? null : choice.caFile().toAbsolutePath().normalize();
+        try (UpcClient client = new UpcClient(new Endpoint(server, source, Endpoint.DEFAULT_CONNECT_TIMEOUT,
+                Session.tls(caFile)), Transport.URL_CONNECTION)) {
             identity = client.whoami();
         }
         String name = choice.context() != null ? choice.context() : DEFAULT_CONTEXT;
-        Context context = token != null ? new Context(server.toString(), token.strip(), null)
-                : new Context(server.toString(), null, tokenFile.toString());
+        String ca = caFile == null ? null : caFile.toString();
+        Context context = token != null ? new Context(server.toString(), token.strip(), null, ca)
+                : new Context(server.toString(), null, tokenFile.toString(), ca);
         ContextStore store = session.contexts();
         store.save(store.load().withCurrent(name, context));
         session.say("logged in to " + server + " as " + identity.name() + " (" + identity.kind() + ", token expires "

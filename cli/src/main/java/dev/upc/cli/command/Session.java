@@ -6,15 +6,19 @@ import dev.upc.cli.client.Endpoint;
 import dev.upc.cli.client.ProtocolJson;
 import dev.upc.cli.client.Transport;
 import dev.upc.cli.client.UpcClient;
+import dev.upc.cli.context.ConfigException;
 import dev.upc.cli.context.ContextStore;
 import dev.upc.cli.context.Target;
 import dev.upc.cli.context.TargetChoice;
 import dev.upc.cli.context.TargetResolver;
+import dev.upc.protocol.tls.TrustedCertificates;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * One run of {@code upc}: its environment, the global flags, and the client, made on first use so that commands that
@@ -82,10 +86,22 @@ public final class Session implements AutoCloseable {
     public UpcClient client() {
         if (client == null) {
             Target resolved = target();
-            client = new UpcClient(new Endpoint(resolved.server(), resolved.token(), Endpoint.DEFAULT_CONNECT_TIMEOUT),
-                    Transport.URL_CONNECTION);
+            client = new UpcClient(new Endpoint(resolved.server(), resolved.token(), Endpoint.DEFAULT_CONNECT_TIMEOUT,
+                    tls(resolved.caFile())), Transport.URL_CONNECTION);
         }
         return client;
+    }
+
+    /** What the cluster's HTTPS must chain to: the certificates of {@code caFile}, or the JVM's list when null. */
+    public static SSLContext tls(Path caFile) {
+        if (caFile == null) {
+            return null;
+        }
+        try {
+            return TrustedCertificates.context(caFile);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--ca-file: " + e.getMessage());
+        }
     }
 
     /** A protocol record as indented JSON on stdout, the shape {@code --json} promises. */

@@ -9,13 +9,14 @@ import java.util.Map;
 /**
  * Decides which cluster and token a command uses. Each setting is taken from the first place that has it: the flags
  * ({@code --server}, {@code --token-file}), then the environment ({@code UPC_SERVER}; {@code UPC_TOKEN}, then
- * {@code UPC_TOKEN_FILE}), then the context ({@code --context NAME}, else the current one).
+ * {@code UPC_TOKEN_FILE}; {@code UPC_CA_FILE}), then the context ({@code --context NAME}, else the current one).
  */
 public final class TargetResolver {
 
     public static final String SERVER_VARIABLE = "UPC_SERVER";
     public static final String TOKEN_VARIABLE = "UPC_TOKEN";
     public static final String TOKEN_FILE_VARIABLE = "UPC_TOKEN_FILE";
+    public static final String CA_FILE_VARIABLE = "UPC_CA_FILE";
 
     private final Map<String, String> environment;
     private final ContextStore store;
@@ -45,7 +46,10 @@ public final class TargetResolver {
             throw new ConfigException("no server given: log in with 'upc login --server URL --token-file FILE', "
                     + "or set " + SERVER_VARIABLE + " and " + TOKEN_VARIABLE);
         }
-        return new Target(serverUrl(server), token(choice, context), context == null ? null : contextName);
+        String caFile = first(choice.caFile() == null ? null : choice.caFile().toString(),
+                environment.get(CA_FILE_VARIABLE), context == null ? null : context.caFile());
+        return new Target(serverUrl(server), token(choice, context), context == null ? null : contextName,
+                caFile == null ? null : Path.of(caFile));
     }
 
     /** Whether flags and environment leave a setting open that a saved context must fill. */

@@ -70,6 +70,20 @@ class TargetResolverTest {
     }
 
     @Test
+    void theCaFileComesFromTheFlagElseTheEnvironmentElseTheContext() {
+        store.save(store.load().withCurrent("tls", new Context("https://tls:8443", "t", null, "/etc/upc/ca.crt")));
+        TargetResolver saved = new TargetResolver(Map.of(), store);
+        assertThat(saved.resolve(TargetChoice.none()).caFile()).isEqualTo(Path.of("/etc/upc/ca.crt"));
+
+        TargetResolver env = new TargetResolver(Map.of("UPC_CA_FILE", "/env/ca.crt"), store);
+        assertThat(env.resolve(TargetChoice.none()).caFile()).isEqualTo(Path.of("/env/ca.crt"));
+        assertThat(env.resolve(new TargetChoice(null, null, null, Path.of("/flag/ca.crt"))).caFile())
+                .isEqualTo(Path.of("/flag/ca.crt"));
+        assertThat(new TargetResolver(Map.of(), store).resolve(new TargetChoice("home", null, null)).caFile())
+                .as("a context saved without one: the JVM's list").isNull();
+    }
+
+    @Test
     void anUnknownContextIsNotFound() {
         assertThatThrownBy(() -> new TargetResolver(Map.of(), store).resolve(new TargetChoice("nope", null, null)))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {

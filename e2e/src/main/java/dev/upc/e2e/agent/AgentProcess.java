@@ -78,15 +78,17 @@ public final class AgentProcess implements AutoCloseable {
     public static AgentProcess start(ServiceCluster cluster, SimulatedPc pc, int cpuLimitPercent,
                                      Map<String, String> extra, Launch launch, String command) {
         return start(new ControlPlane(cluster.workDir(), cluster.joinToken(), cluster.registryUrl(),
-                cluster.schedulerUrl(), cluster.storeUrl()), pc, cpuLimitPercent, extra, launch, command);
+                cluster.schedulerUrl(), cluster.storeUrl(), cluster.caFile()), pc, cpuLimitPercent, extra, launch,
+                command);
     }
 
     /**
      * The services an agent joins, wherever they run (a {@link ServiceCluster}, or pods of a deployment).
      *
      * @param workDir where the agent's state, join token file and log go ({@code agent-<pc>/})
+     * @param caFile  the CA the services' HTTPS chains to, or null (plain http, or the JVM's list)
      */
-    public record ControlPlane(Path workDir, String joinToken, URI registry, URI scheduler, URI store) {
+    public record ControlPlane(Path workDir, String joinToken, URI registry, URI scheduler, URI store, Path caFile) {
     }
 
     /** An agent for {@code pc} against {@code services}, with the packaged jar. */
@@ -107,6 +109,9 @@ public final class AgentProcess implements AutoCloseable {
             settings.put("upc.agent.scheduler-url", cluster.scheduler().toString());
             settings.put("upc.agent.store-url", cluster.store().toString());
             settings.put("upc.agent.join-token-file", token.toString());
+            if (cluster.caFile() != null) {
+                settings.put("upc.agent.ca-file", cluster.caFile().toString());
+            }
             settings.put("upc.agent.podman-socket", pc.socket().toString());
             settings.put("upc.agent.state-dir", dir.resolve("state").toString());
             settings.put("upc.agent.machine-id", "sim-" + pc.name() + "-" + Long.toHexString(System.nanoTime()));

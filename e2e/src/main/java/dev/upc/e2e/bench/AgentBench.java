@@ -110,7 +110,7 @@ public final class AgentBench {
 
     /** What to run: how many measured starts per mode, how long each idles, which modes. */
     record Options(int starts, Duration idle, Duration settle, Duration trainingIdle, List<String> modes,
-                   List<String> jvmOptions) {
+                   List<String> jvmOptions, boolean tls) {
 
         static final List<String> ALL_MODES = List.of("jvm", "jvm-aot", "native", "boinc-client");
 
@@ -121,6 +121,7 @@ public final class AgentBench {
             Duration trainingIdle = Duration.ofSeconds(5);
             List<String> modes = ALL_MODES;
             List<String> jvmOptions = List.of();
+            boolean tls = false;
             try {
                 for (int i = 0; i < args.size(); i++) {
                     switch (args.get(i)) {
@@ -130,6 +131,7 @@ public final class AgentBench {
                         case "--training-idle" -> trainingIdle = Duration.ofSeconds(Long.parseLong(args.get(++i)));
                         case "--modes" -> modes = List.of(args.get(++i).split(","));
                         case "--jvm-options" -> jvmOptions = List.of(args.get(++i).trim().split("\\s+"));
+                        case "--tls" -> tls = true;
                         default -> {
                             return Optional.empty();
                         }
@@ -141,7 +143,7 @@ public final class AgentBench {
             if (starts < 1 || idle.isNegative() || settle.isNegative() || !ALL_MODES.containsAll(modes)) {
                 return Optional.empty();
             }
-            return Optional.of(new Options(starts, idle, settle, trainingIdle, modes, jvmOptions));
+            return Optional.of(new Options(starts, idle, settle, trainingIdle, modes, jvmOptions, tls));
         }
     }
 
@@ -155,8 +157,9 @@ public final class AgentBench {
         Optional<Options> parsed = Options.parse(args);
         if (parsed.isEmpty()) {
             System.err.println("usage: ./upc bench agent [--starts 5] [--idle 30] [--settle 10] [--training-idle 5]"
-                    + " [--modes " + String.join(",", Options.ALL_MODES) + "] [--jvm-options '-Xms16m …']"
-                    + " (options appended to the launcher's, to try some)");
+                    + " [--modes " + String.join(",", Options.ALL_MODES) + "] [--jvm-options '-Xms16m …'] [--tls]"
+                    + " (JVM options appended to the launcher's, to try some; --tls: the services on HTTPS only and"
+                    + " the agent trusting their CA)");
             return 2;
         }
         Path dir = work.resolve("bench-agent").toAbsolutePath();
@@ -180,7 +183,7 @@ public final class AgentBench {
             progress("launcher JVM options: %s%s", String.join(" ", launcherOptions),
                     o.jvmOptions().isEmpty() ? "" : "; trying in addition: " + String.join(" ", o.jvmOptions()));
             launcherOptions.addAll(o.jvmOptions());
-            try (ServiceCluster cluster = ServiceCluster.builder().workDir(dir.resolve("cluster"))
+            try (ServiceCluster cluster = ServiceCluster.builder().workDir(dir.resolve("cluster")).tls(o.tls())
                     .liveness(HEARTBEAT, Duration.ofSeconds(30), Duration.ofSeconds(90)).start();
                  SimulatedPc pc = SimulatedPc.start("bench")) {
                 Map<String, String> settings = Map.of(
@@ -195,7 +198,8 @@ public final class AgentBench {
                         Duration.ZERO);
                 for (String mode : agentModes) {
                     try {
-                        agentMode(mode, runs, jar, launcherOptions).ifPresent(System.out::println);
+                        agentMode(mode, runs, jar, launcherOptions).map(line -> o.tls()
+                                ? line.replace("\"mode\":", "\"tls\":true,\"mode\":") : line).ifPresent(System.out::println);
                     } catch (RuntimeException e) {
                         failures++;
                         progress("mode %s FAILED: %s", mode, e.getMessage());

@@ -86,6 +86,7 @@ public final class ServiceCluster implements AutoCloseable {
     private final String joinToken = "join-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     private final Map<Service, ServiceProcess> services = new EnumMap<>(Service.class);
     private ClusterKeys keys;
+    private ClusterTls tls;
     private String adminToken;
     private LocalPostgres postgres;
     private final Thread closeOnExit = new Thread(this::close, "service-cluster-close");
@@ -124,7 +125,7 @@ public final class ServiceCluster implements AutoCloseable {
         return url(Service.STORE);
     }
 
-    /** {@code http://127.0.0.1:<port>}: the same across restarts of the service. */
+    /** {@code http://127.0.0.1:<port>} ({@code https} with {@link Builder#tls}): the same across restarts. */
     public URI url(Service service) {
         return services.get(service).url();
     }
@@ -137,6 +138,11 @@ public final class ServiceCluster implements AutoCloseable {
     /** A token of group {@code admin}, valid for a day, accepted by all three services. */
     public String adminToken() {
         return adminToken;
+    }
+
+    /** The CA the services' HTTPS chains to, with {@link Builder#tls}; else null. */
+    public Path caFile() {
+        return tls == null ? null : tls.caCertificate();
     }
 
     /** The run's key pair: to sign other tokens (a user's, a store capability) for negative tests. */
@@ -247,12 +253,14 @@ public final class ServiceCluster implements AutoCloseable {
     private void startAll() throws IOException {
         keys = ClusterKeys.generate(workDir);
         adminToken = keys.adminToken("e2e-admin", Duration.ofDays(1));
+        tls = settings.tls ? ClusterTls.generate(workDir) : null;
         Map<Service, Integer> ports = new EnumMap<>(Service.class);
         for (Service service : Service.values()) {
             ports.put(service, freePort());
         }
-        URI registryUrl = URI.create("http://127.0.0.1:" + ports.get(Service.REGISTRY));
-        URI storeUrl = URI.create("http://127.0.0.1:" + ports.get(Service.STORE));
+        String scheme = tls == null ? "http" : "https";
+        URI registryUrl = URI.create(scheme + "://127.0.0.1:" + ports.get(Service.REGISTRY));
+        URI storeUrl = URI.create(scheme + "://127.0.0.1:" + ports.get(Service.STORE));
 
         // The store needs no database: it starts while PostgreSQL does.
         Path storeDir = Files.createDirectories(workDir.resolve("store"));
@@ -260,7 +268,7 @@ public final class ServiceCluster implements AutoCloseable {
         store.put("upc.store.directory", storeDir.toString());
         store.put("upc.store.min-free-bytes", "64M");
         store.put("mp.jwt.verify.publickey.location", "file:" + keys.publicKeyPem());
-        define(Service.STORE, ports.get(Service.STORE), store, Map.of());
+        define(Service.STORE, ports.get(Service.STORE), store, tlsEnvironment());
         services.get(Service.STORE).launch();
 
         long postgresStart = System.nanoTime();
@@ -276,7 +284,7 @@ public final class ServiceCluster implements AutoCloseable {
         registry.put("upc.registry.lost-after", seconds(settings.lostAfter));
         registry.put("upc.registry.admin-token-file", workDir.resolve("registry-admin.jwt").toString());
         registry.putAll(keyProperties());
-        define(Service.REGISTRY, ports.get(Service.REGISTRY), registry, Map.of());
+        define(Service.REGISTRY, ports.get(Service.REGISTRY), registry, tlsEnvironment());
 
         Map<String, String> scheduler = database(SCHEDULER_DATABASE);
         scheduler.put("upc.scheduler.plan-interval", seconds(settings.planInterval));
@@ -291,14 +299,16 @@ public final class ServiceCluster implements AutoCloseable {
             progress("the packaged scheduler has no store URL setting: it will not prune checkpoints");
         }
         scheduler.putAll(keyProperties());
-        define(Service.SCHEDULER, ports.get(Service.SCHEDULER), scheduler,
-                Map.of("UPC_STORE_URL", storeUrl.toString()));
+        Map<String, String> schedulerEnvironment = new LinkedHashMap<>(tlsEnvironment());
+        schedulerEnvironment.put("UPC_STORE_URL", storeUrl.toString());
+        define(Service.SCHEDULER, ports.get(Service.SCHEDULER), scheduler, schedulerEnvironment);
 
         services.get(Service.REGISTRY).launch();
         services.get(Service.SCHEDULER).launch();
         awaitReady(List.copyOf(services.values()));
         // The command line's client library, as any admin uses it: the scheduler tells it where the rest is.
-        admin = new dev.upc.cli.client.UpcClient(new dev.upc.cli.client.Endpoint(schedulerUrl(), adminToken));
+        admin = new dev.upc.cli.client.UpcClient(new dev.upc.cli.client.Endpoint(schedulerUrl(),
+                dev.upc.cli.client.TokenSource.of(adminToken), null, tls == null ? null : tls.clientContext()));
         progress("cluster ready in %.1f s (work dir %s)", (System.nanoTime() - createdNanos) / 1e9, workDir);
     }
 
@@ -313,7 +323,17 @@ public final class ServiceCluster implements AutoCloseable {
             jvm.add("-XX:TieredStopAtLevel=1");
         }
         services.put(service, new ServiceProcess(service.shortName(), jar(service), port,
-                workDir.resolve(service.shortName() + ".log"), jvm, all, environment));
+                workDir.resolve(service.shortName() + ".log"), jvm, all, environment,
+                tls == null ? null : tls.clientContext()));
+    }
+
+    /**
+     * TLS as an operator turns it on, through the environment: each service serves HTTPS with the run's certificate,
+     * and trusts the run's CA when it calls another.
+     */
+    private Map<String, String> tlsEnvironment() {
+        return tls == null ? Map.of() : Map.of("UPC_TLS_CERT_FILE", tls.certificate().toString(),
+                "UPC_TLS_KEY_FILE", tls.key().toString(), "UPC_TLS_CA_FILE", tls.caCertificate().toString());
     }
 
     private Map<String, String> database(String name) {
@@ -449,6 +469,7 @@ public final class ServiceCluster implements AutoCloseable {
         private Duration lostAfter = Duration.ofSeconds(10);
         private Duration planInterval = Duration.ofSeconds(1);
         private Duration readyTimeout = Duration.ofSeconds(60);
+        private boolean tls;
         private final Map<Service, Integer> heapMiB = new EnumMap<>(Map.of(
                 Service.REGISTRY, 128, Service.SCHEDULER, 192, Service.STORE, 64));
         private final Map<Service, Map<String, String>> extraProperties = new EnumMap<>(Service.class);
@@ -457,6 +478,12 @@ public final class ServiceCluster implements AutoCloseable {
         }
 
         /** The repository whose {@code <module>/target/quarkus-app/quarkus-run.jar} are started. */
+        /** Services on HTTPS only, with a CA of the run's own ({@link ClusterTls}); clients trust that CA. */
+        public Builder tls(boolean on) {
+            this.tls = on;
+            return this;
+        }
+
         public Builder repo(Path repo) {
             this.repo = repo.toAbsolutePath();
             return this;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * One packaged Quarkus service run as {@code java … -jar quarkus-run.jar} on a fixed port of 127.0.0.1, its output
@@ -34,13 +35,21 @@ final class ServiceProcess {
     private final List<String> jvmOptions;
     private final Map<String, String> properties;
     private final Map<String, String> environment;
-    private final HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(PROBE_TIMEOUT).build();
+    private final boolean https;
+    private final HttpClient probe;
     private Process process;
     private long startedNanos;
 
+    /** @param tls what its HTTPS chains to when it serves HTTPS (configured in {@code environment}), else null */
     ServiceProcess(String name, Path jar, int port, Path log, List<String> jvmOptions, Map<String, String> properties,
-                   Map<String, String> environment) {
+                   Map<String, String> environment, SSLContext tls) {
+        HttpClient.Builder probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(PROBE_TIMEOUT);
+        if (tls != null) {
+            probe.sslContext(tls);
+        }
+        this.probe = probe.build();
+        this.https = tls != null;
         this.name = name;
         this.jar = jar;
         this.port = port;
@@ -55,7 +64,7 @@ final class ServiceProcess {
     }
 
     URI url() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((https ? "https" : "http") + "://127.0.0.1:" + port);
     }
 
     Path log() {

@@ -26,10 +26,13 @@ public final class DeploymentSecrets {
 
     public static final String KEYS_SECRET = "upc-keys";
     public static final String VALUES_SECRET = "upc-secrets";
+    /** The services' own certificate in overlay production-tls, made by cert-manager or the operator, not here. */
+    public static final String TLS_SECRET = "upc-service-tls";
     /** The keys of each Secret: what the manifests may reference. */
     public static final Map<String, List<String>> KEYS = Map.of(
             KEYS_SECRET, List.of("private.pem", "jwks.json"),
-            VALUES_SECRET, List.of("join-token", "db-password"));
+            VALUES_SECRET, List.of("join-token", "db-password"),
+            TLS_SECRET, List.of("tls.crt", "tls.key", "ca.crt"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;

@@ -218,7 +218,7 @@ public final class KubePlay {
     private List<SimulatedPc> joinPcs() throws IOException {
         AgentProcess.ControlPlane services = new AgentProcess.ControlPlane(work,
                 Files.readString(work.resolve("join-token")).strip(), SERVICES.get("registry"),
-                SERVICES.get("scheduler"), SERVICES.get("store"));
+                SERVICES.get("scheduler"), SERVICES.get("store"), null);
         List<SimulatedPc> pcs = new ArrayList<>();
         List<AgentProcess> agents = new ArrayList<>();
         int[] speeds = {80, 40};

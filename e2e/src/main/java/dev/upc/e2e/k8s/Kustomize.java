@@ -10,7 +10,7 @@ import java.util.List;
 public final class Kustomize {
 
     /** The overlays in {@code k8s/overlays}. */
-    public static final List<String> OVERLAYS = List.of("local", "production");
+    public static final List<String> OVERLAYS = List.of("local", "production", "production-tls");
 
     private Kustomize() {
     }

@@ -34,7 +34,8 @@ class ManifestsTest {
     private static final Path DEBIAN_KUBECTL = Path.of("/opt/kubectl-debian/usr/bin/kubectl");
     private static final Map<String, String> IMAGE_REPOSITORIES = Map.of(
             "local", "localhost/upc",
-            "production", "registry.example.org/upc");
+            "production", "registry.example.org/upc",
+            "production-tls", "registry.example.org/upc");
 
     private static Path repo;
     private static List<String> kubectls;
@@ -90,6 +91,30 @@ class ManifestsTest {
     void productionIsReachedThroughOneIngressAndTheLocalOverlayHasNone() {
         assertThat(first("production").ofKind("Ingress")).hasSize(1);
         assertThat(first("local").ofKind("Ingress")).isEmpty();
+    }
+
+    @Test
+    void productionTlsServesEveryServiceOverHttpsOnlyAndCallsThemSo() {
+        Manifest tls = first("production-tls");
+        for (K8sObject workload : tls.workloads()) {
+            for (Container container : workload.containers()) {
+                if (container.image().name().equals("postgres")) {
+                    continue;
+                }
+                assertThat(container.envValue("UPC_TLS_CERT_FILE")).as(container.name()).contains("/etc/upc/tls/tls.crt");
+                assertThat(container.envValue("UPC_TLS_KEY_FILE")).as(container.name()).contains("/etc/upc/tls/tls.key");
+                assertThat(container.envValue("UPC_TLS_CA_FILE")).as(container.name()).contains("/etc/upc/tls/ca.crt");
+                for (String probe : List.of("readinessProbe", "livenessProbe")) {
+                    assertThat(container.json().path(probe).path("httpGet").path("scheme").asText())
+                            .as(container.name() + " " + probe).isEqualTo("HTTPS");
+                }
+            }
+        }
+        JsonNode config = tls.find("ConfigMap", "upc-config").orElseThrow().json().path("data");
+        assertThat(config.path("UPC_REGISTRY_URL").asText()).startsWith("https://");
+        assertThat(config.path("UPC_STORE_URL").asText()).startsWith("https://");
+        assertThat(tls.ofKind("Ingress").get(0).json().at("/metadata/annotations")
+                .path("nginx.ingress.kubernetes.io/backend-protocol").asText()).isEqualTo("HTTPS");
     }
 
     @Test

@@ -30,6 +30,11 @@ record ServiceConfig(String image, Set<String> env, int defaultHttpPort) {
      * short: anything else a container is given must be a property reference of its service.
      */
     static final Set<String> JVM_ENV = Set.of("JAVA_TOOL_OPTIONS");
+    /**
+     * Read by every service through service-http's {@code TlsConfigSource} rather than a property reference: HTTPS
+     * with this certificate and key, and the CA the service trusts when it calls another.
+     */
+    static final Set<String> TLS_ENV = Set.of("UPC_TLS_CERT_FILE", "UPC_TLS_KEY_FILE", "UPC_TLS_CA_FILE");
 
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z0-9_]+)[:}]");
     private static final Pattern HTTP_PORT = Pattern.compile(
@@ -49,6 +54,7 @@ record ServiceConfig(String image, Set<String> env, int defaultHttpPort) {
 
     static ServiceConfig parse(String image, String properties) {
         Set<String> env = new TreeSet<>(JVM_ENV);
+        env.addAll(TLS_ENV);
         Matcher reference = REFERENCE.matcher(properties);
         while (reference.find()) {
             env.add(reference.group(1));

@@ -4,8 +4,12 @@ import dev.upc.protocol.ApiPaths;
 import dev.upc.protocol.BlobKind;
 import dev.upc.protocol.RevokedWorkerIds;
 import dev.upc.scheduler.config.SchedulerConfig;
+import dev.upc.servicehttp.tls.TlsConfigSource;
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.Json;
@@ -46,10 +50,14 @@ public class StoreClient {
     private final HttpClient http;
     private final Supplier<String> adminToken;
 
-    StoreClient(SchedulerConfig config, Vertx vertx, StoreAdminToken adminToken) {
+    StoreClient(SchedulerConfig config, Vertx vertx, StoreAdminToken adminToken, TlsConfigurationRegistry tls) {
         this.url = config.storeUrl().filter(u -> !u.isBlank()).map(URI::create);
-        this.http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-                .setConnectTimeout((int) Duration.ofSeconds(2).toMillis()).setKeepAlive(true));
+        HttpClientOptions options = new HttpClientOptions().setConnectTimeout((int) Duration.ofSeconds(2).toMillis())
+                .setKeepAlive(true);
+        // An https store is trusted by the CA the scheduler is given (UPC_TLS_CA_FILE), else by the JVM's; its name is
+        // checked against its certificate.
+        tls.get(TlsConfigSource.CLIENTS).map(TlsConfiguration::getTrustStoreOptions).ifPresent(options::setTrustOptions);
+        this.http = vertx.createHttpClient(options);
         this.adminToken = adminToken;
     }
 

@@ -27,6 +27,12 @@ public interface AgentConfig {
     /** The checkpoint store, e.g. {@code http://upc.lab:8083}. */
     Optional<URI> storeUrl();
 
+    /**
+     * The certificates (PEM) that the services' HTTPS must chain to, e.g. a lab's own CA: only these are trusted then,
+     * not the JVM's list. Unset: the JVM's list (a public CA, or plain http on a trusted network).
+     */
+    Optional<Path> caFile();
+
     /** The cluster join token itself; prefer {@link #joinTokenFile()}, which keeps it out of process listings. */
     Optional<String> joinToken();
 

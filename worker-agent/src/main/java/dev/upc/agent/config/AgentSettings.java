@@ -1,6 +1,7 @@
 package dev.upc.agent.config;
 
 import dev.upc.agent.libpod.UserNamespace;
+import dev.upc.protocol.tls.TrustedCertificates;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The settings the agent runs with, checked: every URL present and http(s), a readable non-empty join token, sane
@@ -18,13 +20,14 @@ import java.util.Optional;
  *
  * @param name         this PC's name in the cluster (registered as the worker's hostname)
  * @param jobMemoryMiB memory lent to jobs, registered so that placement counts with it
+ * @param tls          what the services' HTTPS must chain to ({@code upc.agent.ca-file}), or null for the JVM's list
  */
 public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI storeUrl, String joinToken,
                             Path podmanSocket,
                             Path stateDir, int jobCpus, int cpuLimitPercent, long jobMemoryMiB, int localPort,
                             Map<String, String> labels, Duration pollWait, String criu, boolean pullImages,
                             Duration benchmarkMaxAge, Duration idleScanInterval,
-                            Optional<UserNamespace> userNamespace) {
+                            Optional<UserNamespace> userNamespace, SSLSocketFactory tls) {
 
     /** Letters, digits and {@code ._-}, as a DNS name or a simple host name is: the registry shows and matches it. */
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,253}");
@@ -66,6 +69,14 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
         } catch (IllegalArgumentException e) {
             problems.add("upc.agent.user-namespace: " + e.getMessage());
         }
+        SSLSocketFactory tls = null;
+        if (config.caFile().isPresent()) {
+            try {
+                tls = TrustedCertificates.context(config.caFile().get()).getSocketFactory();
+            } catch (IllegalArgumentException e) {
+                problems.add("upc.agent.ca-file: " + e.getMessage());
+            }
+        }
         config.machineId().filter(id -> !id.matches("[A-Za-z0-9._:-]{1,128}")).ifPresent(id -> problems.add(
                 "upc.agent.machine-id must be 1 to 128 letters, digits or ._:- characters, was '" + id + "'"));
         if (!problems.isEmpty()) {
@@ -74,7 +85,7 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
         return new AgentSettings(name, registry, scheduler, store, token, config.podmanSocket(), config.stateDir(),
                 jobCpus, config.cpuLimitPercent(), memory, config.localPort(), Map.copyOf(config.labels()), config.pollWait(),
                 config.criu(), config.pullImages(), config.benchmarkMaxAge(),
-                config.idleScanInterval(), users);
+                config.idleScanInterval(), users, tls);
     }
 
     /** CPU time per second jobs may use on this PC: lent cores × the CPU-time share. */

@@ -9,6 +9,8 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * JSON over HTTP/1.1 with the JDK's {@link HttpURLConnection}: no extra threads, nothing to start, keep-alive
@@ -20,6 +22,13 @@ final class Http {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
+
+    private final SSLSocketFactory tls;
+
+    /** @param tls what https connections trust ({@link dev.upc.protocol.tls.TrustedCertificates}), or null for the JVM's certificates */
+    Http(SSLSocketFactory tls) {
+        this.tls = tls;
+    }
 
     <T> T call(String method, URI uri, String bearer, Object body, Class<T> answer, Duration timeout) {
         return call(method, uri, bearer, java.util.Map.of(), body, answer, timeout);
@@ -61,6 +70,9 @@ final class Http {
     HttpURLConnection open(String method, URI uri, String bearer, Duration timeout) {
         try {
             HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+            if (tls != null && connection instanceof HttpsURLConnection https) {
+                https.setSSLSocketFactory(tls);
+            }
             connection.setRequestMethod(method);
             connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
             connection.setReadTimeout((int) timeout.toMillis());

@@ -17,6 +17,7 @@ import dev.upc.protocol.WorkerRegistration;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLSocketFactory;
 
 /** The agent's calls to the registry and the scheduler (protocol v1), over HTTP. */
 public final class HttpControlPlane implements ControlPlane {
@@ -27,11 +28,17 @@ public final class HttpControlPlane implements ControlPlane {
 
     private final URI registry;
     private final URI scheduler;
-    private final Http http = new Http();
+    private final Http http;
 
     public HttpControlPlane(URI registry, URI scheduler) {
+        this(registry, scheduler, null);
+    }
+
+    /** @param tls what https connections trust ({@link dev.upc.protocol.tls.TrustedCertificates}), or null for the JVM's certificates */
+    public HttpControlPlane(URI registry, URI scheduler, SSLSocketFactory tls) {
         this.registry = registry;
         this.scheduler = scheduler;
+        this.http = new Http(tls);
     }
 
     @Override

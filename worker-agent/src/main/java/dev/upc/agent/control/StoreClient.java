@@ -17,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Streams blobs to and from the checkpoint store with a capability token, hashing on the fly: an upload is checked
@@ -32,10 +33,16 @@ public final class StoreClient {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
 
     private final URI store;
-    private final Http http = new Http();
+    private final Http http;
 
     public StoreClient(URI store) {
+        this(store, null);
+    }
+
+    /** @param tls what https connections trust ({@link dev.upc.protocol.tls.TrustedCertificates}), or null for the JVM's certificates */
+    public StoreClient(URI store, SSLSocketFactory tls) {
         this.store = store;
+        this.http = new Http(tls);
     }
 
     /**

@@ -111,6 +111,17 @@ class AgentSettingsTest {
     }
 
     @Test
+    void aCaFileMustHoldCertificates() throws IOException {
+        Path notPem = Files.writeString(dir.resolve("ca.crt"), "not a certificate\n");
+
+        assertThat(AgentSettings.validate(valid(), 2, 4096, "pc").tls()).isNull(); // the JVM's list
+        assertThatThrownBy(() -> AgentSettings.validate(valid().withCaFile(notPem), 2, 4096, "pc"))
+                .hasMessageContaining("upc.agent.ca-file: " + notPem + " is not a PEM certificate file");
+        assertThatThrownBy(() -> AgentSettings.validate(valid().withCaFile(dir.resolve("gone.crt")), 2, 4096, "pc"))
+                .hasMessageContaining("upc.agent.ca-file: cannot read " + dir.resolve("gone.crt"));
+    }
+
+    @Test
     void theCpuShareScalesTheLentCores() throws IOException {
         Config config = valid().withCpus(OptionalInt.of(2), 25);
 
@@ -119,8 +130,19 @@ class AgentSettingsTest {
 
     private record Config(URI registry, URI scheduler, URI store, String token, Path tokenFile, OptionalInt cpus,
                           int percent, OptionalLong memory, int port, Duration pollWaitValue, String nameValue,
-                          String users)
+                          String users, Path caFileValue)
             implements AgentConfig {
+
+        Config(URI registry, URI scheduler, URI store, String token, Path tokenFile, OptionalInt cpus, int percent,
+               OptionalLong memory, int port, Duration pollWaitValue, String nameValue, String users) {
+            this(registry, scheduler, store, token, tokenFile, cpus, percent, memory, port, pollWaitValue, nameValue,
+                    users, null);
+        }
+
+        Config withCaFile(Path value) {
+            return new Config(registry, scheduler, store, token, tokenFile, cpus, percent, memory, port, pollWaitValue,
+                    nameValue, users, value);
+        }
 
         Config(URI registry, URI scheduler, URI store, String token, Path tokenFile, OptionalInt cpus, int percent,
                OptionalLong memory, int port, Duration pollWaitValue) {
@@ -158,6 +180,7 @@ class AgentSettingsTest {
         @Override public Optional<URI> schedulerUrl() { return Optional.ofNullable(scheduler); }
         @Override public Optional<URI> storeUrl() { return Optional.ofNullable(store); }
         @Override public Optional<String> joinToken() { return Optional.ofNullable(token); }
+        @Override public Optional<Path> caFile() { return Optional.ofNullable(caFileValue); }
         @Override public Optional<String> machineId() { return Optional.empty(); }
         @Override public Optional<String> name() { return Optional.ofNullable(nameValue); }
         @Override public Path joinTokenFile() { return tokenFile; }
