@@ -18,6 +18,8 @@ import java.time.Duration;
  *       <td>registry, scheduler</td><td>the registry, at registration</td><td>{@link #WORKER_MAX_LIFETIME}</td></tr>
  *   <tr><td>capability</td><td>claim {@value BlobCapability#BLOB_CLAIM}</td><td>store</td><td>the scheduler</td>
  *       <td>{@link #CAPABILITY_MAX_LIFETIME}</td></tr>
+ *   <tr><td>service</td><td>{@code groups} has {@value #SERVICE}; {@code sub} is the calling service</td>
+ *       <td>registry, store</td><td>the scheduler, for its own calls</td><td>{@link #SERVICE_MAX_LIFETIME}</td></tr>
  * </table>
  *
  * A token must carry {@code iat} and {@code exp}; one whose {@code exp - iat} exceeds its kind's longest life is
@@ -34,6 +36,11 @@ public final class Tokens {
     public static final String ADMIN = BlobCapability.ADMIN_GROUP;
     public static final String USER = "user";
     public static final String WORKER = "worker";
+    /**
+     * The scheduler's own calls to the registry (list the workers and the revocations) and the store (read and delete
+     * blobs, hand on the revoked workers): that much and no more, where an admin token could do everything.
+     */
+    public static final String SERVICE = "service";
 
     public static final Duration ADMIN_MAX_LIFETIME = Duration.ofDays(365);
     public static final Duration USER_MAX_LIFETIME = Duration.ofDays(90);
@@ -41,6 +48,7 @@ public final class Tokens {
     /** An hour: a stolen worker token is good for little, and the agent renews it (it re-registers) all the time. */
     public static final Duration WORKER_MAX_LIFETIME = Duration.ofHours(1);
     public static final Duration CAPABILITY_MAX_LIFETIME = Duration.ofMinutes(15);
+    public static final Duration SERVICE_MAX_LIFETIME = Duration.ofHours(1);
 
     /** User names: what a token's subject and an image name space may be. */
     public static final String USER_NAME = "[a-z][a-z0-9_-]{0,31}";
@@ -53,7 +61,8 @@ public final class Tokens {
         ADMIN(ADMIN_MAX_LIFETIME),
         USER(USER_MAX_LIFETIME),
         WORKER(WORKER_MAX_LIFETIME),
-        CAPABILITY(CAPABILITY_MAX_LIFETIME);
+        CAPABILITY(CAPABILITY_MAX_LIFETIME),
+        SERVICE(SERVICE_MAX_LIFETIME);
 
         private final Duration maxLifetime;
 

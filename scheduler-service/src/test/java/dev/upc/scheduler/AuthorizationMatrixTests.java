@@ -24,37 +24,38 @@ import org.junit.jupiter.api.Test;
 /**
  * Every endpoint of the scheduler × every kind of caller → the status it gets. {@code owner} is alice, whose job the
  * call names; {@code other} is bob, another user; {@code worker} is the PC the call names ({@code wa}), {@code peer}
- * another PC; {@code capability} a store capability, which the scheduler never accepts. Another user's job is 404, as
+ * another PC; {@code capability} a store capability and {@code service} the scheduler's own token for the registry and
+ * the store, neither of which the scheduler accepts. Another user's job is 404, as
  * if it did not exist; {@code ok} is "authorized, and the answer depends on the body" (the body here is {@code {}}).
  */
 @QuarkusTest
 class AuthorizationMatrixTests extends SchedulerTest {
 
     static final AuthorizationMatrix MATRIX = AuthorizationMatrix.parse("""
-                                                          none  admin          owner          other              worker  peer  capability
-            GET    /api/v1/agents/{workerId}/commands     401   403            403            403                200     403   401
-            POST   /api/v1/agents/{workerId}/events       401   403            403            403                400     403   401
-            PUT    /api/v1/agents/{workerId}/owner        401   403            403            403                400     403   401
-            POST   /api/v1/agents/{workerId}/blob-tokens  401   403            403            403                400     403   401
-            POST   /api/v1/agents/{workerId}/logs         401   403            403            403                400     403   401
-            GET    /api/v1/whoami                         401   200            200            200                200     200   401
-            GET    /api/v1/cluster                        401   200            200            200                200     200   401
-            POST   /api/v1/jobs                           401   400            400            400                403     403   401
-            GET    /api/v1/jobs                           401   200            200            200                403     403   401
-            GET    /api/v1/jobs/{jobId}                   401   200            200            404:job_not_found  403     403   401
-            GET    /api/v1/jobs/{jobId}/events            401   200            200            404:job_not_found  403     403   401
-            DELETE /api/v1/jobs/{jobId}                   401   200            200            404:job_not_found  403     403   401
-            POST   /api/v1/jobs/{jobId}/migrate           401   409            409            404:job_not_found  403     403   401
-            GET    /api/v1/jobs/{jobId}/logs              401   200            200            404:job_not_found  403     403   401
-            GET    /api/v1/jobs/{jobId}/output            401   404:no_output  404:no_output  404:job_not_found  403     403   401
-            POST   /api/v1/images/uploads                 401   400            400            400                403     403   401
-            POST   /api/v1/images                         401   400            400            400                403     403   401
-            GET    /api/v1/images                         401   200            200            200                403     403   401
-            POST   /api/v1/inputs/uploads                 401   400            400            400                403     403   401
-            POST   /api/v1/users                          401   400            403            403                403     403   401
-            GET    /api/v1/users                          401   200            403            403                403     403   401
-            POST   /api/v1/users/{name}/tokens            401   201            403            403                403     403   401
-            DELETE /api/v1/users/{name}                   401   200            403            403                403     403   401
+                                                          none  admin          owner          other              worker  peer  capability  service
+            GET    /api/v1/agents/{workerId}/commands     401   403            403            403                200     403   401         401
+            POST   /api/v1/agents/{workerId}/events       401   403            403            403                400     403   401         401
+            PUT    /api/v1/agents/{workerId}/owner        401   403            403            403                400     403   401         401
+            POST   /api/v1/agents/{workerId}/blob-tokens  401   403            403            403                400     403   401         401
+            POST   /api/v1/agents/{workerId}/logs         401   403            403            403                400     403   401         401
+            GET    /api/v1/whoami                         401   200            200            200                200     200   401         401
+            GET    /api/v1/cluster                        401   200            200            200                200     200   401         401
+            POST   /api/v1/jobs                           401   400            400            400                403     403   401         401
+            GET    /api/v1/jobs                           401   200            200            200                403     403   401         401
+            GET    /api/v1/jobs/{jobId}                   401   200            200            404:job_not_found  403     403   401         401
+            GET    /api/v1/jobs/{jobId}/events            401   200            200            404:job_not_found  403     403   401         401
+            DELETE /api/v1/jobs/{jobId}                   401   200            200            404:job_not_found  403     403   401         401
+            POST   /api/v1/jobs/{jobId}/migrate           401   409            409            404:job_not_found  403     403   401         401
+            GET    /api/v1/jobs/{jobId}/logs              401   200            200            404:job_not_found  403     403   401         401
+            GET    /api/v1/jobs/{jobId}/output            401   404:no_output  404:no_output  404:job_not_found  403     403   401         401
+            POST   /api/v1/images/uploads                 401   400            400            400                403     403   401         401
+            POST   /api/v1/images                         401   400            400            400                403     403   401         401
+            GET    /api/v1/images                         401   200            200            200                403     403   401         401
+            POST   /api/v1/inputs/uploads                 401   400            400            400                403     403   401         401
+            POST   /api/v1/users                          401   400            403            403                403     403   401         401
+            GET    /api/v1/users                          401   200            403            403                403     403   401         401
+            POST   /api/v1/users/{name}/tokens            401   201            403            403                403     403   401         401
+            DELETE /api/v1/users/{name}                   401   200            403            403                403     403   401         401
             """);
 
     @Test
@@ -75,7 +76,8 @@ class AuthorizationMatrixTests extends SchedulerTest {
                 "other", Api.token("bob", Tokens.USER),
                 "worker", Api.token("wa", Tokens.WORKER),
                 "peer", Api.token("wb", Tokens.WORKER),
-                "capability", TestTokens.ofTestApplication().capability("wa", "checkpoints/job-1-1-1", "read", "write"));
+                "capability", TestTokens.ofTestApplication().capability("wa", "checkpoints/job-1-1-1", "read", "write"),
+                "service", TestTokens.ofTestApplication().token(Tokens.Kind.SERVICE, "upc-scheduler"));
         Map<String, AuthorizationMatrix.Caller> callers = new HashMap<>();
         for (String caller : MATRIX.callers()) {
             callers.put(caller, endpoint -> {

@@ -44,6 +44,7 @@ public final class TokenRules {
             case USER -> Set.of(Tokens.AUDIENCE_SCHEDULER);
             case WORKER -> Set.of(Tokens.AUDIENCE_REGISTRY, Tokens.AUDIENCE_SCHEDULER);
             case CAPABILITY -> Set.of(Tokens.AUDIENCE_STORE);
+            case SERVICE -> Set.of(Tokens.AUDIENCE_REGISTRY, Tokens.AUDIENCE_STORE);
         };
     }
 
@@ -54,6 +55,7 @@ public final class TokenRules {
             case USER -> Optional.of(Tokens.USER);
             case WORKER -> Optional.of(Tokens.WORKER);
             case CAPABILITY -> Optional.empty();
+            case SERVICE -> Optional.of(Tokens.SERVICE);
         };
     }
 
@@ -94,7 +96,7 @@ public final class TokenRules {
         }
         if (kind.isEmpty()) {
             // Nothing bounds its life, and an endpoint open to any valid token would take it.
-            return Optional.of("a token must be an admin, user or worker token (groups) or a store capability ("
+            return Optional.of("a token must be an admin, user, worker or service token (groups) or a store capability ("
                     + BlobCapability.BLOB_CLAIM + "); this one is none of them");
         }
         Duration lifetime = Duration.ofSeconds(expiresAt.getAsLong() - issuedAt.getAsLong());

@@ -2,6 +2,7 @@ package dev.upc.store.access;
 
 import dev.upc.protocol.BlobCapability;
 import dev.upc.protocol.BlobKind;
+import dev.upc.protocol.Tokens;
 import dev.upc.servicehttp.InvalidTokenException;
 import dev.upc.servicehttp.TokenFailures;
 import dev.upc.servicehttp.TokenRules;
@@ -70,7 +71,7 @@ public class BlobAccess {
         } catch (InvalidTokenException e) {
             throw new NotAuthenticatedException(TokenFailures.INVALID_TOKEN, e.getMessage());
         }
-        if (!isAdmin(verified) && revoked.revoked(verified.getSubject())) {
+        if (!isAdmin(verified) && !isService(verified) && revoked.revoked(verified.getSubject())) {
             throw new NotAuthenticatedException("worker_revoked", "worker " + verified.getSubject()
                     + " was revoked by an admin: its capabilities are no longer honoured");
         }
@@ -84,6 +85,15 @@ public class BlobAccess {
     public void authorize(JsonWebToken token, BlobOperation operation, BlobKind kind, Optional<String> id) {
         if (isAdmin(token)) {
             return;
+        }
+        if (isService(token)) {
+            // The scheduler reads outputs and images (for users, and to check a submission's image) and deletes what
+            // it prunes; it never writes a blob or lists a kind.
+            if (operation == BlobOperation.READ || operation == BlobOperation.DELETE) {
+                return;
+            }
+            throw new AccessDeniedException("a service token may read and delete blobs, not "
+                    + operation.name().toLowerCase(Locale.ROOT));
         }
         Set<String> blobs = claimValues(token.getClaim(BlobCapability.BLOB_CLAIM));
         if (blobs.isEmpty()) {
@@ -104,7 +114,13 @@ public class BlobAccess {
         }
     }
 
-    private static boolean isAdmin(JsonWebToken token) {
+    /** Whether the token is the scheduler's own ({@link Tokens#SERVICE}): read and delete, no per-capability limits. */
+    public boolean isService(JsonWebToken token) {
+        return token.getGroups() != null && token.getGroups().contains(Tokens.SERVICE);
+    }
+
+    /** Whether the token is an admin's (every operation, no per-capability limits). */
+    public boolean isAdmin(JsonWebToken token) {
         return token.getGroups() != null && token.getGroups().contains(BlobCapability.ADMIN_GROUP);
     }
 

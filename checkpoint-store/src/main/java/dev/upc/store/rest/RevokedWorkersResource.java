@@ -3,6 +3,7 @@ package dev.upc.store.rest;
 import dev.upc.protocol.ApiPaths;
 import dev.upc.protocol.BlobCapability;
 import dev.upc.protocol.RevokedWorkerIds;
+import dev.upc.protocol.Tokens;
 import dev.upc.servicehttp.ErrorResponses;
 import dev.upc.store.access.RevokedWorkers;
 import jakarta.annotation.security.RolesAllowed;
@@ -19,7 +20,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 /** The store's copy of the revoked workers ({@link RevokedWorkers}), which the scheduler keeps up to date. */
 @Path(ApiPaths.STORE_REVOKED_WORKERS)
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed(BlobCapability.ADMIN_GROUP)
+@RolesAllowed({BlobCapability.ADMIN_GROUP, Tokens.SERVICE})
 public class RevokedWorkersResource {
 
     private static final Logger LOG = Logger.getLogger(RevokedWorkersResource.class);

@@ -3,6 +3,7 @@ package dev.upc.store.rest;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.upc.protocol.Tokens.Kind;
 import dev.upc.servicetesting.AuthorizationMatrix;
 import dev.upc.servicetesting.SigningKeysResource;
 import dev.upc.store.testing.TokenMint;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every endpoint of the store × every kind of caller → the status it gets. {@code reader} and {@code writer} hold a
  * capability to read or to write the blob the call names, {@code stranger} one for another blob; {@code worker} and
- * {@code user} hold tokens for the registry and the scheduler, which the store never accepts. A GET, HEAD or DELETE
+ * {@code user} hold tokens for the registry and the scheduler, which the store never accepts; {@code service} is the
+ * scheduler's own token, which reads and deletes blobs and hands on the revoked workers, and writes and lists nothing. A GET, HEAD or DELETE
  * names a blob that exists, a PUT one that does not yet.
  */
 @QuarkusTest
@@ -27,14 +29,14 @@ import org.junit.jupiter.api.Test;
 class AuthorizationMatrixTests {
 
     static final AuthorizationMatrix MATRIX = AuthorizationMatrix.parse("""
-                                                      none  admin  reader  writer  stranger  worker  user
-            PUT    /api/v1/blobs/{kind}/{id}          401   201    403     201     403       401     401
-            GET    /api/v1/blobs/{kind}/{id}          401   200    200     403     403       401     401
-            HEAD   /api/v1/blobs/{kind}/{id}          401   200    200     403     403       401     401
-            DELETE /api/v1/blobs/{kind}/{id}          401   204    403     403     403       401     401
-            GET    /api/v1/blobs/{kind}               401   200    403     403     403       401     401
-            GET    /api/v1/revoked-workers            401   200    403     403     403       401     401
-            PUT    /api/v1/revoked-workers            401   400    403     403     403       401     401
+                                              none  admin  reader  writer  stranger  worker  user  service
+            PUT    /api/v1/blobs/{kind}/{id}  401   201    403     201     403       401     401   403
+            GET    /api/v1/blobs/{kind}/{id}  401   200    200     403     403       401     401   200
+            HEAD   /api/v1/blobs/{kind}/{id}  401   200    200     403     403       401     401   200
+            DELETE /api/v1/blobs/{kind}/{id}  401   204    403     403     403       401     401   204
+            GET    /api/v1/blobs/{kind}       401   200    403     403     403       401     401   403
+            GET    /api/v1/revoked-workers    401   200    403     403     403       401     401   200
+            PUT    /api/v1/revoked-workers    401   400    403     403     403       401     401   400
             """);
 
     /** The blob API is plain Vert.x routes ({@link BlobRoutes}), not JAX-RS: its rows are named here. */
@@ -63,6 +65,7 @@ class AuthorizationMatrixTests {
                     case "stranger" -> mint.capability(blob.get() + "x", "read", "write");
                     case "worker" -> mint.tokens().worker("w1");
                     case "user" -> mint.tokens().user("alice");
+                    case "service" -> mint.tokens().token(Kind.SERVICE, "upc-scheduler");
                     default -> null;
                 };
                 RequestSpecification request = given();

@@ -292,7 +292,6 @@ public final class ServiceCluster implements AutoCloseable {
         // property of the builder, e.g. a bench's, still overrides it; an installed scheduler reads every 10 s).
         scheduler.put("upc.scheduler.registry.reconcile-interval", "0s");
         scheduler.put("quarkus.rest-client.registry.url", registryUrl.toString());
-        scheduler.put("upc.scheduler.registry.admin-token", adminToken);
         Set<String> storeUrlKeys = storeUrlKeys(jar(Service.SCHEDULER));
         storeUrlKeys.forEach(key -> scheduler.put(key, storeUrl.toString()));
         if (storeUrlKeys.isEmpty()) {

@@ -53,6 +53,7 @@ public class RevocationResource {
 
     @GET
     @Path(ApiPaths.WORKER_REVOCATIONS)
+    @RolesAllowed({RegistryTokens.ADMIN, RegistryTokens.SERVICE})
     @Operation(summary = "Every removed or revoked worker, oldest first: their tokens are no good; with since "
             + "(ISO-8601), those revoked since then (a verifier asks for the last worker-token lifetime)")
     public Uni<WorkerRevocationList> list(@QueryParam("since") String since) {

@@ -82,7 +82,7 @@ public class WorkerResource {
 
     @GET
     @Path(ApiPaths.WORKERS)
-    @RolesAllowed(RegistryTokens.ADMIN)
+    @RolesAllowed({RegistryTokens.ADMIN, RegistryTokens.SERVICE})
     @Operation(summary = "List workers by hostname, then id, a page at a time (pass nextCursor as cursor for the next);"
             + " optionally only those with a status and all the given labels (key or key=value)")
     public Uni<WorkerList> list(@QueryParam("status") String status, @QueryParam("label") List<String> labels,

@@ -25,6 +25,8 @@ public class RegistryTokens {
 
     public static final String WORKER = Tokens.WORKER;
     public static final String ADMIN = Tokens.ADMIN;
+    /** The scheduler's own token: it lists the workers and the revocations, nothing else. */
+    public static final String SERVICE = Tokens.SERVICE;
 
     private final Clock clock;
     private final KeyFiles keys;

@@ -44,13 +44,13 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
     private final RegistryApi api;
     private final SchedulerConfig.Registry config;
     private final String url;
-    private final RegistryAdminTokens mint;
+    private final RegistryServiceTokens mint;
     private final Clock clock;
     private volatile Capability minted;
 
     RegistryWorkerDirectory(@RestClient RegistryApi api, SchedulerConfig config,
                             @ConfigProperty(name = "quarkus.rest-client.registry.url", defaultValue = "?") String url,
-                            RegistryAdminTokens mint, Clock clock) {
+                            RegistryServiceTokens mint, Clock clock) {
         this.api = api;
         this.config = config.registry();
         this.url = url;
@@ -58,9 +58,9 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
         this.clock = clock;
     }
 
-    /** Mints the scheduler's own admin tokens for the registry (the cluster key is the scheduler's anyway). */
-    public interface RegistryAdminTokens {
-        Capability registryAdmin(Duration lifetime);
+    /** Mints the scheduler's own service tokens for the registry (listing workers and revocations, nothing else). */
+    public interface RegistryServiceTokens {
+        Capability registryService(Duration lifetime);
     }
 
     @Override
@@ -142,7 +142,7 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
         }
         Capability current = minted;
         if (current == null || !current.expiresAt().isAfter(clock.instant().plus(RENEW_BEFORE))) {
-            current = mint.registryAdmin(MINTED_LIFETIME);
+            current = mint.registryService(MINTED_LIFETIME);
             minted = current;
         }
         return current.token();

@@ -28,8 +28,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The checkpoint store as the scheduler talks to it, with a short-lived store admin token for each call: delete
- * blobs (a 404 counts as deleted: the store's DELETE is idempotent and its retention may have been first), ask
+ * The checkpoint store as the scheduler talks to it, with the scheduler's short-lived service token for each call:
+ * delete blobs (a 404 counts as deleted: the store's DELETE is idempotent and its retention may have been first), ask
  * whether one exists and what it holds, and stream one out to a client. Absent when {@code upc.scheduler.store-url}
  * is not set.
  */
@@ -48,9 +48,9 @@ public class StoreClient {
 
     private final Optional<URI> url;
     private final HttpClient http;
-    private final Supplier<String> adminToken;
+    private final Supplier<String> serviceToken;
 
-    StoreClient(SchedulerConfig config, Vertx vertx, StoreAdminToken adminToken, TlsConfigurationRegistry tls) {
+    StoreClient(SchedulerConfig config, Vertx vertx, StoreServiceToken serviceToken, TlsConfigurationRegistry tls) {
         this.url = config.storeUrl().filter(u -> !u.isBlank()).map(URI::create);
         HttpClientOptions options = new HttpClientOptions().setConnectTimeout((int) Duration.ofSeconds(2).toMillis())
                 .setKeepAlive(true);
@@ -58,7 +58,7 @@ public class StoreClient {
         // checked against its certificate.
         tls.get(TlsConfigSource.CLIENTS).map(TlsConfiguration::getTrustStoreOptions).ifPresent(options::setTrustOptions);
         this.http = vertx.createHttpClient(options);
-        this.adminToken = adminToken;
+        this.serviceToken = serviceToken;
     }
 
     /** The store's base URL, if the scheduler is told about one. */
@@ -142,9 +142,9 @@ public class StoreClient {
         return exchange(options, method + " " + kind.pathSegment() + "/" + id, null);
     }
 
-    /** One request with a fresh store admin token; failures to reach the store become StoreUnavailableExceptions. */
+    /** One request with the store service token; failures to reach the store become StoreUnavailableExceptions. */
     private Uni<HttpClientResponse> exchange(RequestOptions options, String what, Buffer body) {
-        options.putHeader("Authorization", "Bearer " + adminToken.get());
+        options.putHeader("Authorization", "Bearer " + serviceToken.get());
         return http.request(options).chain(request -> body == null ? request.send() : request.send(body))
                 .ifNoItem().after(TIMEOUT).failWith(() -> new StoreUnavailableException(what + ": the store at "
                         + url.get() + " did not answer within " + TIMEOUT.toSeconds() + " s"))
@@ -164,7 +164,7 @@ public class StoreClient {
         }
     }
 
-    /** Where the admin token for the store comes from (the scheduler mints it). */
-    public interface StoreAdminToken extends Supplier<String> {
+    /** Where the scheduler's service token for the store comes from (it mints it). */
+    public interface StoreServiceToken extends Supplier<String> {
     }
 }

@@ -113,8 +113,9 @@ public interface SchedulerConfig {
 
     interface Registry {
         /**
-         * Admin token for GET /api/v1/workers; if empty, the scheduler mints short-lived ones itself with the
-         * cluster key (smallrye.jwt.sign.key.location).
+         * A token for GET /api/v1/workers and the revocations (an admin's will do); if empty, the scheduler mints
+         * short-lived service tokens itself with the cluster key (smallrye.jwt.sign.key.location), which may list
+         * those and nothing else.
          */
         Optional<String> adminToken();
 

@@ -19,22 +19,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Mints the scheduler's tokens for the other services: the store's (see {@link BlobCapability}), capability tokens
- * for reading or writing one blob and a short-lived admin token for pruning checkpoints, both naming only the store
- * in {@code aud}; and a short-lived admin token naming only the registry, to list its workers. All carry the cluster
- * key in {@code kid} ({@link SigningKey}): a token that leaks from one service's traffic opens nothing else.
+ * Mints the scheduler's tokens for the other services: capability tokens for reading or writing one blob (see
+ * {@link BlobCapability}), and its own short-lived service tokens ({@link Tokens#SERVICE}): one naming only the store,
+ * to read and delete blobs and hand on the revoked workers, one naming only the registry, to list its workers and
+ * the revocations. None is an admin token, and each names one service in {@code aud}: a token that leaks from one
+ * service's traffic opens nothing else. All carry the cluster key in {@code kid} ({@link SigningKey}).
  */
 @Startup
 @Singleton
-public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.StoreAdminToken,
-        dev.upc.scheduler.client.RegistryWorkerDirectory.RegistryAdminTokens {
+public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.StoreServiceToken,
+        dev.upc.scheduler.client.RegistryWorkerDirectory.RegistryServiceTokens {
+
+    /** The subject of the scheduler's own tokens. */
+    static final String SUBJECT = "upc-scheduler";
 
     private final Clock clock;
     private final KeyFiles keys;
     private final Duration ttl;
     private final AuditTrail audit;
-    /** The store admin token in use, minted again a minute before it expires (one per call would flood the audit). */
-    private volatile Capability storeAdmin;
+    /** The store service token in use, minted again a minute before it expires (one per call would flood the audit). */
+    private volatile Capability storeService;
 
     CapabilityTokens(SchedulerConfig config, Clock clock, KeyFiles keys, AuditTrail audit) {
         this.clock = clock;
@@ -76,40 +80,39 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
         return new Capability(token, now.plus(ttl));
     }
 
-    /** A fresh store admin token, for {@link dev.upc.scheduler.client.StoreClient}. */
+    /** The store service token in use, for {@link dev.upc.scheduler.client.StoreClient}. */
     @Override
     public String get() {
-        return storeAdmin().token();
+        return storeService().token();
     }
 
     /**
-     * An admin token of the store (group {@value BlobCapability#ADMIN_GROUP}), e.g. to delete old checkpoints: only
-     * for the store ({@code aud}), and as short-lived as a capability.
+     * A service token of the store (group {@value Tokens#SERVICE}), to read and delete blobs (pruning) and hand on the
+     * revoked workers: only for the store ({@code aud}), as short-lived as a capability.
      */
-    public Capability storeAdmin() {
-        Capability current = storeAdmin;
+    public Capability storeService() {
+        Capability current = storeService;
         if (current == null || !current.expiresAt().isAfter(clock.instant().plus(Duration.ofMinutes(1)))) {
-            current = admin(Tokens.AUDIENCE_STORE, ttl);
-            storeAdmin = current;
+            current = service(Tokens.AUDIENCE_STORE, ttl);
+            storeService = current;
         }
         return current;
     }
 
     /**
-     * An admin token of the registry alone, living {@code lifetime}: the scheduler lists workers with it when no
-     * token is configured (containers share no file the registry could write one to).
+     * A service token of the registry alone, living {@code lifetime}: the scheduler lists the workers and the
+     * revocations with it when no token is configured.
      */
     @Override
-    public Capability registryAdmin(Duration lifetime) {
-        return admin(Tokens.AUDIENCE_REGISTRY, lifetime);
+    public Capability registryService(Duration lifetime) {
+        return service(Tokens.AUDIENCE_REGISTRY, lifetime);
     }
 
-    private Capability admin(String audience, Duration lifetime) {
+    private Capability service(String audience, Duration lifetime) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         SigningKey signingKey = keys.signingKey();
-        String token = signingKey.sign(signingKey.claims(Kind.ADMIN, "upc-scheduler", now, lifetime)
-                .audience(audience));
-        audit.tokenIssued(Kind.ADMIN, "upc-scheduler", now.plus(lifetime), Map.of("aud", audience));
+        String token = signingKey.sign(signingKey.claims(Kind.SERVICE, SUBJECT, now, lifetime).audience(audience));
+        audit.tokenIssued(Kind.SERVICE, SUBJECT, now.plus(lifetime), Map.of("aud", audience));
         return new Capability(token, now.plus(lifetime));
     }
 }

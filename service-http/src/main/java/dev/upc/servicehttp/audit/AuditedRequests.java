@@ -10,12 +10,14 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Puts every request that asks for a change (not GET, HEAD or OPTIONS) on the {@link AuditTrail}, refused or not, with
- * its caller and status — except a PC's own protocol traffic (worker and capability tokens), which is not an act of a
- * person. A PC enrolling with the join token is audited (it has no token of its own yet).
+ * its caller and status — except the system's own protocol traffic (worker, capability and service tokens: a PC's
+ * heartbeats, the scheduler handing on revocations), which is not an act of a person. A PC enrolling with the join token is audited (it has no token of its own yet).
  */
 public class AuditedRequests {
 
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+    /** The kinds whose calls are the system's own protocol, not acts of a person. */
+    private static final Set<String> MACHINES = Set.of(Tokens.WORKER, Tokens.SERVICE, Tokens.Kind.CAPABILITY.label());
 
     private final AuditTrail trail;
     private final CurrentIdentityAssociation identity;
@@ -34,7 +36,7 @@ public class AuditedRequests {
         // Without blocking: the identity of a call that needed none is resolved only now (a bad token is anonymous).
         return identity.getDeferredIdentity().onFailure().recoverWithNull().invoke(current -> {
             Actor actor = Actor.of(current);
-            if (!actor.kind().equals(Tokens.WORKER) && !actor.kind().equals(Tokens.Kind.CAPABILITY.label())) {
+            if (!MACHINES.contains(actor.kind())) {
                 trail.request(actor, request.getMethod(), path, response.getStatus());
             }
         }).replaceWithVoid();
