@@ -18,7 +18,9 @@ class StoreHealthTest {
     void reportsLiveAndReadyWithFreeSpace() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'storage-directory' }.data.freeBytes", org.hamcrest.Matchers.notNullValue());
+                .body("checks.find { it.name == 'storage-directory' }.data.freeBytes", org.hamcrest.Matchers.notNullValue())
+                .body("checks.find { it.name == 'uploads' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'uploads' }.data.saturated", equalTo(false));
     }
 
     @Test

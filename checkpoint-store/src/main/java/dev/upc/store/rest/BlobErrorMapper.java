@@ -48,6 +48,9 @@ public class BlobErrorMapper {
         if (failure instanceof BlobConflictException e) {
             return ErrorResponse.of(409, "blob_exists", e.getMessage());
         }
+        if (failure instanceof UploadClaims.UploadInProgressException e) {
+            return ErrorResponse.of(409, "upload_in_progress", e.getMessage());
+        }
         if (failure instanceof RangeNotSatisfiableException e) {
             return ErrorResponse.of(416, "range_not_satisfiable", e.getMessage());
         }

@@ -75,6 +75,7 @@ public class BlobRoutes {
     private final BlobAccess access;
     private final StoreMetrics metrics;
     private final UploadSlots uploads;
+    private final UploadClaims claims = new UploadClaims();
     /** Each follow of an upload in progress holds a worker thread while it lasts: no more of them than uploads. */
     private final Semaphore follows;
 
@@ -89,6 +90,11 @@ public class BlobRoutes {
         this.uploads = new UploadSlots(config.maxConcurrentUploads(), config.maxWaitingUploads());
         this.follows = new Semaphore(config.maxConcurrentUploads());
         metrics.uploads(uploads::active, uploads::waiting);
+    }
+
+    /** The upload slots, for {@link UploadSlotsCheck}. */
+    UploadSlots uploadSlots() {
+        return uploads;
     }
 
     void init(@Observes Router router) {
@@ -126,7 +132,7 @@ public class BlobRoutes {
             BlobKey key = new BlobKey(kind, decode(segments[1]));
             if (HttpMethod.PUT.equals(method)) {
                 access.authorize(token, BlobOperation.WRITE, kind, Optional.of(key.id()));
-                put(ctx, key);
+                put(ctx, key, access.isAdmin(token) ? claims.none() : claims.claim(key));
             } else if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
                 access.authorize(token, BlobOperation.READ, kind, Optional.of(key.id()));
                 get(ctx, key, HttpMethod.HEAD.equals(method));
@@ -190,18 +196,32 @@ public class BlobRoutes {
         return Optional.of(id);
     }
 
-    /** Checks the request, then reads the body once {@link UploadSlots} admits it (at once, or in its turn). */
-    private void put(RoutingContext ctx, BlobKey key) {
+    /**
+     * Checks the request, then reads the body once {@link UploadSlots} admits it (at once, or in its turn). The claim
+     * on the blob ({@link UploadClaims}) is released on every way out: refused, sent away, left, done.
+     */
+    private void put(RoutingContext ctx, BlobKey key, UploadClaims.Claim claim) {
         HttpServerRequest request = ctx.request();
-        Optional<String> expected = expectedSha256(request);
+        Optional<String> expected;
+        try {
+            expected = expectedSha256(request);
+        } catch (RuntimeException e) {
+            claim.release();
+            throw e;
+        }
         boolean followed = "true".equalsIgnoreCase(request.getHeader(BlobHeaders.FOLLOWED));
         Context context = ctx.vertx().getOrCreateContext();
         UploadSlots.Waiter upload = new UploadSlots.Waiter(context,
-                () -> startPut(ctx, context, key, expected, followed));
+                () -> startPut(ctx, context, key, expected, followed, claim));
         // Set before admitting: a started upload's RequestBody replaces it with its own.
-        request.response().closeHandler(v -> uploads.leave(upload));
+        request.response().closeHandler(v -> {
+            if (uploads.leave(upload)) {
+                claim.release();
+            }
+        });
         UploadSlots.Admission admission = uploads.admit(upload);
         if (admission == UploadSlots.Admission.REFUSED) {
+            claim.release();
             throw new StoreBusyException("too many uploads at once (" + config.maxConcurrentUploads()
                     + " being read, " + config.maxWaitingUploads() + " waiting); try again shortly");
         }
@@ -209,6 +229,7 @@ public class BlobRoutes {
             Duration wait = config.uploadWaitTimeout();
             ctx.vertx().setTimer(wait.toMillis(), timer -> {
                 if (uploads.leave(upload)) { // still in line: sent away, its body unread, the connection closed
+                    claim.release();
                     ErrorResponse error = errors.toErrorResponse(new StoreBusyException("waited " + wait.toSeconds()
                             + " s for an upload slot (" + config.maxConcurrentUploads() + " being read); try again"));
                     request.response().putHeader("Retry-After", "2").putHeader(HttpHeaders.CONNECTION, "close");
@@ -220,10 +241,11 @@ public class BlobRoutes {
 
     /** Reads the body into the store, holding an upload slot until the put is over; on the request's context. */
     private void startPut(RoutingContext ctx, Context context, BlobKey key, Optional<String> expected,
-                          boolean followed) {
+                          boolean followed, UploadClaims.Claim claim) {
         HttpServerRequest request = ctx.request();
         if (request.response().closed()) {
             uploads.release(); // its client left while it waited
+            claim.release();
             return;
         }
         RequestBody body;
@@ -234,6 +256,7 @@ public class BlobRoutes {
             body = new RequestBody(request, context, config.uploadIdleTimeout());
         } catch (RuntimeException e) {
             uploads.release();
+            claim.release();
             fail(ctx, e);
             return;
         }
@@ -243,6 +266,7 @@ public class BlobRoutes {
                 return store.put(key, body, expected, followed);
             } finally {
                 uploads.release();
+                claim.release();
             }
         }, result -> {
             metrics.bytesIn(key.kind(), result.info().size());
