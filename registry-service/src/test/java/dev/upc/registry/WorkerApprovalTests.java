@@ -8,8 +8,10 @@ import static dev.upc.registry.testing.RegistryClient.registration;
 import static dev.upc.registry.testing.RegistryClient.sendHeartbeat;
 import static dev.upc.registry.testing.RegistryClient.uniqueMachineId;
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 import dev.upc.registry.testing.RegistryClient;
 import dev.upc.servicetesting.PostgresResource;
@@ -17,7 +19,11 @@ import dev.upc.servicetesting.SigningKeysResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,6 +60,30 @@ class WorkerApprovalTests {
         RegistryClient.Registered again = registerAgain(body, credential);
         asAdmin().get("/api/v1/workers/{id}", again.workerId()).then().body("approved", equalTo(true))
                 .body("desiredState", equalTo("ACTIVE"));
+    }
+
+    /**
+     * A worker enrolled before PCs had credentials is claimed by its next registration with the join token alone; who
+     * holds the join token and that machine id could be anyone, so the claimed worker waits for an admin again.
+     */
+    @Test
+    void aWorkerClaimedWithoutACredentialWaitsForApprovalAgain() throws Exception {
+        Map<String, Object> body = registration(uniqueMachineId());
+        String workerId = register(body).statusCode(200).extract().path("workerId");
+        asAdmin().post("/api/v1/workers/{id}/approve", workerId).then().statusCode(200);
+        try (Connection db = DriverManager.getConnection(
+                ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class),
+                ConfigProvider.getConfig().getValue("quarkus.datasource.username", String.class),
+                ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
+             PreparedStatement legacy = db.prepareStatement(
+                     "UPDATE workers SET credential_sha256 = NULL WHERE id = ?")) {
+            legacy.setString(1, workerId);
+            assertThat(legacy.executeUpdate()).isEqualTo(1);
+        }
+
+        register(body).statusCode(200).body("workerId", equalTo(workerId)).body("credential", notNullValue())
+                .body("desiredState", equalTo("DRAIN"));
+        asAdmin().get("/api/v1/workers/{id}", workerId).then().body("approved", equalTo(false));
     }
 
     @Test

@@ -56,7 +56,8 @@ public class WorkerService {
     /**
      * Enrols a PC, giving it a worker id, a token and its own credential; or refreshes the facts of a known one (same
      * id, fresh token, counts as a sign of life), which needs that worker's credential. A worker enrolled before
-     * credentials existed gets one with its next registration.
+     * credentials existed gets one with its next registration — and, where new PCs wait for approval, waits for an
+     * admin's approval again: whoever holds the join token and that machine id could be claiming it.
      *
      * @param credential the {@link dev.upc.protocol.ApiPaths#WORKER_CREDENTIAL_HEADER} header, or null
      * @throws MachineEnrolledException the machine is another worker's and {@code credential} is not its
@@ -78,6 +79,10 @@ public class WorkerService {
                         if (existing.credentialSha256 == null) {
                             issued = credentials.mint(); // enrolled before credentials: this registration claims one
                             existing.credentialSha256 = WorkerCredentials.digest(issued);
+                            if (config.approveNewWorkers()) {
+                                existing.approved = false;
+                                existing.desiredState = DesiredState.DRAIN;
+                            }
                         } else if (!WorkerCredentials.matches(credential, existing.credentialSha256)) {
                             return Uni.createFrom().failure(
                                     new MachineEnrolledException(machineId, existing.id, credential != null));
