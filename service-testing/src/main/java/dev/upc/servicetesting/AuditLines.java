@@ -36,7 +36,11 @@ public final class AuditLines implements AutoCloseable {
         }
     };
 
+    private final java.util.logging.Level levelBefore = logger.getLevel();
+
+    /** Captures at INFO, the level the services write the trail at (the test profile keeps it quiet otherwise). */
     private AuditLines() {
+        logger.setLevel(java.util.logging.Level.INFO);
         logger.addHandler(handler);
     }
 
@@ -56,5 +60,6 @@ public final class AuditLines implements AutoCloseable {
     @Override
     public void close() {
         logger.removeHandler(handler);
+        logger.setLevel(levelBefore);
     }
 }

@@ -15,6 +15,7 @@ import dev.upc.protocol.JobEventType;
 import dev.upc.protocol.JobInfo;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.JobSubmission;
+import dev.upc.protocol.tls.TrustedCertificates;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,6 +59,13 @@ class TlsClusterIT {
                     HttpRequest.newBuilder(cluster.schedulerUrl().resolve("/q/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString())).as("a client trusting only the JVM's CAs")
                     .isInstanceOf(SSLHandshakeException.class);
+
+            HttpResponse<String> h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                    .sslContext(TrustedCertificates.context(cluster.caFile())).build()
+                    .send(HttpRequest.newBuilder(cluster.schedulerUrl().resolve("/q/health/ready")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(h2.statusCode()).isEqualTo(200);
+            assertThat(h2.version()).as("HTTP/1.1 only, also over TLS").isEqualTo(HttpClient.Version.HTTP_1_1);
 
             CounterImage image = CounterImage.build(work);
             image.ensureOn(pcA.client());

@@ -11,7 +11,9 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * can carry):
  * <ul>
  *   <li>{@code UPC_TLS_CERT_FILE} and {@code UPC_TLS_KEY_FILE} (PEM; system properties {@code upc.tls.cert-file},
- *       {@code upc.tls.key-file}): the service serves HTTPS only, on its usual port, and plain HTTP is refused;</li>
+ *       {@code upc.tls.key-file}): the service serves HTTPS only, on its usual port, and plain HTTP is refused;
+ *       HTTP/1.1 only, as on plain HTTP (Quarkus would offer HTTP/2 over TLS, where a body need not announce its
+ *       length, and the refusal of a body sent without a token relies on it; no UPC client speaks HTTP/2);</li>
  *   <li>{@code UPC_TLS_CA_FILE} ({@code upc.tls.ca-file}): the certificates the service trusts when it calls another
  *       service (the scheduler calls the registry and the store); without it, the JVM's own.</li>
  * </ul>
@@ -52,6 +54,7 @@ public final class TlsConfigSource implements ConfigSource {
             properties.put("quarkus.tls.key-store.pem." + PAIR + ".cert", cert);
             properties.put("quarkus.tls.key-store.pem." + PAIR + ".key", key);
             properties.put("quarkus.http.insecure-requests", "disabled");
+            properties.put("quarkus.http.http2", "false");
             properties.put("quarkus.http.ssl-port", "${quarkus.http.port:8080}");
         } else if (cert != null || key != null) {
             throw new IllegalStateException("TLS needs both UPC_TLS_CERT_FILE and UPC_TLS_KEY_FILE; only "

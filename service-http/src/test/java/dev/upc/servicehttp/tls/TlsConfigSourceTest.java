@@ -21,6 +21,7 @@ class TlsConfigSourceTest {
         assertThat(properties).containsEntry("quarkus.tls.key-store.pem.upc.cert", "/etc/upc/tls/tls.crt")
                 .containsEntry("quarkus.tls.key-store.pem.upc.key", "/etc/upc/tls/tls.key")
                 .containsEntry("quarkus.http.insecure-requests", "disabled")
+                .containsEntry("quarkus.http.http2", "false")
                 .containsEntry("quarkus.http.ssl-port", "${quarkus.http.port:8080}")
                 .doesNotContainKey("quarkus.rest-client.tls-configuration-name");
     }
