@@ -153,6 +153,36 @@ class WorkerRegistrationTests {
     }
 
     @Test
+    void revocationsComePageByPageOldestFirst() {
+        java.util.List<String> removed = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            var worker = RegistryClient.registerNew();
+            asAdmin().delete("/api/v1/workers/{id}", worker.workerId()).then().statusCode(204);
+            removed.add(worker.workerId());
+        }
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var request = asAdmin().queryParam("limit", 2);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            var page = request.get("/api/v1/worker-revocations").then().statusCode(200).extract().jsonPath();
+            java.util.List<String> ids = page.getList("revocations.workerId");
+            org.assertj.core.api.Assertions.assertThat(ids).hasSizeLessThanOrEqualTo(2);
+            seen.addAll(ids);
+            cursor = page.getString("nextCursor");
+        } while (cursor != null && ++pages < 1000);
+
+        org.assertj.core.api.Assertions.assertThat(seen).doesNotHaveDuplicates()
+                .containsSubsequence(removed.toArray(String[]::new));
+        asAdmin().queryParam("cursor", "not-a-cursor!").get("/api/v1/worker-revocations").then().statusCode(400)
+                .body("error", equalTo("invalid_cursor"));
+        asAdmin().queryParam("limit", 0).get("/api/v1/worker-revocations").then().statusCode(400);
+    }
+
+    @Test
     void aRevokedPcMayNotEnrolUntilTheBanIsLifted() {
         String machineId = uniqueMachineId();
         var worker = RegistryClient.registerNew(registration(machineId));

@@ -352,8 +352,9 @@ public final class UpcClient implements AutoCloseable {
 
     /** Every removed or revoked worker, oldest first. */
     public List<WorkerRevocation> workerRevocations() {
-        return json.get(Service.REGISTRY, registry(ApiPaths.WORKER_REVOCATIONS).toUri(), WorkerRevocationList.class)
-                .revocations();
+        return new Pages<>(cursor -> json.get(Service.REGISTRY, registry(ApiPaths.WORKER_REVOCATIONS)
+                .param(Paging.LIMIT, Paging.MAX_LIMIT).param(Paging.CURSOR, cursor).toUri(), WorkerRevocationList.class),
+                WorkerRevocationList::revocations, WorkerRevocationList::nextCursor, null).all();
     }
 
     /** Stops placing jobs on the PC and lets its running ones migrate off. */

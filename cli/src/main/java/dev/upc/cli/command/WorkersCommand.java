@@ -86,7 +86,7 @@ public final class WorkersCommand extends CommandGroup {
                     boolean json) {
         List<WorkerRevocation> revocations = session.client().workerRevocations();
         if (json) {
-            session.printJson(new WorkerRevocationList(revocations));
+            session.printJson(new WorkerRevocationList(revocations, null));
         } else if (revocations.isEmpty()) {
             session.say("no worker was removed or revoked");
         } else {

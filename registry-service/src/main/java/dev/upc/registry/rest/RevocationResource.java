@@ -1,6 +1,7 @@
 package dev.upc.registry.rest;
 
 import dev.upc.protocol.ApiPaths;
+import dev.upc.protocol.Paging;
 import dev.upc.protocol.WorkerRevocationList;
 import dev.upc.registry.service.InvalidRequestException;
 import dev.upc.registry.service.RegistryTokens;
@@ -8,7 +9,10 @@ import dev.upc.registry.service.WorkerNotFoundException;
 import dev.upc.registry.service.WorkerRevocations;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -54,9 +58,13 @@ public class RevocationResource {
     @GET
     @Path(ApiPaths.WORKER_REVOCATIONS)
     @RolesAllowed({RegistryTokens.ADMIN, RegistryTokens.SERVICE})
-    @Operation(summary = "Every removed or revoked worker, oldest first: their tokens are no good; with since "
-            + "(ISO-8601), those revoked since then (a verifier asks for the last worker-token lifetime)")
-    public Uni<WorkerRevocationList> list(@QueryParam("since") String since) {
+    @Operation(summary = "The removed or revoked workers, oldest first, a page at a time (pass nextCursor as cursor for"
+            + " the next): their tokens are no good; with since (ISO-8601), those revoked since then (a verifier asks"
+            + " for the last worker-token lifetime)")
+    public Uni<WorkerRevocationList> list(@QueryParam("since") String since,
+                                          @QueryParam(Paging.LIMIT) @DefaultValue("" + Paging.DEFAULT_LIMIT) @Min(1)
+                                          @Max(Paging.MAX_LIMIT) int limit,
+                                          @QueryParam(Paging.CURSOR) String cursor) {
         Optional<Instant> from;
         try {
             from = since == null || since.isBlank() ? Optional.empty() : Optional.of(Instant.parse(since));
@@ -64,7 +72,8 @@ public class RevocationResource {
             throw new InvalidRequestException("since", "since must be an ISO-8601 instant, e.g. "
                     + "2026-12-06T10:00:00Z, was '" + since + "'");
         }
-        return revocations.revocations(from).map(WorkerRevocationList::new);
+        return revocations.revocations(from, limit, Optional.ofNullable(cursor).filter(c -> !c.isEmpty()))
+                .map(page -> new WorkerRevocationList(page.items(), page.nextCursor()));
     }
 
     @DELETE

@@ -3,6 +3,9 @@ package dev.upc.registry.service;
 import dev.upc.protocol.WorkerRevocation;
 import dev.upc.registry.Revocation;
 import dev.upc.registry.Worker;
+import dev.upc.servicehttp.InvalidCursorException;
+import dev.upc.servicehttp.Page;
+import dev.upc.servicehttp.PageCursors;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -11,7 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,20 +56,44 @@ public class WorkerRevocations {
     }
 
     /**
-     * The revocations made at or after {@code since} (all when empty), oldest first: what the scheduler and the store
-     * refuse. A verifier needs only those of the last worker-token lifetime: a revoked worker gets no token after
-     * its revocation, and those it got before expire within that lifetime.
+     * One page of the revocations made at or after {@code since} (all when empty), oldest first: what the scheduler
+     * and the store refuse. A verifier needs only those of the last worker-token lifetime: a revoked worker gets no
+     * token after its revocation, and those it got before expire within that lifetime. A keyset query on
+     * (revoked_at, worker_id), like the workers' list.
+     *
+     * @param cursor the previous page's {@link Page#nextCursor()}; empty for the first page
      */
     @WithSession
-    public Uni<List<WorkerRevocation>> revocations(Optional<Instant> since) {
-        Uni<List<Revocation>> rows = since.isEmpty()
-                ? Revocation.<Revocation>find("order by revokedAt, workerId").list()
-                // Bound with its offset (UTC): no session or driver time zone comes into the comparison.
-                : Panache.getSession().chain(session -> session.createNativeQuery("SELECT * FROM worker_revocations"
-                                + " WHERE revoked_at >= :since ORDER BY revoked_at, worker_id", Revocation.class)
-                        .setParameter("since", since.get().atOffset(ZoneOffset.UTC)).getResultList());
-        return rows.map(list -> list.stream()
-                .map(r -> new WorkerRevocation(r.workerId, r.machineId, r.revokedAt, r.banned)).toList());
+    public Uni<Page<WorkerRevocation>> revocations(Optional<Instant> since, int limit, Optional<String> cursor) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM worker_revocations WHERE true");
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        // Instants bound with their offset (UTC): no session or driver time zone comes into the comparisons.
+        since.ifPresent(from -> {
+            sql.append(" AND revoked_at >= :since");
+            parameters.put("since", from.atOffset(ZoneOffset.UTC));
+        });
+        if (cursor.isPresent()) {
+            List<String> after;
+            Instant afterAt;
+            try {
+                after = PageCursors.decode(cursor.get(), 2);
+                afterAt = Instant.parse(after.get(0));
+            } catch (InvalidCursorException | DateTimeParseException e) {
+                return Uni.createFrom().failure(e instanceof InvalidCursorException i ? i
+                        : new InvalidCursorException("the cursor is not one this registry handed out"));
+            }
+            sql.append(" AND (revoked_at, worker_id) > (:afterAt, :afterId)");
+            parameters.put("afterAt", afterAt.atOffset(ZoneOffset.UTC));
+            parameters.put("afterId", after.get(1));
+        }
+        sql.append(" ORDER BY revoked_at, worker_id LIMIT :limit");
+        parameters.put("limit", limit + 1); // one more than asked: whether a next page exists
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery(sql.toString(), Revocation.class);
+            parameters.forEach(query::setParameter);
+            return query.getResultList();
+        }).map(rows -> Page.of(rows, limit, r -> List.of(r.revokedAt.toString(), r.workerId))
+                .map(r -> new WorkerRevocation(r.workerId, r.machineId, r.revokedAt, r.banned)));
     }
 
     /** Lets a revoked worker's machine enrol again (as a new worker: the old one's tokens stay dead); idempotent. */

@@ -25,5 +25,6 @@ interface RegistryApi {
     @GET
     @Path(ApiPaths.WORKER_REVOCATIONS)
     Uni<WorkerRevocationList> revocations(@HeaderParam("Authorization") String authorization,
-                                          @QueryParam("since") String since);
+                                          @QueryParam("since") String since, @QueryParam("limit") int limit,
+                                          @QueryParam("cursor") String cursor);
 }

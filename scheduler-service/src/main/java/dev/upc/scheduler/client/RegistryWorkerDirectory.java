@@ -3,7 +3,6 @@ package dev.upc.scheduler.client;
 import dev.upc.protocol.Tokens;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.protocol.WorkerRevocation;
-import dev.upc.protocol.WorkerRevocationList;
 import dev.upc.protocol.WorkerList;
 import dev.upc.scheduler.config.SchedulerConfig;
 import io.quarkus.arc.DefaultBean;
@@ -13,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.upc.scheduler.service.CapabilityTokens.Capability;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -67,7 +67,7 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
     public Uni<List<WorkerInfo>> workers() {
         return Uni.createFrom().item(this::token)
                 .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
-                .chain(bearer -> pages("Bearer " + bearer, null, new java.util.ArrayList<>(), 0))
+                .chain(bearer -> pages("Bearer " + bearer, null, new ArrayList<>(), 0))
                 .ifNoItem().after(TIMEOUT).fail()
                 .onFailure().transform(this::unavailable);
     }
@@ -92,10 +92,25 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
         String since = clock.instant().minus(Tokens.WORKER_MAX_LIFETIME).minus(REVOCATION_MARGIN).toString();
         return Uni.createFrom().item(this::token)
                 .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
-                .chain(bearer -> api.revocations("Bearer " + bearer, since))
-                .map(WorkerRevocationList::revocations)
+                .chain(bearer -> revocationPages("Bearer " + bearer, since, null, new ArrayList<>(), 0))
                 .ifNoItem().after(TIMEOUT).fail()
                 .onFailure().transform(this::unavailable);
+    }
+
+    /** Every page of revocations from {@code cursor} on, appended to {@code soFar}. */
+    private Uni<List<WorkerRevocation>> revocationPages(String bearer, String since, String cursor,
+                                                        List<WorkerRevocation> soFar, int page) {
+        return api.revocations(bearer, since, PAGE, cursor).chain(list -> {
+            soFar.addAll(list.revocations());
+            if (list.nextCursor() == null) {
+                return Uni.createFrom().item(soFar);
+            }
+            if (page + 1 >= MAX_PAGES) {
+                return Uni.createFrom().failure(new IllegalStateException("the registry lists more than "
+                        + MAX_PAGES * PAGE + " revocations of the last worker-token lifetime"));
+            }
+            return revocationPages(bearer, since, list.nextCursor(), soFar, page + 1);
+        });
     }
 
     /** Every page from {@code cursor} on, appended to {@code so far}. */
