@@ -67,8 +67,11 @@ final class Restores {
         }
         Optional<List<AgentEvent>> inPlace = restoreOwnDump(c, name, blobId, job, cpus);
         if (inPlace.isPresent()) {
-            return inPlace.get();
+            return inPlace.get(); // this PC's own kept dump: the way back when its archive never reached the store
         }
+        // From the store, the digest its source reported is what makes the store's word about the blob unnecessary:
+        // without it, no restore (the scheduler sends it with every RESTORE of a checkpoint it recorded).
+        JobRunner.require(c.blobSha256(), c, "a RESTORE from the store without its checkpoint's sha256");
         state.remember(JobRunner.managed(c, name, job, cpus));
         ArchiveImport.Result result;
         long since; // the downtime's share of the download and the image starts here
