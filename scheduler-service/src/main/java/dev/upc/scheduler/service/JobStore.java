@@ -39,6 +39,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobStore {
 
+    /** The newest periodic-checkpoint entries of a job's history that are kept (see {@link #event}). */
+    public static final int KEPT_CHECKPOINT_EVENTS = 100;
+
     /** The channel the outbox notifies on; the payload is the worker id. */
     public static final String CHANNEL = "upc_commands";
 
@@ -146,13 +149,27 @@ public class JobStore {
                 .execute(Tuple.of(jobId, epoch, reason)).replaceWithVoid();
     }
 
+    /**
+     * Appends to the job's history. A job's periodic checkpoints are the one entry that recurs without bound (a week
+     * of checkpoints every ten minutes is a thousand), so only the newest {@value #KEPT_CHECKPOINT_EVENTS}
+     * CHECKPOINTED entries of a job are kept; every other kind is bounded by the job's retries and moves. The
+     * checkpoints themselves are in their own table, pruned by their own rules.
+     */
     public Uni<Void> event(SqlConnection c, String jobId, long epoch, JobEventType type, String workerId,
                            Map<String, Object> details, Instant at) {
-        return c.preparedQuery("""
+        Uni<Void> inserted = c.preparedQuery("""
                         INSERT INTO job_events (job_id, type, at, epoch, worker_id, details)
                         VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)""")
                 .execute(Tuple.from(new Object[] {jobId, type.name(), time(at), epoch, workerId, write(details)}))
                 .replaceWithVoid();
+        if (type != JobEventType.CHECKPOINTED) {
+            return inserted;
+        }
+        return inserted.chain(() -> c.preparedQuery("""
+                        DELETE FROM job_events WHERE job_id = $1 AND type = 'CHECKPOINTED' AND seq <= (
+                          SELECT seq FROM job_events WHERE job_id = $1 AND type = 'CHECKPOINTED'
+                          ORDER BY seq DESC OFFSET $2 LIMIT 1)""")
+                .execute(Tuple.of(jobId, KEPT_CHECKPOINT_EVENTS)).replaceWithVoid());
     }
 
     /** The job's history after entry {@code afterSeq} (0 = from the start), oldest first, at most {@code limit}. */
