@@ -56,6 +56,13 @@ public interface StoreConfig {
     @WithDefault("true")
     boolean directIo();
 
+    /**
+     * The largest blob of each kind, per kind path segment ({@code checkpoints}, {@code images}, {@code outputs},
+     * {@code inputs}); a larger upload is refused 413 {@code blob_too_large}: at once, its body unread, when it
+     * declares its length, else as soon as it passes the limit. A kind without an entry has no limit.
+     */
+    Map<String, MemorySize> maxBlobSize();
+
     /** Readiness fails while the directory's filesystem has less usable space than this. */
     @WithDefault("1G")
     MemorySize minFreeBytes();

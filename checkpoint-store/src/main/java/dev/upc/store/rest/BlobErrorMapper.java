@@ -51,6 +51,9 @@ public class BlobErrorMapper {
         if (failure instanceof UploadClaims.UploadInProgressException e) {
             return ErrorResponse.of(409, "upload_in_progress", e.getMessage());
         }
+        if (failure instanceof BlobTooLargeException e) {
+            return ErrorResponse.of(413, "blob_too_large", e.getMessage());
+        }
         if (failure instanceof RangeNotSatisfiableException e) {
             return ErrorResponse.of(416, "range_not_satisfiable", e.getMessage());
         }

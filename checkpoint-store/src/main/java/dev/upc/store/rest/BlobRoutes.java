@@ -22,6 +22,7 @@ import dev.upc.store.blob.UploadAbortedException;
 import dev.upc.store.config.StoreConfig;
 import dev.upc.store.metrics.StoreMetrics;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -203,7 +204,9 @@ public class BlobRoutes {
     private void put(RoutingContext ctx, BlobKey key, UploadClaims.Claim claim) {
         HttpServerRequest request = ctx.request();
         Optional<String> expected;
+        long maxSize = maxSize(key.kind());
         try {
+            refuseDeclaredSize(request, key, maxSize);
             expected = expectedSha256(request);
         } catch (RuntimeException e) {
             claim.release();
@@ -212,7 +215,7 @@ public class BlobRoutes {
         boolean followed = "true".equalsIgnoreCase(request.getHeader(BlobHeaders.FOLLOWED));
         Context context = ctx.vertx().getOrCreateContext();
         UploadSlots.Waiter upload = new UploadSlots.Waiter(context,
-                () -> startPut(ctx, context, key, expected, followed, claim));
+                () -> startPut(ctx, context, key, expected, followed, claim, maxSize));
         // Set before admitting: a started upload's RequestBody replaces it with its own.
         request.response().closeHandler(v -> {
             if (uploads.leave(upload)) {
@@ -241,7 +244,7 @@ public class BlobRoutes {
 
     /** Reads the body into the store, holding an upload slot until the put is over; on the request's context. */
     private void startPut(RoutingContext ctx, Context context, BlobKey key, Optional<String> expected,
-                          boolean followed, UploadClaims.Claim claim) {
+                          boolean followed, UploadClaims.Claim claim, long maxSize) {
         HttpServerRequest request = ctx.request();
         if (request.response().closed()) {
             uploads.release(); // its client left while it waited
@@ -263,7 +266,8 @@ public class BlobRoutes {
         ctx.put(RequestBody.CONTEXT_KEY, body);
         blocking(ctx, () -> {
             try {
-                return store.put(key, body, expected, followed);
+                return store.put(key, SizeLimit.of(body, maxSize, () -> tooLarge(key, maxSize)), expected,
+                        followed);
             } finally {
                 uploads.release();
                 claim.release();
@@ -272,6 +276,32 @@ public class BlobRoutes {
             metrics.bytesIn(key.kind(), result.info().size());
             sendJson(ctx, result.created() ? 201 : 200, result.info());
         });
+    }
+
+    /** The largest blob of the kind ({@code upc.store.max-blob-size}); no limit for a kind without one. */
+    private long maxSize(BlobKind kind) {
+        MemorySize max = config.maxBlobSize().get(kind.pathSegment());
+        return max == null ? Long.MAX_VALUE : max.asLongValue();
+    }
+
+    /** A declared length beyond the kind's limit is refused before anything is read. */
+    private static void refuseDeclaredSize(HttpServerRequest request, BlobKey key, long maxSize) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return;
+        }
+        try {
+            if (Long.parseLong(length.trim()) > maxSize) {
+                throw tooLarge(key, maxSize);
+            }
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("invalid_request", "Content-Length is not a number: " + length);
+        }
+    }
+
+    private static BlobTooLargeException tooLarge(BlobKey key, long maxSize) {
+        return new BlobTooLargeException("a blob of kind " + key.kind().pathSegment() + " may hold at most " + maxSize
+                + " bytes (upc.store.max-blob-size." + key.kind().pathSegment() + ")");
     }
 
     private void get(RoutingContext ctx, BlobKey key, boolean head) {
@@ -391,7 +421,9 @@ public class BlobRoutes {
         HttpServerRequest request = ctx.request();
         // A body that stopped coming leaves the connection mid-request: answer, then close it.
         boolean stalled = failure instanceof UploadAbortedException && !request.isEnded();
-        if (!request.isEnded()) {
+        // Too large: the rest of the body is not worth reading; answer and close.
+        boolean close = stalled || failure instanceof BlobTooLargeException && !request.isEnded();
+        if (!request.isEnded() && !close) {
             // Refused before the body was read (bad id, digest header, full disk): read and drop the rest so
             // the client gets this answer instead of a reset while it is still sending.
             RequestBody body = ctx.get(RequestBody.CONTEXT_KEY);
@@ -413,8 +445,11 @@ public class BlobRoutes {
         if (failure instanceof NotAuthenticatedException) {
             response.putHeader("WWW-Authenticate", "Bearer realm=\"upc\"");
         }
+        if (close) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
         Future<Void> sent = sendJson(ctx, error.status(), error);
-        if (stalled) {
+        if (close) {
             sent.onComplete(v -> request.connection().close());
         }
     }

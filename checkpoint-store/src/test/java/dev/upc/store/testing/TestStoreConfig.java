@@ -51,6 +51,11 @@ public record TestStoreConfig(Path directory, long minFree, boolean directIo) im
     }
 
     @Override
+    public Map<String, MemorySize> maxBlobSize() {
+        return Map.of();
+    }
+
+    @Override
     public MemorySize minFreeBytes() {
         return new MemorySize(BigInteger.valueOf(minFree));
     }

@@ -1,0 +1,75 @@
+package dev.upc.store.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.upc.servicetesting.SigningKeysResource;
+import dev.upc.store.testing.TokenMint;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each kind has a largest blob ({@code upc.store.max-blob-size}; inputs 1 KiB in the test profile): a declared length
+ * beyond it is refused at once with its body unread and the connection closed, a chunked body as soon as it passes
+ * it, and nothing is stored either way.
+ */
+@QuarkusTest
+@WithTestResource(SigningKeysResource.class)
+class BlobSizeTests {
+
+    @TestHTTPResource("/")
+    URL root;
+
+    private final TokenMint mint = TokenMint.ofTestApplication();
+
+    @Test
+    void aDeclaredLengthBeyondTheKindsLimitIsRefusedUnread() throws IOException {
+        String path = "/api/v1/blobs/inputs/" + id();
+        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+            socket.setSoTimeout(10_000); // a store that waited for the body would time out here
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + path + " HTTP/1.1\r\nHost: " + root.getHost() + "\r\nAuthorization: Bearer "
+                    + mint.admin() + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 2000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // closed
+
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("\"error\":\"blob_too_large\"")
+                    .contains("upc.store.max-blob-size.inputs");
+        }
+        given().auth().oauth2(mint.admin()).get(path).then().statusCode(404);
+    }
+
+    @Test
+    void aChunkedBodyIsRefusedOnceItPassesTheLimitAndOneWithinItIsStored() {
+        String tooLarge = "/api/v1/blobs/inputs/" + id();
+        given().auth().oauth2(mint.admin()).contentType("application/octet-stream")
+                .body(chunked(new byte[4096])).put(tooLarge).then().statusCode(413)
+                .body("error", equalTo("blob_too_large"));
+        given().auth().oauth2(mint.admin()).get(tooLarge).then().statusCode(404);
+
+        String fits = "/api/v1/blobs/inputs/" + id();
+        given().auth().oauth2(mint.admin()).contentType("application/octet-stream").body(new byte[1024]).put(fits)
+                .then().statusCode(201);
+    }
+
+    /** A stream, which the client sends chunked: no length is declared. */
+    private static InputStream chunked(byte[] bytes) {
+        return new ByteArrayInputStream(bytes);
+    }
+
+    private static String id() {
+        return "alice-" + UUID.randomUUID();
+    }
+}
