@@ -8,8 +8,10 @@ import dev.upc.protocol.BlobKind;
 import dev.upc.protocol.BlobList;
 import dev.upc.protocol.ErrorResponse;
 import dev.upc.protocol.Paging;
+import dev.upc.protocol.Tokens;
 import dev.upc.servicehttp.InvalidCursorException;
 import dev.upc.servicehttp.PageCursors;
+import dev.upc.servicehttp.audit.AuditTrail;
 import dev.upc.store.access.BlobAccess;
 import dev.upc.store.access.BlobOperation;
 import dev.upc.store.access.NotAuthenticatedException;
@@ -77,11 +79,13 @@ public class BlobRoutes {
     private final StoreMetrics metrics;
     private final UploadSlots uploads;
     private final UploadClaims claims = new UploadClaims();
+    private final AuditTrail audit;
     /** Each follow of an upload in progress holds a worker thread while it lasts: no more of them than uploads. */
     private final Semaphore follows;
 
     BlobRoutes(BlobStore store, BlobErrorMapper errors, ObjectMapper json, StoreConfig config, BlobAccess access,
-               StoreMetrics metrics) {
+               StoreMetrics metrics, AuditTrail audit) {
+        this.audit = audit;
         this.store = store;
         this.errors = errors;
         this.json = json;
@@ -131,6 +135,12 @@ public class BlobRoutes {
                 return;
             }
             BlobKey key = new BlobKey(kind, decode(segments[1]));
+            if (access.isAdmin(token) && (HttpMethod.PUT.equals(method) || HttpMethod.DELETE.equals(method))) {
+                // An operator's change; the scheduler's pruning (service tokens) and agents' uploads (capabilities)
+                // are the system's own protocol.
+                ctx.addEndHandler(v -> audit.change(token.getSubject(), Tokens.ADMIN, method.name(), path,
+                        ctx.response().getStatusCode()));
+            }
             if (HttpMethod.PUT.equals(method)) {
                 access.authorize(token, BlobOperation.WRITE, kind, Optional.of(key.id()));
                 put(ctx, key, access.isAdmin(token) ? claims.none() : claims.claim(key));

@@ -57,6 +57,14 @@ public class AuditTrail {
         write(line);
     }
 
+    /**
+     * A change asked for outside Quarkus REST (the store's blob routes, which authenticate by themselves): the token's
+     * subject and kind, {@code METHOD path}, the status.
+     */
+    public void change(String subject, String kind, String method, String path, int status) {
+        request(new Actor(subject, kind), method, path, status);
+    }
+
     /** A request that asks for a change, answered {@code status}. */
     void request(Actor actor, String method, String path, int status) {
         Map<String, Object> line = line(actor, method + " " + path);
