@@ -167,8 +167,8 @@ class CliIT {
     void aJobWithAnInputRunsAndItsLogAndOutputComeBack() throws IOException {
         Path input = Files.writeString(dir.getParent().resolve("numbers.txt"), "1\n2\n3\n");
         Run submit = as(aliceToken, "jobs", "submit", "--image", IMAGE, "--name", "copy", "--memory", "64M",
-                "--input", input + ":/work/numbers.txt", "--output", "/out", "--wait", "--",
-                "sh", "-c", "cp /work/numbers.txt /out/copy.txt && wc -l /work/numbers.txt");
+                "--input", input + ":/job/numbers.txt", "--output", "/out", "--wait", "--",
+                "sh", "-c", "cp /job/numbers.txt /out/copy.txt && wc -l /job/numbers.txt");
         assertThat(submit.code()).as(submit.toString()).isZero();
         String id = submit.out().strip();
         assertThat(id).matches("j[a-z2-7]{12}");
@@ -176,7 +176,7 @@ class CliIT {
 
         Run logs = as(aliceToken, "jobs", "logs", id);
         assertThat(logs.code()).as(logs.toString()).isZero();
-        assertThat(logs.out()).isEqualTo("3 /work/numbers.txt\n");
+        assertThat(logs.out()).isEqualTo("3 /job/numbers.txt\n");
         assertThat(logs.err()).contains("── epoch 1: started on pc1 ──");
 
         Path tar = dir.getParent().resolve("copy-output.tar");

@@ -100,9 +100,9 @@ class UploadTests extends StoreBackedTest {
         byte[] data = "1,2,3\n".getBytes(StandardCharsets.UTF_8);
         String sha = sha256(data);
         var withInput = job("with-input");
-        withInput.put("inputs", List.of(Map.of("path", "/work/data.csv", "sha256", sha, "sizeBytes", data.length)));
+        withInput.put("inputs", List.of(Map.of("path", "/job/data.csv", "sha256", sha, "sizeBytes", data.length)));
         asUser("alice").contentType(ContentType.JSON).body(withInput).post("/api/v1/jobs").then().statusCode(400)
-                .body("error", equalTo("input_missing")).body("message", containsString("/work/data.csv"));
+                .body("error", equalTo("input_missing")).body("message", containsString("/job/data.csv"));
 
         var grant = asUser("alice").contentType(ContentType.JSON).body(Map.of("sha256", sha, "sizeBytes", data.length))
                 .post("/api/v1/inputs/uploads").then().statusCode(200).body("kind", equalTo("inputs"))
@@ -126,7 +126,7 @@ class UploadTests extends StoreBackedTest {
                 Map.of("path", "/a", "sha256", sha, "sizeBytes", data.length)));
         asUser("alice").contentType(ContentType.JSON).body(twice).post("/api/v1/jobs").then().statusCode(400);
         var escaping = job("escape");
-        escaping.put("inputs", List.of(Map.of("path", "/work/../etc/passwd", "sha256", sha, "sizeBytes", 6)));
+        escaping.put("inputs", List.of(Map.of("path", "/job/../etc/passwd", "sha256", sha, "sizeBytes", 6)));
         asUser("alice").contentType(ContentType.JSON).body(escaping).post("/api/v1/jobs").then().statusCode(400);
 
         // the agent the job lands on may read the input, no other

@@ -26,10 +26,10 @@ import picocli.CommandLine.Spec;
         description = {"Submit a job: upload its input files (once per content), then queue it.",
                 "Prints the job's id alone on stdout.",
                 "Example: upc jobs submit --image localhost/alice/solver:1 --cpus 2 --work 2h --input data.csv \\",
-                "           --output /work/out -- solver --in /work/data.csv --out /work/out"})
+                "           --output /job/out -- solver --in /job/data.csv --out /job/out"})
 public final class JobSubmitCommand implements Callable<Integer> {
 
-    static final String DEFAULT_INPUT_DIRECTORY = "/work/";
+    static final String DEFAULT_INPUT_DIRECTORY = "/job/";
 
     private final Session session;
 
@@ -63,7 +63,7 @@ public final class JobSubmitCommand implements Callable<Integer> {
     Map<String, String> env = new LinkedHashMap<>();
 
     @Option(names = "--input", paramLabel = "FILE[:PATH]",
-            description = "Copy FILE into the job at PATH (default: /work/<file name>) before it starts; repeatable.")
+            description = "Copy FILE into the job at PATH (default: /job/<file name>) before it starts; repeatable.")
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--output", paramLabel = "PATH",

@@ -194,7 +194,7 @@ public final class LoopbackApi implements AutoCloseable {
 
     private List<JobInfo> sampleJobs() {
         JobSubmission count = new JobSubmission("count", "localhost/alice/count:1", List.of("count", "100000"),
-                Map.of("STEP", "1"), 1, 512L, 600.0, 300L, true, 3, "/work/out", List.of());
+                Map.of("STEP", "1"), 1, 512L, 600.0, 300L, true, 3, "/job/out", List.of());
         JobSubmission solver = new JobSubmission("solver", "localhost/alice/solver:2", List.of("solver", "--size",
                 "big input"), Map.of(), 4, 4096L, null, 0L, true, 3, null, List.of());
         return new ArrayList<>(List.of(

@@ -251,11 +251,11 @@ class UpcClientTest {
 
         JobInput input;
         try (UpcClient client = client(Transport.URL_CONNECTION)) {
-            input = client.uploadInput(script, "/work/run.sh", (done, total) -> progress.add(new long[] {done,
+            input = client.uploadInput(script, "/job/run.sh", (done, total) -> progress.add(new long[] {done,
                     total}));
         }
 
-        assertThat(input).isEqualTo(new JobInput("/work/run.sh", sha, Files.size(script), 0755, null));
+        assertThat(input).isEqualTo(new JobInput("/job/run.sh", sha, Files.size(script), 0755, null));
         assertThat(api.requests("POST", "/api/v1/inputs/uploads").get(0).bodyAs(InputUploadRequest.class))
                 .isEqualTo(new InputUploadRequest(sha, Files.size(script)));
         FakeApi.Request put = api.requests("PUT", "/api/v1/blobs/inputs/alice-" + sha).get(0);
@@ -272,7 +272,7 @@ class UpcClientTest {
         api.json("POST", "/api/v1/inputs/uploads", 200, new UploadGrant(BlobKind.INPUTS, "alice-x",
                 api.url() + "/api/v1/blobs/inputs/alice-x", null, Samples.NOW, true));
         try (UpcClient client = client(Transport.HTTP_CLIENT)) {
-            assertThat(client.uploadInput(data, "/work/data.csv").mode()).isEqualTo(0644);
+            assertThat(client.uploadInput(data, "/job/data.csv").mode()).isEqualTo(0644);
         }
         assertThat(api.requests()).extracting(FakeApi.Request::method).containsExactly("POST");
     }
@@ -280,7 +280,7 @@ class UpcClientTest {
     @Test
     void aMissingInputFileIsALocalError() {
         try (UpcClient client = client(Transport.HTTP_CLIENT)) {
-            assertThatThrownBy(() -> client.uploadInput(dir.resolve("nope.csv"), "/work/nope.csv"))
+            assertThatThrownBy(() -> client.uploadInput(dir.resolve("nope.csv"), "/job/nope.csv"))
                     .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("nope.csv: no such file");
         }
         assertThat(api.requests()).isEmpty();

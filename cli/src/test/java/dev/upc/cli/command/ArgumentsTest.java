@@ -146,10 +146,10 @@ class ArgumentsTest {
     @Test
     void anInputsPathDefaultsToWork() {
         assertThat(JobSubmitCommand.InputFile.parse("data/in.csv"))
-                .isEqualTo(new JobSubmitCommand.InputFile(Path.of("data/in.csv"), "/work/in.csv"));
+                .isEqualTo(new JobSubmitCommand.InputFile(Path.of("data/in.csv"), "/job/in.csv"));
         assertThat(JobSubmitCommand.InputFile.parse("in.csv:/data/x.csv"))
                 .isEqualTo(new JobSubmitCommand.InputFile(Path.of("in.csv"), "/data/x.csv"));
         assertThat(JobSubmitCommand.InputFile.parse("a:b.csv"))
-                .isEqualTo(new JobSubmitCommand.InputFile(Path.of("a:b.csv"), "/work/a:b.csv"));
+                .isEqualTo(new JobSubmitCommand.InputFile(Path.of("a:b.csv"), "/job/a:b.csv"));
     }
 }

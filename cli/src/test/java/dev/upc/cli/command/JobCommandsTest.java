@@ -100,23 +100,23 @@ class JobCommandsTest {
 
         CliRun.Result result = upc("jobs", "submit", "--image", "localhost/alice/solver:1", "--cpus", "2",
                 "--memory", "2G", "--work", "2h", "--checkpoint-every", "10m", "--env", "MODE=fast", "--input",
-                data.toString(), "--input", data + ":/data/in.csv", "--output", "/work/out", "--no-migrate",
-                "--max-retries", "1", "--", "/opt/solver", "-v", "--in", "/work/data.csv");
+                data.toString(), "--input", data + ":/data/in.csv", "--output", "/job/out", "--no-migrate",
+                "--max-retries", "1", "--", "/opt/solver", "-v", "--in", "/job/data.csv");
 
         assertThat(result.code()).as(result.toString()).isZero();
         assertThat(result.out()).isEqualTo("j42\n");
         JobSubmission sent = api.requests("POST", "/api/v1/jobs").get(0).bodyAs(JobSubmission.class);
         assertThat(sent.name()).isEqualTo("solver");
-        assertThat(sent.command()).containsExactly("/opt/solver", "-v", "--in", "/work/data.csv");
+        assertThat(sent.command()).containsExactly("/opt/solver", "-v", "--in", "/job/data.csv");
         assertThat(sent.cpus()).isEqualTo(2);
         assertThat(sent.memoryMiB()).isEqualTo(2048);
         assertThat(sent.workEstimate()).isEqualTo(7200.0);
         assertThat(sent.checkpointIntervalSeconds()).isEqualTo(600);
         assertThat(sent.migratable()).isFalse();
         assertThat(sent.maxRetries()).isEqualTo(1);
-        assertThat(sent.outputPath()).isEqualTo("/work/out");
+        assertThat(sent.outputPath()).isEqualTo("/job/out");
         assertThat(sent.env()).containsEntry("MODE", "fast");
-        assertThat(sent.inputs()).extracting(JobInput::path).containsExactly("/work/data.csv", "/data/in.csv");
+        assertThat(sent.inputs()).extracting(JobInput::path).containsExactly("/job/data.csv", "/data/in.csv");
         assertThat(api.requests()).extracting(FakeApi.Request::method).containsSubsequence("POST", "PUT", "POST",
                 "PUT", "POST");
     }

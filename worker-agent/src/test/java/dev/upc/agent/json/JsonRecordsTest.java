@@ -57,7 +57,7 @@ class JsonRecordsTest {
     static Stream<Record> records() {
         JobSubmission job = new JobSubmission("counter", "localhost/upc-counter:1", List.of("sh", "-c", "echo \"hi\"\n"),
                 Map.of("A", "1", "UNICODE", "grüße ✓ \u0001"), 1, 256L, 12.5, 30L, true, 2, "/out",
-                List.of(new JobInput("/work/in.csv", "0".repeat(64), 12L, 0644, "alice-" + "0".repeat(64))));
+                List.of(new JobInput("/job/in.csv", "0".repeat(64), 12L, 0644, "alice-" + "0".repeat(64))));
         AgentCommand run = new AgentCommand("c-1", AgentCommandType.RUN, "job-1", 3, "upc-job-1-3", job, "job-1-3-1",
                 "b".repeat(64), "tok.en.x", AT, false, AT.minusSeconds(5));
         AgentEvent event = new AgentEvent("c-1", "job-1", 3L, AgentEventType.CHECKPOINTED, null, 1.5e-7, "job-1-3-1",
