@@ -45,6 +45,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -135,7 +136,8 @@ public class BlobRoutes {
                 return;
             }
             BlobKey key = new BlobKey(kind, decode(segments[1]));
-            if (access.isAdmin(token) && (HttpMethod.PUT.equals(method) || HttpMethod.DELETE.equals(method))) {
+            boolean admin = access.isAdmin(token);
+            if (admin && (HttpMethod.PUT.equals(method) || HttpMethod.DELETE.equals(method))) {
                 // An operator's change; the scheduler's pruning (service tokens) and agents' uploads (capabilities)
                 // are the system's own protocol.
                 ctx.addEndHandler(v -> audit.change(token.getSubject(), Tokens.ADMIN, method.name(), path,
@@ -143,7 +145,7 @@ public class BlobRoutes {
             }
             if (HttpMethod.PUT.equals(method)) {
                 access.authorize(token, BlobOperation.WRITE, kind, Optional.of(key.id()));
-                put(ctx, key, access.isAdmin(token) ? claims.none() : claims.claim(key));
+                put(ctx, key, admin);
             } else if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
                 access.authorize(token, BlobOperation.READ, kind, Optional.of(key.id()));
                 get(ctx, key, HttpMethod.HEAD.equals(method));
@@ -208,30 +210,33 @@ public class BlobRoutes {
     }
 
     /**
-     * Checks the request, then reads the body once {@link UploadSlots} admits it (at once, or in its turn). The claim
-     * on the blob ({@link UploadClaims}) is released on every way out: refused, sent away, left, done.
+     * Checks the request, then reads the body once {@link UploadSlots} admits it (at once, or in its turn). A
+     * capability's upload also holds its blob ({@link UploadClaims}) for as long as it waits or holds a slot: the two
+     * are given back together, by {@code leave} while it waits and {@code finished} once it started.
      */
-    private void put(RoutingContext ctx, BlobKey key, UploadClaims.Claim claim) {
+    private void put(RoutingContext ctx, BlobKey key, boolean admin) {
         HttpServerRequest request = ctx.request();
-        Optional<String> expected;
         long maxSize = maxSize(key.kind());
-        try {
-            refuseDeclaredSize(request, key, maxSize);
-            expected = expectedSha256(request);
-        } catch (RuntimeException e) {
-            claim.release();
-            throw e;
-        }
+        refuseDeclaredSize(request, key, maxSize);
+        Optional<String> expected = expectedSha256(request);
+        UploadClaims.Claim claim = admin ? claims.none() : claims.claim(key);
         boolean followed = "true".equalsIgnoreCase(request.getHeader(BlobHeaders.FOLLOWED));
         Context context = ctx.vertx().getOrCreateContext();
+        Runnable finished = () -> {
+            uploads.release();
+            claim.release();
+        };
         UploadSlots.Waiter upload = new UploadSlots.Waiter(context,
-                () -> startPut(ctx, context, key, expected, followed, claim, maxSize));
-        // Set before admitting: a started upload's RequestBody replaces it with its own.
-        request.response().closeHandler(v -> {
-            if (uploads.leave(upload)) {
+                () -> startPut(ctx, context, key, expected, followed, finished, maxSize));
+        BooleanSupplier leave = () -> {
+            boolean left = uploads.leave(upload);
+            if (left) {
                 claim.release();
             }
-        });
+            return left;
+        };
+        // Set before admitting: a started upload's RequestBody replaces it with its own.
+        request.response().closeHandler(v -> leave.getAsBoolean());
         UploadSlots.Admission admission = uploads.admit(upload);
         if (admission == UploadSlots.Admission.REFUSED) {
             claim.release();
@@ -241,8 +246,7 @@ public class BlobRoutes {
         if (admission == UploadSlots.Admission.WAITING) {
             Duration wait = config.uploadWaitTimeout();
             ctx.vertx().setTimer(wait.toMillis(), timer -> {
-                if (uploads.leave(upload)) { // still in line: sent away, its body unread, the connection closed
-                    claim.release();
+                if (leave.getAsBoolean()) { // still in line: sent away, its body unread, the connection closed
                     ErrorResponse error = errors.toErrorResponse(new StoreBusyException("waited " + wait.toSeconds()
                             + " s for an upload slot (" + config.maxConcurrentUploads() + " being read); try again"));
                     request.response().putHeader("Retry-After", "2").putHeader(HttpHeaders.CONNECTION, "close");
@@ -252,13 +256,15 @@ public class BlobRoutes {
         }
     }
 
-    /** Reads the body into the store, holding an upload slot until the put is over; on the request's context. */
+    /**
+     * Reads the body into the store, holding an upload slot until the put is over ({@code finished} gives it back);
+     * on the request's context.
+     */
     private void startPut(RoutingContext ctx, Context context, BlobKey key, Optional<String> expected,
-                          boolean followed, UploadClaims.Claim claim, long maxSize) {
+                          boolean followed, Runnable finished, long maxSize) {
         HttpServerRequest request = ctx.request();
         if (request.response().closed()) {
-            uploads.release(); // its client left while it waited
-            claim.release();
+            finished.run(); // its client left while it waited
             return;
         }
         RequestBody body;
@@ -268,8 +274,7 @@ public class BlobRoutes {
             }
             body = new RequestBody(request, context, config.uploadIdleTimeout());
         } catch (RuntimeException e) {
-            uploads.release();
-            claim.release();
+            finished.run();
             fail(ctx, e);
             return;
         }
@@ -279,8 +284,7 @@ public class BlobRoutes {
                 return store.put(key, SizeLimit.of(body, maxSize, () -> tooLarge(key, maxSize)), expected,
                         followed);
             } finally {
-                uploads.release();
-                claim.release();
+                finished.run();
             }
         }, result -> {
             metrics.bytesIn(key.kind(), result.info().size());
