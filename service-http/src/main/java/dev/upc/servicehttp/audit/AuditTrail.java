@@ -47,12 +47,15 @@ public class AuditTrail {
      * never the token itself.
      */
     public void tokenIssued(Tokens.Kind kind, String subject, Instant expiresAt, Map<String, ?> details) {
+        if (!LOG.isInfoEnabled()) {
+            return; // the trail is off: capabilities are minted for every command, build no line for nothing
+        }
         Map<String, Object> token = new LinkedHashMap<>();
         token.put("kind", kind.label());
         token.put("subject", subject);
         token.put("expiresAt", expiresAt.toString());
         token.putAll(details);
-        Map<String, Object> line = line(currentActor(), "token.issue");
+        Map<String, Object> line = line(actor(), "token.issue");
         line.put("token", token);
         write(line);
     }
@@ -67,6 +70,9 @@ public class AuditTrail {
 
     /** A request that asks for a change, answered {@code status}. */
     void request(Actor actor, String method, String path, int status) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
         Map<String, Object> line = line(actor, method + " " + path);
         line.put("status", status);
         write(line);
@@ -95,12 +101,12 @@ public class AuditTrail {
      * could block), anonymous for a request without one (an enrolment with the join token), else the service itself
      * (a token it mints on its own).
      */
-    private Actor currentActor() {
+    Actor actor() {
         ArcContainer container = Arc.container(); // null once the service stopped
         RoutingContext routing = container == null || !container.requestContext().isActive() ? null
                 : request.get().getCurrent();
         if (routing == null) {
-            return new Actor(service, "service");
+            return new Actor(service, Tokens.SERVICE);
         }
         return routing.user() instanceof QuarkusHttpUser user ? Actor.of(user.getSecurityIdentity()) : Actor.ANONYMOUS;
     }
