@@ -2,28 +2,32 @@ package dev.upc.scheduler.client;
 
 import dev.upc.protocol.Tokens;
 import dev.upc.protocol.WorkerInfo;
-import dev.upc.protocol.WorkerRevocation;
 import dev.upc.protocol.WorkerList;
+import dev.upc.protocol.WorkerRevocation;
+import dev.upc.protocol.WorkerRevocationList;
 import dev.upc.scheduler.config.SchedulerConfig;
+import dev.upc.scheduler.service.CapabilityTokens.Capability;
+import dev.upc.scheduler.service.KeptToken;
 import io.quarkus.arc.DefaultBean;
-import jakarta.ws.rs.WebApplicationException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import dev.upc.scheduler.service.CapabilityTokens.Capability;
+import jakarta.ws.rs.WebApplicationException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * The workers as the registry sees them, with the admin token from config or, without one, an admin token for the
- * registry alone that the scheduler mints with the cluster key: short-lived, and minted afresh a while before it
- * ends or when the registry refuses it. A timeout bounds a slow registry; the planner skips a round rather than plan on a partial view. Every failure is a
- * {@link RegistryUnavailableException} saying what went wrong and where.
+ * The workers as the registry sees them, with the token from config or, without one, a service token for the registry
+ * alone that the scheduler mints with the cluster key ({@link KeptToken}): short-lived, and minted afresh a while
+ * before it ends or when the registry refuses it. A timeout bounds a slow registry; the planner skips a round rather
+ * than plan on a partial view. Every failure is a {@link RegistryUnavailableException} saying what went wrong and
+ * where.
  */
 @DefaultBean
 @ApplicationScoped
@@ -44,9 +48,8 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
     private final RegistryApi api;
     private final SchedulerConfig.Registry config;
     private final String url;
-    private final RegistryServiceTokens mint;
+    private final KeptToken minted;
     private final Clock clock;
-    private volatile Capability minted;
 
     RegistryWorkerDirectory(@RestClient RegistryApi api, SchedulerConfig config,
                             @ConfigProperty(name = "quarkus.rest-client.registry.url", defaultValue = "?") String url,
@@ -54,7 +57,7 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
         this.api = api;
         this.config = config.registry();
         this.url = url;
-        this.mint = mint;
+        this.minted = new KeptToken(() -> mint.registryService(MINTED_LIFETIME), RENEW_BEFORE, clock);
         this.clock = clock;
     }
 
@@ -65,21 +68,13 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
 
     @Override
     public Uni<List<WorkerInfo>> workers() {
-        return Uni.createFrom().item(this::token)
-                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
-                .chain(bearer -> pages("Bearer " + bearer, null, new ArrayList<>(), 0))
-                .ifNoItem().after(TIMEOUT).fail()
-                .onFailure().transform(this::unavailable);
+        return withToken(bearer -> allPages(cursor -> api.list(bearer, PAGE, cursor), WorkerList::workers,
+                WorkerList::nextCursor, "workers"));
     }
 
     @Override
     public Uni<Void> reachable() {
-        return Uni.createFrom().item(this::token)
-                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
-                .chain(bearer -> api.list("Bearer " + bearer, 1, null))
-                .replaceWithVoid()
-                .ifNoItem().after(TIMEOUT).fail()
-                .onFailure().transform(this::unavailable);
+        return withToken(bearer -> api.list(bearer, 1, null).replaceWithVoid());
     }
 
     /**
@@ -90,41 +85,43 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
     @Override
     public Uni<List<WorkerRevocation>> revocations() {
         String since = clock.instant().minus(Tokens.WORKER_MAX_LIFETIME).minus(REVOCATION_MARGIN).toString();
+        return withToken(bearer -> allPages(cursor -> api.revocations(bearer, since, PAGE, cursor),
+                WorkerRevocationList::revocations, WorkerRevocationList::nextCursor,
+                "revocations of the last worker-token lifetime"));
+    }
+
+    /**
+     * A call to the registry with this scheduler's token (minted off the event loop), within {@link #TIMEOUT}; any
+     * failure becomes a {@link RegistryUnavailableException}.
+     */
+    private <R> Uni<R> withToken(Function<String, Uni<R>> call) {
         return Uni.createFrom().item(this::token)
                 .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
-                .chain(bearer -> revocationPages("Bearer " + bearer, since, null, new ArrayList<>(), 0))
+                .chain(bearer -> call.apply("Bearer " + bearer))
                 .ifNoItem().after(TIMEOUT).fail()
                 .onFailure().transform(this::unavailable);
     }
 
-    /** Every page of revocations from {@code cursor} on, appended to {@code soFar}. */
-    private Uni<List<WorkerRevocation>> revocationPages(String bearer, String since, String cursor,
-                                                        List<WorkerRevocation> soFar, int page) {
-        return api.revocations(bearer, since, PAGE, cursor).chain(list -> {
-            soFar.addAll(list.revocations());
-            if (list.nextCursor() == null) {
-                return Uni.createFrom().item(soFar);
-            }
-            if (page + 1 >= MAX_PAGES) {
-                return Uni.createFrom().failure(new IllegalStateException("the registry lists more than "
-                        + MAX_PAGES * PAGE + " revocations of the last worker-token lifetime"));
-            }
-            return revocationPages(bearer, since, list.nextCursor(), soFar, page + 1);
-        });
+    /** Every item of a cursor-paged list of the registry, page by page, at most {@link #MAX_PAGES} pages. */
+    private static <P, T> Uni<List<T>> allPages(Function<String, Uni<P>> page, Function<P, List<T>> items,
+                                                Function<P, String> nextCursor, String what) {
+        return allPages(page, items, nextCursor, what, null, new ArrayList<>(), 0);
     }
 
-    /** Every page from {@code cursor} on, appended to {@code so far}. */
-    private Uni<List<WorkerInfo>> pages(String bearer, String cursor, List<WorkerInfo> soFar, int page) {
-        return api.list(bearer, PAGE, cursor).chain(list -> {
-            soFar.addAll(list.workers());
-            if (list.nextCursor() == null) {
+    private static <P, T> Uni<List<T>> allPages(Function<String, Uni<P>> page, Function<P, List<T>> items,
+                                                Function<P, String> nextCursor, String what, String cursor,
+                                                List<T> soFar, int pages) {
+        return page.apply(cursor).chain(list -> {
+            soFar.addAll(items.apply(list));
+            String next = nextCursor.apply(list);
+            if (next == null) {
                 return Uni.createFrom().item(soFar);
             }
-            if (page + 1 >= MAX_PAGES) {
+            if (pages + 1 >= MAX_PAGES) {
                 return Uni.createFrom().failure(new IllegalStateException("the registry lists more than "
-                        + MAX_PAGES * PAGE + " workers"));
+                        + MAX_PAGES * PAGE + " " + what));
             }
-            return pages(bearer, list.nextCursor(), soFar, page + 1);
+            return allPages(page, items, nextCursor, what, next, soFar, pages + 1);
         });
     }
 
@@ -133,10 +130,10 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
         if (failure instanceof WebApplicationException http) {
             int status = http.getResponse().getStatus();
             what = status == 401 || status == 403
-                    ? "refused the admin token (HTTP " + status + ")"
+                    ? "refused this scheduler's token (HTTP " + status + ")"
                     : "answered HTTP " + status;
             if (status == 401 || status == 403) {
-                minted = null; // mint afresh next time (a configured token stays what it is)
+                minted.forget(); // mint afresh next time (a configured token stays what it is)
             }
         } else if (failure instanceof TimeoutException) {
             what = "did not answer within " + TIMEOUT.toSeconds() + " s";
@@ -155,11 +152,6 @@ public class RegistryWorkerDirectory implements WorkerDirectory {
         if (configured.isPresent()) {
             return configured.get();
         }
-        Capability current = minted;
-        if (current == null || !current.expiresAt().isAfter(clock.instant().plus(RENEW_BEFORE))) {
-            current = mint.registryService(MINTED_LIFETIME);
-            minted = current;
-        }
-        return current.token();
+        return minted.get();
     }
 }

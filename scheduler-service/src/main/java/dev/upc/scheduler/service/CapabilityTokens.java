@@ -6,9 +6,9 @@ import dev.upc.protocol.Tokens;
 import dev.upc.protocol.Tokens.Kind;
 import dev.upc.scheduler.config.SchedulerConfig;
 import dev.upc.servicehttp.KeyFiles;
-import dev.upc.servicehttp.audit.AuditTrail;
 import dev.upc.servicehttp.SigningKey;
 import dev.upc.servicehttp.TokenRules;
+import dev.upc.servicehttp.audit.AuditTrail;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -37,8 +37,8 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
     private final KeyFiles keys;
     private final Duration ttl;
     private final AuditTrail audit;
-    /** The store service token in use, minted again a minute before it expires (one per call would flood the audit). */
-    private volatile Capability storeService;
+    /** The store service token in use, minted again a minute before it expires. */
+    private final KeptToken storeService;
 
     CapabilityTokens(SchedulerConfig config, Clock clock, KeyFiles keys, AuditTrail audit) {
         this.clock = clock;
@@ -46,6 +46,7 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
         this.keys = keys;
         // The store refuses capabilities living longer than 15 minutes: fail the start rather than every transfer.
         this.ttl = TokenRules.requireAllowed(Kind.CAPABILITY, config.capabilityTtl(), "upc.scheduler.capability-ttl");
+        this.storeService = new KeptToken(() -> service(Tokens.AUDIENCE_STORE, ttl), Duration.ofMinutes(1), clock);
     }
 
     public record Capability(String token, Instant expiresAt) {
@@ -80,23 +81,14 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
         return new Capability(token, now.plus(ttl));
     }
 
-    /** The store service token in use, for {@link dev.upc.scheduler.client.StoreClient}. */
+    /**
+     * The store service token in use, for {@link dev.upc.scheduler.client.StoreClient} (group {@value Tokens#SERVICE}):
+     * to read and delete blobs (pruning) and hand on the revoked workers; only for the store ({@code aud}), as
+     * short-lived as a capability.
+     */
     @Override
     public String get() {
-        return storeService().token();
-    }
-
-    /**
-     * A service token of the store (group {@value Tokens#SERVICE}), to read and delete blobs (pruning) and hand on the
-     * revoked workers: only for the store ({@code aud}), as short-lived as a capability.
-     */
-    public Capability storeService() {
-        Capability current = storeService;
-        if (current == null || !current.expiresAt().isAfter(clock.instant().plus(Duration.ofMinutes(1)))) {
-            current = service(Tokens.AUDIENCE_STORE, ttl);
-            storeService = current;
-        }
-        return current;
+        return storeService.get();
     }
 
     /**
