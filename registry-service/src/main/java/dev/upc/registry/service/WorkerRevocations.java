@@ -6,7 +6,6 @@ import dev.upc.registry.Worker;
 import dev.upc.servicehttp.InvalidCursorException;
 import dev.upc.servicehttp.Page;
 import dev.upc.servicehttp.PageCursors;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -78,22 +77,19 @@ public class WorkerRevocations {
             try {
                 after = PageCursors.decode(cursor.get(), 2);
                 afterAt = Instant.parse(after.get(0));
-            } catch (InvalidCursorException | DateTimeParseException e) {
-                return Uni.createFrom().failure(e instanceof InvalidCursorException i ? i
-                        : new InvalidCursorException("the cursor is not one this registry handed out"));
+            } catch (InvalidCursorException e) {
+                return Uni.createFrom().failure(e);
+            } catch (DateTimeParseException e) {
+                return Uni.createFrom().failure(
+                        new InvalidCursorException("the cursor is not one this registry handed out"));
             }
             sql.append(" AND (revoked_at, worker_id) > (:afterAt, :afterId)");
             parameters.put("afterAt", afterAt.atOffset(ZoneOffset.UTC));
             parameters.put("afterId", after.get(1));
         }
-        sql.append(" ORDER BY revoked_at, worker_id LIMIT :limit");
-        parameters.put("limit", limit + 1); // one more than asked: whether a next page exists
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql.toString(), Revocation.class);
-            parameters.forEach(query::setParameter);
-            return query.getResultList();
-        }).map(rows -> Page.of(rows, limit, r -> List.of(r.revokedAt.toString(), r.workerId))
-                .map(r -> new WorkerRevocation(r.workerId, r.machineId, r.revokedAt, r.banned)));
+        return KeysetQuery.page(sql, "revoked_at, worker_id", parameters, Revocation.class, limit,
+                        r -> List.of(r.revokedAt.toString(), r.workerId))
+                .map(page -> page.map(r -> new WorkerRevocation(r.workerId, r.machineId, r.revokedAt, r.banned)));
     }
 
     /** Lets a revoked worker's machine enrol again (as a new worker: the old one's tokens stay dead); idempotent. */

@@ -184,14 +184,9 @@ public class WorkerService {
                 parameters.put(name, write(Map.of(key, label.substring(eq + 1))));
             }
         }
-        sql.append(" ORDER BY hostname, id LIMIT :limit");
-        parameters.put("limit", limit + 1); // one more than asked: whether a next page exists
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql.toString(), Worker.class);
-            parameters.forEach(query::setParameter);
-            return query.getResultList();
-        }).map(workers -> Page.of(workers, limit, worker -> List.of(worker.hostname, worker.id))
-                .map(worker -> toInfo(worker, now)));
+        return KeysetQuery.page(sql, "hostname, id", parameters, Worker.class, limit,
+                        worker -> List.of(worker.hostname, worker.id))
+                .map(page -> page.map(worker -> toInfo(worker, now)));
     }
 
     /** Asks the worker to drain: its next heartbeat answers DRAIN. */
