@@ -198,8 +198,7 @@ public final class AgentBench {
                         Duration.ZERO);
                 for (String mode : agentModes) {
                     try {
-                        agentMode(mode, runs, jar, launcherOptions).map(line -> o.tls()
-                                ? line.replace("\"mode\":", "\"tls\":true,\"mode\":") : line).ifPresent(System.out::println);
+                        agentMode(mode, runs, jar, launcherOptions).ifPresent(System.out::println);
                     } catch (RuntimeException e) {
                         failures++;
                         progress("mode %s FAILED: %s", mode, e.getMessage());
@@ -271,7 +270,7 @@ public final class AgentBench {
             samples.add(runs.once(measured, mode + " start " + i + "/" + options.starts(), options.idle()));
         }
         summarize(mode, samples);
-        return Optional.of(json(mode, samples));
+        return Optional.of(json(mode, options.tls(), samples));
     }
 
     /** Trains the AOT cache with one real run: start, register, heartbeat, long-poll, idle, SIGTERM. */
@@ -603,7 +602,7 @@ public final class AgentBench {
                     options.idle()));
         }
         summarize("boinc-client", samples);
-        return Optional.of(json("boinc-client", samples));
+        return Optional.of(json("boinc-client", false, samples));
     }
 
     private Sample boincOnce(List<String> command, Path data, int port, String what, Duration idle) throws IOException {
@@ -761,9 +760,9 @@ public final class AgentBench {
 
     // ---- plumbing ------------------------------------------------------------------------------------------------
 
-    private static String json(String mode, List<Sample> samples) {
-        return String.format(Locale.ROOT, "{\"bench\":\"agent\",\"mode\":\"%s\",\"startToRegisteredMs\":%d,"
-                        + "\"idleRssMiB\":%.1f,\"idleCpuPercent\":%.3f}", mode,
+    private static String json(String mode, boolean tls, List<Sample> samples) {
+        return String.format(Locale.ROOT, "{\"bench\":\"agent\",%s\"mode\":\"%s\",\"startToRegisteredMs\":%d,"
+                        + "\"idleRssMiB\":%.1f,\"idleCpuPercent\":%.3f}", tls ? "\"tls\":true," : "", mode,
                 Math.round(median(samples, Sample::startToReadyMs)), median(samples, Sample::idleRssMiB),
                 median(samples, Sample::idleCpuPercent));
     }
