@@ -29,10 +29,6 @@ final class UploadClaims {
         return new Claim(null);
     }
 
-    int size() {
-        return claimed.size();
-    }
-
     /** An upload's hold on its blob; {@link #release} may be called on every way out, only the first counts. */
     final class Claim {
 
