@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Large bodies over HttpURLConnection: uploads with fixed-length streaming (the JDK HttpClient sends an InputStream at
@@ -22,11 +23,11 @@ final class BlobHttp {
     private static final long REPORT_EVERY_NANOS = 100_000_000L;
 
     private final Duration connectTimeout;
-    private final SSLContext tls;
+    private final SSLSocketFactory tls;
 
     BlobHttp(Duration connectTimeout, SSLContext tls) {
         this.connectTimeout = connectTimeout;
-        this.tls = tls;
+        this.tls = tls == null ? null : tls.getSocketFactory();
     }
 
     /** PUTs the file's bytes to {@code uri}; returns the 2xx answer's body. */

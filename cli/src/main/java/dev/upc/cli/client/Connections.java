@@ -5,7 +5,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
 /** Opens the HttpURLConnections of {@link UrlConnectionTransport} and {@link BlobHttp} the one same way. */
 final class Connections {
@@ -14,15 +14,16 @@ final class Connections {
     }
 
     /**
-     * A connection with its timeouts, no redirects and the bearer token; an https one trusts {@code tls}'s
-     * certificates when given, else the JVM's.
+     * A connection with its timeouts, no redirects and the bearer token; an https one goes through {@code tls} when
+     * given (one factory per client: the JDK reuses a kept-alive connection only for the same factory), else the
+     * JVM's default.
      */
     static HttpURLConnection open(Service service, URI uri, String method, String bearer, Duration connectTimeout,
-                                  Duration readTimeout, SSLContext tls) {
+                                  Duration readTimeout, SSLSocketFactory tls) {
         try {
             HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
             if (tls != null && connection instanceof HttpsURLConnection https) {
-                https.setSSLSocketFactory(tls.getSocketFactory());
+                https.setSSLSocketFactory(tls);
             }
             connection.setRequestMethod(method);
             connection.setConnectTimeout((int) connectTimeout.toMillis());

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * JSON calls over HttpURLConnection. It starts in a fraction of the JDK HttpClient's time (no selector thread, no TLS
@@ -19,10 +20,10 @@ final class UrlConnectionTransport implements JsonTransport {
 
     private final TokenSource token;
     private final Duration connectTimeout;
-    private final SSLContext tls;
+    private final SSLSocketFactory tls;
 
     UrlConnectionTransport(TokenSource token, Duration connectTimeout, SSLContext tls) {
-        this.tls = tls;
+        this.tls = tls == null ? null : tls.getSocketFactory();
         this.token = token;
         this.connectTimeout = connectTimeout;
     }
