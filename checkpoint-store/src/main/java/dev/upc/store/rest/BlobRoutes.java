@@ -139,8 +139,9 @@ public class BlobRoutes {
             boolean admin = access.isAdmin(token);
             if (admin && (HttpMethod.PUT.equals(method) || HttpMethod.DELETE.equals(method))) {
                 // An operator's change; the scheduler's pruning (service tokens) and agents' uploads (capabilities)
-                // are the system's own protocol.
-                ctx.addEndHandler(v -> audit.change(token.getSubject(), Tokens.ADMIN, method.name(), path,
+                // are the system's own protocol. Written as the answer's head goes out, so the trail is in the order
+                // the client saw its answers.
+                ctx.addHeadersEndHandler(v -> audit.change(token.getSubject(), Tokens.ADMIN, method.name(), path,
                         ctx.response().getStatusCode()));
             }
             if (HttpMethod.PUT.equals(method)) {
