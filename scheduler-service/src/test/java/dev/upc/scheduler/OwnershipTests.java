@@ -71,6 +71,7 @@ class OwnershipTests extends SchedulerTest {
     @Test
     void aQueuedJobSaysWhyItWaits() {
         workers.put("wa", WorkerStatus.ONLINE, 1.0, 1);
+        workers.put("wb", WorkerStatus.LOST, 1.0, 4); // some PC could run it: it is queued
         var big = job("big");
         big.put("cpus", 4);
         String id = asUser("alice").contentType(ContentType.JSON).body(big).post("/api/v1/jobs").then()
@@ -78,6 +79,19 @@ class OwnershipTests extends SchedulerTest {
         plan();
         asUser("alice").get("/api/v1/jobs/{id}", id).then().body("state", equalTo("QUEUED"))
                 .body("waitingReason", equalTo("no online PC lends 4 cores (the most is 1)"));
+    }
+
+    @Test
+    void aJobNoPcCouldRunIsRefusedAtSubmission() {
+        workers.put("wa", WorkerStatus.ONLINE, 1.0, 1);
+        workers.put("wb", WorkerStatus.LOST, 1.0, 2);
+        var big = job("huge");
+        big.put("cpus", 4);
+        asUser("alice").contentType(ContentType.JSON).body(big).post("/api/v1/jobs").then().statusCode(400)
+                .body("error", equalTo("no_pc_fits"))
+                .body("message", containsString("lends 4 cores and"))
+                .body("message", containsString("the largest lends 2 cores"));
+        asUser("alice").get("/api/v1/jobs").then().body("jobs", hasSize(0));
     }
 
     @Test

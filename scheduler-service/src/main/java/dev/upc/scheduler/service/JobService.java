@@ -11,6 +11,7 @@ import dev.upc.protocol.JobState;
 import dev.upc.protocol.JobSubmission;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.scheduler.access.Caller;
+import dev.upc.scheduler.access.JobFit;
 import dev.upc.scheduler.access.SubmissionLimits;
 import dev.upc.scheduler.client.RegistryUnavailableException;
 import dev.upc.scheduler.client.StoreClient;
@@ -54,12 +55,14 @@ public class JobService {
     private final Learner learner;
     private final OwnerReports owners;
     private final SubmissionLimits limits;
+    private final JobFit fit;
     private final SecureRandom random = new SecureRandom();
 
     JobService(Pool pool, JobStore store, JobTransitions transitions, WorkerDirectory directory, WorkerNames names,
                PlacementPolicy policy, Event<JobsChanged> changes, Clock clock, CheckpointPruning pruning,
                StoreClient blobs, SchedulerConfig config, Learner learner, OwnerReports owners,
-               SubmissionLimits limits) {
+               SubmissionLimits limits, JobFit fit) {
+        this.fit = fit;
         this.owners = owners;
         this.limits = limits;
         this.blobs = blobs;
@@ -78,12 +81,14 @@ public class JobService {
 
     /**
      * Queues a job owned by the caller. Its image must be in the store (unless agents may pull from registries) and
-     * its inputs uploaded: a job that could never start is refused now, naming what is missing, not left queued. A
+     * its inputs uploaded, and some PC of the cluster must lend what it asks for ({@link JobFit}): a job that could never
+     * start is refused now, naming what is missing, not left queued. A
      * user who submits too fast or holds too many unfinished jobs is refused with 429 ({@link SubmissionLimits}).
      */
     public Uni<JobInfo> submit(Caller caller, JobSubmission submission) {
         String id = newJobId();
         return Uni.createFrom().voidItem().invoke(() -> limits.pace(caller)) // before any look-up for it
+                .chain(() -> fit.check(submission))
                 .chain(() -> checked(caller, submission))
                 .chain(spec -> pool.withTransaction(c -> limits.admit(caller, c).chain(() -> {
                     Tx tx = new Tx(c, store, clock.instant());
