@@ -303,6 +303,23 @@ class AgentIT {
         admin.awaitJob(job.id(), j -> j.state() == JobState.CANCELLED, JOB_TIMEOUT);
     }
 
+    /** A job that writes more than it asked for is stopped by its PC's agent (not the scheduler) and says why. */
+    @Test
+    void aJobWritingMoreDiskThanItAskedForIsStoppedAndSaysWhy() {
+        JobSubmission spec = new JobSubmission("disk-hog", CounterImage.REFERENCE, List.of("sh", "-c",
+                "dd if=/dev/zero of=/tmp/fill bs=1M count=48 2>/dev/null; sleep 600"), Map.of(), 1, 64L, null, 0L,
+                true, 0, null, null, 32L);
+        JobInfo job = admin.submit(spec);
+
+        JobInfo ended = admin.awaitJob(job.id(), j -> j.state().terminal(), Duration.ofSeconds(60));
+
+        assertThat(ended.state()).as(describe(ended)).isEqualTo(JobState.FAILED);
+        assertThat(ended.exitCode()).isEqualTo(137);
+        assertThat(ended.reason()).contains("wrote more than the 32 MiB of disk it asked for (diskMiB)");
+        assertThat(event(job.id(), JobEventType.EXITED).details().get("reason").toString())
+                .contains("MiB in its container's file system");
+    }
+
     private double registeredSpeed(String workerId) {
         return admin.workers().stream().filter(w -> w.workerId().equals(workerId)).findFirst().orElseThrow()
                 .registration().benchmarkScore();

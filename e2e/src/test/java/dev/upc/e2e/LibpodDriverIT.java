@@ -58,6 +58,27 @@ class LibpodDriverIT extends LibpodContractIT {
         assertThat(dumpMs).as("a frozen task's dump (under a 0.1 %% quota it took seconds)").isLessThan(3000);
     }
 
+    /** What a task writes into its own file system is counted, up to the point asked for. */
+    @Test
+    void theBytesATaskWroteAreCounted() throws Exception {
+        TaskHandle task = handle();
+        driver.create(new TaskConfig(task, CounterImage.REFERENCE, List.of("sh", "-c",
+                "dd if=/dev/zero of=/tmp/a bs=1M count=12 2>/dev/null; dd if=/dev/zero of=/out/b bs=1M count=8"
+                        + " 2>/dev/null; sleep 600"),
+                Map.of(), Map.of(), TaskLimits.of(0.5, 64L * 1024 * 1024)));
+        driver.start(task);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        long written = 0;
+        while (written < 20L << 20 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            written = driver.writtenBytes(task, Long.MAX_VALUE).orElseThrow();
+        }
+
+        assertThat(written).as("12 + 8 MiB written").isBetween(20L << 20, 21L << 20);
+        assertThat(driver.writtenBytes(task, 1L << 20).orElseThrow()).as("counted just past 1 MiB")
+                .isBetween(8L << 20, 12L << 20);
+    }
+
     private static double cpu(TaskHandle task) throws IOException {
         return driver.inspect(task).orElseThrow().cpuSeconds();
     }

@@ -29,7 +29,8 @@ import jakarta.validation.constraints.Size;
  * @param restoreMillis    RESTORED: time the restore took
  * @param imageMillis      STARTED, RESTORED: time spent bringing the job's image onto the PC (0 when it was there)
  * @param outputBlobId     EXITED: the job's output in the store (kind outputs), if any
- * @param reason           FAILED: what went wrong
+ * @param reason           FAILED: what went wrong; EXITED: why the agent stopped the job itself, if it did (it
+ *                         wrote more to disk than the PC lends a job)
  * @param runMillis        EXITED: how long the container ran on the PC (libpod's start, or restore, to its exit), so
  *                         that its CPU time can be set against the time it had, without the report's delays
  */

@@ -24,6 +24,12 @@ public final class BlobCapability {
     public static final String BLOB_CLAIM = "upc.blob";
     /** Claim naming the permitted operation(s): {@value #READ} (GET, HEAD), {@value #WRITE} (PUT), or both. */
     public static final String OPERATION_CLAIM = "upc.op";
+    /**
+     * Optional claim of a write capability: the most bytes the blob may hold. The scheduler bounds a checkpoint by what
+     * its job may hold (memory, disk, log), so a PC cannot fill the store under one job's name; the store refuses a
+     * larger upload with 413, as it does one larger than its kind may be.
+     */
+    public static final String MAX_BYTES_CLAIM = "upc.max";
     public static final String READ = "read";
     public static final String WRITE = "write";
     /** Member of the {@code groups} claim that makes a token an admin token. */

@@ -30,6 +30,9 @@ import java.util.Map;
  * @param maxRetries                how often the job is restarted after a lost PC or a failed exit, 0..20; absent = 3
  * @param outputPath                optional absolute path inside the container whose content is the job's output
  * @param inputs                    files copied into the container before it starts (at most 32), uploaded first
+ * @param diskMiB                   the most it may write to its own file system, 1..16777216 MiB (HTCondor's
+ *                                  {@code request_disk}); absent = {@value #DEFAULT_DISK_MIB}. Placed only on PCs lending a
+ *                                  job that much; stopped by the PC's agent when it writes more
  */
 public record JobSubmission(
         @NotBlank @Size(max = 63) @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]*", message = "letters, digits and ._- only, starting with a letter or digit")
@@ -47,13 +50,23 @@ public record JobSubmission(
         Boolean migratable,
         @Min(0) @Max(20) Integer maxRetries,
         @Size(max = 1024) @Pattern(regexp = "/[^\\x00]*", message = "must be an absolute path") String outputPath,
-        @Size(max = 32) List<@Valid @NotNull JobInput> inputs) {
+        @Size(max = 32) List<@Valid @NotNull JobInput> inputs,
+        @Min(1) @Max(16777216) Long diskMiB) {
 
     /** {@code [host[:port]/]component(/component)*[:tag][@sha256:hex]}, lowercase path components as in OCI. */
     public static final String IMAGE_REFERENCE = "(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?/)?"
             + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
             + "(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?";
     public static final int DEFAULT_MAX_RETRIES = 3;
+    public static final long DEFAULT_DISK_MIB = 1024;
+
+    /** A submission with the default disk allowance. */
+    public JobSubmission(String name, String image, List<String> command, Map<String, String> env, Integer cpus,
+                         Long memoryMiB, Double workEstimate, Long checkpointIntervalSeconds, Boolean migratable,
+                         Integer maxRetries, String outputPath, List<JobInput> inputs) {
+        this(name, image, command, env, cpus, memoryMiB, workEstimate, checkpointIntervalSeconds, migratable,
+                maxRetries, outputPath, inputs, null);
+    }
 
     public JobSubmission {
         command = command == null ? null : List.copyOf(command);
@@ -62,12 +75,13 @@ public record JobSubmission(
         migratable = migratable == null || migratable;
         maxRetries = maxRetries == null ? DEFAULT_MAX_RETRIES : maxRetries;
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
+        diskMiB = diskMiB == null ? DEFAULT_DISK_MIB : diskMiB;
     }
 
     /** The same submission with other inputs (the scheduler names their blobs). */
     public JobSubmission withInputs(List<JobInput> newInputs) {
         return new JobSubmission(name, image, command, env, cpus, memoryMiB, workEstimate, checkpointIntervalSeconds,
-                migratable, maxRetries, outputPath, newInputs);
+                migratable, maxRetries, outputPath, newInputs, diskMiB);
     }
 
     /** Checkpoints more often than every 30 s would spend the job's time on checkpointing. */

@@ -31,6 +31,8 @@ import java.util.Map;
  * @param arch           CPU architecture, e.g. {@code amd64}
  * @param labels         free-form placement labels (e.g. {@code room=lab-3}); the admin list filters by them
  * @param jobMemoryMiB   memory the owner lends to jobs; absent = three quarters of {@code memoryMiB}
+ * @param jobDiskMiB     the most one job may write to its file system on this PC; 0 = no limit; absent = not told
+ *                       (an older agent: no limit)
  */
 public record WorkerRegistration(
         @NotBlank @Size(max = 128) @Pattern(regexp = "[A-Za-z0-9._:-]+", message = "letters, digits and ._:- only")
@@ -51,11 +53,26 @@ public record WorkerRegistration(
         @Size(max = 64) Map<
                 @NotBlank @Size(max = 63) @Pattern(regexp = "[A-Za-z0-9._/-]+", message = "letters, digits and ._/- only") String,
                 @NotNull @Size(max = 256) String> labels,
-        @Min(1) @Max(1L << 32) Long jobMemoryMiB) {
+        @Min(1) @Max(1L << 32) Long jobMemoryMiB,
+        @Min(0) @Max(1L << 32) Long jobDiskMiB) {
+
+    /** A registration that does not tell the disk a job may use. */
+    public WorkerRegistration(String machineId, String hostname, String agentVersion, Integer cores, Long memoryMiB,
+                              Integer jobCpus, String cpuModel, List<String> cpuFlags, Double benchmarkScore,
+                              String podmanVersion, String criuVersion, String ociRuntime, Integer cgroupVersion,
+                              String arch, Map<String, String> labels, Long jobMemoryMiB) {
+        this(machineId, hostname, agentVersion, cores, memoryMiB, jobCpus, cpuModel, cpuFlags, benchmarkScore,
+                podmanVersion, criuVersion, ociRuntime, cgroupVersion, arch, labels, jobMemoryMiB, null);
+    }
 
     public WorkerRegistration {
         cpuFlags = cpuFlags == null ? List.of() : List.copyOf(cpuFlags);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** The most one job may write to disk here: as registered, {@link Long#MAX_VALUE} for no limit or not told. */
+    public long lentDiskMiB() {
+        return jobDiskMiB == null || jobDiskMiB == 0 ? Long.MAX_VALUE : jobDiskMiB;
     }
 
     /** Memory lent to jobs: as registered, else three quarters of the PC's. */

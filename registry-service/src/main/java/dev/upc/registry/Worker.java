@@ -44,6 +44,14 @@ public class Worker extends PanacheEntityBase {
     @Column(name = "job_cpus", nullable = false)
     public int jobCpus;
 
+    /** Memory the PC lends jobs; null: three quarters of {@link #memoryMiB}. */
+    @Column(name = "job_memory_mib")
+    public Long jobMemoryMiB;
+
+    /** The most one job may write to disk on the PC; null: not told; 0: no limit. */
+    @Column(name = "job_disk_mib")
+    public Long jobDiskMiB;
+
     @Column(name = "cpu_model")
     public String cpuModel;
 

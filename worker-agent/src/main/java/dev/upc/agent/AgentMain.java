@@ -71,6 +71,8 @@ public class AgentMain implements QuarkusApplication {
     static final int NOT_READY = 3;
     static final int BAD_CONFIG = 78;
     private static final Duration TRAINING_TIMEOUT = Duration.ofSeconds(60);
+    /** How often what each job wrote to disk is measured (the kubelet's housekeeping interval is 10 s too). */
+    private static final Duration DISK_WATCH_INTERVAL = Duration.ofSeconds(10);
     private static final Duration TRAINING_IDLE = Duration.ofSeconds(6);
 
     @Inject
@@ -147,11 +149,13 @@ public class AgentMain implements QuarkusApplication {
         cap.addListener(percent -> agent.capChanged(registration(ready, currentHost(ready), score * cap.share())));
         agent.beginRegistration();
         LogShipper logs = new LogShipper(ready.libpod(), agent::shipLogs, LogShipper.Settings.defaults());
-        agent.runner(new JobRunner(agent.relieving(new LibpodDriver(ready.libpod(), cgroups,
+        JobRunner runner = new JobRunner(agent.relieving(new LibpodDriver(ready.libpod(), cgroups,
                 settings.userNamespace())), ready.libpod(), store,
                 agent::blobToken,
-                state, new JobRunner.Limits(settings.jobCpus(), cap::share, settings.jobMemoryMiB()), exits, logs,
-                settings.pullImages()));
+                state, new JobRunner.Limits(settings.jobCpus(), cap::share, settings.jobMemoryMiB(),
+                settings.jobDiskMiB()), exits, logs, settings.pullImages());
+        agent.runner(runner);
+        runner.watchDisk(DISK_WATCH_INTERVAL);
         OwnerToggle toggle = new OwnerToggle();
         try (logs; // closed after the agent: its commands may still finish logs
              OwnerWatch owner = OwnerWatches.from(ownerConfig, toggle, jobCpuTime(exits, cgroups), agent.work(),
@@ -274,6 +278,6 @@ public class AgentMain implements QuarkusApplication {
         return new WorkerRegistration(f.machineId(), s.name(), version, f.cores(), f.memoryMiB(), s.jobCpus(),
                 f.cpuModel(), List.copyOf(f.cpuFlags()), lentScore,
                 host.podmanVersion(), f.criuVersion(), host.ociRuntime(), cgroup, f.arch(), s.labels(),
-                s.jobMemoryMiB());
+                s.jobMemoryMiB(), s.jobDiskMiB());
     }
 }

@@ -10,6 +10,7 @@ import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.time.Clock;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -112,6 +114,18 @@ public class BlobAccess {
             throw new AccessDeniedException("this token grants " + (operations.isEmpty() ? "no operation"
                     : String.join(", ", operations)) + " on " + requested + ", not " + operation.claimValue().get());
         }
+    }
+
+    /** The most bytes a capability lets its blob hold ({@link BlobCapability#MAX_BYTES_CLAIM}); empty for no bound. */
+    public OptionalLong maxBytes(JsonWebToken token) {
+        Object claim = token.getClaim(BlobCapability.MAX_BYTES_CLAIM);
+        if (claim instanceof JsonNumber number) {
+            return OptionalLong.of(number.longValue());
+        }
+        if (claim instanceof Number number) {
+            return OptionalLong.of(number.longValue());
+        }
+        return OptionalLong.empty();
     }
 
     /** Whether the token is the scheduler's own ({@link Tokens#SERVICE}): read and delete, no per-capability limits. */

@@ -43,10 +43,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -146,7 +148,7 @@ public class BlobRoutes {
             }
             if (HttpMethod.PUT.equals(method)) {
                 access.authorize(token, BlobOperation.WRITE, kind, Optional.of(key.id()));
-                put(ctx, key, admin);
+                put(ctx, key, admin, access.maxBytes(token));
             } else if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
                 access.authorize(token, BlobOperation.READ, kind, Optional.of(key.id()));
                 get(ctx, key, HttpMethod.HEAD.equals(method));
@@ -215,10 +217,17 @@ public class BlobRoutes {
      * capability's upload also holds its blob ({@link UploadClaims}) for as long as it waits or holds a slot: the two
      * are given back together, by {@code leave} while it waits and {@code finished} once it started.
      */
-    private void put(RoutingContext ctx, BlobKey key, boolean admin) {
+    private void put(RoutingContext ctx, BlobKey key, boolean admin, OptionalLong capabilityMax) {
         HttpServerRequest request = ctx.request();
-        long maxSize = maxSize(key.kind());
-        refuseDeclaredSize(request, key, maxSize);
+        long kindMax = maxSize(key.kind());
+        boolean byCapability = capabilityMax.isPresent() && capabilityMax.getAsLong() < kindMax;
+        long maxSize = byCapability ? capabilityMax.getAsLong() : kindMax;
+        Supplier<BlobTooLargeException> tooLarge = () -> byCapability
+                ? new BlobTooLargeException("this capability lets " + key.kind().pathSegment() + "/" + key.id()
+                        + " hold at most " + maxSize + " bytes: the most its job can make (its memory, the disk it"
+                        + " may write and its log)")
+                : tooLarge(key, maxSize);
+        refuseDeclaredSize(request, maxSize, tooLarge);
         Optional<String> expected = expectedSha256(request);
         UploadClaims.Claim claim = admin ? claims.none() : claims.claim(key);
         boolean followed = "true".equalsIgnoreCase(request.getHeader(BlobHeaders.FOLLOWED));
@@ -228,7 +237,7 @@ public class BlobRoutes {
             claim.release();
         };
         UploadSlots.Waiter upload = new UploadSlots.Waiter(context,
-                () -> startPut(ctx, context, key, expected, followed, finished, maxSize));
+                () -> startPut(ctx, context, key, expected, followed, finished, maxSize, tooLarge));
         BooleanSupplier leave = () -> {
             boolean left = uploads.leave(upload);
             if (left) {
@@ -262,7 +271,8 @@ public class BlobRoutes {
      * on the request's context.
      */
     private void startPut(RoutingContext ctx, Context context, BlobKey key, Optional<String> expected,
-                          boolean followed, Runnable finished, long maxSize) {
+                          boolean followed, Runnable finished, long maxSize,
+                          Supplier<BlobTooLargeException> tooLarge) {
         HttpServerRequest request = ctx.request();
         if (request.response().closed()) {
             finished.run(); // its client left while it waited
@@ -282,7 +292,7 @@ public class BlobRoutes {
         ctx.put(RequestBody.CONTEXT_KEY, body);
         blocking(ctx, () -> {
             try {
-                return store.put(key, SizeLimit.of(body, maxSize, () -> tooLarge(key, maxSize)), expected,
+                return store.put(key, SizeLimit.of(body, maxSize, tooLarge::get), expected,
                         followed);
             } finally {
                 finished.run();
@@ -300,14 +310,15 @@ public class BlobRoutes {
     }
 
     /** A declared length beyond the kind's limit is refused before anything is read. */
-    private static void refuseDeclaredSize(HttpServerRequest request, BlobKey key, long maxSize) {
+    private static void refuseDeclaredSize(HttpServerRequest request, long maxSize,
+                                           Supplier<BlobTooLargeException> tooLarge) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length == null) {
             return;
         }
         try {
             if (Long.parseLong(length.trim()) > maxSize) {
-                throw tooLarge(key, maxSize);
+                throw tooLarge.get();
             }
         } catch (NumberFormatException e) {
             throw new InvalidRequestException("invalid_request", "Content-Length is not a number: " + length);

@@ -50,6 +50,11 @@ public final class JobSubmitCommand implements Callable<Integer> {
             description = "Its memory limit: 512M, 2G, or MiB (default: 512M).")
     long memoryMiB;
 
+    @Option(names = "--disk", paramLabel = "SIZE", converter = MemoryArgument.class,
+            description = "The most it may write to its own file system: 512M, 20G, or MiB (default: 1G); only PCs"
+                    + " lending a job that much take it, and a job writing more is stopped.")
+    Long diskMiB;
+
     @Option(names = "--work", paramLabel = "DURATION", converter = DurationArgument.class,
             description = "CPU time it needs on the reference CPU, e.g. 2h (default: unknown); the scheduler "
                     + "places and moves jobs by it, and progress is shown against it.")
@@ -146,7 +151,7 @@ public final class JobSubmitCommand implements Callable<Integer> {
         }
         return new JobSubmission(name != null ? name : defaultName(command.get(0)), image, command, env, cpus,
                 memoryMiB, work == null ? null : (double) work.toSeconds(), checkpointSeconds, !noMigrate,
-                maxRetries, outputPath, uploaded);
+                maxRetries, outputPath, uploaded, diskMiB);
     }
 
     private List<InputFile> inputFiles() {

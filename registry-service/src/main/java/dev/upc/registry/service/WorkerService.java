@@ -251,6 +251,8 @@ public class WorkerService {
         worker.cores = r.cores();
         worker.memoryMiB = r.memoryMiB();
         worker.jobCpus = r.jobCpus();
+        worker.jobMemoryMiB = r.jobMemoryMiB();
+        worker.jobDiskMiB = r.jobDiskMiB();
         worker.cpuModel = r.cpuModel();
         worker.cpuFlags = String.join(" ", r.cpuFlags());
         worker.benchmarkScore = r.benchmarkScore();
@@ -267,7 +269,7 @@ public class WorkerService {
         List<String> flags = w.cpuFlags == null || w.cpuFlags.isBlank() ? List.of() : Arrays.asList(w.cpuFlags.split(" "));
         var registration = new WorkerRegistration(w.machineId, w.hostname, w.agentVersion, w.cores, w.memoryMiB,
                 w.jobCpus, w.cpuModel, flags, w.benchmarkScore, w.podmanVersion, w.criuVersion, w.ociRuntime,
-                w.cgroupVersion, w.arch, w.labels, null);
+                w.cgroupVersion, w.arch, w.labels, w.jobMemoryMiB, w.jobDiskMiB);
         return new WorkerInfo(w.id, liveness.statusAt(w.lastSeen, now), w.desiredState, w.registeredAt, w.lastSeen,
                 registration, w.latestReport, w.approved);
     }

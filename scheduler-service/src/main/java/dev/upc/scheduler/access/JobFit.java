@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Refuses at submission a job that no PC of the cluster could ever run: more cores and memory together than any
- * registered PC lends, online now or not (Slurm's "Requested node configuration is not available"). A job that fits
+ * registered PC lends, or more disk than any such PC lets one job write, online now or not (Slurm's "Requested node configuration is not available"). A job that fits
  * some PC that is offline, busy or in its owner's use is queued and says why it waits; so is every job while no PC
  * has registered yet, or while the registry cannot be read (the cluster may be starting: better queued than refused).
  *
@@ -48,7 +48,7 @@ public class JobFit {
 
     /** Fails with 400 {@code no_pc_fits} when no registered PC lends what {@code job} asks for. */
     public Uni<Void> check(JobSubmission job) {
-        return pcs().invoke(known -> misfit(known, job.cpus(), job.memoryMiB()).ifPresent(message -> {
+        return pcs().invoke(known -> misfit(known, job.cpus(), job.memoryMiB(), job.diskMiB()).ifPresent(message -> {
             throw SchedulerException.invalidCode("no_pc_fits", "cpus", message);
         })).replaceWithVoid();
     }
@@ -74,9 +74,17 @@ public class JobFit {
      * Why no PC of {@code pcs} can run a job of {@code cpus} cores and {@code memoryMiB}; empty when one can, or when
      * there are no PCs at all.
      */
-    static Optional<String> misfit(List<WorkerRegistration> pcs, int cpus, long memoryMiB) {
-        if (pcs.isEmpty() || pcs.stream().anyMatch(pc -> pc.jobCpus() >= cpus && pc.lentMemoryMiB() >= memoryMiB)) {
+    static Optional<String> misfit(List<WorkerRegistration> pcs, int cpus, long memoryMiB, long diskMiB) {
+        if (pcs.isEmpty() || pcs.stream().anyMatch(pc -> pc.jobCpus() >= cpus && pc.lentMemoryMiB() >= memoryMiB
+                && pc.lentDiskMiB() >= diskMiB)) {
             return Optional.empty();
+        }
+        if (pcs.stream().anyMatch(pc -> pc.jobCpus() >= cpus && pc.lentMemoryMiB() >= memoryMiB)) {
+            long most = pcs.stream().filter(pc -> pc.jobCpus() >= cpus && pc.lentMemoryMiB() >= memoryMiB)
+                    .mapToLong(WorkerRegistration::lentDiskMiB).max().orElseThrow();
+            return Optional.of("no PC of the cluster (" + pcs.size() + " registered) with " + cpus + " cores and "
+                    + memoryMiB + " MiB lets a job write " + diskMiB + " MiB to disk (the most is " + most
+                    + " MiB): ask for less (diskMiB)");
         }
         WorkerRegistration mostCores = pcs.stream().max(Comparator.comparingInt(WorkerRegistration::jobCpus)
                 .thenComparingLong(WorkerRegistration::lentMemoryMiB)).orElseThrow();

@@ -128,7 +128,7 @@ public final class Job {
         op = JobOp.MIGRATE_CHECKPOINT;
         migration = new Migration(target, targetFacts, why, effects.now(), null);
         effects.command(this, target, epoch + 1, AgentCommandType.PREFETCH, new CommandPayload(spec, blobId, false));
-        effects.command(this, workerId, epoch, AgentCommandType.CHECKPOINT, new CommandPayload(null, blobId, false));
+        effects.command(this, workerId, epoch, AgentCommandType.CHECKPOINT, new CommandPayload(spec, blobId, false));
         effects.event(this, JobEventType.MIGRATION_STARTED, workerId, "from", workerId, "to", target, "reason", why,
                 "blobId", blobId);
         touch(effects);
@@ -140,7 +140,7 @@ public final class Job {
         state = JobState.MIGRATING;
         op = JobOp.EVICT_CHECKPOINT;
         migration = new Migration(null, null, why, effects.now(), null);
-        effects.command(this, workerId, epoch, AgentCommandType.CHECKPOINT, new CommandPayload(null, blobId, false));
+        effects.command(this, workerId, epoch, AgentCommandType.CHECKPOINT, new CommandPayload(spec, blobId, false));
         effects.event(this, JobEventType.MIGRATION_STARTED, workerId, "from", workerId, "reason", why,
                 "blobId", blobId, "evict", true);
         touch(effects);
@@ -163,7 +163,7 @@ public final class Job {
     public void periodicCheckpoint(JobEffects effects) {
         String blobId = nextCheckpoint();
         op = JobOp.CHECKPOINT;
-        effects.command(this, workerId, epoch, AgentCommandType.CHECKPOINT, new CommandPayload(null, blobId, true));
+        effects.command(this, workerId, epoch, AgentCommandType.CHECKPOINT, new CommandPayload(spec, blobId, true));
         touch(effects);
     }
 
@@ -326,13 +326,14 @@ public final class Job {
             outputBlobId = event.outputBlobId();
         }
         effects.event(this, JobEventType.EXITED, workerId, "exitCode", code, "cpuSeconds", event.cpuSeconds(),
-                "outputBlobId", event.outputBlobId(), "runMillis", event.runMillis());
+                "outputBlobId", event.outputBlobId(), "runMillis", event.runMillis(), "reason", event.reason());
         effects.command(this, workerId, epoch, AgentCommandType.CLEANUP, CommandPayload.none());
         cleanupKept(effects);
-        if (code == 0) {
+        if (code == 0 && event.reason() == null) {
             finish(effects, JobState.SUCCEEDED, null);
         } else {
-            retryOrFail(effects, "exited with code " + code, false);
+            retryOrFail(effects, "exited with code " + code + (event.reason() == null ? "" : ": " + event.reason()),
+                    false);
         }
     }
 

@@ -8,11 +8,14 @@ final class Capacity {
 
     private final Map<String, Integer> free = new HashMap<>();
     private final Map<String, Long> freeMemory = new HashMap<>();
+    /** Not a pool: the most one job may write to disk on each worker. */
+    private final Map<String, Long> diskPerJob = new HashMap<>();
 
     Capacity(ClusterSnapshot snapshot) {
         for (WorkerView worker : snapshot.workers()) {
             free.put(worker.id(), worker.cpus());
             freeMemory.put(worker.id(), worker.memoryMiB());
+            diskPerJob.put(worker.id(), worker.diskMiB());
         }
         for (JobView job : snapshot.jobs()) {
             if (job.workerId() != null && job.phase() != JobView.Phase.QUEUED) {
@@ -38,9 +41,10 @@ final class Capacity {
         return worker.accepting() && has(worker.id(), job);
     }
 
-    /** The worker has the job's cores and memory free. */
+    /** The worker has the job's cores and memory free, and lets a job write as much to disk as it may. */
     boolean has(String workerId, JobView job) {
-        return free(workerId) >= job.cpus() && freeMemory(workerId) >= job.memoryMiB();
+        return free(workerId) >= job.cpus() && freeMemory(workerId) >= job.memoryMiB()
+                && diskPerJob.getOrDefault(workerId, 0L) >= job.diskMiB();
     }
 
     void take(String workerId, JobView job) {

@@ -13,10 +13,12 @@ import java.time.Instant;
  * @param checkpoint      the newest checkpoint and where it was taken, or {@code null}
  * @param since           when it was last placed (migrations wait a little before the next one)
  * @param lastCheckpointAt when the newest checkpoint was taken, or {@code null}
+ * @param diskMiB         the most it may write to disk: only PCs lending a job that much take it; 0 = none to speak of
  */
 public record JobView(String id, Phase phase, String workerId, int cpus, long memoryMiB, Double workEstimate,
                       double workDone, long checkpointBytes, boolean migratable, CheckpointRef checkpoint, int retries,
-                      int maxRetries, long checkpointIntervalSeconds, Instant since, Instant lastCheckpointAt) {
+                      int maxRetries, long checkpointIntervalSeconds, Instant since, Instant lastCheckpointAt,
+                      long diskMiB) {
 
     public enum Phase {
         /** waiting for a worker, perhaps with a checkpoint to resume from */
@@ -32,9 +34,17 @@ public record JobView(String id, Phase phase, String workerId, int cpus, long me
     }
 
     public JobView {
-        if (cpus < 1 || memoryMiB < 0) {
-            throw new IllegalArgumentException("job " + id + " needs at least one cpu and no negative memory");
+        if (cpus < 1 || memoryMiB < 0 || diskMiB < 0) {
+            throw new IllegalArgumentException("job " + id + " needs at least one cpu and no negative memory or disk");
         }
+    }
+
+    /** A job whose disk is no constraint. */
+    public JobView(String id, Phase phase, String workerId, int cpus, long memoryMiB, Double workEstimate,
+                   double workDone, long checkpointBytes, boolean migratable, CheckpointRef checkpoint, int retries,
+                   int maxRetries, long checkpointIntervalSeconds, Instant since, Instant lastCheckpointAt) {
+        this(id, phase, workerId, cpus, memoryMiB, workEstimate, workDone, checkpointBytes, migratable, checkpoint,
+                retries, maxRetries, checkpointIntervalSeconds, since, lastCheckpointAt, 0);
     }
 
     /** A job whose memory is no constraint (simulations of CPU-bound jobs). */
@@ -49,7 +59,7 @@ public record JobView(String id, Phase phase, String workerId, int cpus, long me
     JobView requeued(boolean fromCheckpoint) {
         return new JobView(id, Phase.QUEUED, null, cpus, memoryMiB, workEstimate, fromCheckpoint ? workDone : 0,
                 checkpointBytes, migratable, checkpoint, retries + 1, maxRetries, checkpointIntervalSeconds, since,
-                lastCheckpointAt);
+                lastCheckpointAt, diskMiB);
     }
 
     /**

@@ -47,7 +47,13 @@ public final class WaitingReasons {
             return "no online PC with " + job.cpus() + " cores lends " + job.memoryMiB() + " MiB of memory (the most is "
                     + most + " MiB)";
         }
-        List<WorkerView> compatible = job.checkpoint() == null ? enoughMemory : enoughMemory.stream()
+        List<WorkerView> enoughDisk = enoughMemory.stream().filter(w -> w.diskMiB() >= job.diskMiB()).toList();
+        if (enoughDisk.isEmpty()) {
+            long most = enoughMemory.stream().mapToLong(WorkerView::diskMiB).max().orElse(0);
+            return "no online PC with " + job.cpus() + " cores and " + job.memoryMiB() + " MiB lets a job write "
+                    + job.diskMiB() + " MiB to disk (the most is " + most + " MiB)";
+        }
+        List<WorkerView> compatible = job.checkpoint() == null ? enoughDisk : enoughDisk.stream()
                 .filter(w -> w.facts().canRestoreFrom(job.checkpoint().origin())).toList();
         if (compatible.isEmpty()) {
             return "no online PC that fits can restore its checkpoint (taken on " + job.checkpoint().origin().arch()

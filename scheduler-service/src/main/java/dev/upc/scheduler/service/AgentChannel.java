@@ -131,7 +131,8 @@ public class AgentChannel {
         String blobId = command.payload().blobId();
         CapabilityTokens.Capability capability = null;
         if (command.type() == AgentCommandType.CHECKPOINT) {
-            capability = capabilities.checkpointUpload(command.workerId(), blobId);
+            capability = capabilities.checkpointUpload(command.workerId(), blobId,
+                    CapabilityTokens.checkpointBound(command.payload().job()));
         } else if (command.type() == AgentCommandType.RESTORE || command.type() == AgentCommandType.PREFETCH) {
             capability = capabilities.checkpoint(command.workerId(), blobId, BlobCapability.READ);
         }

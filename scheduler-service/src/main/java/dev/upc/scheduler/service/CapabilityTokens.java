@@ -2,6 +2,7 @@ package dev.upc.scheduler.service;
 
 import dev.upc.protocol.BlobCapability;
 import dev.upc.protocol.BlobKind;
+import dev.upc.protocol.JobSubmission;
 import dev.upc.protocol.Tokens;
 import dev.upc.protocol.Tokens.Kind;
 import dev.upc.scheduler.config.SchedulerConfig;
@@ -29,6 +30,10 @@ import java.util.Map;
 @Singleton
 public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.StoreServiceToken,
         dev.upc.scheduler.client.RegistryWorkerDirectory.RegistryServiceTokens {
+
+    private static final long MIB = 1024L * 1024;
+    /** The job's log on the PC (conmon stops it at 64 MiB) and room for CRIU's other images and tar headers. */
+    private static final long CHECKPOINT_MARGIN_MIB = 64 + 64;
 
     /** The subject of the scheduler's own tokens. */
     static final String SUBJECT = "upc-scheduler";
@@ -58,26 +63,46 @@ public class CapabilityTokens implements dev.upc.scheduler.client.StoreClient.St
     }
 
     /**
-     * The capability of a CHECKPOINT: write the blob, and read it too, so an agent that restarted after uploading
-     * but before reporting can find its archive with a HEAD instead of dumping the job a second time.
+     * The capability of a CHECKPOINT: write the blob, at most {@code maxBytes} of it ({@link #checkpointBound}), and
+     * read it too, so an agent that restarted after uploading but before reporting can find its archive with a HEAD
+     * instead of dumping the job a second time.
      */
-    public Capability checkpointUpload(String workerId, String blobId) {
-        return blob(workerId, BlobKind.CHECKPOINTS, blobId, List.of(BlobCapability.READ, BlobCapability.WRITE));
+    public Capability checkpointUpload(String workerId, String blobId, Long maxBytes) {
+        return blob(workerId, BlobKind.CHECKPOINTS, blobId, List.of(BlobCapability.READ, BlobCapability.WRITE),
+                maxBytes);
+    }
+
+    /**
+     * The most a checkpoint of {@code job} can hold: its memory (CRIU's page images; tmpfs counts to the memory
+     * cgroup), what it may write to its file system (the root file system's changes), its log on the PC, and a margin
+     * for CRIU's other images and the archive's headers. Null (no bound but the store's for checkpoints) for a
+     * command stored before checkpoints carried their job.
+     */
+    public static Long checkpointBound(JobSubmission job) {
+        return job == null ? null : (job.memoryMiB() + job.diskMiB() + CHECKPOINT_MARGIN_MIB) * MIB;
     }
 
     /** A token for {@code op} of one blob of any kind. */
     public Capability blob(String workerId, BlobKind kind, String blobId, String op) {
-        return blob(workerId, kind, blobId, (Object) op);
+        return blob(workerId, kind, blobId, (Object) op, null);
     }
 
-    private Capability blob(String workerId, BlobKind kind, String blobId, Object op) {
+    /** @param maxBytes the most the blob may hold, or null for what its kind may */
+    private Capability blob(String workerId, BlobKind kind, String blobId, Object op, Long maxBytes) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         SigningKey signingKey = keys.signingKey();
-        String token = signingKey.sign(signingKey.claims(Kind.CAPABILITY, workerId, now, ttl)
+        var claims = signingKey.claims(Kind.CAPABILITY, workerId, now, ttl)
                 .claim(BlobCapability.BLOB_CLAIM, BlobCapability.blobClaim(kind, blobId))
-                .claim(BlobCapability.OPERATION_CLAIM, op));
-        audit.tokenIssued(Kind.CAPABILITY, workerId, now.plus(ttl), Map.of("blob", BlobCapability.blobClaim(kind, blobId),
-                "op", op));
+                .claim(BlobCapability.OPERATION_CLAIM, op);
+        Map<String, Object> audited = new java.util.LinkedHashMap<>();
+        audited.put("blob", BlobCapability.blobClaim(kind, blobId));
+        audited.put("op", op);
+        if (maxBytes != null) {
+            claims.claim(BlobCapability.MAX_BYTES_CLAIM, maxBytes);
+            audited.put("maxBytes", maxBytes);
+        }
+        String token = signingKey.sign(claims);
+        audit.tokenIssued(Kind.CAPABILITY, workerId, now.plus(ttl), audited);
         return new Capability(token, now.plus(ttl));
     }
 

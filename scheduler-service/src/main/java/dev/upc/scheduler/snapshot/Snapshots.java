@@ -92,7 +92,8 @@ public final class Snapshots {
         HostFacts facts = new HostFacts(orUnknown(r.arch()), Set.copyOf(r.cpuFlags()), orUnknown(r.ociRuntime()),
                 r.criuVersion() == null ? "0" : r.criuVersion());
         return new WorkerView(info.workerId(), liveness, ownerActive, draining,
-                learned.score(info.workerId(), r.benchmarkScore()), r.jobCpus(), r.lentMemoryMiB(), facts);
+                learned.score(info.workerId(), r.benchmarkScore()), r.jobCpus(), r.lentMemoryMiB(), facts,
+                r.lentDiskMiB());
     }
 
     /**
@@ -120,7 +121,7 @@ public final class Snapshots {
         return new JobView(job.id(), phase, job.workerId(), job.spec().cpus(), job.spec().memoryMiB(),
                 job.spec().workEstimate(), workDone(job, reportedCpu), bytes, job.spec().migratable(), checkpoint,
                 job.retries(), job.spec().maxRetries(), job.spec().checkpointIntervalSeconds(), job.placedAt(),
-                job.lastCheckpointAt());
+                job.lastCheckpointAt(), job.spec().diskMiB());
     }
 
     /** The job's progress: the latest event's, or its base plus what its container reported since, if more. */

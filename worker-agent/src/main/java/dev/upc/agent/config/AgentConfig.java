@@ -82,6 +82,13 @@ public interface AgentConfig {
     /** Memory lent to jobs; default 3/4 of the PC's memory. */
     OptionalLong jobMemoryMib();
 
+    /**
+     * The most a job may write to its own file system on this PC, in MiB; a job writing more is stopped (checked every
+     * 10 s, like the kubelet's ephemeral-storage limit). {@code 0}: no limit.
+     */
+    @WithDefault("10240")
+    long jobDiskMib();
+
     /** Port of the localhost-only status and owner endpoint; 0 turns it off. */
     @WithDefault("7787")
     int localPort();

@@ -20,6 +20,7 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * @param name         this PC's name in the cluster (registered as the worker's hostname)
  * @param jobMemoryMiB memory lent to jobs, registered so that placement counts with it
+ * @param jobDiskMiB   the most a job may write to its own file system here; 0 for no limit
  * @param tls          what the services' HTTPS must chain to ({@code upc.agent.ca-file}), or null for the JVM's list
  */
 public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI storeUrl, String joinToken,
@@ -27,7 +28,7 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
                             Path stateDir, int jobCpus, int cpuLimitPercent, long jobMemoryMiB, int localPort,
                             Map<String, String> labels, Duration pollWait, String criu, boolean pullImages,
                             Duration benchmarkMaxAge, Duration idleScanInterval,
-                            Optional<UserNamespace> userNamespace, SSLSocketFactory tls) {
+                            Optional<UserNamespace> userNamespace, SSLSocketFactory tls, long jobDiskMiB) {
 
     /** Letters, digits and {@code ._-}, as a DNS name or a simple host name is: the registry shows and matches it. */
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,253}");
@@ -53,6 +54,9 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
         if (memory < 64 || memory > memoryMiB) {
             problems.add("upc.agent.job-memory-mib must be between 64 and the " + memoryMiB + " MiB of this PC, was "
                     + memory);
+        }
+        if (config.jobDiskMib() < 0) {
+            problems.add("upc.agent.job-disk-mib must be 0 (no limit) or more, was " + config.jobDiskMib());
         }
         if (config.localPort() < 0 || config.localPort() > 65535) {
             problems.add("upc.agent.local-port must be 0 (off) or a TCP port, was " + config.localPort());
@@ -85,7 +89,7 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
         return new AgentSettings(name, registry, scheduler, store, token, config.podmanSocket(), config.stateDir(),
                 jobCpus, config.cpuLimitPercent(), memory, config.localPort(), Map.copyOf(config.labels()), config.pollWait(),
                 config.criu(), config.pullImages(), config.benchmarkMaxAge(),
-                config.idleScanInterval(), users, tls);
+                config.idleScanInterval(), users, tls, config.jobDiskMib());
     }
 
     /** CPU time per second jobs may use on this PC: lent cores × the CPU-time share. */

@@ -19,9 +19,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -212,6 +214,39 @@ public final class LibpodDriver implements TaskDriver {
             LOG.debugf("container=%s: cannot thaw its cgroup (%s)", task.name(), e.getMessage());
         }
         limit(task, new TaskLimits(limits.cpuQuotaMicros(), limits.cpuPeriodMicros(), null));
+    }
+
+    @Override
+    public OptionalLong writtenBytes(TaskHandle task, long countTo) {
+        String layer = call(task, () -> libpod.inspect(task.name())).upperDir();
+        if (layer.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(WrittenBytes.under(Path.of(layer), countTo));
+        } catch (NoSuchFileException e) {
+            throw new TaskNotFoundException(task, e);
+        } catch (IOException e) {
+            throw new TaskDriverException("cannot measure what " + task.name() + " wrote under " + layer + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** SIGKILL, then a thaw if the owner's relief froze it: the signal is pending, so it dies before it runs on. */
+    @Override
+    public void stop(TaskHandle task) {
+        call(task, () -> {
+            libpod.kill(task.name(), "SIGKILL");
+            return null;
+        });
+        try {
+            String cgroup = call(task, () -> libpod.inspect(task.name())).cgroupPath();
+            if (!cgroup.isEmpty() && freezer.frozen(cgroup).orElse(false)) {
+                freezer.thaw(cgroup);
+            }
+        } catch (IOException | TaskNotFoundException e) {
+            LOG.debugf("container=%s: not thawed after its kill (%s)", task.name(), e.getMessage());
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.upc.agent.driver;
 
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What the agent does to a job's task on this PC, whatever runs it: the seam between command handling and the
@@ -58,6 +59,18 @@ public interface TaskDriver {
 
     /** Gives a suspended task its limits back. */
     void resume(TaskHandle task, TaskLimits limits);
+
+    /**
+     * How many bytes the task wrote to its own file system (its writable layer), counted no further than just past
+     * {@code countTo}; empty when this driver cannot tell (a storage without a layer of the task's own).
+     */
+    OptionalLong writtenBytes(TaskHandle task, long countTo);
+
+    /**
+     * Kills the task's processes at once and leaves the stopped task, so that its end is handled as any job's end
+     * (its log, its output, its exit code).
+     */
+    void stop(TaskHandle task);
 
     /**
      * Kills the task at once and removes it with everything it held on the PC.

@@ -37,14 +37,15 @@ public final class Events {
      *
      * @param ran how long it ran, or null when unknown
      */
+    /** @param stoppedBecause why the agent stopped the job itself ({@link DiskWatch}); null when it ended alone */
     public static AgentEvent exited(String commandId, String jobId, long epoch, Integer exitCode, Double cpuSeconds,
-                                    String outputBlobId, Duration ran) {
+                                    String outputBlobId, Duration ran, String stoppedBecause) {
         return new AgentEvent(commandId, jobId, epoch, AgentEventType.EXITED, exitCode, cpuSeconds, null, null, null,
-                null, null, null, null, outputBlobId, null, ran == null ? null : ran.toMillis());
+                null, null, null, null, outputBlobId, stoppedBecause, ran == null ? null : ran.toMillis());
     }
 
     public static AgentEvent gone(AgentCommand c) {
-        return exited(c.commandId(), c.jobId(), c.epoch(), null, null, null, null);
+        return exited(c.commandId(), c.jobId(), c.epoch(), null, null, null, null, null);
     }
 
     /** A PREFETCH is under way. */

@@ -38,10 +38,16 @@ final class JobEnd {
     private final LogShipper logs;
     private final TakenDown takenDown;
     private final Function<String, Object> locks;
+    private final Function<String, Optional<String>> stopReasons;
 
-    /** @param locks the lock of each container's commands, which an exit takes too */
+    /**
+     * @param locks       the lock of each container's commands, which an exit takes too
+     * @param stopReasons why the agent itself stopped a container, if it did (taken once)
+     */
     JobEnd(TaskDriver driver, LibpodClient libpod, StoreClient store, BlobTokens tokens, AgentState state,
-           ExitWatch exits, LogShipper logs, TakenDown takenDown, Function<String, Object> locks) {
+           ExitWatch exits, LogShipper logs, TakenDown takenDown, Function<String, Object> locks,
+           Function<String, Optional<String>> stopReasons) {
+        this.stopReasons = stopReasons;
         this.driver = driver;
         this.libpod = libpod;
         this.store = store;
@@ -73,7 +79,7 @@ final class JobEnd {
                 LOG.warnf("container=%s of job=%s vanished (removed outside UPC?)", name, container.jobId());
                 awaitLog(container);
                 state.queue(Events.exited(container.commandId(), container.jobId(), container.epoch(), -1,
-                        exits.cpuSeconds(name), null, null));
+                        exits.cpuSeconds(name), null, null, stopReasons.apply(name).orElse(null)));
                 state.forget(name);
                 exits.forget(name);
                 logs.release(name);
@@ -91,11 +97,13 @@ final class JobEnd {
             Double cpuSeconds = info.cpuSeconds() != null ? info.cpuSeconds() : exits.cpuSeconds(name);
             awaitLog(container);
             String outputBlobId = collectOutput(container);
+            String stopped = stopReasons.apply(name).orElse(null);
             AgentEvent event = Events.exited(container.commandId(), container.jobId(), container.epoch(),
-                    info.exitCode(), cpuSeconds, outputBlobId, info.lastRun());
+                    info.exitCode(), cpuSeconds, outputBlobId, info.lastRun(), stopped);
             state.queue(event);
-            LOG.infof("container=%s job=%s epoch=%d exited code=%d cpuSeconds=%s output=%s", name, container.jobId(),
-                    container.epoch(), info.exitCode(), event.cpuSeconds(), outputBlobId);
+            LOG.infof("container=%s job=%s epoch=%d exited code=%d cpuSeconds=%s output=%s%s", name,
+                    container.jobId(), container.epoch(), info.exitCode(), event.cpuSeconds(), outputBlobId,
+                    stopped == null ? "" : " (" + stopped + ")");
             takenDown.killQuietly(name, null);
             state.forget(name);
             exits.forget(name);

@@ -55,6 +55,7 @@ public final class JobRunner {
     private final JobImages images;
     private final Restores restores;
     private final JobEnd ends;
+    private final DiskWatch disk;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final TakenDown leaving;
     /** The share the jobs here were given, guarded by {@code this}. */
@@ -75,15 +76,23 @@ public final class JobRunner {
         this.images = new JobImages(libpod, store, tokens, pullImages);
         this.leaving = new TakenDown(driver);
         this.restores = new Restores(driver, store, state, limits, exits, logs, imports, prefetches, images, leaving);
-        this.ends = new JobEnd(driver, libpod, store, tokens, state, exits, logs, leaving, this::lock);
+        this.disk = new DiskWatch(driver, state, exits::watching, this::lock, limits.diskMiB() * MIB);
+        this.ends = new JobEnd(driver, libpod, store, tokens, state, exits, logs, leaving, this::lock,
+                disk::takeReason);
         exits.onExit(ends::exited);
     }
 
     /**
      * What a PC gives each job: up to {@code cores} of its lent cores, each for {@code share} of the time (BOINC's "use
-     * at most N % of CPU time"; the owner may change it at run time, see {@link #recap}).
+     * at most N % of CPU time"; the owner may change it at run time, see {@link #recap}), and at most {@code diskMiB}
+     * written to its own file system (0: no limit; see {@link DiskWatch}).
      */
-    public record Limits(int cores, java.util.function.DoubleSupplier share, long memoryMiB) {
+    public record Limits(int cores, java.util.function.DoubleSupplier share, long memoryMiB, long diskMiB) {
+
+        /** No limit on what a job writes to disk. */
+        public Limits(int cores, java.util.function.DoubleSupplier share, long memoryMiB) {
+            this(cores, share, memoryMiB, 0);
+        }
 
         /** A fixed share, 0.01 to 1. */
         public static Limits fixed(int cores, double share, long memoryMiB) {
@@ -140,6 +149,14 @@ public final class JobRunner {
                 }
             }
         }
+    }
+
+    /**
+     * Measures what each running job wrote to disk every {@code interval} from now on, and stops one past its limit
+     * (what it asked for, at most what the PC lends).
+     */
+    public void watchDisk(Duration interval) {
+        disk.start(interval);
     }
 
     /** The lock of a container's commands (and its exit). */
@@ -339,7 +356,7 @@ public final class JobRunner {
 
     static ManagedContainer managed(AgentCommand c, String name, JobSubmission job, double cpus) {
         return new ManagedContainer(name, c.jobId(), c.epoch(), c.commandId(), job.outputPath(), cpus,
-                job.memoryMiB(), null);
+                job.memoryMiB(), null, job.diskMiB());
     }
 
 

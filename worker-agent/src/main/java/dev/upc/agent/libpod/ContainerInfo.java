@@ -16,11 +16,12 @@ import java.util.Optional;
  * @param startedAt    when it last started or was restored; null before that
  * @param finishedAt   when it last stopped; null before that
  * @param checkpointPath where its kept dump is, once checkpointed; empty otherwise
+ * @param upperDir     the directory of its writable layer with podman's overlay storage; empty with another driver
  */
 public record ContainerInfo(String id, String name, String image, Map<String, String> labels, String status,
                             boolean running, long pid, int exitCode, boolean checkpointed, boolean restored,
                             String cgroupParent, String cgroupPath, Instant startedAt, Instant finishedAt,
-                            String checkpointPath) {
+                            String checkpointPath, String upperDir) {
 
     public ContainerInfo {
         labels = Map.copyOf(labels == null ? Map.of() : labels);

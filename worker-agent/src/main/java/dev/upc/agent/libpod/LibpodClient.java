@@ -207,7 +207,9 @@ public final class LibpodClient {
                 host.path("CgroupParent").asText(""), state.path("CgroupPath").asText(""),
                 instant(state.path("StartedAt")),
                 instant(state.path("FinishedAt")),
-                state.path("CheckpointPath").asText(""));
+                state.path("CheckpointPath").asText(""),
+                "overlay".equals(c.path("GraphDriver").path("Name").asText())
+                        ? c.path("GraphDriver").path("Data").path("UpperDir").asText("") : "");
     }
 
     /** A time of inspect's State, or null for Go's zero time (never) and anything unreadable. */
@@ -223,6 +225,11 @@ public final class LibpodClient {
     /** Whether a container of that name or id exists. */
     public boolean exists(String name) {
         return exists(get(container(name, "/exists")), "container exists " + name);
+    }
+
+    /** Sends the container's processes a signal, e.g. {@code SIGKILL}; the container stays, stopped, once they exit. */
+    public void kill(String name, String signal) {
+        call(post(container(name, "/kill")).query("signal", signal).build(), "kill " + name);
     }
 
     /** Waits until the container has exited and returns its exit code. */

@@ -44,7 +44,8 @@ final class Reattachment {
         }
         for (ManagedContainer vanished : known.values()) {
             LOG.warnf("container=%s of job=%s vanished while the agent was down", vanished.name(), vanished.jobId());
-            state.queue(Events.exited(vanished.commandId(), vanished.jobId(), vanished.epoch(), -1, null, null, null));
+            state.queue(Events.exited(vanished.commandId(), vanished.jobId(), vanished.epoch(), -1, null, null, null,
+                    null));
             state.forget(vanished.name());
         }
     }

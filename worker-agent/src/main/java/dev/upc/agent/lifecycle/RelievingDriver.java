@@ -10,6 +10,7 @@ import dev.upc.agent.driver.TaskLimits;
 import dev.upc.agent.driver.TaskStatus;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The driver the job runner uses: every task that begins to run here while the owner is at the PC (a RUN, a RESTORE,
@@ -79,6 +80,16 @@ final class RelievingDriver implements TaskDriver {
     @Override
     public void resume(TaskHandle task, TaskLimits limits) {
         base.resume(task, limits);
+    }
+
+    @Override
+    public OptionalLong writtenBytes(TaskHandle task, long countTo) {
+        return base.writtenBytes(task, countTo);
+    }
+
+    @Override
+    public void stop(TaskHandle task) {
+        base.stop(task);
     }
 
     @Override

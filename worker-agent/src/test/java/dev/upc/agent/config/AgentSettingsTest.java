@@ -189,6 +189,7 @@ class AgentSettingsTest {
         @Override public OptionalInt jobCpus() { return cpus; }
         @Override public int cpuLimitPercent() { return percent; }
         @Override public OptionalLong jobMemoryMib() { return memory; }
+        @Override public long jobDiskMib() { return 10240; }
         @Override public int localPort() { return port; }
         @Override public Optional<String> localGroup() { return Optional.empty(); }
         @Override public Map<String, String> labels() { return Map.of("room", "lab-3"); }

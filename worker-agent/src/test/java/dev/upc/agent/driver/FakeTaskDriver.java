@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Tasks in memory, for the agent's unit tests: the states and rules of {@link TaskDriver} (it passes
@@ -28,6 +29,7 @@ public final class FakeTaskDriver implements TaskDriver {
         boolean suspended;
         TaskLimits limits;
         double cpuSeconds;
+        long writtenBytes;
         int exitCode;
         final TaskConfig config;
 
@@ -192,6 +194,27 @@ public final class FakeTaskDriver implements TaskDriver {
         Task t = existing(task);
         t.suspended = false;
         t.limits = new TaskLimits(limits.cpuQuotaMicros(), limits.cpuPeriodMicros(), t.limits.memoryBytes());
+    }
+
+    /** The task wrote {@code bytes} more to its file system. */
+    public synchronized void write(String name, long bytes) {
+        existing(TaskHandle.of(name)).writtenBytes += bytes;
+    }
+
+    @Override
+    public synchronized OptionalLong writtenBytes(TaskHandle task, long countTo) {
+        call("writtenBytes", task);
+        return OptionalLong.of(existing(task).writtenBytes);
+    }
+
+    @Override
+    public synchronized void stop(TaskHandle task) {
+        call("stop", task);
+        Task t = existing(task);
+        if (t.state == TaskStatus.State.RUNNING) {
+            t.state = TaskStatus.State.EXITED;
+            t.exitCode = 137;
+        }
     }
 
     @Override

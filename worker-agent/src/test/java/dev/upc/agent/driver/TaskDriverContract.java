@@ -113,6 +113,30 @@ public abstract class TaskDriverContract {
     }
 
     @Test
+    void stopEndsTheTaskAndLeavesItsEndToBeHandled() throws InterruptedException {
+        TaskHandle task = running();
+
+        driver().stop(task);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (driver().inspect(task).orElseThrow().running() && System.nanoTime() < deadline) {
+            Thread.sleep(50); // podman's kill returns before the process is gone
+        }
+        assertThat(driver().inspect(task)).get().satisfies(status -> {
+            assertThat(status.state()).isEqualTo(TaskStatus.State.EXITED);
+            assertThat(status.exitCode()).as("SIGKILL").isEqualTo(137);
+        });
+    }
+
+    @Test
+    void aTaskThatWroteNothingHasWrittenLittle() {
+        TaskHandle task = running();
+
+        assertThat(driver().writtenBytes(task, Long.MAX_VALUE).orElseThrow()).isBetween(0L, 1024L * 1024);
+        assertThatThrownBy(() -> driver().writtenBytes(handle(), Long.MAX_VALUE))
+                .isInstanceOf(TaskNotFoundException.class);
+    }
+
+    @Test
     void aTaskThatDoesNotRunHasNothingToSuspend() {
         TaskHandle task = handle();
         driver().create(longRunning(task));
