@@ -669,7 +669,9 @@ setup_k8s() {
 k8s_usage() {
   cat <<'USAGE'
 usage: ./upc k8s render OVERLAY   print the rendered manifests of k8s/overlays/OVERLAY (local, production)
-       ./upc k8s secrets [--dir DIR]  make a deployment's keys, join token and database password (once)
+       ./upc k8s secrets [--dir DIR] [--host-keys DIR]
+                                  make a deployment's keys (one per issuer), join token and database password
+                                  (once); --host-keys lays the keys out for the services on one server
        ./upc k8s play             play the local overlay with podman, join two PCs, run a job with a migration,
                                   fail the planning scheduler over, back up, tear down; ends with one JSON line
        ./upc k8s down             remove what an interrupted play left (pods, volumes, secret)

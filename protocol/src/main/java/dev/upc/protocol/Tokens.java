@@ -1,6 +1,11 @@
 package dev.upc.protocol;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The token model of every UPC service. All bearer tokens are RS256 JWTs of issuer {@value #ISSUER} signed with the
@@ -56,6 +61,62 @@ public final class Tokens {
     private Tokens() {
     }
 
+    /**
+     * Who signs which kinds, each with a key of its own: the operator's admin key (kept off the cluster) admin tokens,
+     * the registry's key worker tokens, the scheduler's key user, capability and service tokens. A key's id names its
+     * issuer ({@code registry:<thumbprint>}); a verifier whose key set names issuers accepts a kind only from the key
+     * of its issuer, so a service whose key leaks can mint only its own kinds. A key id without an issuer (one
+     * cluster key shared by the registry and the scheduler, as before the split) may sign every kind.
+     */
+    public enum Issuer {
+        ADMIN(EnumSet.of(Kind.ADMIN)),
+        REGISTRY(EnumSet.of(Kind.WORKER)),
+        SCHEDULER(EnumSet.of(Kind.USER, Kind.CAPABILITY, Kind.SERVICE));
+
+        private final Set<Kind> kinds;
+
+        Issuer(Set<Kind> kinds) {
+            this.kinds = Collections.unmodifiableSet(kinds);
+        }
+
+        /** The kinds of token this issuer's key may sign. */
+        public Set<Kind> kinds() {
+            return kinds;
+        }
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The key id of this issuer's key with RFC 7638 thumbprint {@code thumbprint}. */
+        public String keyId(String thumbprint) {
+            return label() + ":" + thumbprint;
+        }
+
+        /** The issuer a key id names; empty for a key id of no issuer (a shared cluster key). */
+        public static Optional<Issuer> ofKeyId(String keyId) {
+            if (keyId != null) {
+                int colon = keyId.indexOf(':');
+                for (Issuer issuer : values()) {
+                    if (colon > 0 && keyId.substring(0, colon).equals(issuer.label())) {
+                        return Optional.of(issuer);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** The issuer whose key signs tokens of {@code kind}. */
+        public static Issuer of(Kind kind) {
+            for (Issuer issuer : values()) {
+                if (issuer.kinds.contains(kind)) {
+                    return issuer;
+                }
+            }
+            throw new IllegalArgumentException("no issuer signs " + kind);
+        }
+    }
+
     /** The kinds of token, each with its longest life. */
     public enum Kind {
         ADMIN(ADMIN_MAX_LIFETIME),
@@ -75,7 +136,7 @@ public final class Tokens {
         }
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

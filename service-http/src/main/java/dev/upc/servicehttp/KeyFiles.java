@@ -8,15 +8,19 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.lang.JoseException;
 
 /**
  * This service's key files, checked once at start: the public key (a PEM file or a JWK set) every service verifies
- * tokens with, and the private key the registry and the scheduler sign with ({@link SigningKey}), which is kept here.
+ * tokens with, and the private key the registry and the scheduler each sign with ({@link SigningKey}), which is kept
+ * here under the id the JWK set gives it (naming its issuer, {@link dev.upc.protocol.Tokens.Issuer}).
  * A key that cannot be read does not stop the start with a stack trace: it becomes one log line and a readiness
  * problem ({@link ReadinessProblems}), and signing fails with {@link ServiceNotReadyException}.
  */
@@ -47,7 +51,47 @@ public class KeyFiles {
                         + describe(e.getCause() == null ? e : e.getCause()));
             }
         }
+        if (key != null && publicKeyLocation.isPresent()) {
+            Optional<List<String>> keyIds = keyIds(publicKeyLocation.get());
+            if (keyIds.isPresent()) {
+                key = named(key, keyIds.get(), signingKeyLocation.get(), publicKeyLocation.get());
+            }
+        }
         this.signingKey = key;
+    }
+
+    /**
+     * The signing key under the id the verifiers' key set gives it: with an issuer's name when the set names one
+     * ({@link Jwks}), so that this service's tokens carry it. A key missing from the set is a readiness problem:
+     * every service would refuse what it signs.
+     */
+    private SigningKey named(SigningKey key, List<String> keyIds, String signingLocation, String publicLocation) {
+        for (String kid : keyIds) {
+            if (kid.equals(key.keyId()) || kid.endsWith(":" + key.keyId())) {
+                return new SigningKey(key.privateKey(), kid);
+            }
+        }
+        problems.report(SIGNING_KEY, "the signing key " + signingLocation + " (thumbprint " + key.keyId()
+                + ") is not among the public keys of " + publicLocation + ": every service would refuse its tokens");
+        return key;
+    }
+
+    /** The key ids of the JWK set at {@code location}; empty when it is not a local JWK set (a PEM key, a URL). */
+    static Optional<List<String>> keyIds(String location) {
+        if (location.contains(":") && !location.startsWith("file:")) {
+            return Optional.empty();
+        }
+        Path path = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
+        try {
+            String text = Files.readString(path, StandardCharsets.US_ASCII).strip();
+            if (!text.startsWith("{")) {
+                return Optional.empty();
+            }
+            return Optional.of(new JsonWebKeySet(text).getJsonWebKeys().stream().map(JsonWebKey::getKeyId)
+                    .filter(Objects::nonNull).toList());
+        } catch (IOException | JoseException | RuntimeException e) {
+            return Optional.empty(); // reported as the public key's problem
+        }
     }
 
     /**

@@ -2,11 +2,19 @@ package dev.upc.servicehttp;
 
 import dev.upc.protocol.BlobCapability;
 import dev.upc.protocol.Tokens;
+import dev.upc.protocol.Tokens.Issuer;
 import dev.upc.protocol.Tokens.Kind;
+import jakarta.json.Json;
 import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Optional;
@@ -109,7 +117,22 @@ public final class TokenRules {
     }
 
     /**
-     * The rule applied to a verified JWT.
+     * What is wrong with a token of {@code kind} signed by the key of id {@code keyId}, or empty: a key whose id names
+     * an issuer ({@link Issuer#ofKeyId}) signs only that issuer's kinds. The verifier's key set binds each key to its
+     * id (SmallRye picks the key by the token's {@code kid} and accepts no other when every key of the set has an id),
+     * so a service holding one issuer's key cannot pass off another issuer's kind under its key.
+     */
+    public static Optional<String> issuerViolation(Optional<Kind> kind, String keyId) {
+        Optional<Issuer> issuer = Issuer.ofKeyId(keyId);
+        if (kind.isEmpty() || issuer.isEmpty() || issuer.get().kinds().contains(kind.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(article(kind.get()) + " token must be signed by the " + Issuer.of(kind.get()).label()
+                + "'s key; this one is signed by the " + issuer.get().label() + "'s (" + keyId + ")");
+    }
+
+    /**
+     * The rules applied to a verified JWT: {@link #violation} and {@link #issuerViolation}.
      *
      * @throws InvalidTokenException naming the broken rule
      */
@@ -117,9 +140,27 @@ public final class TokenRules {
         Optional<Kind> kind = kind(token.containsClaim(BlobCapability.BLOB_CLAIM),
                 token.getGroups() == null ? Set.of() : token.getGroups());
         Optional<String> violation = violation(kind, epochSeconds(token, Claims.iat), epochSeconds(token, Claims.exp),
-                now);
+                now).or(() -> issuerViolation(kind, keyId(token.getRawToken())));
         if (violation.isPresent()) {
             throw new InvalidTokenException(violation.get());
+        }
+    }
+
+    /** The {@code kid} of a compact JWS's protected header; null when it has none or cannot be read. */
+    static String keyId(String compact) {
+        if (compact == null) {
+            return null;
+        }
+        int dot = compact.indexOf('.');
+        if (dot <= 0) {
+            return null;
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(new String(
+                Base64.getUrlDecoder().decode(compact.substring(0, dot)), StandardCharsets.UTF_8)))) {
+            JsonObject header = reader.readObject();
+            return header.get("kid") instanceof JsonString kid ? kid.getString() : null;
+        } catch (RuntimeException e) {
+            return null; // verified already, so well-formed; nothing to check against otherwise
         }
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.upc.protocol.Tokens.Issuer;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPublicKey;
@@ -44,6 +46,36 @@ class KeyFilesTest {
         Files.writeString(junk, "{\"keys\":[]}");
         Optional<String> problem = KeyFiles.publicKeyProblem("file:" + junk);
         assertThat(problem).hasValueSatisfying(p -> assertThat(p).startsWith("cannot read the public key file:"));
+    }
+
+    /** A signing key signs under the id the verifiers' set gives it, its issuer's name included. */
+    @Test
+    void theSigningKeyTakesItsIdFromThePublicKeySet() throws Exception {
+        KeyPair registry = newPair();
+        KeyPair other = newPair();
+        Path jwks = dir.resolve("jwks.json");
+        Files.writeString(jwks, Jwks.jwkSet(new java.util.LinkedHashMap<>(java.util.Map.of(
+                (RSAPublicKey) registry.getPublic(), Issuer.REGISTRY))));
+        Path privatePem = dir.resolve("registry-private.pem");
+        Files.writeString(privatePem, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(registry.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+
+        ReadinessProblems problems = new ReadinessProblems();
+        KeyFiles keys = new KeyFiles(problems, Optional.of("file:" + jwks), Optional.of("file:" + privatePem));
+        assertThat(keys.signingKey().keyId()).isEqualTo("registry:" + Jwks.keyId((RSAPublicKey) registry.getPublic()));
+        assertThat(problems.current()).isEmpty();
+
+        Files.writeString(jwks, Jwks.jwkSet(List.of((RSAPublicKey) other.getPublic())));
+        ReadinessProblems missing = new ReadinessProblems();
+        new KeyFiles(missing, Optional.of("file:" + jwks), Optional.of("file:" + privatePem));
+        assertThat(missing.current()).hasEntrySatisfying(KeyFiles.SIGNING_KEY, problem -> assertThat(problem)
+                .contains("is not among the public keys of file:" + jwks));
+    }
+
+    private static KeyPair newPair() throws NoSuchAlgorithmException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
     }
 
     private static RSAPublicKey newKey() throws NoSuchAlgorithmException {

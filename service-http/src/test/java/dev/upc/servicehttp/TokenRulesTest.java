@@ -33,6 +33,34 @@ class TokenRulesTest {
         assertThat(living(kind, max.plusSeconds(1))).isPresent();
     }
 
+    /** A key whose id names an issuer signs only that issuer's kinds; a key of no issuer (shared) signs any. */
+    @Test
+    void anIssuersKeySignsOnlyItsKinds() {
+        assertThat(TokenRules.issuerViolation(Optional.of(Kind.WORKER), "registry:abc")).isEmpty();
+        assertThat(TokenRules.issuerViolation(Optional.of(Kind.USER), "scheduler:abc")).isEmpty();
+        assertThat(TokenRules.issuerViolation(Optional.of(Kind.CAPABILITY), "scheduler:abc")).isEmpty();
+        assertThat(TokenRules.issuerViolation(Optional.of(Kind.ADMIN), "admin:abc")).isEmpty();
+        assertThat(TokenRules.issuerViolation(Optional.of(Kind.ADMIN), "registry:abc")).contains(
+                "an admin token must be signed by the admin's key; this one is signed by the registry's"
+                        + " (registry:abc)");
+        assertThat(TokenRules.issuerViolation(Optional.of(Kind.USER), "registry:abc")).isPresent();
+        assertThat(TokenRules.issuerViolation(Optional.of(Kind.WORKER), "scheduler:abc")).isPresent();
+        assertThat(TokenRules.issuerViolation(Optional.of(Kind.SERVICE), "admin:abc")).isPresent();
+        assertThat(TokenRules.issuerViolation(Optional.of(Kind.ADMIN), "NzbLsXh8uDCcd")).as("a shared key").isEmpty();
+        assertThat(TokenRules.issuerViolation(Optional.of(Kind.ADMIN), null)).as("no kid: one key").isEmpty();
+        assertThat(TokenRules.issuerViolation(Optional.of(Kind.ADMIN), "nobody:abc")).as("no such issuer").isEmpty();
+    }
+
+    @Test
+    void theKeyIdIsReadFromTheProtectedHeader() {
+        String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"alg\":\"RS256\",\"kid\":\"scheduler:x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(TokenRules.keyId(header + ".e30.sig")).isEqualTo("scheduler:x");
+        assertThat(TokenRules.keyId("e30.e30.sig")).as("no kid").isNull();
+        assertThat(TokenRules.keyId("!!.e30.sig")).as("not base64").isNull();
+        assertThat(TokenRules.keyId(null)).isNull();
+    }
+
     @Test
     void theRefusalNamesTheRule() {
         assertThat(living(Kind.CAPABILITY, Duration.ofMinutes(60)))

@@ -957,7 +957,6 @@ public final class RegistryBench {
                     "-Dupc.registry.join-token=" + joinToken,
                     "-Dmp.jwt.verify.publickey.location=file:" + publicKey,
                     "-Dsmallrye.jwt.sign.key.location=file:" + privateKey,
-                    "-Dupc.registry.admin-token-file=" + dir.resolve("admin.jwt"),
                     "-jar", jar.toString());
             Files.createDirectories(registryLog.getParent());
             progress("starting the registry on port %d (log: %s)", port, registryLog);

@@ -94,7 +94,7 @@ public final class StoreBench {
             Files.createDirectories(dir.resolve("keys"));
             ClusterKeys keys = ClusterKeys.generate(dir.resolve("keys"));
             int port = freePort();
-            store = startStore(jar, port, dir, keys.publicKeyPem());
+            store = startStore(jar, port, dir, keys.jwks());
             awaitReady(store, port, dir.resolve("store.log"));
             StoreBench bench = new StoreBench(dir, "http://127.0.0.1:" + port + "/api/v1/blobs",
                     keys.adminToken("bench", Duration.ofHours(1)));

@@ -2,6 +2,7 @@ package dev.upc.e2e.cluster;
 
 import dev.upc.e2e.WorkDirectory;
 import dev.upc.localpg.LocalPostgres;
+import dev.upc.protocol.Tokens.Issuer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,8 +44,9 @@ import java.util.regex.Pattern;
  *
  * <p>The services are started in parallel (the store even before PostgreSQL is up), and each one is awaited on
  * {@code /q/health/ready}; the scheduler's readiness includes "the registry answers", so a ready cluster is a
- * connected one. Tokens: the registry signs worker tokens and the scheduler capability tokens with the run's private
- * key; everyone verifies with its public key; {@link #adminToken()} is signed here.
+ * connected one. Tokens ({@link ClusterKeys}): the registry signs worker tokens with its key, the scheduler user,
+ * capability and service tokens with its own; everyone verifies with the JWK set of the run's public keys, which
+ * binds each key to its kinds; {@link #adminToken()} is signed here, with the admin key no service holds.
  */
 public final class ServiceCluster implements AutoCloseable {
 
@@ -145,17 +147,9 @@ public final class ServiceCluster implements AutoCloseable {
         return tls == null ? null : tls.caCertificate();
     }
 
-    /** The run's key pair: to sign other tokens (a user's, a store capability) for negative tests. */
+    /** The run's keys: to sign other tokens (a user's, a store capability) for negative tests. */
     public ClusterKeys keys() {
         return keys;
-    }
-
-    public Path publicKeyPem() {
-        return keys.publicKeyPem();
-    }
-
-    public Path privateKeyPem() {
-        return keys.privateKeyPem();
     }
 
     public Path workDir() {
@@ -267,7 +261,7 @@ public final class ServiceCluster implements AutoCloseable {
         Map<String, String> store = new LinkedHashMap<>();
         store.put("upc.store.directory", storeDir.toString());
         store.put("upc.store.min-free-bytes", "64M");
-        store.put("mp.jwt.verify.publickey.location", "file:" + keys.publicKeyPem());
+        store.put("mp.jwt.verify.publickey.location", "file:" + keys.jwks());
         define(Service.STORE, ports.get(Service.STORE), store, tlsEnvironment());
         services.get(Service.STORE).launch();
 
@@ -282,8 +276,7 @@ public final class ServiceCluster implements AutoCloseable {
         registry.put("upc.registry.heartbeat-interval", seconds(settings.heartbeatInterval));
         registry.put("upc.registry.suspect-after", seconds(settings.suspectAfter));
         registry.put("upc.registry.lost-after", seconds(settings.lostAfter));
-        registry.put("upc.registry.admin-token-file", workDir.resolve("registry-admin.jwt").toString());
-        registry.putAll(keyProperties());
+        registry.putAll(keyProperties(Issuer.REGISTRY));
         define(Service.REGISTRY, ports.get(Service.REGISTRY), registry, tlsEnvironment());
 
         Map<String, String> scheduler = database(SCHEDULER_DATABASE);
@@ -297,7 +290,7 @@ public final class ServiceCluster implements AutoCloseable {
         if (storeUrlKeys.isEmpty()) {
             progress("the packaged scheduler has no store URL setting: it will not prune checkpoints");
         }
-        scheduler.putAll(keyProperties());
+        scheduler.putAll(keyProperties(Issuer.SCHEDULER));
         Map<String, String> schedulerEnvironment = new LinkedHashMap<>(tlsEnvironment());
         schedulerEnvironment.put("UPC_STORE_URL", storeUrl.toString());
         define(Service.SCHEDULER, ports.get(Service.SCHEDULER), scheduler, schedulerEnvironment);
@@ -345,9 +338,10 @@ public final class ServiceCluster implements AutoCloseable {
         return properties;
     }
 
-    private Map<String, String> keyProperties() {
-        return Map.of("mp.jwt.verify.publickey.location", "file:" + keys.publicKeyPem(),
-                "smallrye.jwt.sign.key.location", "file:" + keys.privateKeyPem());
+    /** Every service verifies with the three public keys; a signer signs with its own key alone. */
+    private Map<String, String> keyProperties(Issuer signer) {
+        return Map.of("mp.jwt.verify.publickey.location", "file:" + keys.jwks(),
+                "smallrye.jwt.sign.key.location", "file:" + keys.privateKeyPem(signer));
     }
 
     /** Waits for all of them at once; one line per service as it gets ready. */

@@ -2,7 +2,6 @@ package dev.upc.e2e.k8s;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.upc.e2e.cluster.ClusterKeys;
-import dev.upc.servicehttp.Jwks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,11 +15,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The secrets of one deployment, as a directory of files (mode 600) that is made once and never committed: the
- * cluster's signing key ({@code private.pem}) and its public key set with key ids ({@code jwks.json}, so a second
- * key can join it for rotation), the join token PCs enrol with and the database password. From them
+ * The secrets of one deployment, as a directory of files (mode 600) that is made once and never committed: a signing
+ * key per issuer ({@code admin-private.pem}, {@code registry-private.pem}, {@code scheduler-private.pem}, see
+ * {@link ClusterKeys}) and the set of their public keys with key ids naming the issuers ({@code jwks.json}, so a
+ * second key can join it for rotation), the join token PCs enrol with and the database password. From them
  * {@code secrets.yaml} holds the two Secrets the manifests name — {@value #KEYS_SECRET} (files mounted at
- * /etc/upc/jwt) and {@value #VALUES_SECRET} (environment) — for {@code kubectl apply -f}.
+ * /etc/upc/jwt: the key set, and each service's own private key for that service alone) and {@value #VALUES_SECRET}
+ * (environment) — for {@code kubectl apply -f}. The admin key never goes into the cluster: admin tokens are minted
+ * here ({@link #writeAdminToken}), by whoever holds this directory.
  */
 public final class DeploymentSecrets {
 
@@ -30,9 +32,21 @@ public final class DeploymentSecrets {
     public static final String TLS_SECRET = "upc-service-tls";
     /** The keys of each Secret: what the manifests may reference. */
     public static final Map<String, List<String>> KEYS = Map.of(
-            KEYS_SECRET, List.of("private.pem", "jwks.json"),
+            KEYS_SECRET, List.of("registry-private.pem", "scheduler-private.pem", "jwks.json"),
             VALUES_SECRET, List.of("join-token", "db-password"),
             TLS_SECRET, List.of("tls.crt", "tls.key", "ca.crt"));
+
+    /**
+     * What each service finds in its key directory on one server (the local overlay's hostPath volumes, the layout
+     * the Secret's items give in Kubernetes): the key set for all three, and its own private key, as
+     * {@code private.pem}, for the registry and the scheduler alone.
+     */
+    public static final Map<String, Map<String, String>> HOST_KEYS = Map.of(
+            "registry", Map.of("registry-private.pem", "private.pem", "jwks.json", "jwks.json"),
+            "scheduler", Map.of("scheduler-private.pem", "private.pem", "jwks.json", "jwks.json"),
+            "store", Map.of("jwks.json", "jwks.json"));
+    /** The user the service images run as: it reads the key files, nobody else may. */
+    public static final int SERVICE_UID = 10001;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
@@ -44,7 +58,13 @@ public final class DeploymentSecrets {
     /** The secrets in {@code dir}: made there when it holds none, reused when it does (they are never rotated here). */
     public static DeploymentSecrets open(Path dir) throws IOException {
         DeploymentSecrets secrets = new DeploymentSecrets(dir);
-        if (!Files.exists(dir.resolve("private.pem"))) {
+        if (Files.exists(dir.resolve("private.pem")) && !Files.exists(dir.resolve("registry-private.pem"))) {
+            throw new IllegalStateException(dir + " holds one signing key shared by the registry and the scheduler"
+                    + " (private.pem); the services now sign with a key each. Move the directory aside, run again for"
+                    + " new secrets, apply the new secrets.yaml and restart the services (PCs re-enrol with the join"
+                    + " token from join-token; users need new tokens)");
+        }
+        if (!Files.exists(dir.resolve("registry-private.pem"))) {
             secrets.make();
         }
         return secrets;
@@ -53,8 +73,7 @@ public final class DeploymentSecrets {
     private void make() throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        ClusterKeys keys = ClusterKeys.generate(dir);
-        writePrivate("jwks.json", Jwks.jwkSet(List.of(Jwks.readPublicKey(keys.publicKeyPem()))));
+        ClusterKeys.generate(dir);
         writePrivate("join-token", "join-" + randomHex(24));
         writePrivate("db-password", randomHex(24));
         writePrivate("secrets.yaml", manifestYaml());
@@ -109,6 +128,32 @@ public final class DeploymentSecrets {
             data(secret).forEach((key, value) -> yaml.append("  ").append(key).append(": ").append(value).append('\n'));
         }
         return yaml.toString();
+    }
+
+    /**
+     * Lays the key files out under {@code target} as {@link #HOST_KEYS} says, a directory per service (mode 700, files
+     * 400), owned by {@link #SERVICE_UID} when {@code chown} (which needs root).
+     */
+    public void writeHostKeys(Path target, boolean chown) throws IOException {
+        for (var service : HOST_KEYS.entrySet()) {
+            Path serviceDir = Files.createDirectories(target.resolve(service.getKey()));
+            Files.setPosixFilePermissions(serviceDir, PosixFilePermissions.fromString("rwx------"));
+            for (var file : service.getValue().entrySet()) {
+                Path copy = serviceDir.resolve(file.getValue());
+                Files.deleteIfExists(copy);
+                Files.copy(dir.resolve(file.getKey()), copy);
+                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("r--------"));
+                owned(copy, chown);
+            }
+            owned(serviceDir, chown);
+        }
+    }
+
+    private static void owned(Path path, boolean chown) throws IOException {
+        if (chown) {
+            Files.setAttribute(path, "unix:uid", SERVICE_UID);
+            Files.setAttribute(path, "unix:gid", SERVICE_UID);
+        }
     }
 
     /** Writes a fresh admin token (for {@code upc login}) to {@code admin-token}, mode 600; returns its path. */

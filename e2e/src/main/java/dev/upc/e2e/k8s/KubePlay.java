@@ -46,7 +46,6 @@ public final class KubePlay {
     private static final String PLANS = "took the planner lock: this instance plans";
     /** Where the local overlay mounts the signing keys from (a host directory: podman 4.3 cannot mount Secrets). */
     private static final String KEYS_HOST_PATH = "/etc/upc/keys";
-    private static final int SERVICE_UID = 10001;
     /** The local PostgreSQL's socket (peer authentication of its own user, for pg_dump inside the container). */
     private static final String PG_SOCKET = "--host=/var/run/postgresql";
     private static final String PG_PORT = "--port=15432";
@@ -141,13 +140,9 @@ public final class KubePlay {
         Path keys = work.resolve("keys");
         deleteTree(keys);
         Files.createDirectories(keys);
-        for (String file : DeploymentSecrets.KEYS.get(DeploymentSecrets.KEYS_SECRET)) {
-            Files.copy(secretsDir.resolve(file), keys.resolve(file));
-        }
-        // the services run as uid 10001 and read the keys; nobody else may
-        Processes.run(List.of("chown", "-R", SERVICE_UID + ":" + SERVICE_UID, keys.toString()), Duration.ofSeconds(10),
-                null);
-        Processes.run(List.of("chmod", "-R", "go=", keys.toString()), Duration.ofSeconds(10), null);
+        // each service's directory: the key set and, for the registry and the scheduler, its own private key alone;
+        // the services run as uid 10001 and read them, nobody else may
+        secrets.writeHostKeys(keys, true);
 
         String rendered = Kustomize.render(Kustomize.overlay(repo, "local"));
         if (!rendered.contains("path: " + KEYS_HOST_PATH)) {

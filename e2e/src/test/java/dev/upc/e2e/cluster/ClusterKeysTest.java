@@ -4,22 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.upc.protocol.Tokens.Issuer;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
-import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import org.jose4j.jwk.JsonWebKeySet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +28,7 @@ class ClusterKeysTest {
     Path dir;
 
     @Test
-    void anAdminTokenIsAnRs256JwtOfIssuerUpcThatThePublicPemVerifies() throws Exception {
+    void anAdminTokenIsAnRs256JwtOfIssuerUpcThatTheAdminsPublicKeyVerifies() throws Exception {
         ClusterKeys keys = ClusterKeys.generate(dir);
 
         String token = keys.adminToken("someone", Duration.ofMinutes(5));
@@ -37,7 +36,7 @@ class ClusterKeysTest {
         String[] parts = token.split("\\.");
         assertThat(parts).hasSize(3);
         Signature rs256 = Signature.getInstance("SHA256withRSA");
-        rs256.initVerify(publicKey(keys.publicKeyPem()));
+        rs256.initVerify(publicKey(keys, Issuer.ADMIN));
         rs256.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
         assertThat(rs256.verify(Base64.getUrlDecoder().decode(parts[2]))).isTrue();
         ObjectMapper json = new ObjectMapper();
@@ -51,24 +50,30 @@ class ClusterKeysTest {
         assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(300);
         assertThat(claims.get("aud")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("upc-registry", "upc-scheduler", "upc-store");
-        assertThat(Files.getPosixFilePermissions(keys.privateKeyPem()))
-                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(keys.privateKeyPem()).content().startsWith("-----BEGIN PRIVATE KEY-----\n");
+        for (Issuer issuer : Issuer.values()) {
+            assertThat(Files.getPosixFilePermissions(keys.privateKeyPem(issuer)))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(keys.privateKeyPem(issuer)).content().startsWith("-----BEGIN PRIVATE KEY-----\n");
+        }
     }
 
     @Test
-    void theKidIsTheRfc7638ThumbprintOfThePublicKey() throws Exception {
+    void theKidNamesTheIssuerAndTheRfc7638ThumbprintOfItsPublicKey() throws Exception {
         ClusterKeys keys = ClusterKeys.generate(dir);
 
         String token = keys.adminToken("someone", Duration.ofMinutes(5));
 
-        RSAPublicKey key = (RSAPublicKey) publicKey(keys.publicKeyPem());
+        RSAPublicKey key = publicKey(keys, Issuer.ADMIN);
         String canonical = "{\"e\":\"" + unsigned(key.getPublicExponent()) + "\",\"kty\":\"RSA\",\"n\":\""
                 + unsigned(key.getModulus()) + "\"}";
         String thumbprint = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
         JsonNode header = new ObjectMapper().readTree(Base64.getUrlDecoder().decode(token.split("\\.")[0]));
-        assertThat(header.get("kid").asText()).isEqualTo(thumbprint).isEqualTo(keys.keyId());
+        assertThat(header.get("kid").asText()).isEqualTo("admin:" + thumbprint).isEqualTo(keys.keyId(Issuer.ADMIN));
+        assertThat(ClusterKeys.read(dir).keyId(Issuer.ADMIN)).as("read back").isEqualTo(keys.keyId(Issuer.ADMIN));
+        String worker = keys.sign("w-1", Duration.ofMinutes(1), Map.of("groups", java.util.List.of("worker")));
+        assertThat(new ObjectMapper().readTree(Base64.getUrlDecoder().decode(worker.split("\\.")[0])).get("kid")
+                .asText()).as("a worker token: the registry's key").isEqualTo(keys.keyId(Issuer.REGISTRY));
     }
 
     @Test
@@ -91,8 +96,9 @@ class ClusterKeysTest {
                 Arrays.copyOfRange(bytes, skip, bytes.length));
     }
 
-    private static PublicKey publicKey(Path pem) throws Exception {
-        String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    /** The issuer's public key, as the JWK set names it. */
+    private static RSAPublicKey publicKey(ClusterKeys keys, Issuer issuer) throws Exception {
+        JsonWebKeySet set = new JsonWebKeySet(Files.readString(keys.jwks()));
+        return (RSAPublicKey) set.findJsonWebKey(keys.keyId(issuer), "RSA", "sig", "RS256").getKey();
     }
 }

@@ -15,6 +15,7 @@ import dev.upc.protocol.JobInfo;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.JobSubmission;
 import dev.upc.protocol.OwnerState;
+import dev.upc.protocol.Tokens.Issuer;
 import dev.upc.protocol.WorkerInfo;
 import dev.upc.protocol.WorkerRegistered;
 import dev.upc.protocol.WorkerStatus;
@@ -73,8 +74,8 @@ class ServiceClusterIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).as(url + " ready").isEqualTo(200);
         }
-        assertThat(cluster.publicKeyPem()).content().startsWith("-----BEGIN PUBLIC KEY-----");
-        assertThat(cluster.privateKeyPem()).content().startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(cluster.keys().jwks()).content().contains("\"kid\":\"admin:", "\"kid\":\"registry:",
+                "\"kid\":\"scheduler:");
         for (Service service : Service.values()) {
             assertThat(cluster.logFile(service)).isRegularFile().startsWith(cluster.workDir());
         }
@@ -87,6 +88,43 @@ class ServiceClusterIT {
                 ScriptedWorker.registration("refused-pc"));
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.body()).contains("\"status\":401");
+    }
+
+    /**
+     * Each service signs with a key of its own, and each key is good only for its issuer's kinds: holding the
+     * registry's key or the scheduler's, one cannot mint an admin token, nor the other's tokens. Its own kind passes.
+     */
+    @Test
+    @Order(3)
+    void aKeyMintsOnlyItsIssuersKindsOfToken() throws Exception {
+        ClusterKeys keys = cluster.keys();
+        Duration ttl = Duration.ofMinutes(5);
+        var admin = java.util.Map.<String, Object>of("groups", List.of("admin"));
+        var user = java.util.Map.<String, Object>of("groups", List.of("user"));
+        var worker = java.util.Map.<String, Object>of("groups", List.of("worker"));
+
+        assertThat(get(cluster.registryUrl(), "/api/v1/workers", keys.sign(Issuer.ADMIN, "op", ttl, admin)))
+                .as("the admin key's admin token").isEqualTo(200);
+        for (Issuer wrong : List.of(Issuer.REGISTRY, Issuer.SCHEDULER)) {
+            HttpResponse<String> forged = send(cluster.storeUrl(), "/api/v1/blobs/outputs",
+                    keys.sign(wrong, "mallory", ttl, admin));
+            assertThat(forged.statusCode()).as("an admin token of the " + wrong.label() + "'s key").isEqualTo(401);
+            assertThat(forged.body()).contains("invalid_token").contains("must be signed by the admin's key");
+        }
+        assertThat(get(cluster.schedulerUrl(), "/api/v1/jobs", keys.sign(Issuer.REGISTRY, "alice", ttl, user)))
+                .as("a user token of the registry's key").isEqualTo(401);
+        assertThat(get(cluster.registryUrl(), "/api/v1/workers/w0000000000000",
+                keys.sign(Issuer.SCHEDULER, "w0000000000000", ttl, worker)))
+                .as("a worker token of the scheduler's key").isEqualTo(401);
+    }
+
+    private static int get(URI base, String path, String token) throws Exception {
+        return send(base, path, token).statusCode();
+    }
+
+    private static HttpResponse<String> send(URI base, String path, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

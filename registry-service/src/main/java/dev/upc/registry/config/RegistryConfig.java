@@ -34,16 +34,6 @@ public interface RegistryConfig {
     @WithDefault("1h")
     Duration workerTokenTtl();
 
-    /** Lifetime of the admin token written to admin-token-file at start, at most 365 days. */
-    @WithDefault("30d")
-    Duration adminTokenTtl();
-
-    /**
-     * If set, a fresh admin token (JWT, group admin) is written here at start, readable by the owner only; unset or
-     * empty (containers: a read-only root file system), nothing is written.
-     */
-    Optional<Path> adminTokenFile();
-
     /**
      * Whether a newly enrolled PC waits, drained, until an admin approves it ({@code upc workers approve}): the join
      * token alone then gets a PC no job and no other PC's checkpoint. Off for a local cluster whose PCs the

@@ -15,9 +15,10 @@ import java.time.Instant;
 
 /**
  * Signs the registry's bearer tokens as {@link Tokens} describes them: worker tokens (subject = workerId, group
- * {@value #WORKER}, for the registry and the scheduler) and admin tokens (group {@value #ADMIN}, for all three
- * services). Lifetimes longer than a kind may live fail the start, instead of minting tokens everyone refuses; an
- * unreadable key does not ({@link KeyFiles}: the registry stays unready and minting answers 503).
+ * {@value #WORKER}, for the registry and the scheduler), and nothing else: its key is the registry's
+ * ({@link Tokens.Issuer#REGISTRY}), which verifiers accept for worker tokens only, so admin tokens come from the
+ * operator's own key. A lifetime longer than a worker token may live fails the start, instead of minting tokens
+ * everyone refuses; an unreadable key does not ({@link KeyFiles}: the registry stays unready and minting answers 503).
  */
 @Startup
 @Singleton
@@ -31,7 +32,6 @@ public class RegistryTokens {
     private final Clock clock;
     private final KeyFiles keys;
     private final Duration workerTokenTtl;
-    private final Duration adminTokenTtl;
     private final AuditTrail audit;
 
     RegistryTokens(RegistryConfig config, Clock clock, KeyFiles keys, AuditTrail audit) {
@@ -39,17 +39,11 @@ public class RegistryTokens {
         this.clock = clock;
         this.workerTokenTtl = TokenRules.requireAllowed(Kind.WORKER, config.workerTokenTtl(),
                 "upc.registry.worker-token-ttl");
-        this.adminTokenTtl = TokenRules.requireAllowed(Kind.ADMIN, config.adminTokenTtl(),
-                "upc.registry.admin-token-ttl");
         this.keys = keys;
     }
 
     public IssuedToken forWorker(String workerId) {
         return issue(Kind.WORKER, workerId, workerTokenTtl);
-    }
-
-    public IssuedToken forAdmin(String name) {
-        return issue(Kind.ADMIN, name, adminTokenTtl);
     }
 
     /** The {@code kid} of every token this registry signs. */

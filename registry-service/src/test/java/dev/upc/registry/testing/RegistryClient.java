@@ -100,13 +100,9 @@ public final class RegistryClient {
         return given().auth().oauth2(adminToken());
     }
 
-    /** The admin token the registry wrote at start. */
+    /** An admin token of the test application's key (the operator's tools mint them; the registry does not). */
     public static String adminToken() {
-        try {
-            return Files.readString(Path.of(config("upc.registry.admin-token-file"))).trim();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return tokens().admin("test-admin");
     }
 
     /** Mints tokens with the cluster's key, the way the services do. */

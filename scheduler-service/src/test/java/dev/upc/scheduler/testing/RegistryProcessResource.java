@@ -1,7 +1,9 @@
 package dev.upc.scheduler.testing;
 
 import dev.upc.localpg.LocalPostgres;
+import dev.upc.servicehttp.SigningKeys;
 import dev.upc.servicetesting.SigningKeysResource;
+import dev.upc.servicetesting.TestTokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +16,8 @@ import java.util.UUID;
 
 /**
  * The real registry next to the scheduler under test: one private PostgreSQL cluster with the scheduler's database
- * ({@code postgres}) and the registry's ({@code upc_registry}), one fresh key pair for both (so the admin tokens the
- * scheduler mints for itself are accepted, as are the one the registry writes to its admin-token-file for the tests
- * and the tests' own tokens), and the packaged registry
+ * ({@code postgres}) and the registry's ({@code upc_registry}), one fresh key pair for both (so the service tokens the
+ * scheduler mints for itself are accepted, as are the tests' own tokens), and the packaged registry
  * ({@code ../registry-service/target/quarkus-app}) as a process on a free port. The scheduler is pointed at it with
  * its readiness check of the registry on. Everything is stopped and deleted in {@link #stop()}.
  */
@@ -26,7 +27,7 @@ public class RegistryProcessResource implements QuarkusTestResourceLifecycleMana
     private static final String REGISTRY_DATABASE = "upc_registry";
 
     private static volatile URI base;
-    private static volatile Path adminTokenFile;
+    private static volatile String adminToken;
     private static volatile PackagedService registry;
 
     private LocalPostgres postgres;
@@ -37,8 +38,8 @@ public class RegistryProcessResource implements QuarkusTestResourceLifecycleMana
         Path jar = PackagedService.siblingJar("registry-service", "registry");
         try {
             dir = ScratchDirectory.withKeyPair("upc-scheduler-registry-it-");
-            Path tokenFile = dir.resolve("admin.jwt");
-            adminTokenFile = tokenFile;
+            adminToken = new TestTokens(SigningKeys.read(dir.privateKey().toString()).privateKey())
+                    .admin("scheduler-it-admin");
             postgres = LocalPostgres.start();
             postgres.createDatabase(REGISTRY_DATABASE);
             registry = PackagedService.start("registry", jar, List.of("-Xmx160m", "-XX:+ExitOnOutOfMemoryError",
@@ -48,9 +49,8 @@ public class RegistryProcessResource implements QuarkusTestResourceLifecycleMana
                     "-Dquarkus.datasource.reactive.url=" + postgres.reactiveUrl(REGISTRY_DATABASE),
                     "-Dupc.registry.join-token=" + JOIN_TOKEN,
                     "-Dmp.jwt.verify.publickey.location=file:" + dir.publicKey(),
-                    "-Dsmallrye.jwt.sign.key.location=file:" + dir.privateKey(),
-                    "-Dupc.registry.admin-token-file=" + tokenFile),
-                    dir.resolve("registry.log"), () -> Files.exists(tokenFile));
+                    "-Dsmallrye.jwt.sign.key.location=file:" + dir.privateKey()),
+                    dir.resolve("registry.log"));
             base = registry.base();
             return Map.ofEntries(
                     Map.entry("quarkus.datasource.username", LocalPostgres.USER),
@@ -79,13 +79,9 @@ public class RegistryProcessResource implements QuarkusTestResourceLifecycleMana
         return base;
     }
 
-    /** The admin token the registry wrote at start. */
+    /** An admin token of the test's key, as the operator's tools mint them. */
     public static String adminToken() {
-        try {
-            return Files.readString(adminTokenFile).trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return adminToken;
     }
 
     /** Stops the registry process (the database stays): the scheduler sees it go away. Idempotent. */
