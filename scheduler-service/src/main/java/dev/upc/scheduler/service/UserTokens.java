@@ -1,16 +1,15 @@
 package dev.upc.scheduler.service;
 
 import dev.upc.protocol.Tokens;
+import dev.upc.servicehttp.KeyFiles;
 import dev.upc.servicehttp.SigningKey;
-import dev.upc.servicehttp.SigningKeys;
 import dev.upc.servicehttp.audit.AuditTrail;
-import java.util.Map;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Mints user tokens (see {@link Tokens}): subject = the user's name, group {@value Tokens#USER}, audience the scheduler
@@ -24,11 +23,12 @@ public class UserTokens {
     public record Minted(String token, String jti, Instant issuedAt, Instant expiresAt) {
     }
 
-    private final SigningKey signingKey;
+    private final KeyFiles keys;
     private final AuditTrail audit;
 
-    UserTokens(@ConfigProperty(name = "smallrye.jwt.sign.key.location") String location, AuditTrail audit) {
-        this.signingKey = SigningKeys.read(location);
+    /** @param keys the scheduler's signing key, under the id the verifiers' key set gives it */
+    UserTokens(KeyFiles keys, AuditTrail audit) {
+        this.keys = keys;
         this.audit = audit;
     }
 
@@ -40,6 +40,7 @@ public class UserTokens {
         Instant issuedAt = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plus(ttl);
         String jti = UUID.randomUUID().toString();
+        SigningKey signingKey = keys.signingKey();
         String token = signingKey.sign(signingKey.claims(Tokens.Kind.USER, user, issuedAt, ttl).upn(user)
                 .claim("jti", jti));
         audit.tokenIssued(Tokens.Kind.USER, user, expiresAt, Map.of("jti", jti));
