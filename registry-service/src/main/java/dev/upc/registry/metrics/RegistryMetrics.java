@@ -2,6 +2,7 @@ package dev.upc.registry.metrics;
 
 import dev.upc.protocol.WorkerStatus;
 import dev.upc.registry.service.Liveness;
+import dev.upc.registry.service.OutageGrace;
 import dev.upc.registry.service.WorkerNotFoundException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -40,14 +41,17 @@ public class RegistryMetrics {
     private final Pool pool;
     private final Clock clock;
     private final Liveness liveness;
+    private final OutageGrace grace;
     private final Map<WorkerStatus, AtomicLong> workersByStatus = new EnumMap<>(WorkerStatus.class);
     private final Timer heartbeatTimer;
     private final Counter accepted;
     private final Counter unknownWorker;
     private final Counter failed;
 
-    RegistryMetrics(MeterRegistry registry, Pool pool, Clock clock, Liveness liveness, ReadinessProblems problems) {
+    RegistryMetrics(MeterRegistry registry, Pool pool, Clock clock, Liveness liveness, ReadinessProblems problems,
+                    OutageGrace grace) {
         this.problems = problems;
+        this.grace = grace;
         this.pool = pool;
         this.clock = clock;
         this.liveness = liveness;
@@ -91,7 +95,8 @@ public class RegistryMetrics {
         }
         Instant now = clock.instant();
         return pool.preparedQuery(COUNT_BY_STATUS)
-                .execute(Tuple.of(utc(liveness.onlineCutoff(now)), utc(liveness.lostCutoff(now))))
+                .execute(Tuple.of(utc(liveness.onlineCutoff(now, grace.graceFrom())),
+                        utc(liveness.lostCutoff(now, grace.graceFrom()))))
                 .invoke(rows -> {
                     Row row = rows.iterator().next();
                     workersByStatus.get(WorkerStatus.ONLINE).set(row.getLong(0));

@@ -38,14 +38,16 @@ public class WorkerService {
     private final RegistryConfig config;
     private final Clock clock;
     private final Liveness liveness;
+    private final OutageGrace grace;
     private final RegistryTokens tokens;
     private final ObjectMapper json;
     private final WorkerCredentials credentials;
     private final SecureRandom random = new SecureRandom();
 
     WorkerService(RegistryConfig config, Clock clock, Liveness liveness, RegistryTokens tokens, ObjectMapper json,
-                  WorkerCredentials credentials) {
+                  WorkerCredentials credentials, OutageGrace grace) {
         this.config = config;
+        this.grace = grace;
         this.credentials = credentials;
         this.clock = clock;
         this.liveness = liveness;
@@ -160,10 +162,10 @@ public class WorkerService {
                 case LOST -> sql.append(" AND last_seen <= :lost");
             }
             if (s != WorkerStatus.LOST) {
-                parameters.put("online", liveness.onlineCutoff(now));
+                parameters.put("online", liveness.onlineCutoff(now, grace.graceFrom()));
             }
             if (s != WorkerStatus.ONLINE) {
-                parameters.put("lost", liveness.lostCutoff(now));
+                parameters.put("lost", liveness.lostCutoff(now, grace.graceFrom()));
             }
         });
         for (int i = 0; i < labels.size(); i++) {
@@ -270,7 +272,7 @@ public class WorkerService {
         var registration = new WorkerRegistration(w.machineId, w.hostname, w.agentVersion, w.cores, w.memoryMiB,
                 w.jobCpus, w.cpuModel, flags, w.benchmarkScore, w.podmanVersion, w.criuVersion, w.ociRuntime,
                 w.cgroupVersion, w.arch, w.labels, w.jobMemoryMiB, w.jobDiskMiB);
-        return new WorkerInfo(w.id, liveness.statusAt(w.lastSeen, now), w.desiredState, w.registeredAt, w.lastSeen,
+        return new WorkerInfo(w.id, liveness.statusAt(w.lastSeen, now, grace.graceFrom()), w.desiredState, w.registeredAt, w.lastSeen,
                 registration, w.latestReport, w.approved);
     }
 

@@ -43,4 +43,24 @@ class LivenessTest {
         assertThatThrownBy(() -> new Liveness(Duration.ZERO, Duration.ofSeconds(30)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** After an outage that ended at g, a PC seen before g is as old as the time since g; one seen after, as ever. */
+    @Test
+    void afterAnOutageEveryPcHasItsLostAfterTimeAgain() {
+        Instant seen = Instant.parse("2026-01-01T00:00:00Z");
+        Instant outageEnd = seen.plusSeconds(120); // the registry was down for two minutes
+        assertThat(liveness.statusAt(seen, outageEnd.plusSeconds(29), outageEnd)).isEqualTo(WorkerStatus.ONLINE);
+        assertThat(liveness.statusAt(seen, outageEnd.plusSeconds(30), outageEnd)).isEqualTo(WorkerStatus.SUSPECT);
+        assertThat(liveness.statusAt(seen, outageEnd.plusSeconds(90), outageEnd)).isEqualTo(WorkerStatus.LOST);
+        assertThat(liveness.statusAt(seen, outageEnd, null)).as("without the grace").isEqualTo(WorkerStatus.LOST);
+
+        Instant now = outageEnd.plusSeconds(10);
+        assertThat(liveness.onlineCutoff(now, outageEnd)).as("all online").isEqualTo(Instant.EPOCH);
+        assertThat(liveness.lostCutoff(now, outageEnd)).as("none lost").isEqualTo(Instant.EPOCH);
+        Instant later = outageEnd.plusSeconds(40);
+        assertThat(liveness.onlineCutoff(later, outageEnd)).isEqualTo(liveness.onlineCutoff(later));
+        assertThat(liveness.lostCutoff(later, outageEnd)).isEqualTo(Instant.EPOCH);
+        Instant muchLater = outageEnd.plusSeconds(100);
+        assertThat(liveness.lostCutoff(muchLater, outageEnd)).isEqualTo(liveness.lostCutoff(muchLater));
+    }
 }

@@ -13,6 +13,13 @@ public interface SchedulerConfig {
     @WithDefault("2s")
     Duration planInterval();
 
+    /**
+     * When most PCs went silent at once ({@code MassLoss}), the jobs of one lost PC are given away per this interval,
+     * not all at once.
+     */
+    @WithDefault("30s")
+    Duration massLossInterval();
+
     /** Whether this instance competes for the planner lock and plans; tests drive the planner themselves. */
     @WithDefault("true")
     boolean plannerEnabled();

@@ -70,6 +70,7 @@ public class Planner {
     private final Learner learner;
     private final OwnerReports owners;
     private final RegistryReads registry;
+    private final MassLoss massLoss;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
@@ -79,6 +80,7 @@ public class Planner {
             DatabaseOptions database, CheckpointPruning pruning, Learner learner, OwnerReports owners) {
         this.owners = owners;
         this.registry = new RegistryReads(directory, config.registry().reconcileInterval(), System::nanoTime);
+        this.massLoss = new MassLoss(config.massLossInterval());
         this.names = names;
         this.learner = learner;
         this.pruning = pruning;
@@ -154,12 +156,16 @@ public class Planner {
                     Snapshots.worker(info, learned, presence.get(info.workerId()))));
             Map<String, Job> byId = new HashMap<>();
             jobs.forEach(job -> byId.put(job.id(), job));
-            ClusterSnapshot snapshot = Snapshots.of(now, workers, jobs, learned, presence);
             long started = System.nanoTime();
+            ClusterSnapshot snapshot = Snapshots.of(now, workers, jobs, learned, presence);
+            snapshot = snapshot.withLostWorkerAllowance(massLoss.allowance(snapshot.workers(), started));
             Decisions decisions = policy.decide(snapshot);
+            massLoss.gaveAway((int) decisions.recoveries().stream().map(Decisions.Recovery::lostWorkerId)
+                    .distinct().count(), started);
             metrics.decided(Duration.ofNanos(System.nanoTime() - started));
+            ClusterSnapshot decided = snapshot;
             return apply(decisions, byId, views).chain(() -> fenceStale(workers, byId))
-                    .chain(() -> explainWaiting(snapshot, decisions, byId))
+                    .chain(() -> explainWaiting(decided, decisions, byId))
                     .replaceWith(decisions);
         })))).call(() -> store.countByState(pool).invoke(metrics::jobCounts));
     }

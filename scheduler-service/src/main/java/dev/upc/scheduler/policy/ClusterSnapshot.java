@@ -12,10 +12,16 @@ import java.util.Map;
  * @param reservedMemoryMiB memory promised in the same way
  * @param migrationCosts    what moves cost, as measured so far
  * @param suspendedSince    running jobs their agent holds suspended for the PC's owner, by id: since when
+ * @param lostWorkerAllowance how many LOST workers' jobs may be given away this round ({@link #ALL_LOST}: every one);
+ *                          fewer when a large share of the PCs went silent at once (see {@link LostWorkers})
  */
 public record ClusterSnapshot(Instant now, List<WorkerView> workers, List<JobView> jobs,
                               Map<String, Integer> reservedCpus, Map<String, Long> reservedMemoryMiB,
-                              MigrationCosts migrationCosts, Map<String, Instant> suspendedSince) {
+                              MigrationCosts migrationCosts, Map<String, Instant> suspendedSince,
+                              int lostWorkerAllowance) {
+
+    /** No limit on giving lost workers' jobs away. */
+    public static final int ALL_LOST = Integer.MAX_VALUE;
 
     public ClusterSnapshot {
         workers = List.copyOf(workers);
@@ -24,6 +30,16 @@ public record ClusterSnapshot(Instant now, List<WorkerView> workers, List<JobVie
         reservedMemoryMiB = Map.copyOf(reservedMemoryMiB);
         migrationCosts = migrationCosts == null ? MigrationCosts.MODEL : migrationCosts;
         suspendedSince = Map.copyOf(suspendedSince);
+        if (lostWorkerAllowance < 0) {
+            throw new IllegalArgumentException("lostWorkerAllowance must not be negative: " + lostWorkerAllowance);
+        }
+    }
+
+    /** A snapshot in which every lost worker's jobs may be given away. */
+    public ClusterSnapshot(Instant now, List<WorkerView> workers, List<JobView> jobs,
+                           Map<String, Integer> reservedCpus, Map<String, Long> reservedMemoryMiB,
+                           MigrationCosts migrationCosts, Map<String, Instant> suspendedSince) {
+        this(now, workers, jobs, reservedCpus, reservedMemoryMiB, migrationCosts, suspendedSince, ALL_LOST);
     }
 
     /** A snapshot in which no job is suspended. */
@@ -35,7 +51,14 @@ public record ClusterSnapshot(Instant now, List<WorkerView> workers, List<JobVie
 
     /** The same snapshot with these jobs held suspended. */
     public ClusterSnapshot withSuspended(Map<String, Instant> suspended) {
-        return new ClusterSnapshot(now, workers, jobs, reservedCpus, reservedMemoryMiB, migrationCosts, suspended);
+        return new ClusterSnapshot(now, workers, jobs, reservedCpus, reservedMemoryMiB, migrationCosts, suspended,
+                lostWorkerAllowance);
+    }
+
+    /** The same snapshot, giving away the jobs of at most {@code allowance} lost workers. */
+    public ClusterSnapshot withLostWorkerAllowance(int allowance) {
+        return new ClusterSnapshot(now, workers, jobs, reservedCpus, reservedMemoryMiB, migrationCosts, suspendedSince,
+                allowance);
     }
 
     /** A snapshot whose moves cost what the settings' model says. */

@@ -432,6 +432,25 @@ class EarliestFinishPolicyTest {
         assertThat(decisions.placements()).containsExactly(new Placement("j1", "arm", false));
     }
 
+    /** With an allowance of one lost worker, only the first lost worker's jobs go this round; the other keeps its. */
+    @Test
+    void lostWorkersBeyondTheAllowanceKeepTheirJobsThisRound() {
+        workers.add(new WorkerView("gone-a", Liveness.LOST, false, false, 3.0, 1, X86));
+        workers.add(new WorkerView("gone-b", Liveness.LOST, false, false, 3.0, 1, X86));
+        worker("ok", 1.0);
+        worker("ok2", 1.0);
+        running("j1", "gone-b", 3600, 1200);
+        running("j2", "gone-a", 3600, 1200);
+
+        Decisions one = upc.decide(new ClusterSnapshot(NOW, workers, jobs).withLostWorkerAllowance(1));
+        Decisions none = upc.decide(new ClusterSnapshot(NOW, workers, jobs).withLostWorkerAllowance(0));
+        Decisions all = upc.decide(new ClusterSnapshot(NOW, workers, jobs));
+
+        assertThat(one.recoveries()).containsExactly(new Decisions.Recovery("j2", "gone-a", false));
+        assertThat(none.recoveries()).isEmpty();
+        assertThat(all.recoveries()).extracting(Decisions.Recovery::jobId).containsExactlyInAnyOrder("j1", "j2");
+    }
+
     @Test
     void lostWorkerWithNoRetriesLeftFailsTheJob() {
         workers.add(new WorkerView("gone", Liveness.LOST, false, false, 3.0, 1, X86));
