@@ -6,6 +6,7 @@ import static dev.upc.scheduler.testing.Api.submitJob;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 
 import dev.upc.protocol.WorkerStatus;
 import dev.upc.scheduler.testing.Api;
@@ -45,6 +46,36 @@ class AgentProtocolTests extends SchedulerTest {
                 .body("events.type", equalTo(List.of("SUBMITTED", "PLACED", "STARTED", "EXITED", "SUCCEEDED")));
         agent.reportOk(agent.expect("CLEANUP"), "EXITED");
         assertThat(agent.poll(0)).isEmpty();
+    }
+
+    /**
+     * An agent back from a lapsed lease asks what the scheduler places on it now: its running job with the epoch of
+     * its container, not another worker's job, and no job once it ended; a poll that does not ask gets none.
+     */
+    @Test
+    void anAgentLearnsWhatIsStillPlacedOnIt() {
+        workers.put("wa", WorkerStatus.ONLINE, 1.0, 1);
+        workers.put("wb", WorkerStatus.ONLINE, 1.0, 1);
+        var a = new ScriptedAgent("wa");
+        var b = new ScriptedAgent("wb");
+        String first = submitJob("mine");
+        String second = submitJob("theirs");
+        plan();
+        var run = a.expect("RUN");
+        a.reportOk(run, "STARTED");
+        b.reportOk(b.expect("RUN"), "STARTED");
+        String onA = (String) run.get("jobId");
+
+        a.pollResponse(0).statusCode(200).body("placements", org.hamcrest.Matchers.nullValue());
+        var placed = given().auth().oauth2(a.token()).queryParam("waitSeconds", 0).queryParam("placements", true)
+                .get("/api/v1/agents/{id}/commands", "wa").then().statusCode(200).extract().jsonPath();
+        assertThat(placed.getList("placements.jobId")).containsExactly(onA);
+        assertThat(placed.getList("placements.epoch")).containsExactly(1);
+        assertThat(List.of(first, second)).contains(onA);
+
+        a.reportOk(run, "EXITED", Map.of("exitCode", 0));
+        given().auth().oauth2(a.token()).queryParam("waitSeconds", 0).queryParam("placements", true)
+                .get("/api/v1/agents/{id}/commands", "wa").then().statusCode(200).body("placements", hasSize(0));
     }
 
     @Test

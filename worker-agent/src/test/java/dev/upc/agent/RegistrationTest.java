@@ -26,7 +26,8 @@ class RegistrationTest {
         AgentSettings settings = new AgentSettings("sim-pc-2", URI.create("http://r"), URI.create("http://s"),
                 URI.create("http://st"), "token", Path.of("/run/podman/podman.sock"), Path.of("/var/lib/upc-agent"), 4,
                 50, 6_000, 0, Map.of("room", "lab-3"), Duration.ofSeconds(25), "criu", false, Duration.ofDays(7),
-                Duration.ofMinutes(5), java.util.Optional.empty(), null, 10240);
+                Duration.ofMinutes(5), java.util.Optional.empty(), null, 10240,
+                Duration.ofSeconds(60));
 
         WorkerRegistration registration = AgentMain.registration(FACTS, settings, HOST, 2.0 * 0.5, "1.2.3");
 

@@ -31,6 +31,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -57,10 +58,15 @@ public class AgentResource {
 
     @GET
     @Path(ApiPaths.AGENT_COMMANDS)
-    @Operation(summary = "Long poll: the worker's unacknowledged commands at once, else the first within waitSeconds")
+    @Operation(summary = "Long poll: the worker's unacknowledged commands at once, else the first within waitSeconds;"
+            + " with placements=true also the jobs the scheduler places on the worker now")
     public Uni<AgentCommands> commands(@PathParam("workerId") String workerId,
-                                       @QueryParam("waitSeconds") @DefaultValue("25") @Min(0) @Max(60) int waitSeconds) {
-        return channel.poll(workerId, Duration.ofSeconds(waitSeconds)).map(AgentCommands::new);
+                                       @QueryParam("waitSeconds") @DefaultValue("25") @Min(0) @Max(60) int waitSeconds,
+                                       @QueryParam("placements") @DefaultValue("false") boolean placements) {
+        Uni<List<AgentCommands.Placement>> placed = placements ? channel.placements(workerId)
+                : Uni.createFrom().nullItem();
+        return placed.chain(known -> channel.poll(workerId, Duration.ofSeconds(waitSeconds))
+                .map(commands -> new AgentCommands(commands, known)));
     }
 
     @POST

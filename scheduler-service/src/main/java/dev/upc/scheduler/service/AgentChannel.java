@@ -1,6 +1,7 @@
 package dev.upc.scheduler.service;
 
 import dev.upc.protocol.AgentCommand;
+import dev.upc.protocol.AgentCommands;
 import dev.upc.protocol.AgentCommandType;
 import dev.upc.protocol.AgentEvent;
 import dev.upc.protocol.AgentEventReply;
@@ -77,6 +78,16 @@ public class AgentChannel {
                 })
                 .onTermination().invoke(() -> wakeups.unregister(Wakeups.Channel.COMMANDS, workerId, woken))
                 .map(commands -> commands.stream().map(this::toWire).toList());
+    }
+
+    /**
+     * What the scheduler places on the worker now: each unfinished job whose current container is there, with that
+     * container's epoch (a migration's kept source is not: its container stopped with the checkpoint).
+     */
+    public Uni<List<AgentCommands.Placement>> placements(String workerId) {
+        return store.activeOn(pool, workerId).map(jobs -> jobs.stream()
+                .filter(job -> workerId.equals(job.workerId()))
+                .map(job -> new AgentCommands.Placement(job.id(), job.epoch())).toList());
     }
 
     /** Applies an agent's event; see {@link AgentEventReply} for the answer. */

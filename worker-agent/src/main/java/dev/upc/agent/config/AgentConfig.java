@@ -102,6 +102,14 @@ public interface AgentConfig {
     /** Free-form placement labels reported at registration, e.g. {@code upc.agent.labels.room=lab-3}. */
     Map<String, String> labels();
 
+    /**
+     * How long the PC runs its jobs on without the control plane hearing from it (its heartbeats failing): then it
+     * holds them until the scheduler says which are still its own. Keep it below the registry's
+     * {@code upc.registry.lost-after} (90 s), after which the scheduler restores the jobs elsewhere.
+     */
+    @WithDefault("60s")
+    Duration lease();
+
     /** How long one long poll for commands waits on the scheduler. */
     @WithDefault("25s")
     Duration pollWait();

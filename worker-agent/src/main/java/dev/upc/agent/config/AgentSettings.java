@@ -21,6 +21,7 @@ import javax.net.ssl.SSLSocketFactory;
  * @param name         this PC's name in the cluster (registered as the worker's hostname)
  * @param jobMemoryMiB memory lent to jobs, registered so that placement counts with it
  * @param jobDiskMiB   the most a job may write to its own file system here; 0 for no limit
+ * @param lease        how long jobs run on without the control plane hearing from the PC ({@code upc.agent.lease})
  * @param tls          what the services' HTTPS must chain to ({@code upc.agent.ca-file}), or null for the JVM's list
  */
 public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI storeUrl, String joinToken,
@@ -28,7 +29,8 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
                             Path stateDir, int jobCpus, int cpuLimitPercent, long jobMemoryMiB, int localPort,
                             Map<String, String> labels, Duration pollWait, String criu, boolean pullImages,
                             Duration benchmarkMaxAge, Duration idleScanInterval,
-                            Optional<UserNamespace> userNamespace, SSLSocketFactory tls, long jobDiskMiB) {
+                            Optional<UserNamespace> userNamespace, SSLSocketFactory tls, long jobDiskMiB,
+                            Duration lease) {
 
     /** Letters, digits and {@code ._-}, as a DNS name or a simple host name is: the registry shows and matches it. */
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,253}");
@@ -54,6 +56,9 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
         if (memory < 64 || memory > memoryMiB) {
             problems.add("upc.agent.job-memory-mib must be between 64 and the " + memoryMiB + " MiB of this PC, was "
                     + memory);
+        }
+        if (config.lease().compareTo(Duration.ofSeconds(10)) < 0) {
+            problems.add("upc.agent.lease must be at least 10s (several heartbeats), was " + config.lease());
         }
         if (config.jobDiskMib() < 0) {
             problems.add("upc.agent.job-disk-mib must be 0 (no limit) or more, was " + config.jobDiskMib());
@@ -89,7 +94,7 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
         return new AgentSettings(name, registry, scheduler, store, token, config.podmanSocket(), config.stateDir(),
                 jobCpus, config.cpuLimitPercent(), memory, config.localPort(), Map.copyOf(config.labels()), config.pollWait(),
                 config.criu(), config.pullImages(), config.benchmarkMaxAge(),
-                config.idleScanInterval(), users, tls, config.jobDiskMib());
+                config.idleScanInterval(), users, tls, config.jobDiskMib(), config.lease());
     }
 
     /** CPU time per second jobs may use on this PC: lent cores × the CPU-time share. */

@@ -32,6 +32,12 @@ public interface ControlPlane {
     /** Waits up to {@code wait} for commands; the worker's unacknowledged ones come back at once. */
     List<AgentCommand> poll(WorkerSession session, Duration wait);
 
+    /**
+     * The containers the scheduler places on this worker now ({@code upc-<jobId>-<epoch>}): after its lease lapsed, an
+     * agent frees only those.
+     */
+    java.util.Set<String> placements(WorkerSession session);
+
     AgentEventReply report(WorkerSession session, AgentEvent event);
 
     BlobToken blobToken(WorkerSession session, BlobTokenRequest request);

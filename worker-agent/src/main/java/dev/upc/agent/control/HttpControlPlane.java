@@ -16,7 +16,9 @@ import dev.upc.protocol.WorkerRegistered;
 import dev.upc.protocol.WorkerRegistration;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.net.ssl.SSLSocketFactory;
 
 /** The agent's calls to the registry and the scheduler (protocol v1), over HTTP. */
@@ -60,6 +62,21 @@ public final class HttpControlPlane implements ControlPlane {
                 + wait.toSeconds());
         AgentCommands answer = http.call("GET", uri, session.token(), null, AgentCommands.class, wait.plus(POLL_SLACK));
         return answer == null ? List.of() : answer.commands();
+    }
+
+    @Override
+    public Set<String> placements(WorkerSession session) {
+        URI uri = scheduler.resolve(path(ApiPaths.AGENT_COMMANDS, session.workerId()) + "?waitSeconds=0&placements=true");
+        AgentCommands answer = http.call("GET", uri, session.token(), null, AgentCommands.class, CALL_TIMEOUT);
+        if (answer == null || answer.placements() == null) {
+            // an older scheduler: it cannot say, and freeing every job could leave two copies of one running
+            throw new ControlPlaneException("the scheduler does not say what it places on this PC (older than this"
+                    + " agent?): the jobs held while the lease had lapsed stay held", 501, "placements_unsupported",
+                    null);
+        }
+        Set<String> names = new HashSet<>();
+        answer.placements().forEach(p -> names.add(AgentCommand.containerName(p.jobId(), p.epoch())));
+        return names;
     }
 
     @Override

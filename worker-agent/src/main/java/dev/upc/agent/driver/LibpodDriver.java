@@ -253,9 +253,26 @@ public final class LibpodDriver implements TaskDriver {
     public boolean kill(TaskHandle task) {
         // The parent as inspected: a kept dump renamed to a new epoch's name keeps the parent of its first name.
         String parent = inspectParent(task).orElseGet(() -> cgroups.parentFor(task.name()).orElse(null));
+        thawForKill(task);
         boolean removed = call(task, () -> libpod.remove(task.name(), true));
         cgroups.remove(parent);
         return removed;
+    }
+
+    /**
+     * A task frozen for its owner or a lapsed lease gets its SIGKILL first and is then thawed, so that it dies at once
+     * instead of leaving podman's forced removal waiting on a process that cannot run; it never runs another
+     * instruction of its own.
+     */
+    private void thawForKill(TaskHandle task) {
+        try {
+            ContainerInfo info = libpod.inspect(task.name());
+            if (info.running() && !info.cgroupPath().isEmpty() && freezer.frozen(info.cgroupPath()).orElse(false)) {
+                stop(task);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("container=%s: not thawed for its kill (%s)", task.name(), e.getMessage());
+        }
     }
 
     private Optional<String> inspectParent(TaskHandle task) {

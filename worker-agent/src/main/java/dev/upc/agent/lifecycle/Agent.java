@@ -2,6 +2,7 @@ package dev.upc.agent.lifecycle;
 
 import dev.upc.agent.config.AgentSettings;
 import dev.upc.agent.control.ControlPlane;
+import dev.upc.agent.control.ControlPlaneException;
 import dev.upc.agent.control.WorkerSession;
 import dev.upc.agent.driver.TaskDriver;
 import dev.upc.agent.job.ExitWatch;
@@ -71,6 +72,8 @@ public final class Agent implements AutoCloseable {
     private CommandLoop commands;
     private OwnerRelief relief;
     private final AgentWork work = new AgentWork();
+    private final Lease lease;
+    private final ScheduledExecutorService leaseCheck = Executors.newSingleThreadScheduledExecutor(named("upc-lease"));
     private volatile Long startToRegisteredMillis;
     /** Set by {@link #beginRegistration}. */
     private CompletableFuture<Void> firstRegistration;
@@ -89,8 +92,13 @@ public final class Agent implements AutoCloseable {
         this.enrolment = new Enrolment(registration, settings.joinToken(), state, control, clock, troubles);
         this.heartbeats = new Heartbeats(control, enrolment, reports::heartbeat, timer, troubles,
                 new Backoff(RETRY_FIRST, RETRY_MAX), clock);
-        enrolment.onRegistered(heartbeats::registered);
         state.onNewEvents(progress::signal);
+        this.lease = new Lease(settings.lease(), Lease.bootClock());
+        heartbeats.renews(lease);
+        enrolment.onRegistered(answer -> {
+            lease.renewed(lease.now()); // the registry heard from the PC
+            heartbeats.registered(answer);
+        });
     }
 
     /** The runner needs this agent for blob tokens, this agent needs the runner: set it before {@link #start}. */
@@ -141,6 +149,11 @@ public final class Agent implements AutoCloseable {
      * @throws StartupCheckException when the registry refuses the join token or the registration itself
      */
     public void start() {
+        if (relief != null && !state.containers().isEmpty()) {
+            // Jobs from before this start may run elsewhere by now (the PC was cut off, or asleep, or the agent down
+            // past lost-after): held until the scheduler says which are still this PC's, as after a lapsed lease.
+            relief.leaseLapsed("this agent (re)started with " + state.containers().size() + " job(s) on the PC");
+        }
         if (firstRegistration == null) {
             registerFirst();
         } else {
@@ -155,7 +168,9 @@ public final class Agent implements AutoCloseable {
             relief.reconcile();
         }
         heartbeats.now();
-        EventOutbox outbox = new EventOutbox(state, control, enrolment, commands::dispatch, progress, troubles);
+        long every = Math.max(1000, Math.min(5000, settings.lease().toMillis() / 6));
+        leaseCheck.scheduleWithFixedDelay(this::checkLease, 0, every, TimeUnit.MILLISECONDS);
+        EventOutbox outbox = new EventOutbox(state, control, enrolment, commands::dispatch, progress, troubles, clock);
         loops.add(loop("upc-poll", () -> commands.run(new Backoff(RETRY_FIRST, RETRY_MAX))));
         loops.add(loop("upc-events", () -> outbox.run(new Backoff(RETRY_FIRST, RETRY_MAX))));
     }
@@ -183,6 +198,32 @@ public final class Agent implements AutoCloseable {
         LOG.infof("registered worker=%s name=%s machine=%s score=%.3f jobCpus=%.2f jobMemoryMiB=%d in %d ms since "
                 + "start", session.workerId(), registration.hostname(), registration.machineId(), registration.benchmarkScore(),
                 lentCpus(), settings.jobMemoryMiB(), startToRegisteredMillis);
+    }
+
+    /**
+     * Holds every job once the lease lapsed; once the control plane hears from the PC again, asks the scheduler which
+     * jobs are still this PC's and frees those ({@link OwnerRelief#leaseRestored}).
+     */
+    private void checkLease() {
+        if (relief == null) {
+            return;
+        }
+        try {
+            if (lease.lapsed()) {
+                if (!relief.leaseHeld()) {
+                    relief.leaseLapsed("the control plane has not heard from this PC for longer than its lease ("
+                            + settings.lease().toSeconds() + " s)");
+                    troubles.report("lease lapsed: the control plane has not heard from this PC for over "
+                            + settings.lease().toSeconds() + " s; its jobs are held");
+                }
+            } else if (relief.leaseHeld()) {
+                relief.leaseRestored(enrolment.call(control::placements));
+            }
+        } catch (ControlPlaneException e) {
+            LOG.debugf("cannot learn which jobs are still this PC's: %s", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("the lease check failed", e);
+        }
     }
 
     /** New facts about this PC (e.g. podman was upgraded): register them; the worker id stays. */
@@ -247,6 +288,7 @@ public final class Agent implements AutoCloseable {
         progress.close();
         heartbeats.close();
         timer.shutdownNow();
+        leaseCheck.shutdownNow();
         loops.forEach(Thread::interrupt);
         commandThreads.shutdown();
         try {

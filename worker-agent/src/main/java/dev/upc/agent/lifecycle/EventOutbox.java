@@ -8,6 +8,7 @@ import dev.upc.agent.state.AgentState;
 import dev.upc.protocol.AgentCommand;
 import dev.upc.protocol.AgentEvent;
 import dev.upc.protocol.AgentEventReply;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -24,6 +25,12 @@ final class EventOutbox {
     private static final Logger LOG = Logger.getLogger(EventOutbox.class);
     /** With nothing to send, look anyway this often. */
     private static final Duration IDLE_LOOK = Duration.ofSeconds(30);
+    /**
+     * How often the scheduler may fail on one event while answering (a 500: it is up, but chokes on this one) before
+     * the event is set aside: one poisoned event must not hold back every later one. An unreachable or unready
+     * scheduler (no answer, 503) does not count: it fails on every event alike.
+     */
+    static final int MAX_ANSWERED_FAILURES = 8;
 
     private final AgentState state;
     private final ControlPlane control;
@@ -31,9 +38,14 @@ final class EventOutbox {
     private final Consumer<AgentCommand> followUps;
     private final Progress progress;
     private final Troubles troubles;
+    private final Clock clock;
+    /** The event at the head of the outbox and how often the scheduler failed on it while answering. */
+    private AgentEvent failing;
+    private int answeredFailures;
 
     EventOutbox(AgentState state, ControlPlane control, Enrolment enrolment, Consumer<AgentCommand> followUps,
-                Progress progress, Troubles troubles) {
+                Progress progress, Troubles troubles, Clock clock) {
+        this.clock = clock;
         this.state = state;
         this.control = control;
         this.enrolment = enrolment;
@@ -68,15 +80,18 @@ final class EventOutbox {
                         progress.pause(backoff.next());
                     }
                     case RETRY_LATER -> {
+                        if (poisoned(event, e)) {
+                            continue;
+                        }
                         Duration wait = backoff.next();
                         troubles.report("reporting " + event.type() + " of job " + event.jobId() + " failed ("
                                 + e.getMessage() + "); again in " + wait.toMillis() + " ms");
                         progress.pause(wait);
                     }
                     case REFUSED -> {
-                        LOG.errorf("event=%s command=%s job=%s dropped: the scheduler refused it for good: %s",
+                        LOG.errorf("event=%s command=%s job=%s set aside: the scheduler refused it for good: %s",
                                 event.type(), event.commandId(), event.jobId(), e.getMessage());
-                        state.delivered(event);
+                        state.setAside(event, clock.instant(), "refused: " + e.getMessage());
                     }
                 }
             } catch (RuntimeException e) {
@@ -84,5 +99,32 @@ final class EventOutbox {
                 progress.pause(backoff.next());
             }
         }
+    }
+
+    /**
+     * Counts a failure the scheduler answered for the event at the head; at {@link #MAX_ANSWERED_FAILURES} sets it
+     * aside (kept in the state file with the reason) and returns true. Its job is reconciled from this PC's reports:
+     * the heartbeat lists its containers, and the scheduler has stale ones removed.
+     */
+    private boolean poisoned(AgentEvent event, ControlPlaneException e) {
+        if (!event.equals(failing)) {
+            failing = event;
+            answeredFailures = 0;
+        }
+        if (e.status() == 0 || e.status() == 503) {
+            return false;
+        }
+        if (++answeredFailures < MAX_ANSWERED_FAILURES) {
+            return false;
+        }
+        String reason = "the scheduler failed on it " + answeredFailures + " times while answering (last: "
+                + e.getMessage() + ")";
+        LOG.errorf("event=%s command=%s job=%s epoch=%d set aside: %s; the events after it flow on", event.type(),
+                event.commandId(), event.jobId(), event.epoch(), reason);
+        state.setAside(event, clock.instant(), reason);
+        troubles.report("event " + event.type() + " of job " + event.jobId() + " set aside: " + reason);
+        failing = null;
+        answeredFailures = 0;
+        return true;
     }
 }

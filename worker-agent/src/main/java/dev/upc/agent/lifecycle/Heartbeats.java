@@ -37,6 +37,8 @@ final class Heartbeats {
     private final Clock clock;
     private volatile Duration interval = Duration.ofSeconds(10);
     private volatile DesiredState desired = DesiredState.ACTIVE;
+    /** Renewed by every beat the registry takes; none in tests that do not care. */
+    private volatile Lease lease;
     private volatile Instant lastAt;
     /** Guarded by this. */
     private ScheduledFuture<?> next;
@@ -60,6 +62,11 @@ final class Heartbeats {
     void registered(WorkerRegistered answer) {
         interval = Duration.ofSeconds(Math.max(1, answer.heartbeatIntervalSeconds()));
         desired = answer.desiredState() == null ? DesiredState.ACTIVE : answer.desiredState();
+    }
+
+    /** Every beat the registry takes renews {@code renewed} from the moment the beat was sent. */
+    void renews(Lease renewed) {
+        this.lease = renewed;
     }
 
     /** Beats now (e.g. the owner came back), then on the interval. */
@@ -96,8 +103,13 @@ final class Heartbeats {
     private void beat() {
         Duration after = interval;
         WorkerSession current = enrolment.fresh();
+        Lease renewed = lease;
+        long sentAt = renewed == null ? 0 : renewed.now();
         try {
             HeartbeatReply reply = control.heartbeat(current, content.apply(desired));
+            if (renewed != null) {
+                renewed.renewed(sentAt);
+            }
             lastAt = clock.instant();
             backoff.reset();
             troubles.clear();

@@ -16,10 +16,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +34,11 @@ import org.jboss.logging.Logger;
  * Then the scheduler hears it straight from this agent ({@link OwnerReport}), not a heartbeat later through the
  * registry, and decides what becomes of the held jobs: a move to a free PC, or waiting here until the owner leaves or
  * the longest suspension is over.
+ *
+ * <p>The same holds keep a PC cut off from the control plane from running on with jobs that may already run elsewhere
+ * ({@link Lease}): while the lease has lapsed every job is held as for the owner, and once the PC is back only the
+ * jobs the scheduler still places here ({@link #leaseRestored}) are freed; the others stay held until the scheduler
+ * has them removed.
  *
  * <p>All of it happens on one thread of its own, so the owner watch that calls {@link #ownerChanged} never waits, and
  * holds and frees happen in the order the owner came and went. A report that does not get through is sent again with
@@ -58,7 +65,11 @@ public final class OwnerRelief implements AutoCloseable {
     private Instant changedAt;
     private final Map<String, Instant> held = new LinkedHashMap<>();
     /** Tasks being dumped: CRIU has frozen them itself, and a thaw must wait for the dump's end. */
-    private final java.util.Set<String> dumping = new java.util.HashSet<>();
+    private final Set<String> dumping = new HashSet<>();
+    /** The lease lapsed: every job is held until the scheduler says which are still this PC's. */
+    private boolean leaseLapsed;
+    /** Jobs the scheduler no longer places here (after a lapse): held until they are removed, never freed. */
+    private final Set<String> disowned = new HashSet<>();
     private boolean reportWanted;
     private boolean schedulerRefuses;
     private Duration lastRelief;
@@ -88,6 +99,51 @@ public final class OwnerRelief implements AutoCloseable {
     }
 
     /**
+     * The lease lapsed, or its state is unknown (a fresh start): hold every job, as for the owner (on the relief's
+     * thread), until {@link #leaseRestored}.
+     *
+     * @param why for the log
+     */
+    void leaseLapsed(String why) {
+        synchronized (this) {
+            if (leaseLapsed) {
+                return;
+            }
+            leaseLapsed = true;
+        }
+        LOG.warnf("%s: holding every job until the scheduler says which are still this PC's", why);
+        run(() -> apply(System.nanoTime()));
+    }
+
+    /** Whether the lease lapsed and the scheduler has not yet said which jobs are still this PC's. */
+    synchronized boolean leaseHeld() {
+        return leaseLapsed;
+    }
+
+    /**
+     * The PC is back and the scheduler places {@code placed} (container names) here: those are freed (unless the
+     * owner is at the PC), the others stay held until the scheduler has them removed.
+     */
+    void leaseRestored(Set<String> placed) {
+        List<String> others = new ArrayList<>();
+        synchronized (this) {
+            if (!leaseLapsed) {
+                return;
+            }
+            leaseLapsed = false;
+            for (String name : state.containers().keySet()) {
+                if (!placed.contains(name)) {
+                    disowned.add(name);
+                    others.add(name);
+                }
+            }
+        }
+        LOG.infof("the control plane is back: %d job(s) still this PC's%s", placed.size(),
+                others.isEmpty() ? "" : "; kept held, as they may run elsewhere now: " + others);
+        run(() -> apply(System.nanoTime()));
+    }
+
+    /**
      * After a restart: brings every task in line with the owner's state now (a task held before the restart is freed
      * if the owner left meanwhile) and tells the scheduler.
      */
@@ -105,9 +161,9 @@ public final class OwnerRelief implements AutoCloseable {
     void running(TaskHandle task) {
         try {
             onRunning.run();
-            if (owner() == OwnerState.ACTIVE) {
+            if (holding()) {
                 hold(task);
-                if (owner() == OwnerState.IDLE) {
+                if (!holding()) {
                     // The owner left while it was being held, after the relief freed the others: free it too.
                     run(() -> state.container(task.name()).ifPresent(this::freeQuietly));
                 }
@@ -143,7 +199,7 @@ public final class OwnerRelief implements AutoCloseable {
             }
             run(() -> {
                 ManagedContainer container = state.container(task.name()).orElse(null);
-                if (container != null && owner() == OwnerState.IDLE) {
+                if (container != null && !holding()) {
                     try {
                         free(container);
                     } catch (RuntimeException e) {
@@ -168,25 +224,32 @@ public final class OwnerRelief implements AutoCloseable {
         return owner;
     }
 
+    /** Whether every job is to be held: the owner is at the PC, or the lease lapsed. */
+    private synchronized boolean holding() {
+        return owner == OwnerState.ACTIVE || leaseLapsed;
+    }
+
     private void apply(long startedNanos) {
         OwnerState now = owner();
+        boolean hold = holding();
         int count = 0;
         for (ManagedContainer container : state.containers().values()) {
             try {
-                if (now == OwnerState.ACTIVE ? hold(TaskHandle.of(container.name())) : free(container)) {
+                if (hold ? hold(TaskHandle.of(container.name())) : free(container)) {
                     count++;
                 }
             } catch (RuntimeException e) {
-                LOG.warnf("container=%s: cannot %s it for the owner: %s", container.name(),
-                        now == OwnerState.ACTIVE ? "suspend" : "resume", e.getMessage());
+                LOG.warnf("container=%s: cannot %s it: %s", container.name(), hold ? "suspend" : "resume",
+                        e.getMessage());
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
         synchronized (this) {
             lastRelief = took;
+            disowned.retainAll(state.containers().keySet());
         }
-        LOG.infof("owner is %s: %s %d job(s) in %d ms", now, now == OwnerState.ACTIVE ? "suspended" : "resumed",
-                count, took.toMillis());
+        LOG.infof("owner is %s%s: %s %d job(s) in %d ms", now, leaseHeld() ? ", lease lapsed" : "",
+                hold ? "suspended" : "resumed", count, took.toMillis());
         report();
     }
 
@@ -205,6 +268,9 @@ public final class OwnerRelief implements AutoCloseable {
         synchronized (this) {
             if (dumping.contains(container.name())) {
                 return false; // thawed, if still running, when its dump ends (see dumping)
+            }
+            if (disowned.contains(container.name())) {
+                return false; // perhaps running elsewhere by now: held until the scheduler has it removed
             }
             since = held.get(container.name());
         }
@@ -294,10 +360,16 @@ public final class OwnerRelief implements AutoCloseable {
         send();
     }
 
-    /** The held jobs still here and running in their epoch, as the scheduler knows them. */
+    /**
+     * The jobs held for the owner, still here and running in their epoch, as the scheduler knows them. Jobs held only
+     * for a lapsed lease are not the owner's doing: the scheduler is not asked to move them.
+     */
     private List<SuspendedJob> suspendedJobs() {
         List<SuspendedJob> jobs = new ArrayList<>();
         held.entrySet().removeIf(entry -> state.container(entry.getKey()).isEmpty());
+        if (owner != OwnerState.ACTIVE) {
+            return jobs;
+        }
         held.forEach((name, since) -> state.container(name).filter(c -> c.dumpBlobId() == null)
                 .ifPresent(c -> jobs.add(new SuspendedJob(c.jobId(), c.epoch(), since))));
         return jobs;

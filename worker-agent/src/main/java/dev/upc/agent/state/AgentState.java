@@ -27,6 +27,7 @@ import java.util.Optional;
 public final class AgentState implements AutoCloseable {
 
     static final int HANDLED_LIMIT = 2000;
+    static final int SET_ASIDE_LIMIT = 100;
 
     private final Path file;
 
@@ -43,6 +44,7 @@ public final class AgentState implements AutoCloseable {
     private final Map<String, ManagedContainer> containers = new LinkedHashMap<>();
     private final LinkedHashSet<String> handled = new LinkedHashSet<>();
     private final List<AgentEvent> outbox = new ArrayList<>();
+    private final List<StateSnapshot.SetAside> setAside = new ArrayList<>();
     private volatile Runnable onNewEvents = () -> { };
 
     private AgentState(Path file) {
@@ -70,6 +72,7 @@ public final class AgentState implements AutoCloseable {
             state.containers.putAll(snapshot.containers());
             state.handled.addAll(snapshot.handled());
             state.outbox.addAll(snapshot.outbox());
+            state.setAside.addAll(snapshot.setAside());
             state.cpuCapPercent = snapshot.cpuCapPercent();
             state.credential = snapshot.credential();
             state.criu = snapshot.criu();
@@ -254,9 +257,29 @@ public final class AgentState implements AutoCloseable {
         }
     }
 
+    /**
+     * The scheduler keeps failing on {@code event}: take it out of the outbox so that the later ones flow, and keep it
+     * with {@code reason} among the last {@value #SET_ASIDE_LIMIT} set aside.
+     */
+    public synchronized void setAside(AgentEvent event, java.time.Instant at, String reason) {
+        if (!outbox.isEmpty() && outbox.get(0).equals(event)) {
+            outbox.remove(0);
+            setAside.add(new StateSnapshot.SetAside(event, at, reason));
+            while (setAside.size() > SET_ASIDE_LIMIT) {
+                setAside.remove(0);
+            }
+            save();
+        }
+    }
+
+    /** The events set aside, oldest first. */
+    public synchronized List<StateSnapshot.SetAside> setAside() {
+        return List.copyOf(setAside);
+    }
+
     private void save() {
         StateSnapshot snapshot = new StateSnapshot(StateSnapshot.FORMAT_VERSION, workerId, benchmark, podman, containers,
-                List.copyOf(handled), outbox, cpuCapPercent, credential, criu);
+                List.copyOf(handled), outbox, cpuCapPercent, credential, criu, setAside);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             byte[] bytes = JsonRecords.writeIndented(snapshot);

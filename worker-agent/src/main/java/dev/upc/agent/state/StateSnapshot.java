@@ -19,10 +19,12 @@ import java.util.Map;
  * @param criu          the CRIU binary that passed {@code criu check} on this boot, or null
  * @param cpuCapPercent the owner's CPU cap chosen on the running agent ({@code upc-agent owner cpu 50}), or null for
  *                      the configured one
+ * @param setAside      events the scheduler kept failing on although it answered (newest last, bounded), each with
+ *                      why: kept for the record, so that the events after them could flow
  */
 public record StateSnapshot(int formatVersion, String workerId, CachedBenchmark benchmark, CachedPodman podman,
                             Map<String, ManagedContainer> containers, List<String> handled, List<AgentEvent> outbox,
-                            Integer cpuCapPercent, String credential, CachedCriu criu) {
+                            Integer cpuCapPercent, String credential, CachedCriu criu, List<SetAside> setAside) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -30,9 +32,15 @@ public record StateSnapshot(int formatVersion, String workerId, CachedBenchmark 
         containers = containers == null ? Map.of() : Map.copyOf(containers);
         handled = handled == null ? List.of() : List.copyOf(handled);
         outbox = outbox == null ? List.of() : List.copyOf(outbox);
+        setAside = setAside == null ? List.of() : List.copyOf(setAside);
+    }
+
+    /** An event set aside, when and why. */
+    public record SetAside(AgentEvent event, java.time.Instant at, String reason) {
     }
 
     public static StateSnapshot empty() {
-        return new StateSnapshot(FORMAT_VERSION, null, null, null, Map.of(), List.of(), List.of(), null, null, null);
+        return new StateSnapshot(FORMAT_VERSION, null, null, null, Map.of(), List.of(), List.of(), null, null, null,
+                List.of());
     }
 }

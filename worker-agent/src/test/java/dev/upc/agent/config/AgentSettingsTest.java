@@ -190,6 +190,7 @@ class AgentSettingsTest {
         @Override public int cpuLimitPercent() { return percent; }
         @Override public OptionalLong jobMemoryMib() { return memory; }
         @Override public long jobDiskMib() { return 10240; }
+        @Override public Duration lease() { return Duration.ofSeconds(60); }
         @Override public int localPort() { return port; }
         @Override public Optional<String> localGroup() { return Optional.empty(); }
         @Override public Map<String, String> labels() { return Map.of("room", "lab-3"); }

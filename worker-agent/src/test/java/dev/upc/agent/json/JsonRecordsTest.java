@@ -85,7 +85,8 @@ class JsonRecordsTest {
                         Map.of("upc-job-1-3", new ManagedContainer("upc-job-1-3", "job-1", 3, "c-1", "/out", 0.8, 512,
                                 null)),
                         List.of("c-0", "c-1"), List.of(event), 60, "upcw_secret",
-                        new CachedCriu("/usr/local/sbin/criu", 4_000_000, 1_700_000_000_000L, "b-1", "4.1.1")),
+                        new CachedCriu("/usr/local/sbin/criu", 4_000_000, 1_700_000_000_000L, "b-1", "4.1.1"),
+                        List.of(new StateSnapshot.SetAside(event, AT, "the scheduler answered 500 eight times"))),
                 StateSnapshot.empty());
     }
 

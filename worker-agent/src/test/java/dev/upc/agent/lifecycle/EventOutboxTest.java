@@ -41,7 +41,7 @@ class EventOutboxTest {
         AgentState state = Fixtures.state(dir);
         state.onNewEvents(progress::signal);
         EventOutbox outbox = new EventOutbox(state, control, Fixtures.enrolled(control, state, troubles),
-                followUps::add, progress, troubles);
+                followUps::add, progress, troubles, Fixtures.CLOCK);
         thread.execute(() -> outbox.run(new Backoff(Duration.ofMillis(1), Duration.ofMillis(5))));
         return state;
     }
@@ -88,6 +88,41 @@ class EventOutboxTest {
         assertThat(Fixtures.eventually(() -> state.pendingEvents() == 0)).isTrue();
         assertThat(control.calls("report")).extracting(c -> ((AgentEvent) c.body()).commandId())
                 .containsExactly("c-1", "c-2");
+        assertThat(state.setAside()).singleElement().satisfies(aside -> {
+            assertThat(aside.event().commandId()).isEqualTo("c-1");
+            assertThat(aside.reason()).startsWith("refused: ").contains("400");
+        });
+    }
+
+    /**
+     * An event the scheduler keeps failing on while it answers (a 500 each time) is set aside after a bounded number
+     * of tries, with its reason, and the later events flow; failures of an unreachable or unready scheduler do not
+     * count, however many.
+     */
+    @Test
+    void aPoisonedEventIsSetAsideAfterBoundedTriesButAnOutageIsWaitedOut() {
+        Object[] outage = new Object[EventOutbox.MAX_ANSWERED_FAILURES * 2];
+        for (int i = 0; i < outage.length; i++) {
+            outage[i] = i % 2 == 0 ? failure(0, null) : failure(503, "not_ready");
+        }
+        Object[] poisoned = new Object[EventOutbox.MAX_ANSWERED_FAILURES];
+        java.util.Arrays.fill(poisoned, failure(500, "internal_error"));
+        control.then("report", outage).then("report", new AgentEventReply(AgentEventReply.Outcome.APPLIED,
+                List.of())).then("report", poisoned);
+        AgentState state = startOutbox();
+
+        state.queue(started("c-1"));
+        state.queue(started("c-2"));
+        state.queue(started("c-3"));
+
+        assertThat(Fixtures.eventually(() -> state.pendingEvents() == 0)).isTrue();
+        assertThat(state.setAside()).singleElement().satisfies(aside -> {
+            assertThat(aside.event().commandId()).as("c-1 waited out the outage").isEqualTo("c-2");
+            assertThat(aside.reason()).contains("failed on it " + EventOutbox.MAX_ANSWERED_FAILURES + " times");
+        });
+        assertThat(control.calls("report")).extracting(c -> ((AgentEvent) c.body()).commandId()).last()
+                .isEqualTo("c-3");
+        assertThat(troubles.last()).contains("set aside");
     }
 
     @Test

@@ -87,6 +87,49 @@ class OwnerReliefTest {
         assertThat(relief.lastRelief()).isNotNull();
     }
 
+    /**
+     * A lapsed lease holds every job; back in touch, only the jobs the scheduler still places here are freed, and a
+     * job it does not stays held even when the owner comes and goes: it may run elsewhere by now.
+     */
+    @Test
+    void aLapsedLeaseHoldsEveryJobAndOnlyTheStillPlacedAreFreed() {
+        TaskHandle kept = running("a", 1);
+        TaskHandle gone = running("b", 3);
+
+        relief.leaseLapsed("test");
+        assertThat(eventually(() -> suspended(kept) && suspended(gone))).isTrue();
+        assertThat(relief.leaseHeld()).isTrue();
+        TaskHandle late = running("c", 1);
+        assertThat(suspended(late)).as("a job starting while the lease is out is held at once").isTrue();
+
+        relief.leaseRestored(java.util.Set.of(kept.name(), late.name()));
+        assertThat(eventually(() -> !suspended(kept) && !suspended(late))).isTrue();
+        assertThat(suspended(gone)).isTrue();
+        assertThat(relief.leaseHeld()).isFalse();
+
+        relief.ownerChanged(OwnerState.ACTIVE);
+        assertThat(eventually(() -> suspended(kept))).isTrue();
+        relief.ownerChanged(OwnerState.IDLE);
+        assertThat(eventually(() -> !suspended(kept))).isTrue();
+        assertThat(suspended(gone)).as("never freed: the scheduler has it removed").isTrue();
+    }
+
+    @Test
+    void aLeaseRestoredWhileTheOwnerIsAtThePcFreesNothing() {
+        TaskHandle a = running("a", 1);
+        relief.ownerChanged(OwnerState.ACTIVE);
+        relief.leaseLapsed("test");
+        assertThat(eventually(() -> suspended(a))).isTrue();
+
+        relief.leaseRestored(java.util.Set.of(a.name()));
+        relief.ownerChanged(OwnerState.ACTIVE); // no change: nothing to apply
+        assertThat(eventually(() -> reports().stream().anyMatch(r -> r.ownerState() == OwnerState.ACTIVE))).isTrue();
+        assertThat(suspended(a)).isTrue();
+
+        relief.ownerChanged(OwnerState.IDLE);
+        assertThat(eventually(() -> !suspended(a))).isTrue();
+    }
+
     @Test
     void theOwnerLeavingFreesTheJobsWithTheirOwnLimits() {
         TaskHandle a = running("a", 1);

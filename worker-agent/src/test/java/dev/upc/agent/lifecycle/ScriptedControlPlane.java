@@ -92,6 +92,11 @@ final class ScriptedControlPlane implements ControlPlane {
     }
 
     @Override
+    public java.util.Set<String> placements(WorkerSession session) {
+        return answer("placements", session.token(), null, java.util.Set::of);
+    }
+
+    @Override
     public AgentEventReply report(WorkerSession session, AgentEvent event) {
         return answer("report", session.token(), event,
                 () -> new AgentEventReply(AgentEventReply.Outcome.APPLIED, List.of()));

@@ -1,0 +1,223 @@
+package dev.upc.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upc.agent.driver.JobCgroups;
+import dev.upc.agent.driver.LibpodDriver;
+import dev.upc.agent.driver.TaskHandle;
+import dev.upc.agent.driver.TaskStatus;
+import dev.upc.agent.libpod.LibpodClient;
+import dev.upc.agent.libpod.LibpodNotFoundException;
+import dev.upc.cli.client.UpcClient;
+import dev.upc.e2e.agent.AgentProcess;
+import dev.upc.e2e.cluster.ServiceCluster;
+import dev.upc.e2e.job.CounterImage;
+import dev.upc.e2e.job.CounterOutput;
+import dev.upc.e2e.pc.Partition;
+import dev.upc.e2e.pc.SimulatedPc;
+import dev.upc.protocol.AgentCommand;
+import dev.upc.protocol.BlobKind;
+import dev.upc.protocol.ImageArchive;
+import dev.upc.protocol.JobInfo;
+import dev.upc.protocol.JobState;
+import dev.upc.protocol.JobSubmission;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * Faults with real agents, real podman and CRIU, and the real services (issue 20). The cluster gives a PC up after
+ * 20 s of silence; both PCs hold their jobs after a 10 s lease; PC "a" reaches the services only through
+ * {@link Partition}s a test can cut, PC "b" directly.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FaultIT {
+
+    private static final Duration LEASE = Duration.ofSeconds(10);
+    private static final Duration LOST_AFTER = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    final TestWatcher keepLogsOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (cluster != null) {
+                cluster.keepWorkDir();
+                System.err.println("FaultIT: " + context.getDisplayName() + " failed; logs kept in "
+                        + cluster.workDir());
+            }
+        }
+    };
+
+    private ServiceCluster cluster;
+    private UpcClient admin;
+    private SimulatedPc pcA;
+    private SimulatedPc pcB;
+    private AgentProcess agentA;
+    private AgentProcess agentB;
+    private final List<Partition> linksOfA = new ArrayList<>();
+
+    @BeforeAll
+    void startClusterPcsAndAgents() throws IOException {
+        Path work = Files.createDirectories(Path.of("target", "fault-it")).toAbsolutePath();
+        cluster = ServiceCluster.builder().workDir(Files.createTempDirectory(work, "cluster-"))
+                .liveness(Duration.ofSeconds(2), Duration.ofSeconds(8), LOST_AFTER).start();
+        admin = cluster.admin();
+        pcA = SimulatedPc.start("fa");
+        pcB = SimulatedPc.start("fb");
+        CounterImage image = CounterImage.build(work);
+        admin.putBlob(BlobKind.IMAGES, ImageArchive.blobId(CounterImage.REFERENCE), image.archive(pcA.client()));
+        pcA.runCli(Duration.ofSeconds(60), "rmi", "-f", CounterImage.REFERENCE); // the PCs get it from the store
+        Partition registry = Partition.to(cluster.registryUrl());
+        Partition scheduler = Partition.to(cluster.schedulerUrl());
+        Partition store = Partition.to(cluster.storeUrl());
+        linksOfA.addAll(List.of(registry, scheduler, store));
+        agentA = AgentProcess.start(new AgentProcess.ControlPlane(cluster.workDir(), cluster.joinToken(),
+                        registry.url(cluster.registryUrl()), scheduler.url(cluster.schedulerUrl()),
+                        store.url(cluster.storeUrl()), null), pcA, 100,
+                Map.of("upc.agent.lease", LEASE.toSeconds() + "s"));
+        agentB = AgentProcess.start(cluster, pcB, 100, Map.of("upc.agent.lease", LEASE.toSeconds() + "s"));
+        agentA.awaitRegistered(Duration.ofSeconds(60));
+        agentB.awaitRegistered(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    void stopEverything() {
+        linksOfA.forEach(Partition::close);
+        for (AutoCloseable c : new AutoCloseable[] {agentA, agentB, pcA, pcB, cluster}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                System.err.println("cleanup: " + e);
+            }
+        }
+    }
+
+    /**
+     * Fault 3: a PC cut off from the control plane with its agent alive. Its lease runs out before the registry gives
+     * the PC up, so it holds its job (no tick more) before the scheduler starts the job again on the other PC; healed,
+     * it learns the job is no longer its own, keeps it held and has it removed; exactly one copy runs to the end.
+     */
+    @Test
+    void aPartitionedPcHoldsItsJobBeforeItRunsElsewhereAndExactlyOneCopyFinishes() throws Exception {
+        agentB.owner("active"); // the job starts on a
+        JobInfo job = admin.submit(new JobSubmission("partitioned", CounterImage.REFERENCE,
+                List.of(CounterImage.PROGRAM, "--ticks", "60", "--interval-ms", "500"), Map.of(), 1, 64L, null, 0L,
+                true, 3, null, null));
+        JobInfo onA = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(90));
+        String containerOnA = AgentCommand.containerName(job.id(), onA.epoch());
+        LibpodClient a = pcA.client();
+        CounterOutput.awaitTick(admin, job.id(), 3, Duration.ofSeconds(30));
+        agentB.owner("auto");
+
+        long cutAt = System.nanoTime();
+        linksOfA.forEach(Partition::cut);
+        await(() -> frozen(a, containerOnA), LEASE.plusSeconds(15), "the job on the cut-off PC held");
+        long heldAfterMs = (System.nanoTime() - cutAt) / 1_000_000;
+        long ticksWhenHeld = ticks(a, containerOnA);
+
+        JobInfo onB = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING && j.epoch() > onA.epoch(),
+                LOST_AFTER.plusSeconds(60));
+        long elsewhereAfterMs = (System.nanoTime() - cutAt) / 1_000_000;
+        assertThat(heldAfterMs).as("held before the scheduler gave the job away").isLessThan(elsewhereAfterMs);
+        assertThat(onB.workerId()).isNotEqualTo(onA.workerId());
+        assertThat(ticks(a, containerOnA)).as("not a tick on the cut-off PC once held").isEqualTo(ticksWhenHeld);
+
+        linksOfA.forEach(Partition::heal);
+        await(() -> !exists(a, containerOnA), Duration.ofSeconds(60), "the stale copy removed after healing");
+        JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), Duration.ofSeconds(120));
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.workerId()).isNull();
+        System.out.printf("FaultIT partition: held %d ms after the cut, running elsewhere %d ms after it%n",
+                heldAfterMs, elsewhereAfterMs);
+    }
+
+    /**
+     * Fault 9: the registry down for longer than the PCs' lease and their lost-after time. Both PCs hold their jobs
+     * (their heartbeats fail); back, the registry gives every PC its lost-after time again instead of finding them all
+     * silent, so no job is given away: each resumes where it was, in its epoch, with no retry used.
+     */
+    @Test
+    void aRegistryOutageLongerThanTheLeaseHoldsTheJobsAndGivesNoneAway() throws Exception {
+        List<JobInfo> jobs = new ArrayList<>();
+        for (String name : List.of("outage-1", "outage-2")) {
+            jobs.add(admin.submit(new JobSubmission(name, CounterImage.REFERENCE,
+                    List.of(CounterImage.PROGRAM, "--ticks", "90", "--interval-ms", "500"), Map.of(), 1, 64L, null,
+                    0L, true, 3, null, null)));
+        }
+        List<JobInfo> running = new ArrayList<>();
+        for (JobInfo job : jobs) {
+            running.add(admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(90)));
+            CounterOutput.awaitTick(admin, job.id(), 3, Duration.ofSeconds(30));
+        }
+        assertThat(running).extracting(JobInfo::workerId).as("one job on each PC").doesNotHaveDuplicates();
+
+        cluster.stop(ServiceCluster.Service.REGISTRY);
+        long stoppedAt = System.nanoTime();
+        for (JobInfo job : running) {
+            LibpodClient pc = job.workerId().equals(agentA.status().workerId()) ? pcA.client() : pcB.client();
+            await(() -> frozen(pc, AgentCommand.containerName(job.id(), job.epoch())), LEASE.plusSeconds(15),
+                    "job " + job.id() + " held while the registry is down");
+        }
+        long heldWithinMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+        Thread.sleep(Math.max(0, LOST_AFTER.plusSeconds(10).toMillis() - heldWithinMs));
+        cluster.start(ServiceCluster.Service.REGISTRY);
+        long downSeconds = (System.nanoTime() - stoppedAt) / 1_000_000_000;
+
+        for (JobInfo job : running) {
+            JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), Duration.ofSeconds(120));
+            assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(done.retries()).as("no retry used").isZero();
+            assertThat(done.epoch()).as("never placed again").isEqualTo(job.epoch());
+        }
+        System.out.printf("FaultIT registry outage: jobs held within %d ms of the stop; registry down %d s%n",
+                heldWithinMs, downSeconds);
+    }
+
+    /** Frozen: its cgroup's freezer holds it (what the agent does for an owner or a lapsed lease). */
+    private static boolean frozen(LibpodClient pc, String container) {
+        try {
+            LibpodDriver driver = new LibpodDriver(pc, new JobCgroups(Path.of("/sys/fs/cgroup"),
+                    pc.host().cgroupVersion(), pc.host().cgroupManager()));
+            return driver.inspect(TaskHandle.of(container)).map(TaskStatus::suspended).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static long ticks(LibpodClient pc, String container) {
+        return CounterOutput.of(pc.logs(container, -1)).lastTick();
+    }
+
+    private static boolean exists(LibpodClient pc, String container) {
+        try {
+            pc.inspect(container);
+            return true;
+        } catch (LibpodNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(200);
+        }
+    }
+}
