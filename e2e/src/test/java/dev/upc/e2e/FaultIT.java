@@ -87,7 +87,8 @@ class FaultIT {
                         registry.url(cluster.registryUrl()), scheduler.url(cluster.schedulerUrl()),
                         store.url(cluster.storeUrl()), null), pcA, 100,
                 Map.of("upc.agent.lease", LEASE.toSeconds() + "s"));
-        agentB = AgentProcess.start(cluster, pcB, 100, Map.of("upc.agent.lease", LEASE.toSeconds() + "s"));
+        agentB = AgentProcess.start(cluster, pcB, 100, Map.of("upc.agent.lease", LEASE.toSeconds() + "s",
+                "upc.agent.leave-on-stop", "always")); // as a PC shutting down under systemd
         agentA.awaitRegistered(Duration.ofSeconds(60));
         agentB.awaitRegistered(Duration.ofSeconds(60));
     }
@@ -185,6 +186,45 @@ class FaultIT {
         }
         System.out.printf("FaultIT registry outage: jobs held within %d ms of the stop; registry down %d s%n",
                 heldWithinMs, downSeconds);
+    }
+
+    /**
+     * Fault 10: the agent stopped with SIGTERM (a PC shutting down) while its job runs. Before it exits, it has the
+     * scheduler move the job away from a checkpoint taken then: the job runs on on the other PC as one run, no tick
+     * lost or repeated, and the agent exits by itself within the stop timeout.
+     */
+    @Test
+    void anAgentStoppedForAShutdownMovesItsJobAwayAndLosesNoWork() throws Exception {
+        String workerB = agentB.status().workerId();
+        agentA.owner("active"); // the job starts on b
+        JobInfo job = admin.submit(new JobSubmission("shutdown", CounterImage.REFERENCE,
+                List.of(CounterImage.PROGRAM, "--ticks", "40", "--interval-ms", "500"), Map.of(), 1, 64L, null, 0L,
+                true, 3, null, null));
+        JobInfo onB = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(90));
+        assertThat(onB.workerId()).isEqualTo(workerB);
+        CounterOutput.awaitTick(admin, job.id(), 5, Duration.ofSeconds(30));
+        agentA.owner("auto");
+
+        long stopping = System.nanoTime();
+        int exit = agentB.stop(Duration.ofSeconds(85));
+        long stoppedMs = (System.nanoTime() - stopping) / 1_000_000;
+        try {
+            assertThat(exit).as("exited by itself within the stop timeout, after " + stoppedMs + " ms").isNotEqualTo(-1);
+            JobInfo moved = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING && j.workerId() != null
+                    && !j.workerId().equals(workerB), Duration.ofSeconds(30));
+            assertThat(moved.retries()).as("moved, not restarted").isZero();
+            JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), Duration.ofSeconds(90));
+            assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+            CounterOutput output = CounterOutput.ofJob(admin, job.id());
+            assertThat(output.starts()).as("one run: no work lost").isEqualTo(1);
+            assertThat(output.consecutive()).as(output.ticks().toString()).isTrue();
+            assertThat(output.lastTick()).isEqualTo(40);
+        } finally {
+            agentB.restart();
+            agentB.awaitRegistered(Duration.ofSeconds(60));
+        }
+        System.out.printf("FaultIT shutdown: the agent exited %d ms after SIGTERM, its job moved away first%n",
+                stoppedMs);
     }
 
     /** Frozen: its cgroup's freezer holds it (what the agent does for an owner or a lapsed lease). */

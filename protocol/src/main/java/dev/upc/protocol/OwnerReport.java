@@ -15,13 +15,22 @@ import java.util.List;
  * @param ownerState whether the owner uses the PC now
  * @param changedAt  when the agent saw the owner's state change (its clock)
  * @param suspended  the jobs' containers the agent holds at near-zero CPU; empty when the owner is idle
+ * @param leaving    the PC is shutting down (the agent got SIGTERM): move its jobs away now, from a checkpoint taken
+ *                   before it goes, as for a drained PC; absent = false
  */
 public record OwnerReport(
         @NotNull OwnerState ownerState,
         @NotNull Instant changedAt,
-        @Size(max = 256) List<@NotNull @Valid SuspendedJob> suspended) {
+        @Size(max = 256) List<@NotNull @Valid SuspendedJob> suspended,
+        Boolean leaving) {
 
     public OwnerReport {
         suspended = suspended == null ? List.of() : List.copyOf(suspended);
+        leaving = leaving != null && leaving;
+    }
+
+    /** A report of a PC that stays. */
+    public OwnerReport(OwnerState ownerState, Instant changedAt, List<SuspendedJob> suspended) {
+        this(ownerState, changedAt, suspended, false);
     }
 }

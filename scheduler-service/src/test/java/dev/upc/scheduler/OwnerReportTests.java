@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class OwnerReportTests extends SchedulerTest {
 
+    @jakarta.inject.Inject
+    dev.upc.scheduler.owner.OwnerReports owners;
+
     /** Now, not a fixed date: the planner measures a hold against the wall clock (max-suspend is 10 min). */
     private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
@@ -65,6 +68,29 @@ class OwnerReportTests extends SchedulerTest {
         getJob(desk.jobId()).body("state", equalTo("RUNNING")).body("suspendedSince", nullValue());
         asUser().get("/api/v1/jobs/{id}/events", desk.jobId()).then()
                 .body("events.type", equalTo(List.of("SUBMITTED", "PLACED", "STARTED", "SUSPENDED", "RESUMED")));
+    }
+
+    /**
+     * A PC shutting down (its agent got SIGTERM) is treated as drained: its job moves to a free PC from a checkpoint
+     * taken now; the agent's next report at its start (a newer one, not leaving) makes it a PC like any again.
+     */
+    @Test
+    void aPcShuttingDownHasItsJobMovedAwayAsFromADrainedPc() {
+        Running desk = runningOn("desk");
+        workers.put("spare", WorkerStatus.ONLINE, 1.0, 1);
+        assertThat(plan().migrations()).as("nothing to gain while desk stays").isEmpty();
+
+        desk.agent().leaving(t0).statusCode(204);
+
+        assertThat(plan().migrations()).singleElement().satisfies(m -> {
+            assertThat(m.to()).isEqualTo("spare");
+            assertThat(m.reason()).isEqualTo(Decisions.Reason.DRAIN);
+        });
+        assertThat(desk.agent().expect("CHECKPOINT")).containsEntry("jobId", desk.jobId());
+
+        desk.agent().owner("IDLE", t0.plusSeconds(60), List.of()).statusCode(204); // started again
+        owners.refresh().await().atMost(java.time.Duration.ofSeconds(5));
+        assertThat(owners.presence("desk")).hasValueSatisfying(p -> assertThat(p.leaving()).isFalse());
     }
 
     @Test

@@ -20,6 +20,7 @@ import dev.upc.agent.lifecycle.Startup;
 import dev.upc.agent.lifecycle.Startup.Ready;
 import dev.upc.agent.lifecycle.StartupCheckException;
 import dev.upc.agent.lifecycle.StartupChecks;
+import dev.upc.agent.lifecycle.StopKind;
 import dev.upc.agent.local.LocalCommand;
 import dev.upc.agent.local.LocalEndpoint;
 import dev.upc.agent.local.LocalSecret;
@@ -177,7 +178,15 @@ public class AgentMain implements QuarkusApplication {
             if (training) {
                 return awaitTrained(agent);
             }
+            Duration leaveTimeout = config.leaveTimeout();
+            // SIGTERM starts the JVM's shutdown, which ends the process once its hooks have run, whatever this
+            // thread still does: a hook of ours waits for the agent to close, so that the jobs can leave first.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> agent.awaitClosed(leaveTimeout.plusSeconds(10)),
+                    "upc-await-close"));
             Quarkus.waitForExit();
+            if (StopKind.jobsLeave(config.leaveOnStop())) {
+                agent.leave(leaveTimeout);
+            }
             return 0;
         } catch (IOException e) {
             throw new StartupCheckException("cannot open the local endpoint on 127.0.0.1:" + settings.localPort()

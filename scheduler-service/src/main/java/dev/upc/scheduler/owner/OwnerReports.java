@@ -53,11 +53,16 @@ public class OwnerReports {
      * What the PC's agent last said.
      *
      * @param suspended the held jobs by id
+     * @param leaving   the PC is shutting down: its jobs move away as from a drained PC
      */
-    public record Presence(boolean ownerActive, Instant changedAt, Map<String, Hold> suspended) {
+    public record Presence(boolean ownerActive, Instant changedAt, Map<String, Hold> suspended, boolean leaving) {
 
         public Presence {
             suspended = Map.copyOf(suspended);
+        }
+
+        public Presence(boolean ownerActive, Instant changedAt, Map<String, Hold> suspended) {
+            this(ownerActive, changedAt, suspended, false);
         }
 
         /** Since when the job's container of {@code epoch} is held, if it is. */
@@ -88,7 +93,8 @@ public class OwnerReports {
     public Uni<Void> apply(String workerId, OwnerReport report) {
         Instant now = clock.instant();
         return pool.withTransaction(c -> c.preparedQuery(
-                        "SELECT owner_active, changed_at, suspended FROM worker_owner WHERE worker_id = $1 FOR UPDATE")
+                        "SELECT owner_active, changed_at, suspended, leaving FROM worker_owner WHERE worker_id = $1"
+                                + " FOR UPDATE")
                 .execute(Tuple.of(workerId)).chain(rows -> {
                     Presence before = rows.iterator().hasNext() ? presence(rows.iterator().next()) : null;
                     if (before != null && before.changedAt().isAfter(report.changedAt())) {
@@ -98,7 +104,7 @@ public class OwnerReports {
                     }
                     return runningHere(c, workerId, report.suspended()).chain(held -> {
                         Presence after = new Presence(report.ownerState() == OwnerState.ACTIVE, report.changedAt(),
-                                held);
+                                held, report.leaving());
                         return save(c, workerId, after).chain(() -> history(c, workerId, before, after, now))
                                 .replaceWith(after);
                     });
@@ -135,11 +141,13 @@ public class OwnerReports {
         presence.suspended().forEach((id, hold) -> suspended.add(new JsonObject().put("jobId", id)
                 .put("epoch", hold.epoch()).put("since", hold.since().toString())));
         return c.preparedQuery("""
-                        INSERT INTO worker_owner (worker_id, owner_active, changed_at, received_at, suspended)
-                        VALUES ($1, $2, $3, clock_timestamp(), $4)
+                        INSERT INTO worker_owner (worker_id, owner_active, changed_at, received_at, suspended, leaving)
+                        VALUES ($1, $2, $3, clock_timestamp(), $4, $5)
                         ON CONFLICT (worker_id) DO UPDATE SET owner_active = $2, changed_at = $3,
-                                                              received_at = clock_timestamp(), suspended = $4""")
-                .execute(Tuple.of(workerId, presence.ownerActive(), time(presence.changedAt()), suspended))
+                                                              received_at = clock_timestamp(), suspended = $4,
+                                                              leaving = $5""")
+                .execute(Tuple.of(workerId, presence.ownerActive(), time(presence.changedAt()), suspended,
+                        presence.leaving()))
                 .replaceWithVoid();
     }
 
@@ -223,7 +231,7 @@ public class OwnerReports {
             }
         }
         return new Presence(row.getBoolean("owner_active"), row.getOffsetDateTime("changed_at").toInstant(),
-                suspended);
+                suspended, Boolean.TRUE.equals(row.getBoolean("leaving")));
     }
 
     private static OffsetDateTime time(Instant instant) {

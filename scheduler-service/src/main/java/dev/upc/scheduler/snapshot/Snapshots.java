@@ -88,7 +88,8 @@ public final class Snapshots {
         };
         boolean ownerActive = presence != null ? presence.ownerActive()
                 : info.latestReport() != null && info.latestReport().ownerState() == OwnerState.ACTIVE;
-        boolean draining = info.desiredState() == DesiredState.DRAIN;
+        // Drained by an admin, or shutting down (its agent said so): its jobs move away from a checkpoint either way.
+        boolean draining = info.desiredState() == DesiredState.DRAIN || presence != null && presence.leaving();
         HostFacts facts = new HostFacts(orUnknown(r.arch()), Set.copyOf(r.cpuFlags()), orUnknown(r.ociRuntime()),
                 r.criuVersion() == null ? "0" : r.criuVersion());
         return new WorkerView(info.workerId(), liveness, ownerActive, draining,

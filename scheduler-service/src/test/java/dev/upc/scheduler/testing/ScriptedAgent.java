@@ -86,6 +86,14 @@ public final class ScriptedAgent {
                 .put("/api/v1/agents/{id}/owner", workerId).then();
     }
 
+    /** Tells the scheduler the PC is shutting down (its agent got SIGTERM), as of {@code changedAt}. */
+    public ValidatableResponse leaving(java.time.Instant changedAt) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("ownerState", "IDLE", "changedAt", changedAt.toString(), "suspended", List.of(),
+                        "leaving", true))
+                .put("/api/v1/agents/{id}/owner", workerId).then();
+    }
+
     public static Map<String, Object> checkpointed(Map<String, Object> command, long size) {
         return Map.of("blobId", command.get("blobId"), "sizeBytes", size, "sha256", "a".repeat(64),
                 "checkpointMillis", 900, "transferMillis", 300, "cpuSeconds", 42.0);

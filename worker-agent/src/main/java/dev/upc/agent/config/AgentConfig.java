@@ -110,6 +110,18 @@ public interface AgentConfig {
     @WithDefault("60s")
     Duration lease();
 
+    /**
+     * What a stop of the agent (SIGTERM) does with the jobs here: {@code auto} moves them away, from a checkpoint taken
+     * then, when the PC is shutting down (systemd says "stopping") and leaves them running when only the agent
+     * restarts (it re-attaches to them); {@code always} moves them away at every stop; {@code never} never does.
+     */
+    @WithDefault("auto")
+    String leaveOnStop();
+
+    /** How long a stop waits for the jobs to be moved away; keep it below systemd's stop timeout (90 s). */
+    @WithDefault("75s")
+    Duration leaveTimeout();
+
     /** How long one long poll for commands waits on the scheduler. */
     @WithDefault("25s")
     Duration pollWait();

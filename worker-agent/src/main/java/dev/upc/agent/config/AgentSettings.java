@@ -60,6 +60,9 @@ public record AgentSettings(String name, URI registryUrl, URI schedulerUrl, URI 
         if (config.lease().compareTo(Duration.ofSeconds(10)) < 0) {
             problems.add("upc.agent.lease must be at least 10s (several heartbeats), was " + config.lease());
         }
+        if (!java.util.Set.of("auto", "always", "never").contains(config.leaveOnStop())) {
+            problems.add("upc.agent.leave-on-stop must be auto, always or never, was '" + config.leaveOnStop() + "'");
+        }
         if (config.jobDiskMib() < 0) {
             problems.add("upc.agent.job-disk-mib must be 0 (no limit) or more, was " + config.jobDiskMib());
         }

@@ -73,6 +73,7 @@ public final class Agent implements AutoCloseable {
     private OwnerRelief relief;
     private final AgentWork work = new AgentWork();
     private final Lease lease;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final ScheduledExecutorService leaseCheck = Executors.newSingleThreadScheduledExecutor(named("upc-lease"));
     private volatile Long startToRegisteredMillis;
     /** Set by {@link #beginRegistration}. */
@@ -226,6 +227,38 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /**
+     * The PC is shutting down: asks the scheduler to move the jobs here away, from a checkpoint taken now (as from a
+     * drained PC), and waits up to {@code timeout} for them to go, the command loop carrying out the checkpoints
+     * meanwhile. Returns at once with no job here. A job still here at the end restarts elsewhere from its newest
+     * checkpoint once the registry gives the PC up.
+     */
+    public void leave(Duration timeout) {
+        if (relief == null || state.containers().isEmpty()) {
+            return;
+        }
+        int jobs = state.containers().size();
+        LOG.infof("shutting down with %d job(s) here: asking the scheduler to move them away (waiting up to %d s)",
+                jobs, timeout.toSeconds());
+        relief.leaving();
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        try {
+            while (!state.containers().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        if (state.containers().isEmpty()) {
+            LOG.infof("all %d job(s) moved away in %d ms", jobs, tookMs);
+        } else {
+            LOG.warnf("%d job(s) still here after %d ms: they restart elsewhere from their newest checkpoint",
+                    state.containers().size(), tookMs);
+        }
+    }
+
     /** New facts about this PC (e.g. podman was upgraded): register them; the worker id stays. */
     public void updateRegistration(WorkerRegistration updated) {
         enrolment.update(updated);
@@ -301,6 +334,16 @@ public final class Agent implements AutoCloseable {
         }
         exits.close();
         LOG.info("agent stopped; job containers keep running");
+        closed.countDown();
+    }
+
+    /** Waits up to {@code timeout} for {@link #close} to have run (a shutdown hook lets a leaving agent finish). */
+    public void awaitClosed(Duration timeout) {
+        try {
+            closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Thread loop(String name, Runnable body) {

@@ -68,6 +68,8 @@ public final class OwnerRelief implements AutoCloseable {
     private final Set<String> dumping = new HashSet<>();
     /** The lease lapsed: every job is held until the scheduler says which are still this PC's. */
     private boolean leaseLapsed;
+    /** The PC is shutting down ({@link #leaving}). */
+    private boolean leaving;
     /** Jobs the scheduler no longer places here (after a lapse): held until they are removed, never freed. */
     private final Set<String> disowned = new HashSet<>();
     private boolean reportWanted;
@@ -113,6 +115,18 @@ public final class OwnerRelief implements AutoCloseable {
         }
         LOG.warnf("%s: holding every job until the scheduler says which are still this PC's", why);
         run(() -> apply(System.nanoTime()));
+    }
+
+    /**
+     * The PC is shutting down: tell the scheduler so that it moves the jobs away, from a checkpoint taken now, as from
+     * a drained PC (the report goes on the reporter's thread, tried again on failure like any).
+     */
+    void leaving() {
+        synchronized (this) {
+            leaving = true;
+            changedAt = clock.instant(); // newer than every report before: the scheduler keeps this one
+        }
+        report();
     }
 
     /** Whether the lease lapsed and the scheduler has not yet said which jobs are still this PC's. */
@@ -318,7 +332,7 @@ public final class OwnerRelief implements AutoCloseable {
                 return;
             }
             reportWanted = false;
-            report = new OwnerReport(owner, changedAt, suspendedJobs());
+            report = new OwnerReport(owner, changedAt, suspendedJobs(), leaving);
         }
         try {
             enrolment.call(session -> {

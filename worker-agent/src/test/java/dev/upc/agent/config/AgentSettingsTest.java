@@ -191,6 +191,8 @@ class AgentSettingsTest {
         @Override public OptionalLong jobMemoryMib() { return memory; }
         @Override public long jobDiskMib() { return 10240; }
         @Override public Duration lease() { return Duration.ofSeconds(60); }
+        @Override public String leaveOnStop() { return "auto"; }
+        @Override public Duration leaveTimeout() { return Duration.ofSeconds(75); }
         @Override public int localPort() { return port; }
         @Override public Optional<String> localGroup() { return Optional.empty(); }
         @Override public Map<String, String> labels() { return Map.of("room", "lab-3"); }

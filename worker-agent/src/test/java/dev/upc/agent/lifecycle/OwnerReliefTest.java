@@ -115,6 +115,22 @@ class OwnerReliefTest {
     }
 
     @Test
+    void aPcShuttingDownSaysSoInANewerReport() {
+        running("a", 1);
+        relief.ownerChanged(OwnerState.ACTIVE);
+        assertThat(eventually(() -> reports().size() == 1)).isTrue();
+
+        relief.leaving();
+
+        assertThat(eventually(() -> reports().size() == 2)).isTrue();
+        OwnerReport last = reports().get(1);
+        assertThat(last.leaving()).isTrue();
+        assertThat(last.ownerState()).isEqualTo(OwnerState.ACTIVE);
+        assertThat(last.changedAt()).isAfterOrEqualTo(reports().get(0).changedAt());
+        assertThat(reports().get(0).leaving()).isFalse();
+    }
+
+    @Test
     void aLeaseRestoredWhileTheOwnerIsAtThePcFreesNothing() {
         TaskHandle a = running("a", 1);
         relief.ownerChanged(OwnerState.ACTIVE);
