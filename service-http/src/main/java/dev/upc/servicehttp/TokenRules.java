@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -123,12 +124,40 @@ public final class TokenRules {
      * so a service holding one issuer's key cannot pass off another issuer's kind under its key.
      */
     public static Optional<String> issuerViolation(Optional<Kind> kind, String keyId) {
+        return issuerViolation(kind.map(Set::of).orElse(Set.of()), keyId);
+    }
+
+    /**
+     * As {@link #issuerViolation(Optional, String)} for every kind a token carries: each role it claims (a blob, and
+     * each group) must be one its key's issuer signs, or a key could pass off a role it may not sign beside one it
+     * may (a worker token that also says admin).
+     */
+    public static Optional<String> issuerViolation(Set<Kind> kinds, String keyId) {
         Optional<Issuer> issuer = Issuer.ofKeyId(keyId);
-        if (kind.isEmpty() || issuer.isEmpty() || issuer.get().kinds().contains(kind.get())) {
+        if (issuer.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(article(kind.get()) + " token must be signed by the " + Issuer.of(kind.get()).label()
-                + "'s key; this one is signed by the " + issuer.get().label() + "'s (" + keyId + ")");
+        for (Kind kind : kinds) {
+            if (!issuer.get().kinds().contains(kind)) {
+                return Optional.of(article(kind) + " token must be signed by the " + Issuer.of(kind).label()
+                        + "'s key; this one is signed by the " + issuer.get().label() + "'s (" + keyId + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every kind a token claims to be: a capability when it names a blob, and the kind of each of its groups. */
+    public static Set<Kind> kinds(boolean namesBlob, Collection<String> groups) {
+        EnumSet<Kind> kinds = EnumSet.noneOf(Kind.class);
+        if (namesBlob) {
+            kinds.add(Kind.CAPABILITY);
+        }
+        for (Kind kind : Kind.values()) {
+            if (group(kind).map(groups::contains).orElse(false)) {
+                kinds.add(kind);
+            }
+        }
+        return kinds;
     }
 
     /**
@@ -137,10 +166,11 @@ public final class TokenRules {
      * @throws InvalidTokenException naming the broken rule
      */
     public static void check(JsonWebToken token, Instant now) {
-        Optional<Kind> kind = kind(token.containsClaim(BlobCapability.BLOB_CLAIM),
-                token.getGroups() == null ? Set.of() : token.getGroups());
+        boolean namesBlob = token.containsClaim(BlobCapability.BLOB_CLAIM);
+        Set<String> groups = token.getGroups() == null ? Set.of() : token.getGroups();
+        Optional<Kind> kind = kind(namesBlob, groups);
         Optional<String> violation = violation(kind, epochSeconds(token, Claims.iat), epochSeconds(token, Claims.exp),
-                now).or(() -> issuerViolation(kind, keyId(token.getRawToken())));
+                now).or(() -> issuerViolation(kinds(namesBlob, groups), keyId(token.getRawToken())));
         if (violation.isPresent()) {
             throw new InvalidTokenException(violation.get());
         }

@@ -51,6 +51,19 @@ class TokenRulesTest {
         assertThat(TokenRules.issuerViolation(Optional.of(Kind.ADMIN), "nobody:abc")).as("no such issuer").isEmpty();
     }
 
+    /** A key may not pass off a role it cannot sign beside one it can: every role the token claims counts. */
+    @Test
+    void aTokenClaimingSeveralRolesNeedsAKeyThatSignsThemAll() {
+        Set<Kind> workerAndAdmin = TokenRules.kinds(false, Set.of(Tokens.WORKER, Tokens.ADMIN));
+        assertThat(workerAndAdmin).containsExactlyInAnyOrder(Kind.WORKER, Kind.ADMIN);
+        assertThat(TokenRules.issuerViolation(workerAndAdmin, "registry:abc")).hasValueSatisfying(v ->
+                assertThat(v).contains("an admin token must be signed by the admin's key"));
+        Set<Kind> capabilityAndAdmin = TokenRules.kinds(true, Set.of(Tokens.ADMIN));
+        assertThat(TokenRules.issuerViolation(capabilityAndAdmin, "scheduler:abc")).isPresent();
+        assertThat(TokenRules.issuerViolation(TokenRules.kinds(true, Set.of()), "scheduler:abc")).isEmpty();
+        assertThat(TokenRules.issuerViolation(workerAndAdmin, "sharedthumbprint")).as("a shared key").isEmpty();
+    }
+
     @Test
     void theKeyIdIsReadFromTheProtectedHeader() {
         String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(

@@ -111,6 +111,10 @@ class ServiceClusterIT {
             assertThat(forged.statusCode()).as("an admin token of the " + wrong.label() + "'s key").isEqualTo(401);
             assertThat(forged.body()).contains("invalid_token").contains("must be signed by the admin's key");
         }
+        var workerAndAdmin = java.util.Map.<String, Object>of("groups", List.of("worker", "admin"));
+        assertThat(get(cluster.storeUrl(), "/api/v1/blobs/outputs",
+                keys.sign(Issuer.REGISTRY, "w0000000000000", ttl, workerAndAdmin)))
+                .as("the registry's key passing off admin beside worker").isEqualTo(401);
         assertThat(get(cluster.schedulerUrl(), "/api/v1/jobs", keys.sign(Issuer.REGISTRY, "alice", ttl, user)))
                 .as("a user token of the registry's key").isEqualTo(401);
         assertThat(get(cluster.registryUrl(), "/api/v1/workers/w0000000000000",
