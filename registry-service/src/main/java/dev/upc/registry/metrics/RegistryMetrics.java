@@ -95,8 +95,8 @@ public class RegistryMetrics {
         }
         Instant now = clock.instant();
         return pool.preparedQuery(COUNT_BY_STATUS)
-                .execute(Tuple.of(utc(liveness.onlineCutoff(now, grace.graceFrom())),
-                        utc(liveness.lostCutoff(now, grace.graceFrom()))))
+                .execute(Tuple.of(utc(liveness.onlineCutoff(now, grace.outage())),
+                        utc(liveness.lostCutoff(now, grace.outage()))))
                 .invoke(rows -> {
                     Row row = rows.iterator().next();
                     workersByStatus.get(WorkerStatus.ONLINE).set(row.getLong(0));

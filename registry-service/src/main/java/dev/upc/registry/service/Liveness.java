@@ -9,8 +9,9 @@ import java.time.Instant;
  * Nothing about it is stored, so every replica that reads the same last_seen at the same time agrees.
  *
  * <p>After an outage of the registry or its database ({@link OutageGrace}), no heartbeat could be recorded: the age
- * then counts from the outage's end ({@code graceFrom}) for every PC seen before it, so PCs get their whole lost-after
- * time to heartbeat again before any is given up, as Kubernetes' node lifecycle does after its own restart.
+ * then counts from the outage's end for every PC that was alive when it began, so those get their whole lost-after
+ * time to heartbeat again before any is given up, as Kubernetes' node lifecycle does after its own restart; a PC LOST
+ * before the outage stays LOST.
  */
 public record Liveness(Duration suspectAfter, Duration lostAfter) {
 
@@ -29,9 +30,24 @@ public record Liveness(Duration suspectAfter, Duration lostAfter) {
         return age.compareTo(lostAfter) < 0 ? WorkerStatus.SUSPECT : WorkerStatus.LOST;
     }
 
-    /** The status after an outage that ended at {@code graceFrom} (null: none to speak of). */
-    public WorkerStatus statusAt(Instant lastSeen, Instant now, Instant graceFrom) {
-        return statusAt(graceFrom != null && graceFrom.isAfter(lastSeen) ? graceFrom : lastSeen, now);
+    /**
+     * The status after an outage from {@code outage.from()} to {@code outage.to()} (null: none to speak of). A PC LOST
+     * already when the outage began (seen before {@code from - lostAfter}) gets no grace: it was gone anyway.
+     */
+    public WorkerStatus statusAt(Instant lastSeen, Instant now, Outage outage) {
+        if (outage == null || !outage.graces(lastSeen, lostAfter)) {
+            return statusAt(lastSeen, now);
+        }
+        return statusAt(outage.to().isAfter(lastSeen) ? outage.to() : lastSeen, now);
+    }
+
+    /** When heartbeats could not be recorded: from the last record before to the first after. */
+    public record Outage(Instant from, Instant to) {
+
+        /** Whether a PC last seen at {@code lastSeen} was alive when the outage began, so that it gets a grace. */
+        boolean graces(Instant lastSeen, Duration lostAfter) {
+            return lastSeen.isAfter(from.minus(lostAfter));
+        }
     }
 
     /** Workers seen after this instant are ONLINE at {@code now}. */
@@ -39,9 +55,12 @@ public record Liveness(Duration suspectAfter, Duration lostAfter) {
         return now.minus(suspectAfter);
     }
 
-    /** As {@link #onlineCutoff(Instant)} after an outage that ended at {@code graceFrom}: all ONLINE within its grace. */
-    public Instant onlineCutoff(Instant now, Instant graceFrom) {
-        return graced(onlineCutoff(now), graceFrom);
+    /**
+     * As {@link #onlineCutoff(Instant)} after {@code outage}: within its grace every PC alive when it began is ONLINE,
+     * and none that was LOST already.
+     */
+    public Instant onlineCutoff(Instant now, Outage outage) {
+        return graced(onlineCutoff(now), outage);
     }
 
     /** Workers seen at or before this instant are LOST at {@code now}. */
@@ -49,16 +68,20 @@ public record Liveness(Duration suspectAfter, Duration lostAfter) {
         return now.minus(lostAfter);
     }
 
-    /** As {@link #lostCutoff(Instant)} after an outage that ended at {@code graceFrom}: none LOST within its grace. */
-    public Instant lostCutoff(Instant now, Instant graceFrom) {
-        return graced(lostCutoff(now), graceFrom);
+    /** As {@link #lostCutoff(Instant)} after {@code outage}: within its grace only the PCs LOST when it began are. */
+    public Instant lostCutoff(Instant now, Outage outage) {
+        return graced(lostCutoff(now), outage);
     }
 
     /**
-     * A PC's age counts from the later of its last heartbeat and the outage's end: past a cutoff the outage's end is
-     * too, none is; else the cutoff holds as it is.
+     * A PC alive when the outage began counts its age from the later of its last heartbeat and the outage's end: while
+     * that end is past a cutoff, so are all of them, and only the PCs LOST before the outage are left behind it.
      */
-    private static Instant graced(Instant cutoff, Instant graceFrom) {
-        return graceFrom != null && graceFrom.isAfter(cutoff) ? Instant.EPOCH : cutoff;
+    private Instant graced(Instant cutoff, Outage outage) {
+        if (outage == null || !outage.to().isAfter(cutoff)) {
+            return cutoff;
+        }
+        Instant alreadyLost = outage.from().minus(lostAfter);
+        return alreadyLost.isBefore(cutoff) ? alreadyLost : cutoff;
     }
 }

@@ -34,29 +34,38 @@ public class OutageGrace {
     /** Three rounds missed by every replica: nothing was recorded meanwhile. */
     static final Duration GAP = TICK.multipliedBy(3);
 
-    /** The gap on the database's clock (tests move the registry's), the grace on the registry's (as last_seen). */
+    /**
+     * The gap on the database's clock (tests move the registry's), the outage's bounds on the registry's (as
+     * last_seen): from the last touch before it (the registry's time then is not known: that touch's time, on the
+     * database's clock less the gap's own, is near enough) to now.
+     */
     private static final String TOUCH = """
-            UPDATE registry_presence
-               SET grace_from = CASE WHEN seen_at < now() - make_interval(secs => $1) THEN $2 ELSE grace_from END,
+            UPDATE registry_presence AS p
+               SET grace_from = CASE WHEN old.seen_at < now() - make_interval(secs => $1) THEN $2 ELSE p.grace_from END,
+                   outage_from = CASE WHEN old.seen_at < now() - make_interval(secs => $1)
+                                      THEN $2 - (now() - greatest(old.seen_at, now() - interval '1 day'))
+                                      ELSE p.outage_from END,
                    seen_at = now()
-             WHERE id = 1
-            RETURNING grace_from""";
+              FROM registry_presence AS old
+             WHERE p.id = 1 AND old.id = 1
+            RETURNING p.outage_from, p.grace_from""";
 
     private final Pool pool;
     private final Clock clock;
     private final ReadinessProblems problems;
-    private volatile Instant graceFrom;
+    private volatile Liveness.Outage outage;
 
     OutageGrace(Pool pool, Clock clock, ReadinessProblems problems) {
         this.pool = pool;
         this.clock = clock;
         this.problems = problems;
-        this.graceFrom = clock.instant();
+        Instant start = clock.instant();
+        this.outage = new Liveness.Outage(start, start); // until the first touch: it cannot know how long it was down
     }
 
-    /** The end of the last outage, or null when there was none (a fresh database). */
-    public Instant graceFrom() {
-        return graceFrom;
+    /** The last outage, or null when there was none. */
+    public Liveness.Outage outage() {
+        return outage;
     }
 
     @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -76,14 +85,18 @@ public class OutageGrace {
         if (!rows.iterator().hasNext()) {
             return;
         }
-        OffsetDateTime from = rows.iterator().next().getOffsetDateTime(0);
-        Instant next = from == null ? null : from.toInstant();
-        Instant previous = graceFrom;
-        if (next != null && (previous == null || next.isAfter(previous.plus(GAP)))) {
-            LOG.infof("heartbeats could not be recorded until %s (the database or every registry was down): PCs"
-                    + " have their lost-after time from then before any is given up", next);
+        Row row = rows.iterator().next();
+        OffsetDateTime from = row.getOffsetDateTime(0);
+        OffsetDateTime to = row.getOffsetDateTime(1);
+        Liveness.Outage next = from == null || to == null ? null
+                : new Liveness.Outage(from.toInstant(), to.toInstant());
+        Liveness.Outage previous = outage;
+        if (next != null && (previous == null || next.to().isAfter(previous.to().plus(GAP)))) {
+            LOG.infof("heartbeats could not be recorded from %s until %s (the database or every registry was down):"
+                    + " the PCs alive then have their lost-after time from its end before any is given up",
+                    next.from(), next.to());
         }
-        graceFrom = next;
+        outage = next;
     }
 
     private static OffsetDateTime utc(Instant instant) {

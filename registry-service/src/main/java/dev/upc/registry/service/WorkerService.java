@@ -162,10 +162,10 @@ public class WorkerService {
                 case LOST -> sql.append(" AND last_seen <= :lost");
             }
             if (s != WorkerStatus.LOST) {
-                parameters.put("online", liveness.onlineCutoff(now, grace.graceFrom()));
+                parameters.put("online", liveness.onlineCutoff(now, grace.outage()));
             }
             if (s != WorkerStatus.ONLINE) {
-                parameters.put("lost", liveness.lostCutoff(now, grace.graceFrom()));
+                parameters.put("lost", liveness.lostCutoff(now, grace.outage()));
             }
         });
         for (int i = 0; i < labels.size(); i++) {
@@ -272,7 +272,7 @@ public class WorkerService {
         var registration = new WorkerRegistration(w.machineId, w.hostname, w.agentVersion, w.cores, w.memoryMiB,
                 w.jobCpus, w.cpuModel, flags, w.benchmarkScore, w.podmanVersion, w.criuVersion, w.ociRuntime,
                 w.cgroupVersion, w.arch, w.labels, w.jobMemoryMiB, w.jobDiskMiB);
-        return new WorkerInfo(w.id, liveness.statusAt(w.lastSeen, now, grace.graceFrom()), w.desiredState, w.registeredAt, w.lastSeen,
+        return new WorkerInfo(w.id, liveness.statusAt(w.lastSeen, now, grace.outage()), w.desiredState, w.registeredAt, w.lastSeen,
                 registration, w.latestReport, w.approved);
     }
 

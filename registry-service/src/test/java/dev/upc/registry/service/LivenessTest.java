@@ -44,23 +44,31 @@ class LivenessTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
-    /** After an outage that ended at g, a PC seen before g is as old as the time since g; one seen after, as ever. */
+    /**
+     * After an outage from f to g, a PC alive at f and seen before g is as old as the time since g; one seen after g,
+     * as ever; one LOST already at f stays LOST.
+     */
     @Test
-    void afterAnOutageEveryPcHasItsLostAfterTimeAgain() {
+    void afterAnOutageEveryPcAliveWhenItBeganHasItsLostAfterTimeAgain() {
         Instant seen = Instant.parse("2026-01-01T00:00:00Z");
-        Instant outageEnd = seen.plusSeconds(120); // the registry was down for two minutes
-        assertThat(liveness.statusAt(seen, outageEnd.plusSeconds(29), outageEnd)).isEqualTo(WorkerStatus.ONLINE);
-        assertThat(liveness.statusAt(seen, outageEnd.plusSeconds(30), outageEnd)).isEqualTo(WorkerStatus.SUSPECT);
-        assertThat(liveness.statusAt(seen, outageEnd.plusSeconds(90), outageEnd)).isEqualTo(WorkerStatus.LOST);
-        assertThat(liveness.statusAt(seen, outageEnd, null)).as("without the grace").isEqualTo(WorkerStatus.LOST);
+        Liveness.Outage outage = new Liveness.Outage(seen.plusSeconds(5), seen.plusSeconds(120)); // down 2 minutes
+        Instant end = outage.to();
+        assertThat(liveness.statusAt(seen, end.plusSeconds(29), outage)).isEqualTo(WorkerStatus.ONLINE);
+        assertThat(liveness.statusAt(seen, end.plusSeconds(30), outage)).isEqualTo(WorkerStatus.SUSPECT);
+        assertThat(liveness.statusAt(seen, end.plusSeconds(90), outage)).isEqualTo(WorkerStatus.LOST);
+        assertThat(liveness.statusAt(seen, end, null)).as("without the grace").isEqualTo(WorkerStatus.LOST);
+        Instant longGone = seen.minusSeconds(3600);
+        assertThat(liveness.statusAt(longGone, end.plusSeconds(1), outage)).as("lost before").isEqualTo(
+                WorkerStatus.LOST);
 
-        Instant now = outageEnd.plusSeconds(10);
-        assertThat(liveness.onlineCutoff(now, outageEnd)).as("all online").isEqualTo(Instant.EPOCH);
-        assertThat(liveness.lostCutoff(now, outageEnd)).as("none lost").isEqualTo(Instant.EPOCH);
-        Instant later = outageEnd.plusSeconds(40);
-        assertThat(liveness.onlineCutoff(later, outageEnd)).isEqualTo(liveness.onlineCutoff(later));
-        assertThat(liveness.lostCutoff(later, outageEnd)).isEqualTo(Instant.EPOCH);
-        Instant muchLater = outageEnd.plusSeconds(100);
-        assertThat(liveness.lostCutoff(muchLater, outageEnd)).isEqualTo(liveness.lostCutoff(muchLater));
+        Instant now = end.plusSeconds(10);
+        Instant alreadyLost = outage.from().minusSeconds(90);
+        assertThat(liveness.onlineCutoff(now, outage)).as("all alive at its start online").isEqualTo(alreadyLost);
+        assertThat(liveness.lostCutoff(now, outage)).as("only those lost before").isEqualTo(alreadyLost);
+        Instant later = end.plusSeconds(40);
+        assertThat(liveness.onlineCutoff(later, outage)).isEqualTo(liveness.onlineCutoff(later));
+        assertThat(liveness.lostCutoff(later, outage)).isEqualTo(alreadyLost);
+        Instant muchLater = end.plusSeconds(100);
+        assertThat(liveness.lostCutoff(muchLater, outage)).isEqualTo(liveness.lostCutoff(muchLater));
     }
 }

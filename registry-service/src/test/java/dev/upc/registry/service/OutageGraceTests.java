@@ -44,6 +44,10 @@ class OutageGraceTests {
         String group = "outage-" + uniqueMachineId().substring(2, 10);
         Map<String, Object> body = registration(uniqueMachineId());
         body.put("labels", Map.of("group", group));
+        Map<String, Object> goneBody = registration(uniqueMachineId());
+        goneBody.put("labels", Map.of("group", group));
+        var longGone = registerNew(goneBody);
+        clock.advance(Duration.ofMinutes(10)); // LOST long before the outage below
         var worker = registerNew(body);
         clock.advance(Duration.ofSeconds(100));
         assertStatus(worker.workerId(), "LOST");
@@ -53,9 +57,11 @@ class OutageGraceTests {
                 .await().atMost(Duration.ofSeconds(10));
         grace.touch().await().atMost(Duration.ofSeconds(10));
 
-        assertThat(grace.graceFrom()).isCloseTo(clock.instant(), within(1, ChronoUnit.SECONDS));
+        assertThat(grace.outage().to()).isCloseTo(clock.instant(), within(1, ChronoUnit.SECONDS));
+        assertThat(grace.outage().from()).isCloseTo(clock.instant().minusSeconds(60), within(5, ChronoUnit.SECONDS));
         assertStatus(worker.workerId(), "ONLINE");
-        assertThat(ids(group, "LOST")).doesNotContain(worker.workerId());
+        assertStatus(longGone.workerId(), "LOST");
+        assertThat(ids(group, "LOST")).containsExactly(longGone.workerId());
         assertThat(ids(group, "ONLINE")).contains(worker.workerId());
         clock.advance(Duration.ofSeconds(31));
         assertStatus(worker.workerId(), "SUSPECT");
