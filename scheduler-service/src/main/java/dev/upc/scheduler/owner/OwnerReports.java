@@ -97,7 +97,10 @@ public class OwnerReports {
                                 + " FOR UPDATE")
                 .execute(Tuple.of(workerId)).chain(rows -> {
                     Presence before = rows.iterator().hasNext() ? presence(rows.iterator().next()) : null;
-                    if (before != null && before.changedAt().isAfter(report.changedAt())) {
+                    // An agent started again after a shutdown clears its leaving whatever its clock says (a PC's
+                    // clock may come up behind the one that shut down until NTP catches up).
+                    boolean back = before != null && before.leaving() && !report.leaving();
+                    if (before != null && before.changedAt().isAfter(report.changedAt()) && !back) {
                         LOG.debugf("worker %s: owner report of %s is older than the one applied; ignored", workerId,
                                 report.changedAt());
                         return Uni.createFrom().<Presence>nullItem();

@@ -160,11 +160,13 @@ public class Planner {
             ClusterSnapshot snapshot = Snapshots.of(now, workers, jobs, learned, presence);
             snapshot = snapshot.withLostWorkerAllowance(massLoss.allowance(snapshot.workers(), started));
             Decisions decisions = policy.decide(snapshot);
-            massLoss.gaveAway((int) decisions.recoveries().stream().map(Decisions.Recovery::lostWorkerId)
-                    .distinct().count(), started);
             metrics.decided(Duration.ofNanos(System.nanoTime() - started));
             ClusterSnapshot decided = snapshot;
-            return apply(decisions, byId, views).chain(() -> fenceStale(workers, byId))
+            return apply(decisions, byId, views)
+                    .invoke(() -> massLoss.gaveAway((int) decisions.recoveries().stream()
+                            .map(Decisions.Recovery::lostWorkerId).filter(java.util.Objects::nonNull).distinct()
+                            .count(), started))
+                    .chain(() -> fenceStale(workers, byId))
                     .chain(() -> explainWaiting(decided, decisions, byId))
                     .replaceWith(decisions);
         })))).call(() -> store.countByState(pool).invoke(metrics::jobCounts));

@@ -171,7 +171,8 @@ public final class Agent implements AutoCloseable {
         heartbeats.now();
         long every = Math.max(1000, Math.min(5000, settings.lease().toMillis() / 6));
         leaseCheck.scheduleWithFixedDelay(this::checkLease, 0, every, TimeUnit.MILLISECONDS);
-        EventOutbox outbox = new EventOutbox(state, control, enrolment, commands::dispatch, progress, troubles, clock);
+        EventOutbox outbox = new EventOutbox(state, control, enrolment, commands::dispatch, progress, troubles, clock,
+                commands::lastPollAt);
         loops.add(loop("upc-poll", () -> commands.run(new Backoff(RETRY_FIRST, RETRY_MAX))));
         loops.add(loop("upc-events", () -> outbox.run(new Backoff(RETRY_FIRST, RETRY_MAX))));
     }
@@ -210,7 +211,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         try {
-            if (lease.lapsed()) {
+            if (lease.lapsed() || lease.takeMissedLapse()) {
                 if (!relief.leaseHeld()) {
                     relief.leaseLapsed("the control plane has not heard from this PC for longer than its lease ("
                             + settings.lease().toSeconds() + " s)");
@@ -221,7 +222,14 @@ public final class Agent implements AutoCloseable {
                 relief.leaseRestored(enrolment.call(control::placements));
             }
         } catch (ControlPlaneException e) {
-            LOG.debugf("cannot learn which jobs are still this PC's: %s", e.getMessage());
+            if ("placements_unsupported".equals(e.error())) {
+                // A scheduler older than this agent cannot say: free the jobs as agents before leases did (it
+                // fences a stale copy itself once it hears of it), rather than hold them for good.
+                LOG.warnf("%s; freeing the held jobs", e.getMessage());
+                relief.leaseRestored(state.containers().keySet());
+            } else {
+                LOG.debugf("cannot learn which jobs are still this PC's: %s", e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.warn("the lease check failed", e);
         }

@@ -9,9 +9,11 @@ import dev.upc.protocol.AgentCommand;
 import dev.upc.protocol.AgentEvent;
 import dev.upc.protocol.AgentEventReply;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,9 +28,10 @@ final class EventOutbox {
     /** With nothing to send, look anyway this often. */
     private static final Duration IDLE_LOOK = Duration.ofSeconds(30);
     /**
-     * How often the scheduler may fail on one event while answering (a 500: it is up, but chokes on this one) before
-     * the event is set aside: one poisoned event must not hold back every later one. An unreachable or unready
-     * scheduler (no answer, 503) does not count: it fails on every event alike.
+     * How often the scheduler may fail on one event with a 500 while it demonstrably works otherwise (its command
+     * poll, which reads the same database, went through since the event began to fail) before the event is set
+     * aside: one poisoned event must not hold back every later one. An outage does not count: no answer, 503, a
+     * proxy's 502/504, 408, 429, or a 500 while the poll fails too (its database down).
      */
     static final int MAX_ANSWERED_FAILURES = 8;
 
@@ -41,11 +44,15 @@ final class EventOutbox {
     private final Clock clock;
     /** The event at the head of the outbox and how often the scheduler failed on it while answering. */
     private AgentEvent failing;
+    private Instant failingSince;
     private int answeredFailures;
+    /** When the scheduler last answered a command poll. */
+    private final Supplier<Instant> schedulerWorkedAt;
 
     EventOutbox(AgentState state, ControlPlane control, Enrolment enrolment, Consumer<AgentCommand> followUps,
-                Progress progress, Troubles troubles, Clock clock) {
+                Progress progress, Troubles troubles, Clock clock, Supplier<Instant> schedulerWorkedAt) {
         this.clock = clock;
+        this.schedulerWorkedAt = schedulerWorkedAt;
         this.state = state;
         this.control = control;
         this.enrolment = enrolment;
@@ -109,10 +116,12 @@ final class EventOutbox {
     private boolean poisoned(AgentEvent event, ControlPlaneException e) {
         if (!event.equals(failing)) {
             failing = event;
+            failingSince = clock.instant();
             answeredFailures = 0;
         }
-        if (e.status() == 0 || e.status() == 503) {
-            return false;
+        Instant worked = schedulerWorkedAt.get();
+        if (e.status() != 500 || worked == null || !worked.isAfter(failingSince)) {
+            return false; // an outage, or not shown to be this event's doing
         }
         if (++answeredFailures < MAX_ANSWERED_FAILURES) {
             return false;

@@ -25,6 +25,7 @@ final class Lease {
     private final long lengthMillis;
     private final LongSupplier bootMillis;
     private volatile long renewedAt;
+    private boolean missedLapse;
 
     /** @param bootMillis milliseconds since boot, counting sleep */
     Lease(Duration length, LongSupplier bootMillis) {
@@ -38,11 +39,25 @@ final class Lease {
         return bootMillis.getAsLong();
     }
 
-    /** The control plane heard from the PC at {@code sentAt} ({@link #now()} when the call began). */
-    void renewed(long sentAt) {
+    /**
+     * The control plane heard from the PC at {@code sentAt} ({@link #now()} when the call began). A renewal that comes
+     * after the lease ran out (the PC slept through it, and a beat on waking went through before a check saw the
+     * lapse) is remembered as a missed lapse: the jobs may run elsewhere meanwhile all the same.
+     */
+    synchronized void renewed(long sentAt) {
         if (sentAt > renewedAt) {
+            if (sentAt - renewedAt > lengthMillis) {
+                missedLapse = true;
+            }
             renewedAt = sentAt;
         }
+    }
+
+    /** Whether a lapse went by unseen since the last call (see {@link #renewed}); clears it. */
+    synchronized boolean takeMissedLapse() {
+        boolean missed = missedLapse;
+        missedLapse = false;
+        return missed;
     }
 
     /** Whether the lease ran out: the control plane has not heard from the PC for longer than it lasts. */

@@ -30,6 +30,8 @@ class EventOutboxTest {
     private final Progress progress = new Progress();
     private final ExecutorService thread = Executors.newSingleThreadExecutor();
     private final List<AgentCommand> followUps = new CopyOnWriteArrayList<>();
+    /** When the scheduler last answered a poll: after every failure began, unless a test says otherwise. */
+    private volatile java.time.Instant schedulerWorkedAt = Fixtures.CLOCK.instant().plusSeconds(1);
 
     @AfterEach
     void stop() {
@@ -41,7 +43,7 @@ class EventOutboxTest {
         AgentState state = Fixtures.state(dir);
         state.onNewEvents(progress::signal);
         EventOutbox outbox = new EventOutbox(state, control, Fixtures.enrolled(control, state, troubles),
-                followUps::add, progress, troubles, Fixtures.CLOCK);
+                followUps::add, progress, troubles, Fixtures.CLOCK, () -> schedulerWorkedAt);
         thread.execute(() -> outbox.run(new Backoff(Duration.ofMillis(1), Duration.ofMillis(5))));
         return state;
     }
@@ -123,6 +125,22 @@ class EventOutboxTest {
         assertThat(control.calls("report")).extracting(c -> ((AgentEvent) c.body()).commandId()).last()
                 .isEqualTo("c-3");
         assertThat(troubles.last()).contains("set aside");
+    }
+
+    /** 500s while the scheduler's poll fails too (its database down) are an outage: the event waits, however long. */
+    @Test
+    void failuresWhileTheSchedulerDoesNotWorkOtherwiseSetNothingAside() {
+        schedulerWorkedAt = Fixtures.CLOCK.instant().minusSeconds(60); // its last poll before the failures began
+        Object[] down = new Object[EventOutbox.MAX_ANSWERED_FAILURES * 2];
+        java.util.Arrays.fill(down, failure(500, "internal_error"));
+        control.then("report", down);
+        AgentState state = startOutbox();
+
+        state.queue(started("c-1"));
+
+        assertThat(Fixtures.eventually(() -> state.pendingEvents() == 0)).isTrue();
+        assertThat(state.setAside()).isEmpty();
+        assertThat(control.calls("report")).hasSize(down.length + 1);
     }
 
     @Test
