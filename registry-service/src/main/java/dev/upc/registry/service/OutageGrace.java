@@ -59,8 +59,9 @@ public class OutageGrace {
         this.pool = pool;
         this.clock = clock;
         this.problems = problems;
-        Instant start = clock.instant();
-        this.outage = new Liveness.Outage(start, start); // until the first touch: it cannot know how long it was down
+        // Until the first touch it cannot know how long it was down, nor which PCs were gone before: every PC gets
+        // the grace (the first touch, within seconds, narrows it to those alive when the outage began).
+        this.outage = new Liveness.Outage(Instant.EPOCH, clock.instant());
     }
 
     /** The last outage, or null when there was none. */
