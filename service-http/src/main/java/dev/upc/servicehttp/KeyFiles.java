@@ -78,12 +78,12 @@ public class KeyFiles {
 
     /** The key ids of the JWK set at {@code location}; empty when it is not a local JWK set (a PEM key, a URL). */
     static Optional<List<String>> keyIds(String location) {
-        if (location.contains(":") && !location.startsWith("file:")) {
+        Optional<Path> path = localFile(location);
+        if (path.isEmpty()) {
             return Optional.empty();
         }
-        Path path = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
         try {
-            String text = Files.readString(path, StandardCharsets.US_ASCII).strip();
+            String text = Files.readString(path.get(), StandardCharsets.US_ASCII).strip();
             if (!text.startsWith("{")) {
                 return Optional.empty();
             }
@@ -111,10 +111,10 @@ public class KeyFiles {
 
     /** What is wrong with the public key at {@code location}; empty when it reads, or is not a local file. */
     static Optional<String> publicKeyProblem(String location) {
-        if (location.contains(":") && !location.startsWith("file:")) {
+        if (localFile(location).isEmpty()) {
             return Optional.empty(); // classpath: or a URL: SmallRye reads it when it needs it
         }
-        Path path = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
+        Path path = localFile(location).get();
         try {
             String text = Files.readString(path, StandardCharsets.US_ASCII).strip();
             if (text.startsWith("{")) {
@@ -130,6 +130,14 @@ public class KeyFiles {
         } catch (IOException | JoseException | RuntimeException e) {
             return Optional.of("cannot read the public key " + location + ": " + describe(e));
         }
+    }
+
+    /** The file a key location names ({@code file:}-prefixed or a bare path); empty for {@code classpath:} or a URL. */
+    private static Optional<Path> localFile(String location) {
+        if (location.contains(":") && !location.startsWith("file:")) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location));
     }
 
     /** "no such file — mount the key files (in Kubernetes the Secret upc-keys)", "permission denied", … */

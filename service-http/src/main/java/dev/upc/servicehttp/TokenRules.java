@@ -13,7 +13,6 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
@@ -74,12 +73,15 @@ public final class TokenRules {
      * of them: the model has no such token, and {@link #violation} refuses it.
      */
     public static Optional<Kind> kind(boolean namesBlob, Collection<String> groups) {
+        return kind(namesBlob, kinds(namesBlob, groups));
+    }
+
+    /** {@link #kind(boolean, Collection)} from the token's {@link #kinds}. */
+    private static Optional<Kind> kind(boolean namesBlob, Set<Kind> kinds) {
         if (namesBlob) {
             return Optional.of(Kind.CAPABILITY);
         }
-        return Arrays.stream(Kind.values())
-                .filter(kind -> group(kind).map(groups::contains).orElse(false))
-                .min(Comparator.comparing(Kind::maxLifetime));
+        return kinds.stream().min(Comparator.comparing(Kind::maxLifetime));
     }
 
     /**
@@ -167,10 +169,9 @@ public final class TokenRules {
      */
     public static void check(JsonWebToken token, Instant now) {
         boolean namesBlob = token.containsClaim(BlobCapability.BLOB_CLAIM);
-        Set<String> groups = token.getGroups() == null ? Set.of() : token.getGroups();
-        Optional<Kind> kind = kind(namesBlob, groups);
-        Optional<String> violation = violation(kind, epochSeconds(token, Claims.iat), epochSeconds(token, Claims.exp),
-                now).or(() -> issuerViolation(kinds(namesBlob, groups), keyId(token.getRawToken())));
+        Set<Kind> kinds = kinds(namesBlob, token.getGroups() == null ? Set.of() : token.getGroups());
+        Optional<String> violation = violation(kind(namesBlob, kinds), epochSeconds(token, Claims.iat),
+                epochSeconds(token, Claims.exp), now).or(() -> issuerViolation(kinds, keyId(token.getRawToken())));
         if (violation.isPresent()) {
             throw new InvalidTokenException(violation.get());
         }
