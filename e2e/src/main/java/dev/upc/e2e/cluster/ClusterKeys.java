@@ -27,6 +27,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -109,11 +110,7 @@ public final class ClusterKeys {
      * among them replaces the kind's).
      */
     public String sign(String subject, Duration ttl, Map<String, Object> claims) {
-        Object groups = claims.getOrDefault("groups", List.of());
-        Issuer issuer = TokenRules.kind(claims.containsKey(BlobCapability.BLOB_CLAIM),
-                        groups instanceof Collection<?> list ? list.stream().map(String::valueOf).toList() : List.of())
-                .map(Issuer::of).orElse(Issuer.SCHEDULER);
-        return sign(issuer, subject, ttl, claims);
+        return sign(kindOf(claims).map(Issuer::of).orElse(Issuer.SCHEDULER), subject, ttl, claims);
     }
 
     /** As {@link #sign(String, Duration, Map)}, with {@code issuer}'s key whatever the kind: for negative tests. */
@@ -126,10 +123,7 @@ public final class ClusterKeys {
         body.put("iat", now.getEpochSecond());
         body.put("exp", now.plus(ttl).getEpochSecond());
         body.put("jti", UUID.randomUUID().toString());
-        Object groups = claims.getOrDefault("groups", List.of());
-        TokenRules.kind(claims.containsKey(BlobCapability.BLOB_CLAIM),
-                        groups instanceof Collection<?> list ? list.stream().map(String::valueOf).toList() : List.of())
-                .ifPresent(kind -> body.put("aud", TokenRules.audiences(kind).stream().sorted().toList()));
+        kindOf(claims).ifPresent(kind -> body.put("aud", TokenRules.audiences(kind).stream().sorted().toList()));
         body.putAll(claims);
         SigningKey key = keys.get(issuer);
         try {
@@ -145,6 +139,13 @@ public final class ClusterKeys {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign with RS256", e);
         }
+    }
+
+    /** The kind the services will see in a token of these claims (its blob, its groups). */
+    private static Optional<Tokens.Kind> kindOf(Map<String, Object> claims) {
+        Object groups = claims.getOrDefault("groups", List.of());
+        return TokenRules.kind(claims.containsKey(BlobCapability.BLOB_CLAIM),
+                groups instanceof Collection<?> list ? list.stream().map(String::valueOf).toList() : List.of());
     }
 
     private static Path privateKeyPem(Path dir, Issuer issuer) {
