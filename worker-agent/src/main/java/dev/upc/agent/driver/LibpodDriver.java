@@ -240,44 +240,53 @@ public final class LibpodDriver implements TaskDriver {
             return null;
         });
         try {
-            String cgroup = call(task, () -> libpod.inspect(task.name())).cgroupPath();
-            if (!cgroup.isEmpty() && freezer.frozen(cgroup).orElse(false)) {
-                freezer.thaw(cgroup);
-            }
-        } catch (IOException | TaskNotFoundException e) {
+            thawIfFrozen(task, call(task, () -> libpod.inspect(task.name())).cgroupPath());
+        } catch (TaskNotFoundException e) {
             LOG.debugf("container=%s: not thawed after its kill (%s)", task.name(), e.getMessage());
         }
-    }
-
-    @Override
-    public boolean kill(TaskHandle task) {
-        // The parent as inspected: a kept dump renamed to a new epoch's name keeps the parent of its first name.
-        String parent = inspectParent(task).orElseGet(() -> cgroups.parentFor(task.name()).orElse(null));
-        thawForKill(task);
-        boolean removed = call(task, () -> libpod.remove(task.name(), true));
-        cgroups.remove(parent);
-        return removed;
     }
 
     /**
      * A task frozen for its owner or a lapsed lease gets its SIGKILL first and is then thawed, so that it dies at once
      * instead of leaving podman's forced removal waiting on a process that cannot run; it never runs another
-     * instruction of its own.
+     * instruction of its own. One inspect serves that and the cgroup parent to remove.
      */
-    private void thawForKill(TaskHandle task) {
-        try {
-            ContainerInfo info = libpod.inspect(task.name());
-            if (info.running() && !info.cgroupPath().isEmpty() && freezer.frozen(info.cgroupPath()).orElse(false)) {
-                stop(task);
+    @Override
+    public boolean kill(TaskHandle task) {
+        Optional<ContainerInfo> info = inspectQuietly(task);
+        // The parent as inspected: a kept dump renamed to a new epoch's name keeps the parent of its first name.
+        String parent = info.map(ContainerInfo::cgroupParent)
+                .orElseGet(() -> cgroups.parentFor(task.name()).orElse(null));
+        if (info.isPresent() && info.get().running() && frozen(info.get().cgroupPath())) {
+            try {
+                libpod.kill(task.name(), "SIGKILL");
+                thawIfFrozen(task, info.get().cgroupPath());
+            } catch (RuntimeException e) {
+                LOG.debugf("container=%s: not thawed for its kill (%s)", task.name(), e.getMessage());
             }
-        } catch (RuntimeException e) {
-            LOG.debugf("container=%s: not thawed for its kill (%s)", task.name(), e.getMessage());
+        }
+        boolean removed = call(task, () -> libpod.remove(task.name(), true));
+        cgroups.remove(parent);
+        return removed;
+    }
+
+    private boolean frozen(String cgroup) {
+        return !cgroup.isEmpty() && freezer.frozen(cgroup).orElse(false);
+    }
+
+    private void thawIfFrozen(TaskHandle task, String cgroup) {
+        try {
+            if (frozen(cgroup)) {
+                freezer.thaw(cgroup);
+            }
+        } catch (IOException e) {
+            LOG.debugf("container=%s: not thawed after its kill (%s)", task.name(), e.getMessage());
         }
     }
 
-    private Optional<String> inspectParent(TaskHandle task) {
+    private Optional<ContainerInfo> inspectQuietly(TaskHandle task) {
         try {
-            return Optional.ofNullable(libpod.inspect(task.name()).cgroupParent());
+            return Optional.of(libpod.inspect(task.name()));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
