@@ -67,6 +67,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @ApplicationScoped
 public class BlobRoutes {
 
+    private static final long SWALLOW_BYTES = 1 << 20;
+    private static final long SWALLOW_MILLIS = 5_000;
+
     private static final String BLOBS = ApiPaths.V1 + "/blobs";
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]{0,128}");
@@ -475,9 +478,38 @@ public class BlobRoutes {
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }
         Future<Void> sent = sendJson(ctx, error.status(), error);
-        if (close) {
+        // A declared length too large is refused unread and at once; a chunked body is swallowed a while.
+        boolean declared = request.getHeader(HttpHeaders.CONTENT_LENGTH) != null;
+        if (close && (stalled || declared)) {
             sent.onComplete(v -> request.connection().close());
+        } else if (close) {
+            swallowThenClose(ctx, request);
         }
+    }
+
+    /**
+     * Reads and drops what remains of a refused body, up to {@value #SWALLOW_BYTES} bytes or
+     * {@value #SWALLOW_MILLIS} ms, then closes the connection (Tomcat's {@code maxSwallowSize}): most clients send
+     * their whole body before they read the answer, and a connection closed under them is a reset, not the 413.
+     */
+    private static void swallowThenClose(RoutingContext ctx, HttpServerRequest request) {
+        RequestBody body = ctx.get(RequestBody.CONTEXT_KEY);
+        if (body != null) {
+            body.discardRest();
+        }
+        long[] left = {SWALLOW_BYTES};
+        Runnable close = () -> request.connection().close();
+        long timer = ctx.vertx().setTimer(SWALLOW_MILLIS, t -> close.run());
+        request.handler(chunk -> {
+            left[0] -= chunk.length();
+            if (left[0] < 0) {
+                ctx.vertx().cancelTimer(timer);
+                close.run();
+            }
+        }).endHandler(v -> {
+            ctx.vertx().cancelTimer(timer);
+            close.run();
+        }).resume();
     }
 
     private Future<Void> sendJson(RoutingContext ctx, int status, Object body) {

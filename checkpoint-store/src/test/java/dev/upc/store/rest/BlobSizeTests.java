@@ -64,7 +64,7 @@ class BlobSizeTests {
     void aChunkedBodyIsRefusedOnceItPassesTheLimitAndOneWithinItIsStored() {
         String tooLarge = "/api/v1/blobs/inputs/" + id();
         given().auth().oauth2(mint.admin()).contentType("application/octet-stream")
-                .body(chunked(new byte[4096])).put(tooLarge).then().statusCode(413)
+                .body(chunked(new byte[512 << 10])).put(tooLarge).then().statusCode(413)
                 .body("error", equalTo("blob_too_large"));
         given().auth().oauth2(mint.admin()).get(tooLarge).then().statusCode(404);
 
@@ -89,7 +89,7 @@ class BlobSizeTests {
         assertThat(putDeclaring(path, bounded, 3001)).startsWith("HTTP/1.1 413")
                 .contains("\"error\":\"blob_too_large\"")
                 .contains("hold at most 3000 bytes: the most its job can make");
-        given().auth().oauth2(bounded).contentType("application/octet-stream").body(chunked(new byte[5000]))
+        given().auth().oauth2(bounded).contentType("application/octet-stream").body(chunked(new byte[512 << 10]))
                 .put(path).then().statusCode(413).body("error", equalTo("blob_too_large"));
         given().auth().oauth2(bounded).head(path).then().statusCode(404);
         given().auth().oauth2(bounded).contentType("application/octet-stream").body(chunked(new byte[3000]))
