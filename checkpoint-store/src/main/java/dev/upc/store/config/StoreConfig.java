@@ -58,9 +58,9 @@ public interface StoreConfig {
 
     /**
      * The largest blob of each kind, per kind path segment ({@code checkpoints}, {@code images}, {@code outputs},
-     * {@code inputs}); a larger upload is refused 413 {@code blob_too_large}: at once, its body unread, when it
-     * declares its length, else as soon as it passes the limit (the next MiB of the body is read and dropped so
-     * the client hears the 413 rather than a reset). A kind without an entry has no limit.
+     * {@code inputs}); a larger upload is refused 413 {@code blob_too_large}: at once when it declares its length,
+     * else as soon as it passes the limit. The rest of its body, up to 1 MiB, is read and dropped so that the client
+     * hears the 413 rather than a reset; a larger rest is not read. A kind without an entry has no limit.
      */
     Map<String, MemorySize> maxBlobSize();
 

@@ -478,19 +478,30 @@ public class BlobRoutes {
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }
         Future<Void> sent = sendJson(ctx, error.status(), error);
-        // A declared length too large is refused unread and at once; a chunked body is swallowed a while.
-        boolean declared = request.getHeader(HttpHeaders.CONTENT_LENGTH) != null;
-        if (close && (stalled || declared)) {
+        // Too large, with a body worth swallowing: the client will hear the answer once it has sent it.
+        boolean swallow = close && !stalled && declaredLength(request) <= SWALLOW_BYTES;
+        if (close && !swallow) {
             sent.onComplete(v -> request.connection().close());
-        } else if (close) {
+        } else if (swallow) {
             swallowThenClose(ctx, request);
         }
     }
 
+    /** The request's declared body length; 0 for a chunked one (its rest is unknown), beyond any limit if garbled. */
+    private static long declaredLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return length == null ? 0 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /**
-     * Reads and drops what remains of a refused body, up to {@value #SWALLOW_BYTES} bytes or
+     * Reads and drops what remains of a body refused as too large, up to {@value #SWALLOW_BYTES} bytes or
      * {@value #SWALLOW_MILLIS} ms, then closes the connection (Tomcat's {@code maxSwallowSize}): most clients send
-     * their whole body before they read the answer, and a connection closed under them is a reset, not the 413.
+     * their whole body before they read the answer, and a connection closed under them is a reset, not the 413. A
+     * body declared larger than that is not read at all.
      */
     private static void swallowThenClose(RoutingContext ctx, HttpServerRequest request) {
         RequestBody body = ctx.get(RequestBody.CONTEXT_KEY);
