@@ -108,6 +108,52 @@ class FaultIT {
     }
 
     /**
+     * Fault 1: the agent killed with {@code kill -9} while its job runs. Podman runs the job on, but the agent's guard
+     * freezes it at once; once the registry gives the PC up, the job resumes on the other PC from its last periodic
+     * checkpoint (one start: no work redone from scratch); the agent, started again, finds its frozen copy no longer
+     * its own and has it removed. The cut-off copy never ticks again, so no two copies ran at once.
+     */
+    @Test
+    void anAgentKilledWhileItsJobRunsHasItHeldAndTheJobResumesElsewhereFromItsCheckpoint() throws Exception {
+        agentB.owner("active"); // the job starts on a
+        JobInfo job = admin.submit(new JobSubmission("killed-agent", CounterImage.REFERENCE,
+                List.of(CounterImage.PROGRAM, "--ticks", "120", "--interval-ms", "500"), Map.of(), 1, 64L, null, 30L,
+                true, 3, null, null));
+        JobInfo onA = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(90));
+        assertThat(onA.workerId()).isEqualTo(agentA.status().workerId());
+        String containerOnA = AgentCommand.containerName(job.id(), onA.epoch());
+        LibpodClient a = pcA.client();
+        admin.awaitJob(job.id(), j -> j.checkpointBlobId() != null, Duration.ofSeconds(60)); // a periodic one
+        agentB.owner("auto");
+
+        long killedAt = System.nanoTime();
+        agentA.kill();
+        await(() -> frozen(a, containerOnA), Duration.ofSeconds(5), "the dead agent's job held by its guard");
+        long heldAfterMs = (System.nanoTime() - killedAt) / 1_000_000;
+        long ticksWhenHeld = ticks(a, containerOnA);
+        try {
+            JobInfo onB = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING && j.epoch() > onA.epoch(),
+                    LOST_AFTER.plusSeconds(60));
+            long elsewhereAfterMs = (System.nanoTime() - killedAt) / 1_000_000;
+            assertThat(onB.workerId()).isEqualTo(agentB.status().workerId());
+            assertThat(ticks(a, containerOnA)).as("not a tick on the PC of the dead agent").isEqualTo(ticksWhenHeld);
+            System.out.printf("FaultIT killed agent: job held %d ms after the kill, running elsewhere after %d ms%n",
+                    heldAfterMs, elsewhereAfterMs);
+        } finally {
+            agentA.restart();
+            agentA.awaitRegistered(Duration.ofSeconds(60));
+        }
+        await(() -> !exists(a, containerOnA), Duration.ofSeconds(60), "the stale copy removed once the agent is back");
+        JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), Duration.ofSeconds(120));
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        CounterOutput output = CounterOutput.ofJob(admin, job.id());
+        assertThat(output.starts()).as("resumed from its checkpoint, not started again: " + output.ticks())
+                .isEqualTo(1);
+        assertThat(output.lastTick()).isEqualTo(120);
+        assertThat(output.memoryFailures()).isZero();
+    }
+
+    /**
      * Fault 3: a PC cut off from the control plane with its agent alive. Its lease runs out before the registry gives
      * the PC up, so it holds its job (no tick more) before the scheduler starts the job again on the other PC; healed,
      * it learns the job is no longer its own, keeps it held and has it removed; exactly one copy runs to the end.

@@ -69,6 +69,11 @@ final class Freezer {
         }
     }
 
+    /** The file and content that freeze the container of that cgroup; empty when its file is not there. */
+    Optional<HoldFile> holdFile(String cgroup) {
+        return file(cgroup).map(file -> new HoldFile(file, v2 ? "1" : "FROZEN"));
+    }
+
     private boolean write(String cgroup, String state) throws IOException {
         Optional<Path> file = file(cgroup);
         if (file.isEmpty()) {

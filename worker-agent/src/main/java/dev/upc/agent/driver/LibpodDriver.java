@@ -203,6 +203,12 @@ public final class LibpodDriver implements TaskDriver {
     }
 
     @Override
+    public Optional<HoldFile> holdFile(TaskHandle task) {
+        ContainerInfo info = call(task, () -> libpod.inspect(task.name()));
+        return info.running() ? freezer.holdFile(info.cgroupPath()) : Optional.empty();
+    }
+
+    @Override
     public void resume(TaskHandle task, TaskLimits limits) {
         ContainerInfo info = call(task, () -> libpod.inspect(task.name()));
         try {

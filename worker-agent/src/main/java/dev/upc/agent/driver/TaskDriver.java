@@ -61,6 +61,15 @@ public interface TaskDriver {
     void resume(TaskHandle task, TaskLimits limits);
 
     /**
+     * The file whose write holds the running task as {@link #suspend} does, without this driver or its runtime: what
+     * is left to do when the agent itself is gone. A task held that way reads as suspended and {@link #resume} frees
+     * it.
+     *
+     * @return empty when the task does not run, or this driver holds tasks no such way
+     */
+    Optional<HoldFile> holdFile(TaskHandle task);
+
+    /**
      * How many bytes the task wrote to its own file system (its writable layer), counted no further than just past
      * {@code countTo}; empty when this driver cannot tell (a storage without a layer of the task's own).
      */

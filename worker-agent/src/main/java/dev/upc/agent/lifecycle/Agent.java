@@ -51,6 +51,7 @@ public final class Agent implements AutoCloseable {
     private static final int COMMAND_THREADS = 4;
     private static final Duration RETRY_FIRST = Duration.ofMillis(500);
     private static final Duration RETRY_MAX = Duration.ofSeconds(30);
+    private static final Duration EXIT_HOLD_REFRESH = Duration.ofSeconds(5);
 
     private final AgentSettings settings;
     private final AgentState state;
@@ -71,6 +72,8 @@ public final class Agent implements AutoCloseable {
     private JobRunner runner;
     private CommandLoop commands;
     private OwnerRelief relief;
+    /** Holds the jobs should this agent die; with {@link #relief}. */
+    private ExitHold exitHold;
     private final AgentWork work = new AgentWork();
     private final Lease lease;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
@@ -120,7 +123,8 @@ public final class Agent implements AutoCloseable {
      */
     public TaskDriver relieving(TaskDriver base) {
         relief = new OwnerRelief(state, base, enrolment, control, clock, new Backoff(RETRY_FIRST, RETRY_MAX));
-        return new RelievingDriver(base, relief);
+        exitHold = new ExitHold(state, base, state.file().resolveSibling("exit-hold"));
+        return new RelievingDriver(base, relief, exitHold);
     }
 
     /** The agent's own work (its commands), which the owner's CPU detector leaves out. */
@@ -154,6 +158,9 @@ public final class Agent implements AutoCloseable {
             // Jobs from before this start may run elsewhere by now (the PC was cut off, or asleep, or the agent down
             // past lost-after): held until the scheduler says which are still this PC's, as after a lapsed lease.
             relief.leaseLapsed("this agent (re)started with " + state.containers().size() + " job(s) on the PC");
+        }
+        if (exitHold != null) {
+            exitHold.start(EXIT_HOLD_REFRESH);
         }
         if (firstRegistration == null) {
             registerFirst();
@@ -341,7 +348,10 @@ public final class Agent implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         exits.close();
-        LOG.info("agent stopped; job containers keep running");
+        if (exitHold != null) {
+            exitHold.close();
+        }
+        LOG.info("agent stopped");
         closed.countDown();
     }
 

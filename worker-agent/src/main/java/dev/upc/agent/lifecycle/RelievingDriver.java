@@ -1,6 +1,7 @@
 package dev.upc.agent.lifecycle;
 
 import dev.upc.agent.driver.CheckpointMode;
+import dev.upc.agent.driver.HoldFile;
 import dev.upc.agent.driver.Restored;
 import dev.upc.agent.driver.TaskArchive;
 import dev.upc.agent.driver.TaskConfig;
@@ -15,16 +16,18 @@ import java.util.OptionalLong;
 /**
  * The driver the job runner uses: every task that begins to run here while the owner is at the PC (a RUN, a RESTORE,
  * a rollback of a failed move) is held at once by the {@link OwnerRelief}, so no command can give the owner's CPU
- * back to a job behind its back.
+ * back to a job behind its back; and it is listed for the {@link ExitHold}, to be held should this agent die.
  */
 final class RelievingDriver implements TaskDriver {
 
     private final TaskDriver base;
     private final OwnerRelief relief;
+    private final ExitHold exitHold;
 
-    RelievingDriver(TaskDriver base, OwnerRelief relief) {
+    RelievingDriver(TaskDriver base, OwnerRelief relief, ExitHold exitHold) {
         this.base = base;
         this.relief = relief;
+        this.exitHold = exitHold;
     }
 
     @Override
@@ -35,7 +38,7 @@ final class RelievingDriver implements TaskDriver {
     @Override
     public void start(TaskHandle task) {
         base.start(task);
-        relief.running(task);
+        began(task);
     }
 
     @Override
@@ -51,19 +54,20 @@ final class RelievingDriver implements TaskDriver {
     @Override
     public Restored restore(InputStream archive, TaskHandle task, String image, TaskLimits limits) {
         Restored restored = base.restore(archive, task, image, limits);
-        relief.running(task);
+        began(task);
         return restored;
     }
 
     @Override
     public void restoreInPlace(TaskHandle task) {
         base.restoreInPlace(task);
-        relief.running(task);
+        began(task);
     }
 
     @Override
     public void rename(TaskHandle task, TaskHandle newName) {
         base.rename(task, newName);
+        exitHold.changed();
     }
 
     @Override
@@ -75,6 +79,11 @@ final class RelievingDriver implements TaskDriver {
     @Override
     public boolean suspend(TaskHandle task) {
         return base.suspend(task);
+    }
+
+    @Override
+    public Optional<HoldFile> holdFile(TaskHandle task) {
+        return base.holdFile(task);
     }
 
     @Override
@@ -95,5 +104,11 @@ final class RelievingDriver implements TaskDriver {
     @Override
     public boolean kill(TaskHandle task) {
         return base.kill(task);
+    }
+
+    /** A task began to run here: held if the owner is at the PC, and listed to be held if this agent dies. */
+    private void began(TaskHandle task) {
+        relief.running(task);
+        exitHold.changed();
     }
 }

@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +21,7 @@ import java.util.OptionalLong;
  * a short text naming its task and the CPU seconds it had; anything else is refused as a real runtime would refuse a
  * broken archive. Tests make the next call of an operation fail with {@link #failNext}.
  */
-public final class FakeTaskDriver implements TaskDriver {
+public final class FakeTaskDriver implements TaskDriver, AutoCloseable {
 
     private static final String MAGIC = "fake-task-archive ";
 
@@ -50,6 +52,8 @@ public final class FakeTaskDriver implements TaskDriver {
     private final Map<String, Task> tasks = new LinkedHashMap<>();
     private final List<String> calls = new ArrayList<>();
     private final Map<String, RuntimeException> failures = new LinkedHashMap<>();
+    /** Where the tasks' hold files are, made at the first {@link #holdFile}: a task whose file says FROZEN is held. */
+    private Path holdDir;
 
     /** The next call of {@code operation} ("create", "checkpoint", …) throws {@code failure}. */
     public synchronized void failNext(String operation, RuntimeException failure) {
@@ -101,6 +105,9 @@ public final class FakeTaskDriver implements TaskDriver {
     public synchronized Optional<TaskStatus> inspect(TaskHandle task) {
         call("inspect", task);
         Task t = tasks.get(task.name());
+        if (t != null) {
+            readHoldFile(task.name(), t);
+        }
         return t == null ? Optional.empty() : Optional.of(new TaskStatus(t.state,
                 t.state == TaskStatus.State.RUNNING && t.suspended, t.exitCode, t.cpuSeconds,
                 t.state == TaskStatus.State.RUNNING ? null : Duration.ofSeconds(1)));
@@ -189,9 +196,56 @@ public final class FakeTaskDriver implements TaskDriver {
     }
 
     @Override
+    public synchronized Optional<HoldFile> holdFile(TaskHandle task) {
+        call("holdFile", task);
+        if (existing(task).state != TaskStatus.State.RUNNING) {
+            return Optional.empty();
+        }
+        try {
+            if (holdDir == null) {
+                holdDir = Files.createTempDirectory("fake-task-holds");
+            }
+            return Optional.of(new HoldFile(holdDir.resolve(task.name()), "FROZEN"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A hold file written since: the task is held from now on, as its cgroup would be. */
+    private void readHoldFile(String name, Task task) {
+        if (holdDir == null) {
+            return;
+        }
+        Path file = holdDir.resolve(name);
+        try {
+            if (Files.exists(file) && Files.readString(file).equals("FROZEN") && task.state == TaskStatus.State.RUNNING) {
+                task.suspended = true;
+            }
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes the hold files' directory. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (holdDir != null) {
+            try (var files = Files.list(holdDir)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(holdDir);
+            holdDir = null;
+        }
+    }
+
+    @Override
     public synchronized void resume(TaskHandle task, TaskLimits limits) {
         call("resume", task);
         Task t = existing(task);
+        readHoldFile(task.name(), t);
         t.suspended = false;
         t.limits = new TaskLimits(limits.cpuQuotaMicros(), limits.cpuPeriodMicros(), t.limits.memoryBytes());
     }

@@ -8,6 +8,11 @@ class FakeTaskDriverTest extends TaskDriverContract {
 
     private final FakeTaskDriver driver = new FakeTaskDriver();
 
+    @org.junit.jupiter.api.AfterEach
+    void removeHoldFiles() throws java.io.IOException {
+        driver.close();
+    }
+
     @Override
     protected TaskDriver driver() {
         return driver;

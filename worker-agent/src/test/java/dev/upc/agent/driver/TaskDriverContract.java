@@ -112,6 +112,25 @@ public abstract class TaskDriverContract {
         });
     }
 
+    /** What a process left behind by a dead agent does: one write to the task's hold file, no runtime involved. */
+    @Test
+    void writingItsHoldFileHoldsARunningTaskAndResumeFreesIt() throws IOException {
+        TaskHandle task = running();
+        HoldFile hold = driver().holdFile(task).orElseThrow();
+
+        java.nio.file.Files.writeString(hold.file(), hold.content());
+        assertThat(driver().inspect(task)).get().satisfies(status -> {
+            assertThat(status.running()).isTrue();
+            assertThat(status.suspended()).isTrue();
+        });
+        driver().resume(task, limits());
+        assertThat(driver().inspect(task)).get().satisfies(status -> assertThat(status.suspended()).isFalse());
+
+        TaskHandle created = handle();
+        driver().create(longRunning(created));
+        assertThat(driver().holdFile(created)).as("nothing to hold before it runs").isEmpty();
+    }
+
     @Test
     void stopEndsTheTaskAndLeavesItsEndToBeHandled() throws InterruptedException {
         TaskHandle task = running();

@@ -42,12 +42,13 @@ class OwnerReliefTest {
         Enrolment enrolment = Fixtures.enrolled(control, state, new Troubles());
         relief = new OwnerRelief(state, driver, enrolment, control, Fixtures.CLOCK,
                 new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)));
-        relieving = new RelievingDriver(driver, relief);
+        relieving = new RelievingDriver(driver, relief, new ExitHold(state, driver, dir.resolve("exit-hold")));
     }
 
     @AfterEach
     void tearDown() throws Exception {
         relief.close();
+        driver.close();
         state.close();
     }
 
