@@ -227,6 +227,8 @@ public final class Agent implements AutoCloseable {
                 }
             } else if (relief.leaseHeld()) {
                 relief.leaseRestored(enrolment.call(control::placements));
+            } else {
+                relief.freeStrays();
             }
         } catch (ControlPlaneException e) {
             if ("placements_unsupported".equals(e.error())) {

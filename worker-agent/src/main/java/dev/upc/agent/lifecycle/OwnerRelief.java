@@ -224,6 +224,29 @@ public final class OwnerRelief implements AutoCloseable {
         }
     }
 
+    /**
+     * Frees every job found frozen while nothing holds it (the owner is away, the lease runs, no dump is under way),
+     * and retries a free that failed: a dump cut short (podman's service or CRIU killed in the middle) leaves its
+     * container frozen, counted as running by everyone. Called every few seconds; one inspect per job.
+     */
+    void freeStrays() {
+        run(() -> {
+            if (holding()) {
+                return;
+            }
+            for (ManagedContainer container : state.containers().values()) {
+                try {
+                    if (free(container)) {
+                        LOG.warnf("container=%s was frozen with nothing holding it (a dump cut short?): resumed",
+                                container.name());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debugf("container=%s: not checked for a stray freeze (%s)", container.name(), e.getMessage());
+                }
+            }
+        });
+    }
+
     /** How long the last relief took, from the owner's change to the last job held or freed; null before one. */
     public synchronized Duration lastRelief() {
         return lastRelief;

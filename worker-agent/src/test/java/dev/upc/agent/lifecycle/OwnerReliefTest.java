@@ -203,6 +203,26 @@ class OwnerReliefTest {
         assertThat(eventually(() -> !suspended(a))).isTrue();
     }
 
+    /** A dump cut short (podman's service killed mid-checkpoint) leaves a job frozen that nothing holds. */
+    @Test
+    void aJobFrozenWithNothingHoldingItIsFreedByTheNextSweep() {
+        TaskHandle a = running("a", 1);
+        relief.ownerChanged(OwnerState.ACTIVE);
+        assertThat(eventually(() -> relief.held().contains(a.name()))).isTrue();
+
+        driver.failNext("resume", new dev.upc.agent.driver.TaskDriverException("podman's service is down", null));
+        relief.ownerChanged(OwnerState.IDLE);
+        assertThat(eventually(() -> driver.calls().contains("resume " + a.name()))).isTrue();
+        assertThat(suspended(a)).isTrue();
+
+        relief.freeStrays(); // no change of the owner's: the sweep alone tries again
+        assertThat(eventually(() -> !suspended(a))).isTrue();
+        TaskHandle b = running("b", 1);
+        driver.suspend(b);
+        relief.freeStrays();
+        assertThat(eventually(() -> !suspended(b))).isTrue();
+    }
+
     @Test
     void aReportThatFailsIsSentAgainAsTheStateOfThatMoment() {
         running("a", 1);
