@@ -8,7 +8,7 @@ set -Eeuo pipefail
 # ---------------------------------------------------------------------------------------------
 
 readonly APT_PACKAGES=(podman runc postgresql busybox-static build-essential pkgconf maven
-  openjdk-17-jdk-headless curl ca-certificates openssl iproute2)
+  openjdk-17-jdk-headless curl ca-certificates openssl iproute2 strace)
 readonly CRIU_BUILD_DEPS=(libbsd-dev libcap-dev libgnutls28-dev libnet1-dev libnftables-dev
   libnl-3-dev libprotobuf-c-dev libprotobuf-dev pkgconf protobuf-c-compiler protobuf-compiler
   uuid-dev python3-protobuf build-essential)

@@ -71,7 +71,7 @@ final class Freezer {
 
     /** The file and content that freeze the container of that cgroup; empty when its file is not there. */
     Optional<HoldFile> holdFile(String cgroup) {
-        return file(cgroup).map(file -> new HoldFile(file, v2 ? "1" : "FROZEN"));
+        return file(cgroup).map(file -> new HoldFile(file, v2 ? "1" : "FROZEN", v2 ? "0" : "THAWED"));
     }
 
     private boolean write(String cgroup, String state) throws IOException {

@@ -34,7 +34,7 @@ import org.jboss.logging.Logger;
  * agent's JVM holds, and when that pipe closes (the kernel closes it for a dead process) it writes each job's
  * {@link HoldFile} (its cgroup's freezer), listed by the agent in {@code exit-hold} beside its state. It ignores
  * SIGTERM (systemd's stop reaches it along with the agent, and the agent's own orderly stop comes first) and uses
- * shell built-ins only. An orderly stop holds the jobs left too: an agent that does not come back must not leave them
+ * shell built-ins only, but for {@code sleep} while a job being checkpointed waits for CRIU. An orderly stop holds the jobs left too: an agent that does not come back must not leave them
  * running unseen, and one that does holds them at its start anyway.
  */
 final class ExitHold implements AutoCloseable {
@@ -42,13 +42,42 @@ final class ExitHold implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ExitHold.class);
     /** What the list may name: absolute paths without spaces, {@code .} or {@code ..} segments. */
     private static final Pattern SAFE = Pattern.compile("(/(?!\\.{1,2}(/|$))[A-Za-z0-9_.:@-]+)+");
+    /**
+     * Waits for the pipe to close, then holds every listed job at once, each in a subshell of its own. A job whose
+     * tasks are traced (CRIU dumping it: the agent died mid-checkpoint) is held only once the tracer has let go: a
+     * cgroup frozen under CRIU's feet leaves CRIU, and podman with it, waiting forever (measured: a leave-running
+     * dump never ended). Freezing and then finding it traced (CRIU came in between) thaws it again at once, which
+     * lets the dump finish (measured too). A trace that outlasts ten minutes is not CRIU's: the job is held anyway.
+     */
     private static final String SCRIPT = """
             trap '' TERM INT HUP
             while read -r _; do :; done
             [ -f "$1" ] || exit 0
-            while read -r content file; do
-              [ -n "$file" ] && printf '%s' "$content" 2>/dev/null > "$file"
+            traced() {
+              while read -r pid; do
+                while read -r key value; do
+                  case $key in TracerPid:) [ "$value" = 0 ] || return 0; break ;; esac
+                done < "/proc/$pid/status"
+              done < "${1%/*}/cgroup.procs"
+              return 1
+            } 2>/dev/null
+            hold() {
+              tries=0
+              while [ -d "${3%/*}" ]; do
+                if ! traced "$3"; then
+                  printf '%s' "$1" > "$3" || return
+                  traced "$3" || return 0
+                  printf '%s' "$2" > "$3"
+                fi
+                tries=$((tries + 1))
+                [ "$tries" -lt 3000 ] || { printf '%s' "$1" > "$3"; return; }
+                sleep 0.2 || return
+              done
+            } 2>/dev/null
+            while read -r content release file; do
+              [ -n "$file" ] && hold "$content" "$release" "$file" &
             done < "$1"
+            wait
             """;
 
     private final AgentState state;
@@ -121,8 +150,8 @@ final class ExitHold implements AutoCloseable {
             }
             StringBuilder text = new StringBuilder();
             known.values().stream().filter(h -> SAFE.matcher(h.file().toString()).matches()
-                            && h.content().matches("[A-Za-z0-9]+"))
-                    .map(h -> h.content() + " " + h.file() + "\n").sorted().forEach(text::append);
+                            && h.content().matches("[A-Za-z0-9]+") && h.release().matches("[A-Za-z0-9]+"))
+                    .map(h -> h.content() + " " + h.release() + " " + h.file() + "\n").sorted().forEach(text::append);
             if (!text.toString().equals(written)) {
                 write(text.toString());
                 written = text.toString();

@@ -205,7 +205,7 @@ public final class FakeTaskDriver implements TaskDriver, AutoCloseable {
             if (holdDir == null) {
                 holdDir = Files.createTempDirectory("fake-task-holds");
             }
-            return Optional.of(new HoldFile(holdDir.resolve(task.name()), "FROZEN"));
+            return Optional.of(new HoldFile(holdDir.resolve(task.name()), "FROZEN", "THAWED"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,11 +11,13 @@ import dev.upc.agent.driver.TaskStatus;
 import dev.upc.agent.state.AgentState;
 import dev.upc.agent.state.ManagedContainer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,5 +104,56 @@ class ExitHoldTest {
         hold.changed();
         assertThat(eventually(() -> listed().size() == 1)).isTrue();
         assertThat(listed().get(0)).endsWith("/" + stays.name());
+    }
+
+    /**
+     * A job that CRIU is dumping when the agent dies (its tasks traced) must not be frozen under CRIU's feet, which
+     * hangs the dump and podman with it: the guard waits until the tracer lets go. {@code strace} stands in for CRIU.
+     */
+    @Test
+    void aJobBeingCheckpointedIsHeldOnlyOnceTheTracerLetsGo() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is not installed");
+        Process tracer = new ProcessBuilder("/usr/bin/strace", "-I1", "-o", "/dev/null", "sleep", "60")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertThat(eventually(() -> tracer.children().findAny().map(p -> tracerOf(p.pid()) == tracer.pid())
+                    .orElse(false))).as("strace traces its sleep").isTrue();
+            long traced = tracer.children().findAny().orElseThrow().pid();
+            TaskHandle task = running("dumped");
+            hold.start(Duration.ofMinutes(1));
+            assertThat(eventually(() -> listed().size() == 1)).isTrue();
+            Path cgroup = Path.of(listed().get(0).split(" ")[2]).getParent();
+            Files.writeString(cgroup.resolve("cgroup.procs"), traced + "\n");
+
+            java.util.concurrent.atomic.AtomicBoolean heldWhileTraced = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread letGo = new Thread(() -> {
+                try {
+                    Thread.sleep(1500);
+                    heldWhileTraced.set(suspended(task));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    tracer.destroy(); // strace detaches from its sleep and exits
+                }
+            });
+            letGo.start();
+            hold.close();
+            letGo.join();
+            assertThat(heldWhileTraced).as("not held while traced").isFalse();
+            assertThat(eventually(() -> suspended(task))).as("held once the tracer let go").isTrue();
+        } finally {
+            tracer.descendants().forEach(ProcessHandle::destroy);
+            tracer.destroyForcibly();
+        }
+    }
+
+    private static long tracerOf(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(line -> line.startsWith("TracerPid:")).mapToLong(line -> Long.parseLong(line.substring(10).strip()))
+                    .findFirst().orElse(0);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 }
