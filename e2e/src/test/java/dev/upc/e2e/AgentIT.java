@@ -23,7 +23,6 @@ import dev.upc.protocol.JobSubmission;
 import dev.upc.protocol.OwnerState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -398,6 +396,54 @@ class AgentIT {
         assertContinuedToTheEnd(job.id(), 100);
     }
 
+    /** Fault 5 of issue 20: the target's agent killed while it restores; started again, it finishes the move. */
+    @Test
+    void aTargetAgentKilledMidRestoreFinishesTheMoveOnceBack() {
+        JobInfo job = runningJob(counter("mid-restore", 128, 100, 200, null));
+        String target = other(job.workerId());
+        AgentProcess targetAgent = agentOf(target);
+
+        migrate(job.id(), target);
+        awaitEvent(job.id(), JobEventType.CHECKPOINTED, Duration.ofSeconds(60));
+        sleep(300); // the RESTORE reached the target: within its download or restore of 128 MiB
+        targetAgent.kill();
+        targetAgent.restart();
+        targetAgent.awaitRegistered(Duration.ofSeconds(60));
+
+        assertContinuedToTheEnd(job.id(), 100);
+    }
+
+    /**
+     * Fault 6 of issue 20: the store killed with {@code kill -9} while a migration's checkpoint is uploaded, and started
+     * again a few seconds later. Whether the move then fails (the job goes on where it was, from the dump its PC kept)
+     * or completes, the job runs to its end as one run.
+     */
+    @Test
+    void theStoreKilledMidUploadLosesNoWork() {
+        JobInfo job = runningJob(counter("store-killed", 256, 100, 200, null));
+
+        migrate(job.id(), other(job.workerId()));
+        awaitEvent(job.id(), JobEventType.MIGRATION_STARTED, Duration.ofSeconds(30));
+        sleep(700); // within the dump or the upload of 256 MiB
+        cluster.kill(ServiceCluster.Service.STORE);
+        sleep(3000);
+        cluster.start(ServiceCluster.Service.STORE);
+
+        assertContinuedToTheEnd(job.id(), 100);
+    }
+
+    /** Fault 7 of issue 20: the scheduler restarted in the middle of a migration; the move or its rollback completes. */
+    @Test
+    void theSchedulerRestartedMidMigrationCompletesIt() {
+        JobInfo job = runningJob(counter("scheduler-restart", 128, 100, 200, null));
+
+        migrate(job.id(), other(job.workerId()));
+        awaitEvent(job.id(), JobEventType.MIGRATION_STARTED, Duration.ofSeconds(30));
+        cluster.restartScheduler();
+
+        assertContinuedToTheEnd(job.id(), 100);
+    }
+
     @Test
     void aCorruptedArchiveIsRefusedAndTheJobRunsOnWhereItWas() throws IOException {
         JobInfo job = runningJob(counter("corrupt", 32, 80, 200, null));
@@ -408,7 +454,7 @@ class AgentIT {
         try {
             migrate(job.id(), target);
             JobEvent checkpoint = awaitEvent(job.id(), JobEventType.CHECKPOINTED, Duration.ofSeconds(60));
-            corrupt(checkpoint.details().get("blobId").toString());
+            cluster.corruptBlob(checkpoint.details().get("blobId").toString());
         } finally {
             targetAgent.resume();
         }
@@ -590,21 +636,6 @@ class AgentIT {
             sleep(200);
         }
         throw new AssertionError(container + " still exists after " + timeout);
-    }
-
-    private void corrupt(String blobId) throws IOException {
-        Path file;
-        try (Stream<Path> files = Files.walk(cluster.workDir().resolve("store"))) {
-            file = files.filter(p -> p.getFileName().toString().equals(blobId)).findFirst()
-                    .orElseThrow(() -> new AssertionError("blob file " + blobId + " not found"));
-        }
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            long middle = raf.length() / 2;
-            raf.seek(middle);
-            int b = raf.read();
-            raf.seek(middle);
-            raf.write(b ^ 0x5a);
-        }
     }
 
     private String blob(BlobKind kind, String id) {

@@ -115,12 +115,8 @@ class FaultIT {
      */
     @Test
     void anAgentKilledWhileItsJobRunsHasItHeldAndTheJobResumesElsewhereFromItsCheckpoint() throws Exception {
-        agentB.owner("active"); // the job starts on a
-        JobInfo job = admin.submit(new JobSubmission("killed-agent", CounterImage.REFERENCE,
-                List.of(CounterImage.PROGRAM, "--ticks", "120", "--interval-ms", "500"), Map.of(), 1, 64L, null, 30L,
-                true, 3, null, null));
-        JobInfo onA = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(90));
-        assertThat(onA.workerId()).isEqualTo(agentA.status().workerId());
+        JobInfo onA = runningOn(agentA, agentB, "killed-agent", 120, 30);
+        JobInfo job = onA;
         String containerOnA = AgentCommand.containerName(job.id(), onA.epoch());
         LibpodClient a = pcA.client();
         admin.awaitJob(job.id(), j -> j.checkpointBlobId() != null, Duration.ofSeconds(60)); // a periodic one
@@ -154,17 +150,49 @@ class FaultIT {
     }
 
     /**
+     * Fault 11: the PC of a job is lost and the job's stored checkpoint is damaged (a byte flipped on the store's disk).
+     * The store, which checks a blob's sha256 as it serves it, will not serve it (and a PC given other bytes than its
+     * source stored refuses them); the PC says the checkpoint is at fault, the scheduler drops it and starts the job
+     * again from the beginning (rather than trying the damaged one on every PC until its retries run out), and it
+     * succeeds.
+     */
+    @Test
+    void aDamagedCheckpointIsRefusedAndTheJobStartsAgainFromTheBeginning() throws Exception {
+        JobInfo onA = runningOn(agentA, agentB, "damaged", 70, 30);
+        JobInfo job = onA;
+        JobInfo checkpointed = admin.awaitJob(job.id(), j -> j.checkpointBlobId() != null, Duration.ofSeconds(60));
+        agentB.owner("auto");
+        cluster.corruptBlob(checkpointed.checkpointBlobId());
+
+        agentA.kill();
+        try {
+            JobInfo again = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING && j.epoch() > onA.epoch()
+                    && j.checkpointBlobId() == null, LOST_AFTER.plusSeconds(90));
+            assertThat(again.workerId()).isEqualTo(agentB.status().workerId());
+            assertThat(admin.events(job.id())).anySatisfy(e -> assertThat(String.valueOf(e.details().get("reason")))
+                    .contains(checkpointed.checkpointBlobId() + " dropped"));
+        } finally {
+            agentA.restart();
+            agentA.awaitRegistered(Duration.ofSeconds(60));
+        }
+        JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), Duration.ofSeconds(120));
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        CounterOutput output = CounterOutput.ofJob(admin, job.id());
+        assertThat(output.lastTick()).isEqualTo(70);
+        assertThat(output.memoryFailures()).isZero();
+        await(() -> !exists(pcA.client(), AgentCommand.containerName(job.id(), onA.epoch())), Duration.ofSeconds(60),
+                "the dead agent's copy removed once it is back");
+    }
+
+    /**
      * Fault 3: a PC cut off from the control plane with its agent alive. Its lease runs out before the registry gives
      * the PC up, so it holds its job (no tick more) before the scheduler starts the job again on the other PC; healed,
      * it learns the job is no longer its own, keeps it held and has it removed; exactly one copy runs to the end.
      */
     @Test
     void aPartitionedPcHoldsItsJobBeforeItRunsElsewhereAndExactlyOneCopyFinishes() throws Exception {
-        agentB.owner("active"); // the job starts on a
-        JobInfo job = admin.submit(new JobSubmission("partitioned", CounterImage.REFERENCE,
-                List.of(CounterImage.PROGRAM, "--ticks", "60", "--interval-ms", "500"), Map.of(), 1, 64L, null, 0L,
-                true, 3, null, null));
-        JobInfo onA = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(90));
+        JobInfo onA = runningOn(agentA, agentB, "partitioned", 60, 0);
+        JobInfo job = onA;
         String containerOnA = AgentCommand.containerName(job.id(), onA.epoch());
         LibpodClient a = pcA.client();
         CounterOutput.awaitTick(admin, job.id(), 3, Duration.ofSeconds(30));
@@ -242,12 +270,8 @@ class FaultIT {
     @Test
     void anAgentStoppedForAShutdownMovesItsJobAwayAndLosesNoWork() throws Exception {
         String workerB = agentB.status().workerId();
-        agentA.owner("active"); // the job starts on b
-        JobInfo job = admin.submit(new JobSubmission("shutdown", CounterImage.REFERENCE,
-                List.of(CounterImage.PROGRAM, "--ticks", "40", "--interval-ms", "500"), Map.of(), 1, 64L, null, 0L,
-                true, 3, null, null));
-        JobInfo onB = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(90));
-        assertThat(onB.workerId()).isEqualTo(workerB);
+        JobInfo onB = runningOn(agentB, agentA, "shutdown", 40, 0);
+        JobInfo job = onB;
         CounterOutput.awaitTick(admin, job.id(), 5, Duration.ofSeconds(30));
         agentA.owner("auto");
 
@@ -271,6 +295,21 @@ class FaultIT {
         }
         System.out.printf("FaultIT shutdown: the agent exited %d ms after SIGTERM, its job moved away first%n",
                 stoppedMs);
+    }
+
+    /**
+     * Submits a counter job of {@code ticks} half-second ticks and waits for it to run on {@code host}: until then the
+     * owner of the {@code other} PC is at it (the caller sets it back to "auto" when it suits the test).
+     */
+    private JobInfo runningOn(AgentProcess host, AgentProcess other, String name, int ticks, long checkpointSeconds)
+            throws InterruptedException {
+        other.owner("active");
+        JobInfo job = admin.submit(new JobSubmission(name, CounterImage.REFERENCE,
+                List.of(CounterImage.PROGRAM, "--ticks", Integer.toString(ticks), "--interval-ms", "500"), Map.of(), 1,
+                64L, null, checkpointSeconds, true, 3, null, null));
+        JobInfo running = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(90));
+        assertThat(running.workerId()).as("placed on " + host.name()).isEqualTo(host.status().workerId());
+        return running;
     }
 
     /** Frozen: its cgroup's freezer holds it (what the agent does for an owner or a lapsed lease). */

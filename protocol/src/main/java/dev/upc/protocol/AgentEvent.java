@@ -21,7 +21,9 @@ import jakarta.validation.constraints.Size;
  * @param type             what happened
  * @param exitCode         EXITED: the process' exit code
  * @param cpuSeconds       EXITED, CHECKPOINTED: CPU time the job consumed so far
- * @param blobId           CHECKPOINTED: the blob written (must be the command's)
+ * @param blobId           CHECKPOINTED: the blob written (must be the command's); FAILED of a RESTORE: the
+ *                         checkpoint the agent refused as damaged or untrusted, if that was why (a failure of the PC
+ *                         itself names none)
  * @param sizeBytes        CHECKPOINTED: archive size
  * @param sha256           CHECKPOINTED: archive sha256, lowercase hex
  * @param checkpointMillis CHECKPOINTED: time the dump took

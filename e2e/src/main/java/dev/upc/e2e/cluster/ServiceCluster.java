@@ -177,6 +177,22 @@ public final class ServiceCluster implements AutoCloseable {
     }
 
     /** The private PostgreSQL's directory (data, socket, log), while it runs. */
+    /** Flips one byte in the middle of a stored blob's file, as a failing disk would: its sha256 no longer matches. */
+    public void corruptBlob(String blobId) throws java.io.IOException {
+        Path file;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(workDir().resolve("store"))) {
+            file = files.filter(p -> p.getFileName().toString().equals(blobId)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("blob file " + blobId + " not found"));
+        }
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            long middle = raf.length() / 2;
+            raf.seek(middle);
+            int b = raf.read();
+            raf.seek(middle);
+            raf.write(b ^ 0x5a);
+        }
+    }
+
     public Path postgresDirectory() {
         return postgres == null ? null : postgres.root();
     }

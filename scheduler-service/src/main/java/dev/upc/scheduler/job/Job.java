@@ -376,7 +376,11 @@ public final class Job {
                     if (op != null) {
                         effects.event(this, JobEventType.MIGRATION_FAILED, workerId, "reason", why, "requeued", true);
                     }
-                    retryOrFail(effects, "restore failed: " + why, true);
+                    // The agent refused the checkpoint itself (damaged, or asking for more than the job may have):
+                    // any PC would, so the job does without it and starts again from the beginning.
+                    boolean refused = event.blobId() != null && event.blobId().equals(checkpointBlobId);
+                    retryOrFail(effects, "restore failed: " + why + (refused ? "; checkpoint " + checkpointBlobId
+                            + " dropped: the job starts again from the beginning" : ""), !refused);
                 }
             }
             default -> retryOrFail(effects, "start failed: " + why, false);

@@ -147,6 +147,46 @@ class JobTest {
         assertThat(job.state()).isEqualTo(JobState.RUNNING);
     }
 
+    /** A job whose PC was lost, with a periodic checkpoint, placed again on {@code target}: its RESTORE in flight. */
+    private Job recoveringOn(String target) {
+        Job job = effects.running("j1", "wa");
+        job.periodicCheckpoint(effects);
+        StoredCommand checkpoint = last(job);
+        job.onEvent(effects, checkpoint, answer(job, checkpoint, AgentEventType.CHECKPOINTED));
+        job.recover(effects, true);
+        job.place(effects, target, X86, true);
+        assertThat(last(job).type()).isEqualTo(AgentCommandType.RESTORE);
+        return job;
+    }
+
+    @Test
+    void aRestoreFailingOnThePcKeepsTheCheckpointForTheNextTry() {
+        Job job = recoveringOn("wb");
+        String checkpoint = job.checkpointBlobId();
+
+        report(job, last(job), AgentEventType.FAILED);
+
+        assertThat(job.state()).isEqualTo(JobState.QUEUED);
+        assertThat(job.checkpointBlobId()).isEqualTo(checkpoint);
+    }
+
+    @Test
+    void aCheckpointTheAgentRefusesIsDroppedAndTheJobStartsAgainFromTheBeginning() {
+        Job job = recoveringOn("wb");
+        StoredCommand restore = last(job);
+        String checkpoint = job.checkpointBlobId();
+
+        job.onEvent(effects, restore, new AgentEvent(restore.id(), job.id(), restore.epoch(), AgentEventType.FAILED,
+                null, null, checkpoint, null, null, null, null, null, null, null, "sha256 differs", null));
+
+        assertThat(job.state()).isEqualTo(JobState.QUEUED);
+        assertThat(job.checkpointBlobId()).isNull();
+        assertThat(effects.lastEvent().type()).isEqualTo(JobEventType.RETRIED);
+        assertThat(effects.lastEvent().details()).containsEntry("fromCheckpoint", false);
+        job.place(effects, "wb", X86, false);
+        assertThat(last(job).type()).as("from the beginning").isEqualTo(AgentCommandType.RUN);
+    }
+
     @Test
     void anEventAboutAnOlderEpochIsAnsweredWithAKillOfThatContainerAndChangesNothing() {
         Job job = effects.running("j1", "wa");

@@ -316,11 +316,11 @@ public final class StoreClient {
                 }
                 String actual = HexFormat.of().formatHex(sha256.digest());
                 if (received != length || !actual.equals(expectedSha256)) {
-                    throw new IOException(name + " is damaged: got " + received + " bytes with sha256 " + actual
+                    throw new DamagedBlobException(name + " is damaged: got " + received + " bytes with sha256 " + actual
                             + ", expected " + length + " bytes with sha256 " + expectedSha256);
                 }
                 if (required != null && !required.equals(actual)) {
-                    throw new IOException(name + " is not the blob its source stored: sha256 " + actual
+                    throw new DamagedBlobException(name + " is not the blob its source stored: sha256 " + actual
                             + ", the source reported " + required);
                 }
                 verified = true;

@@ -55,11 +55,18 @@ public final class Events {
     }
 
     public static AgentEvent failed(AgentCommand c, String reason) {
+        return failed(c, reason, null);
+    }
+
+    /**
+     * @param refusedBlob a RESTORE's checkpoint refused as damaged or untrusted (not this PC's failing), or null
+     */
+    public static AgentEvent failed(AgentCommand c, String reason, String refusedBlob) {
         String text = reason == null || reason.isBlank() ? "unknown failure" : reason;
         if (text.length() > REASON_LIMIT) {
             text = text.substring(0, REASON_LIMIT - 1) + "…";
         }
-        return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.FAILED, null, null, null, null,
-                null, null, null, null, null, null, text, null);
+        return new AgentEvent(c.commandId(), c.jobId(), c.epoch(), AgentEventType.FAILED, null, null, refusedBlob,
+                null, null, null, null, null, null, null, text, null);
     }
 }

@@ -1,5 +1,8 @@
 package dev.upc.agent.job;
 
+import dev.upc.agent.checkpoint.ArchiveRefusedException;
+import dev.upc.agent.control.ControlPlaneException;
+import dev.upc.agent.control.DamagedBlobException;
 import dev.upc.agent.control.StoreClient;
 import dev.upc.agent.driver.TaskDriver;
 import dev.upc.agent.driver.TaskHandle;
@@ -88,7 +91,7 @@ final class Restores {
                 // the end of a damaged archive and restores nothing.
                 try (StoreClient.Download download = store.get(BlobKind.CHECKPOINTS, blobId, token)) {
                     if (c.blobSha256() != null && !download.require(c.blobSha256())) {
-                        throw new IOException("the store's " + blobId + " has sha256 " + download.sha256Hex()
+                        throw new DamagedBlobException("the store's " + blobId + " has sha256 " + download.sha256Hex()
                                 + ", not the " + c.blobSha256() + " its source reported");
                     }
                     result = imports.restore(download, name, job.image(), limits.quotaMicros(cpus),
@@ -102,12 +105,31 @@ final class Restores {
                 Thread.currentThread().interrupt();
             }
             state.forget(name);
-            return List.of(Events.failed(c, "restore of " + blobId + " as " + name + " failed: " + Failures.describe(e)));
+            // A damaged or refused archive is the checkpoint's fault, not this PC's: say so, and the scheduler does
+            // without it instead of trying it again elsewhere.
+            String refused = checkpointAtFault(e) ? blobId : null;
+            return List.of(Events.failed(c, "restore of " + blobId + " as " + name + " failed: " + Failures.describe(e),
+                    refused));
         }
         exits.watch(name);
         logs.follow(name, c.jobId(), c.epoch()); // the restored log begins with the lines the checkpoint carried
         return List.of(Events.restored(c, result.imageSince(since), result.downloadSince(since),
                 result.report().restored()));
+    }
+
+    /**
+     * Whether the restore failed because of the checkpoint itself, whatever PC tried: its bytes are not the ones its
+     * source stored (the store found it corrupt on its disk, or this PC got other bytes), or it asks for more than the
+     * job may have.
+     */
+    private static boolean checkpointAtFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DamagedBlobException || t instanceof ArchiveRefusedException
+                    || t instanceof ControlPlaneException c && "blob_corrupt".equals(c.error())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

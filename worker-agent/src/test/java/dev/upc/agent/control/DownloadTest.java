@@ -28,7 +28,7 @@ class DownloadTest {
         byte[] damaged = CONTENT.clone();
         damaged[3] ^= 1;
         try (StoreClient.Download download = download(damaged, damaged.length, sha(CONTENT))) {
-            assertThatThrownBy(download::readAllBytes).isInstanceOf(IOException.class)
+            assertThatThrownBy(download::readAllBytes).isInstanceOf(DamagedBlobException.class)
                     .hasMessageContaining("checkpoints/x is damaged");
         }
     }
@@ -57,7 +57,7 @@ class DownloadTest {
         try (StoreClient.Download download = new StoreClient.Download(new ByteArrayInputStream(swapped),
                 "checkpoints/x", -1, null, committed)) {
             assertThat(download.require(sha(CONTENT))).as("not known yet").isTrue();
-            assertThatThrownBy(download::readAllBytes).isInstanceOf(IOException.class)
+            assertThatThrownBy(download::readAllBytes).isInstanceOf(DamagedBlobException.class)
                     .hasMessageContaining("is not the blob its source stored");
         }
     }
