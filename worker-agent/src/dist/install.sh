@@ -48,6 +48,7 @@ dest="${root}${prefix}"
 etc="${root}/etc/upc"
 state="${root}/var/lib/upc-agent"
 unit="${root}/etc/systemd/system/upc-agent.service"
+sleep_hook="${root}/usr/lib/systemd/system-sleep/upc-agent"
 
 say() { printf '%s\n' "$*"; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
@@ -56,7 +57,8 @@ if [[ -z "${root}" && "${EUID}" -ne 0 ]]; then
   echo "install.sh: run as root (sudo $0 $*), or use --root DIR for a trial install" >&2
   exit 1
 fi
-for part in app/quarkus-run.jar bin/upc-agent etc/agent.properties.example systemd/upc-agent.service README.txt; do
+for part in app/quarkus-run.jar bin/upc-agent etc/agent.properties.example systemd/upc-agent.service \
+  systemd/upc-agent.sleep README.txt; do
   [[ -e "${src}/${part}" ]] || {
     echo "install.sh: ${src}/${part} is missing: unpack the whole upc-agent tarball and run its install.sh" >&2
     exit 1
@@ -124,6 +126,11 @@ sed "s#/opt/upc-agent#${prefix}#g" "${src}/systemd/upc-agent.service" >"${unit}.
 chmod 0644 "${unit}.new"
 mv -f "${unit}.new" "${unit}"
 say "Wrote ${unit}"
+install -d -m 0755 "$(dirname "${sleep_hook}")"
+sed "s#/opt/upc-agent#${prefix}#g" "${src}/systemd/upc-agent.sleep" >"${sleep_hook}.new"
+chmod 0755 "${sleep_hook}.new"
+mv -f "${sleep_hook}.new" "${sleep_hook}"
+say "Wrote ${sleep_hook} (jobs held before the PC sleeps)"
 
 ## systemd
 if [[ -n "${root}" ]]; then

@@ -94,6 +94,8 @@ public class AgentMain implements QuarkusApplication {
                 case "status" -> LocalCommand.status(config.localPort());
                 case "owner" -> LocalCommand.owner(config.localPort(), config.stateDir(), args)
                         .orElseGet(AgentMain::usage);
+                case "prepare-sleep" -> args.length == 1 ? LocalCommand.prepareSleep(config.localPort(),
+                        config.stateDir()) : usage();
                 case "help", "--help", "-h" -> {
                     usage();
                     yield 0;
@@ -111,7 +113,7 @@ public class AgentMain implements QuarkusApplication {
 
     private static int usage() {
         System.err.println("usage: upc-agent [run | check | train | status | owner show | owner active|idle|auto"
-                + " | owner snooze 2h | owner cpu 50|default]");
+                + " | owner snooze 2h | owner cpu 50|default | prepare-sleep]");
         return USAGE;
     }
 

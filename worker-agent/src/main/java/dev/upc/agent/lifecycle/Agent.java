@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +53,8 @@ public final class Agent implements AutoCloseable {
     private static final Duration RETRY_FIRST = Duration.ofMillis(500);
     private static final Duration RETRY_MAX = Duration.ofSeconds(30);
     private static final Duration EXIT_HOLD_REFRESH = Duration.ofSeconds(5);
+    /** How long an announced sleep keeps the jobs held if the PC does not go to sleep after all. */
+    private static final Duration SLEEP_ANNOUNCEMENT = Duration.ofMinutes(2);
 
     private final AgentSettings settings;
     private final AgentState state;
@@ -76,6 +79,7 @@ public final class Agent implements AutoCloseable {
     private ExitHold exitHold;
     private final AgentWork work = new AgentWork();
     private final Lease lease;
+    private final SleepWatch sleep;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final ScheduledExecutorService leaseCheck = Executors.newSingleThreadScheduledExecutor(named("upc-lease"));
     private volatile Long startToRegisteredMillis;
@@ -98,6 +102,7 @@ public final class Agent implements AutoCloseable {
                 new Backoff(RETRY_FIRST, RETRY_MAX), clock);
         state.onNewEvents(progress::signal);
         this.lease = new Lease(settings.lease(), Lease.bootClock());
+        this.sleep = new SleepWatch(Lease.bootClock(), () -> System.nanoTime() / 1_000_000, SLEEP_ANNOUNCEMENT);
         heartbeats.renews(lease);
         enrolment.onRegistered(answer -> {
             lease.renewed(lease.now()); // the registry heard from the PC
@@ -210,6 +215,22 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
+     * The PC is about to sleep ({@code upc-agent prepare-sleep}, run by systemd's sleep hook): holds every job now, and
+     * keeps them held after waking until the scheduler says they are still this PC's, since it may have given them
+     * away while the PC slept. Waits up to {@code timeout} for the jobs to be held, so that the PC sleeps only then.
+     *
+     * @return the jobs held, or -1 when they were not all held in time
+     */
+    public int prepareForSleep(Duration timeout) {
+        if (relief == null) {
+            return 0;
+        }
+        sleep.announced();
+        relief.leaseLapsed("the PC prepares to sleep");
+        return relief.settled(timeout) ? relief.held().size() : -1;
+    }
+
+    /**
      * Holds every job once the lease lapsed; once the control plane hears from the PC again, asks the scheduler which
      * jobs are still this PC's and frees those ({@link OwnerRelief#leaseRestored}).
      */
@@ -218,17 +239,22 @@ public final class Agent implements AutoCloseable {
             return;
         }
         try {
-            if (lease.lapsed() || lease.takeMissedLapse()) {
-                if (!relief.leaseHeld()) {
-                    relief.leaseLapsed("the control plane has not heard from this PC for longer than its lease ("
-                            + settings.lease().toSeconds() + " s)");
-                    troubles.report("lease lapsed: the control plane has not heard from this PC for over "
-                            + settings.lease().toSeconds() + " s; its jobs are held");
+            OptionalLong slept = sleep.woke();
+            boolean lapsed = lease.lapsed() || lease.takeMissedLapse();
+            switch (LeaseStep.of(lapsed, slept.isPresent(), relief.leaseHeld(), sleep.pending())) {
+                case HOLD -> {
+                    if (!relief.leaseHeld()) {
+                        String why = slept.isPresent()
+                                ? "the PC woke after sleeping " + slept.getAsLong() / 1000 + " s"
+                                : "the control plane has not heard from this PC for longer than its lease ("
+                                        + settings.lease().toSeconds() + " s)";
+                        relief.leaseLapsed(why);
+                        troubles.report(why + "; its jobs are held until the scheduler says they are still its own");
+                    }
                 }
-            } else if (relief.leaseHeld()) {
-                relief.leaseRestored(enrolment.call(control::placements));
-            } else {
-                relief.freeStrays();
+                case ASK -> relief.leaseRestored(enrolment.call(control::placements));
+                case WAIT -> { }
+                case FREE_STRAYS -> relief.freeStrays();
             }
         } catch (ControlPlaneException e) {
             if ("placements_unsupported".equals(e.error())) {

@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -245,6 +247,19 @@ public final class OwnerRelief implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** Waits up to {@code timeout} until everything asked of the relief before this call is done. */
+    boolean settled(Duration timeout) {
+        try {
+            thread.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            return false;
+        }
     }
 
     /** How long the last relief took, from the owner's change to the last job held or freed; null before one. */

@@ -56,6 +56,21 @@ public final class LocalCommand {
         return Optional.of(call(port, "PUT", path, secret));
     }
 
+    /**
+     * {@code prepare-sleep}: the PC is about to sleep; the agent holds its jobs before this returns. Run by systemd's
+     * sleep hook ({@code /usr/lib/systemd/system-sleep/upc-agent}).
+     */
+    public static int prepareSleep(int port, Path stateDir) {
+        String secret;
+        try {
+            secret = port == 0 ? null : LocalSecret.read(stateDir);
+        } catch (IllegalStateException e) {
+            System.err.println("upc-agent: " + e.getMessage());
+            return 1;
+        }
+        return call(port, "POST", "/sleep", secret);
+    }
+
     /** A value on the command line as a path segment: {@code 50%} is {@code 50}; what no path can carry, refused. */
     static String value(String arg) {
         String value = arg.strip();

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -23,7 +24,9 @@ import org.jboss.logging.Logger;
  *   <li>{@code GET /health/live}, {@code GET /health/ready} — for systemd, monitoring, and scripts;</li>
  *   <li>{@code GET /status} — what {@code upc-agent status} prints;</li>
  *   <li>{@code GET /owner}, {@code PUT /owner/active|idle|auto}, {@code PUT /owner/snooze/2h},
- *   {@code PUT /owner/cpu/50|default} — the owner's controls of {@code upc-agent owner}.</li>
+ *   {@code PUT /owner/cpu/50|default} — the owner's controls of {@code upc-agent owner};</li>
+ *   <li>{@code POST /sleep} — the PC is about to sleep ({@code upc-agent prepare-sleep}, from systemd's sleep hook):
+ *   the jobs are held before it answers.</li>
  * </ul>
  * Reading is open to local programs; a change needs the {@link LocalSecret}. No web page can do either (the server
  * checks {@code Host} and {@code Origin}).
@@ -33,27 +36,32 @@ public final class LocalEndpoint implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LocalEndpoint.class);
     /** How long one connection may take, so that a stuck client holds the next one up for at most that. */
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** How long a sleep's hold may take before the endpoint answers anyway (systemd waits for the hook). */
+    private static final Duration SLEEP_HOLD_TIMEOUT = Duration.ofSeconds(10);
 
     private final Supplier<?> status;
     private final BooleanSupplier ready;
     private final OwnerToggle toggle;
     private final CpuCap cap;
+    private final IntSupplier prepareForSleep;
     private final LocalSecret secret;
     private final LoopbackHttpServer server;
 
     LocalEndpoint(int port, Supplier<?> status, BooleanSupplier ready, OwnerToggle toggle, CpuCap cap,
-            LocalSecret secret, Duration timeout) throws IOException {
+            IntSupplier prepareForSleep, LocalSecret secret, Duration timeout) throws IOException {
         this.status = status;
         this.ready = ready;
         this.toggle = toggle;
         this.cap = cap;
+        this.prepareForSleep = prepareForSleep;
         this.secret = secret;
         this.server = new LoopbackHttpServer(port, timeout, this::route);
     }
 
     public static LocalEndpoint start(int port, Agent agent, OwnerToggle toggle, CpuCap cap, LocalSecret secret)
             throws IOException {
-        LocalEndpoint endpoint = new LocalEndpoint(port, agent::status, agent::ready, toggle, cap, secret, TIMEOUT);
+        LocalEndpoint endpoint = new LocalEndpoint(port, agent::status, agent::ready, toggle, cap,
+                () -> agent.prepareForSleep(SLEEP_HOLD_TIMEOUT), secret, TIMEOUT);
         LOG.infof("local endpoint on http://127.0.0.1:%d (status, health, owner toggle)", endpoint.port());
         return endpoint;
     }
@@ -74,6 +82,19 @@ public final class LocalEndpoint implements AutoCloseable {
                         + " secret in the agent's state directory (" + LocalSecret.FILE + "); upc-agent owner sends it");
             }
             return setOwner(path.substring("/owner/".length()));
+        }
+        if (path.equals("/sleep")) {
+            if (!method.equals("POST")) {
+                return notAllowed(method, "POST", "POST");
+            }
+            if (!secret.admits(request.authorization())) {
+                return Response.error(401, "local_secret_required", "a sleep needs 'Authorization: Bearer' and the"
+                        + " secret in the agent's state directory (" + LocalSecret.FILE + "); upc-agent prepare-sleep"
+                        + " sends it");
+            }
+            int held = prepareForSleep.getAsInt();
+            return held < 0 ? Response.error(503, "jobs_not_held", "the jobs were not all held in time")
+                    : Response.json(200, Map.of("held", held));
         }
         Supplier<Response> get = switch (path) {
             case "/health/live" -> () -> Response.json(200, Map.of("status", "UP"));

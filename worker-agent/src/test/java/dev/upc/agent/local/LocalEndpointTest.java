@@ -46,12 +46,14 @@ class LocalEndpointTest {
         saved.add(percent);
     });
     private volatile boolean ready;
+    private final java.util.concurrent.atomic.AtomicInteger sleeps = new java.util.concurrent.atomic.AtomicInteger();
     private volatile RuntimeException statusFailure;
     private LocalEndpoint endpoint;
 
     @BeforeEach
     void start() throws IOException {
-        endpoint = new LocalEndpoint(0, this::status, () -> ready, toggle, cap, LocalSecret.of(SECRET), TIMEOUT);
+        endpoint = new LocalEndpoint(0, this::status, () -> ready, toggle, cap, sleeps::incrementAndGet,
+                LocalSecret.of(SECRET), TIMEOUT);
     }
 
     @AfterEach
@@ -110,6 +112,19 @@ class LocalEndpointTest {
         assertThat(active.status()).isEqualTo(200);
         assertThat(toggle.mode()).isEqualTo(OwnerToggle.Mode.ACTIVE);
         assertThat(get("/owner").json().path("mode").asText()).isEqualTo("active");
+    }
+
+    @Test
+    void aSleepIsAnnouncedOnlyWithTheSecretAndByPost() throws IOException {
+        Answer anonymous = send("POST /sleep HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(get("/sleep").status()).isEqualTo(405);
+        assertThat(sleeps).hasValue(0);
+
+        Answer announced = send("POST /sleep HTTP/1.1\r\n" + LOCAL + "Content-Length: 0\r\n\r\n");
+        assertThat(announced.status()).isEqualTo(200);
+        assertThat(announced.json().path("held").asInt()).as("what the agent says it held").isEqualTo(1);
+        assertThat(sleeps).hasValue(1);
     }
 
     @Test
