@@ -2,7 +2,8 @@
  * upc-counter: the reference job of UPC's tests, demo and benchmarks.
  *
  * It holds MEM MiB of resident memory filled with a deterministic pattern and prints one line per
- * tick: the tick number, the work done so far and a fresh checksum of the whole buffer. A job that
+ * tick: the tick number, the work done so far, a fresh checksum of the whole buffer and the wall-clock
+ * time in milliseconds (at=…), so that two copies running at once show even for a moment. A job that
  * was checkpointed and restored correctly keeps counting from where it stopped and keeps printing
  * the checksum it printed before ("mem ok"); a broken restore shows up as a counter that restarts
  * from 1 or as "mem CORRUPT".
@@ -103,7 +104,10 @@ int main(int argc, char **argv) {
         else if (interval_ms > 0) sleep_ms(interval_ms);
         const char *mem = "none";
         if (words > 0) mem = checksum(buf, words) == expected ? "ok" : "CORRUPT";
-        printf("tick %ld state=%016llx mem %s\n", tick, (unsigned long long)state, mem);
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        printf("tick %ld state=%016llx mem %s at=%lld\n", tick, (unsigned long long)state, mem,
+               (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
     }
     printf("upc-counter done state=%016llx\n", (unsigned long long)state);
     if (out != NULL) {

@@ -10,6 +10,8 @@ import dev.upc.cli.client.UpcClient;
 import dev.upc.e2e.cluster.ServiceCluster;
 import dev.upc.e2e.job.CounterImage;
 import dev.upc.e2e.job.CounterOutput;
+import dev.upc.e2e.job.JobRuns;
+import dev.upc.e2e.pc.CopyWatch;
 import dev.upc.e2e.pc.SimulatedPc;
 import dev.upc.agent.libpod.LogLine;
 import dev.upc.protocol.BlobKind;
@@ -72,6 +74,7 @@ class AgentIT {
     private UpcClient admin;
     private SimulatedPc pcA;
     private SimulatedPc pcB;
+    private CopyWatch copies;
     private AgentProcess agentA;
     private AgentProcess agentB;
     private String workerA;
@@ -84,6 +87,7 @@ class AgentIT {
         admin = cluster.admin();
         pcA = SimulatedPc.start("a");
         pcB = SimulatedPc.start("b");
+        copies = CopyWatch.start(Map.of("a", pcA.client(), "b", pcB.client()), Duration.ofMillis(500));
         CounterImage image = CounterImage.build(work);
         Path archive = image.archive(pcA.client());
         admin.putBlob(BlobKind.IMAGES, ImageArchive.blobId(CounterImage.REFERENCE), archive);
@@ -97,7 +101,7 @@ class AgentIT {
 
     @AfterAll
     void stopEverything() {
-        for (AutoCloseable c : new AutoCloseable[] {agentA, agentB, pcA, pcB, cluster}) {
+        for (AutoCloseable c : new AutoCloseable[] {copies, agentA, agentB, pcA, pcB, cluster}) {
             try {
                 if (c != null) {
                     c.close();
@@ -444,6 +448,37 @@ class AgentIT {
         assertContinuedToTheEnd(job.id(), 100);
     }
 
+    /**
+     * Fault 12 of issue 20, at the source: the PC's podman service crashes while it checkpoints a job for a migration
+     * (the runc and CRIU it started run on) and is back a second later. The move completes or fails; either way the
+     * job runs to its end, from where it was or from a checkpoint, and never twice at once.
+     */
+    @Test
+    void thePodmanServiceCrashedMidCheckpointLosesNoJob() {
+        JobInfo job = runningJob(counter("podman-checkpoint", 256, 100, 200, null));
+
+        migrate(job.id(), other(job.workerId()));
+        awaitEvent(job.id(), JobEventType.MIGRATION_STARTED, Duration.ofSeconds(30));
+        sleep(500); // within the dump or the export of 256 MiB
+        pcOf(job.workerId()).crashService(Duration.ofSeconds(1));
+
+        assertRanToTheEnd(job.id(), 100);
+    }
+
+    /** Fault 12 of issue 20, at the target: its podman service crashes while it restores the job. */
+    @Test
+    void thePodmanServiceCrashedMidRestoreLosesNoJob() {
+        JobInfo job = runningJob(counter("podman-restore", 256, 100, 200, null));
+        String target = other(job.workerId());
+
+        migrate(job.id(), target);
+        awaitEvent(job.id(), JobEventType.CHECKPOINTED, Duration.ofSeconds(60));
+        sleep(500); // the RESTORE reached the target: within its download or import of 256 MiB
+        pcOf(target).crashService(Duration.ofSeconds(1));
+
+        assertRanToTheEnd(job.id(), 100);
+    }
+
     @Test
     void aCorruptedArchiveIsRefusedAndTheJobRunsOnWhereItWas() throws IOException {
         JobInfo job = runningJob(counter("corrupt", 32, 80, 200, null));
@@ -551,14 +586,49 @@ class AgentIT {
     }
 
     private void assertContinuedToTheEnd(String jobId, int ticks) {
+        CounterOutput output = assertRanToTheEnd(jobId, ticks);
+        assertThat(output.consecutive()).as("ticks without a gap or restart: " + output.ticks()).isTrue();
+        assertThat(output.starts()).as("started once, never from scratch").isEqualTo(1);
+    }
+
+    /**
+     * The job succeeded with every tick and its memory intact, never ran twice at once, and left nothing behind; it
+     * may have started again from the beginning (its output says how often).
+     */
+    private CounterOutput assertRanToTheEnd(String jobId, int ticks) {
         JobInfo done = admin.awaitJob(jobId, j -> j.state().terminal(), JOB_TIMEOUT);
         assertThat(done.state()).as(describe(done)).isEqualTo(JobState.SUCCEEDED);
         CounterOutput output = CounterOutput.ofJob(admin, jobId); // every placement's lines, stitched
         assertThat(output.lastTick()).as(describe(done)).isEqualTo(ticks);
-        assertThat(output.consecutive()).as("ticks without a gap or restart: " + output.ticks()).isTrue();
-        assertThat(output.starts()).as("started once, never from scratch").isEqualTo(1);
         assertThat(output.memoryFailures()).isZero();
+        assertOneCopyAtATime(jobId);
         awaitNoContainer(jobId);
+        awaitNoCheckpoint(jobId);
+        System.out.printf("AgentIT %s: %d start(s), %d ticks printed for %d%n", jobId, output.starts(),
+                output.ticks().size(), ticks);
+        return output;
+    }
+
+    /** No two copies ran at once: judged from the job's own output and from the PCs' containers sampled meanwhile. */
+    private void assertOneCopyAtATime(String jobId) {
+        JobRuns runs = JobRuns.ofJob(admin, jobId);
+        assertThat(runs.spans()).as("the job's lines carry their epoch and time").isNotEmpty();
+        assertThat(runs.overlaps()).as("placements that printed at the same time").isEmpty();
+        assertThat(copies.samples()).as("the PCs were sampled").isPositive();
+        assertThat(copies.doubles(jobId)).as("two live copies seen on the PCs").isEmpty();
+    }
+
+    private void awaitNoCheckpoint(String jobId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> left;
+        try {
+            while (!(left = cluster.storedCheckpoints(jobId)).isEmpty() && System.nanoTime() < deadline) {
+                sleep(200);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThat(left).as("checkpoints of the finished job left in the store").isEmpty();
     }
 
     private void migrate(String jobId, String target) {

@@ -6,6 +6,7 @@ import dev.upc.agent.driver.JobCgroups;
 import dev.upc.agent.driver.LibpodDriver;
 import dev.upc.agent.driver.TaskHandle;
 import dev.upc.agent.driver.TaskStatus;
+import dev.upc.agent.job.JobRunner;
 import dev.upc.agent.libpod.LibpodClient;
 import dev.upc.agent.libpod.LibpodNotFoundException;
 import dev.upc.cli.client.UpcClient;
@@ -13,6 +14,8 @@ import dev.upc.e2e.agent.AgentProcess;
 import dev.upc.e2e.cluster.ServiceCluster;
 import dev.upc.e2e.job.CounterImage;
 import dev.upc.e2e.job.CounterOutput;
+import dev.upc.e2e.job.JobRuns;
+import dev.upc.e2e.pc.CopyWatch;
 import dev.upc.e2e.pc.Partition;
 import dev.upc.e2e.pc.SimulatedPc;
 import dev.upc.protocol.AgentCommand;
@@ -22,6 +25,7 @@ import dev.upc.protocol.JobInfo;
 import dev.upc.protocol.JobState;
 import dev.upc.protocol.JobSubmission;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +68,7 @@ class FaultIT {
     private UpcClient admin;
     private SimulatedPc pcA;
     private SimulatedPc pcB;
+    private CopyWatch copies;
     private AgentProcess agentA;
     private AgentProcess agentB;
     private final List<Partition> linksOfA = new ArrayList<>();
@@ -76,6 +81,7 @@ class FaultIT {
         admin = cluster.admin();
         pcA = SimulatedPc.start("fa");
         pcB = SimulatedPc.start("fb");
+        copies = CopyWatch.start(Map.of("fa", pcA.client(), "fb", pcB.client()), Duration.ofMillis(500));
         CounterImage image = CounterImage.build(work);
         admin.putBlob(BlobKind.IMAGES, ImageArchive.blobId(CounterImage.REFERENCE), image.archive(pcA.client()));
         pcA.runCli(Duration.ofSeconds(60), "rmi", "-f", CounterImage.REFERENCE); // the PCs get it from the store
@@ -96,7 +102,7 @@ class FaultIT {
     @AfterAll
     void stopEverything() {
         linksOfA.forEach(Partition::close);
-        for (AutoCloseable c : new AutoCloseable[] {agentA, agentB, pcA, pcB, cluster}) {
+        for (AutoCloseable c : new AutoCloseable[] {copies, agentA, agentB, pcA, pcB, cluster}) {
             try {
                 if (c != null) {
                     c.close();
@@ -147,6 +153,47 @@ class FaultIT {
                 .isEqualTo(1);
         assertThat(output.lastTick()).isEqualTo(120);
         assertThat(output.memoryFailures()).isZero();
+        assertOneCopyAtATimeAndNothingLeft(job.id());
+    }
+
+    /**
+     * Fault 2: the PC vanishes, as when it loses power: its agent, its podman service and its job die at once, no
+     * guard left to act. Once the registry gives the PC up, the job resumes on the other PC from its last periodic
+     * checkpoint; when the PC comes back (podman, then the agent), nothing of the job runs there again, and its dead
+     * container is removed.
+     */
+    @Test
+    void aPcThatVanishesHasItsJobResumeElsewhereAndRunsNothingOnceBack() throws Exception {
+        JobInfo onA = runningOn(agentA, agentB, "vanished", 120, 30);
+        JobInfo job = onA;
+        String containerOnA = AgentCommand.containerName(job.id(), onA.epoch());
+        admin.awaitJob(job.id(), j -> j.checkpointBlobId() != null, Duration.ofSeconds(60)); // a periodic one
+        agentB.owner("auto");
+
+        long lostAt = System.nanoTime();
+        agentA.killWithItsChildren();
+        pcA.powerOff();
+        JobInfo onB;
+        try {
+            onB = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING && j.epoch() > onA.epoch(),
+                    LOST_AFTER.plusSeconds(60));
+        } finally {
+            pcA.powerOn();
+            agentA.restart();
+            agentA.awaitRegistered(Duration.ofSeconds(60));
+        }
+        long elsewhereAfterMs = (System.nanoTime() - lostAt) / 1_000_000;
+        assertThat(onB.workerId()).isEqualTo(agentB.status().workerId());
+        await(() -> !exists(pcA.client(), containerOnA), Duration.ofSeconds(60), "the dead copy removed once back");
+        JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), Duration.ofSeconds(120));
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        CounterOutput output = CounterOutput.ofJob(admin, job.id());
+        assertThat(output.starts()).as("resumed from its checkpoint, not started again: " + output.ticks())
+                .isEqualTo(1);
+        assertThat(output.lastTick()).isEqualTo(120);
+        assertThat(output.memoryFailures()).isZero();
+        assertOneCopyAtATimeAndNothingLeft(job.id());
+        System.out.printf("FaultIT vanished PC: job running elsewhere %d ms after the power loss%n", elsewhereAfterMs);
     }
 
     /**
@@ -182,6 +229,7 @@ class FaultIT {
         assertThat(output.memoryFailures()).isZero();
         await(() -> !exists(pcA.client(), AgentCommand.containerName(job.id(), onA.epoch())), Duration.ofSeconds(60),
                 "the dead agent's copy removed once it is back");
+        assertOneCopyAtATimeAndNothingLeft(job.id());
     }
 
     /**
@@ -216,6 +264,8 @@ class FaultIT {
         JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), Duration.ofSeconds(120));
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(done.workerId()).isNull();
+        assertThat(CounterOutput.ofJob(admin, job.id()).lastTick()).isEqualTo(60);
+        assertOneCopyAtATimeAndNothingLeft(job.id());
         System.out.printf("FaultIT partition: held %d ms after the cut, running elsewhere %d ms after it%n",
                 heldAfterMs, elsewhereAfterMs);
     }
@@ -257,6 +307,8 @@ class FaultIT {
             assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
             assertThat(done.retries()).as("no retry used").isZero();
             assertThat(done.epoch()).as("never placed again").isEqualTo(job.epoch());
+            assertThat(CounterOutput.ofJob(admin, job.id()).consecutive()).isTrue();
+            assertOneCopyAtATimeAndNothingLeft(job.id());
         }
         System.out.printf("FaultIT registry outage: jobs held within %d ms of the stop; registry down %d s%n",
                 heldWithinMs, downSeconds);
@@ -289,6 +341,7 @@ class FaultIT {
             assertThat(output.starts()).as("one run: no work lost").isEqualTo(1);
             assertThat(output.consecutive()).as(output.ticks().toString()).isTrue();
             assertThat(output.lastTick()).isEqualTo(40);
+            assertOneCopyAtATimeAndNothingLeft(job.id());
         } finally {
             agentB.restart();
             agentB.awaitRegistered(Duration.ofSeconds(60));
@@ -310,6 +363,43 @@ class FaultIT {
         JobInfo running = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(90));
         assertThat(running.workerId()).as("placed on " + host.name()).isEqualTo(host.status().workerId());
         return running;
+    }
+
+    /**
+     * What every fault test asserts at its end: no two copies of the job ran at once, judged from its own output (each
+     * placement's lines carry their epoch and time) and from the PCs' containers sampled all along; no container of
+     * the job is left on a PC and no checkpoint of it in the store.
+     */
+    private void assertOneCopyAtATimeAndNothingLeft(String jobId) throws Exception {
+        JobRuns runs = JobRuns.ofJob(admin, jobId);
+        assertThat(runs.spans()).as("the job's lines carry their epoch and time").isNotEmpty();
+        assertThat(runs.overlaps()).as("placements that printed at the same time").isEmpty();
+        assertThat(copies.samples()).as("the PCs were sampled").isPositive();
+        assertThat(copies.doubles(jobId)).as("two live copies seen on the PCs").isEmpty();
+        await(() -> containersOf(jobId).isEmpty(), Duration.ofSeconds(60), "no container of " + jobId + " left");
+        await(() -> storedCheckpoints(jobId).isEmpty(), Duration.ofSeconds(60),
+                "no checkpoint of " + jobId + " left in the store");
+        System.out.printf("FaultIT %s: placements %s%n", jobId, runs.spans());
+    }
+
+    private List<String> containersOf(String jobId) {
+        List<String> names = new ArrayList<>();
+        for (SimulatedPc pc : List.of(pcA, pcB)) {
+            try {
+                pc.client().listByLabel(JobRunner.LABEL_JOB + "=" + jobId).forEach(c -> names.add(c.plainName()));
+            } catch (RuntimeException e) {
+                names.add(pc.name() + ": " + e.getMessage());
+            }
+        }
+        return names;
+    }
+
+    private List<String> storedCheckpoints(String jobId) {
+        try {
+            return cluster.storedCheckpoints(jobId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Frozen: its cgroup's freezer holds it (what the agent does for an owner or a lapsed lease). */

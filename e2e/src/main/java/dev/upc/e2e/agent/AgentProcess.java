@@ -235,6 +235,17 @@ public final class AgentProcess implements AutoCloseable {
         awaitExit();
     }
 
+    /**
+     * SIGKILL to the agent and to the processes it started (its exit guard among them) at once, as when its PC loses
+     * power: nothing of the agent gets to act on its death.
+     */
+    public void killWithItsChildren() {
+        List<ProcessHandle> children = process.descendants().toList();
+        children.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        awaitExit();
+    }
+
     /** SIGSTOP: the agent freezes mid-whatever (its connections stay open), as a PC that hangs for a while. */
     public void pause() {
         signal("STOP");

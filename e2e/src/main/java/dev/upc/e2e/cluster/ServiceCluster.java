@@ -2,9 +2,11 @@ package dev.upc.e2e.cluster;
 
 import dev.upc.e2e.WorkDirectory;
 import dev.upc.localpg.LocalPostgres;
+import dev.upc.protocol.CheckpointId;
 import dev.upc.protocol.Tokens.Issuer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A real UPC control plane on this machine for end-to-end tests and {@code ./upc demo}: one private PostgreSQL
@@ -176,15 +179,11 @@ public final class ServiceCluster implements AutoCloseable {
         return services.get(service).handle();
     }
 
-    /** The private PostgreSQL's directory (data, socket, log), while it runs. */
     /** Flips one byte in the middle of a stored blob's file, as a failing disk would: its sha256 no longer matches. */
-    public void corruptBlob(String blobId) throws java.io.IOException {
-        Path file;
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(workDir().resolve("store"))) {
-            file = files.filter(p -> p.getFileName().toString().equals(blobId)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("blob file " + blobId + " not found"));
-        }
-        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+    public void corruptBlob(String blobId) throws IOException {
+        Path file = storedFiles().filter(p -> p.getFileName().toString().equals(blobId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("blob file " + blobId + " not found"));
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             long middle = raf.length() / 2;
             raf.seek(middle);
             int b = raf.read();
@@ -193,6 +192,20 @@ public final class ServiceCluster implements AutoCloseable {
         }
     }
 
+    /** The checkpoints of that job the store still keeps on its disk, by blob id. */
+    public List<String> storedCheckpoints(String jobId) throws IOException {
+        return storedFiles().map(p -> p.getFileName().toString())
+                .filter(name -> CheckpointId.parse(name).map(id -> id.jobId().equals(jobId)).orElse(false))
+                .sorted().toList();
+    }
+
+    private Stream<Path> storedFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(workDir().resolve("store"))) {
+            return files.filter(Files::isRegularFile).toList().stream();
+        }
+    }
+
+    /** The private PostgreSQL's directory (data, socket, log), while it runs. */
     public Path postgresDirectory() {
         return postgres == null ? null : postgres.root();
     }

@@ -269,16 +269,25 @@ public final class KubePlay {
         return waited.code() == 0 && migrated && oneRun;
     }
 
-    /** Deletes the pod of the scheduler that plans; true if the other replica plans and finishes a second job. */
+    /**
+     * Deletes the pod of the scheduler that plans while a job runs (fault 8 of issue 20: the active scheduler killed);
+     * true if the other replica takes over the planning, the running job goes on to its end as one run, and a second
+     * job submitted after the deletion finishes too.
+     */
     private boolean failover() throws InterruptedException {
         List<String> schedulers = podman.containers().stream().filter(name -> name.startsWith("upc-scheduler-pod-"))
                 .toList();
         String leader = schedulers.stream().filter(this::plans).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no scheduler says it plans: " + schedulers));
+        String across = cli("jobs", "submit", "--image", CounterImage.REFERENCE, "--name", "k8s-across-failover",
+                "--memory", "64M", "--json", "--", "upc-counter", "--ticks", "40", "--interval-ms", "500")
+                .json().get("id").asText();
+        awaitJob(across, job -> "RUNNING".equals(job.path("state").asText()));
+        awaitTicks(across, 3);
         String pod = leader.substring(0, leader.lastIndexOf('-'));
         podman.removePod(pod);
         long t0 = System.nanoTime();
-        say.accept("deleted the planning scheduler's pod " + pod);
+        say.accept("deleted the planning scheduler's pod " + pod + " while job " + across + " runs");
         Cli second = cliAllowingFailure("jobs", "submit", "--image", CounterImage.REFERENCE, "--name", "k8s-failover",
                 "--memory", "64M", "--wait", "--", "upc-counter", "--work", "3");
         String survivor = schedulers.stream().filter(name -> !name.equals(leader)).findFirst().orElseThrow();
@@ -286,7 +295,16 @@ public final class KubePlay {
         say.accept(String.format(Locale.ROOT, "second job %s %.1f s after the deletion; %s plans: %b",
                 second.code() == 0 ? "succeeded" : "failed (" + second.err().strip() + ")",
                 (System.nanoTime() - t0) / 1e9, survivor, tookOver));
-        return second.code() == 0 && tookOver;
+        Cli waited = cliAllowingFailure("jobs", "wait", across);
+        CounterOutput output;
+        try (UpcClient admin = admin()) {
+            output = CounterOutput.ofJob(admin, across);
+        }
+        boolean oneRun = waited.code() == 0 && output.starts() == 1 && output.ticks().size() == 40
+                && consecutive(output.ticks());
+        say.accept("job " + across + " that ran across the failover: " + (waited.code() == 0 ? "succeeded" : "failed")
+                + ", " + output.ticks().size() + " ticks in one run " + oneRun);
+        return second.code() == 0 && tookOver && oneRun;
     }
 
     private boolean plans(String container) {

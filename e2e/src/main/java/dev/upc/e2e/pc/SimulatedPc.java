@@ -31,7 +31,7 @@ public final class SimulatedPc implements AutoCloseable {
     private final Path home;
     private final Path fastDir;
     private final Path socket;
-    private final Process service;
+    private volatile Process service;
     private final LibpodClient client;
 
     private SimulatedPc(String name, Path home, Path fastDir, Process service) {
@@ -53,15 +53,7 @@ public final class SimulatedPc implements AutoCloseable {
             Path fastDir = Files.isDirectory(shm) && Files.isWritable(shm)
                     ? Files.createDirectory(shm.resolve(unique)) : home.resolve("fast");
             Files.createDirectories(fastDir.resolve("tmp"));
-            List<String> command = new ArrayList<>(List.of("podman"));
-            command.addAll(flags(home, fastDir));
-            command.addAll(List.of("system", "service", "--time=0", "unix://" + home.resolve("podman.sock")));
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(home.resolve("service.log").toFile());
-            builder.environment().put("PATH", PATH); // runc finds the criu that ./upc setup installed
-            builder.environment().put("TMPDIR", fastDir.resolve("tmp").toString());
-            SimulatedPc pc = new SimulatedPc(name, home, fastDir, builder.start());
+            SimulatedPc pc = new SimulatedPc(name, home, fastDir, startService(home, fastDir));
             try {
                 pc.awaitReady(Duration.ofSeconds(30));
             } catch (RuntimeException e) {
@@ -72,6 +64,105 @@ public final class SimulatedPc implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start simulated PC " + name, e);
         }
+    }
+
+    private static Process startService(Path home, Path fastDir) throws IOException {
+        List<String> command = new ArrayList<>(List.of("podman"));
+        command.addAll(flags(home, fastDir));
+        command.addAll(List.of("system", "service", "--time=0", "unix://" + home.resolve("podman.sock")));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("service.log").toFile()));
+        builder.environment().put("PATH", PATH); // runc finds the criu that ./upc setup installed
+        builder.environment().put("TMPDIR", fastDir.resolve("tmp").toString());
+        return builder.start();
+    }
+
+    /**
+     * The PC loses its power: its podman service and whatever it runs (runc, CRIU), every container's conmon and the
+     * job's processes die at once with {@code SIGKILL}, frozen ones included (their freezer is thawed so that the
+     * signal lands). Its storage stays as it was; {@link #powerOn} starts the service again on it.
+     */
+    public void powerOff() {
+        List<ProcessHandle> doomed = new ArrayList<>();
+        ProcessHandle.allProcesses().filter(this::isConmonOfThisPc).forEach(conmon -> {
+            conmon.descendants().forEach(doomed::add);
+            doomed.add(conmon);
+        });
+        service.toHandle().descendants().forEach(doomed::add);
+        doomed.add(service.toHandle());
+        List<Path> freezers = doomed.stream().map(SimulatedPc::freezerOf).flatMap(Stream::ofNullable).distinct()
+                .toList();
+        doomed.forEach(ProcessHandle::destroyForcibly);
+        for (Path freezer : freezers) {
+            try {
+                Files.writeString(freezer, "THAWED");
+            } catch (IOException e) {
+                // gone with its processes already
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (doomed.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            sleep(50);
+        }
+        if (doomed.stream().anyMatch(ProcessHandle::isAlive)) {
+            throw new IllegalStateException("PC " + name + ": processes alive 20 s after SIGKILL: "
+                    + doomed.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList());
+        }
+    }
+
+    /**
+     * The podman service crashes ({@code SIGKILL} to its process alone, as systemd's {@code KillMode=process} for
+     * podman.service leaves the runc and CRIU it started running) and is started again {@code after} that.
+     */
+    public void crashService(Duration after) {
+        service.destroyForcibly();
+        try {
+            if (!service.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("podman service of PC " + name + " alive 10 s after SIGKILL");
+            }
+            Thread.sleep(after.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        powerOn();
+    }
+
+    /** Power back after {@link #powerOff}: its podman service starts again on the storage it left. */
+    public void powerOn() {
+        try {
+            Files.deleteIfExists(socket); // left by the killed service
+            service = startService(home, fastDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the podman service of PC " + name + " again", e);
+        }
+        awaitReady(Duration.ofSeconds(30));
+    }
+
+    private boolean isConmonOfThisPc(ProcessHandle process) {
+        try {
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+            String program = cmdline.substring(0, Math.max(0, cmdline.indexOf('\0')));
+            return program.endsWith("conmon") && cmdline.contains(home.resolve("root").toString());
+        } catch (IOException | RuntimeException e) {
+            return false; // gone, or not readable
+        }
+    }
+
+    /** The cgroup v1 freezer state file of a process, or null (v2, or the process is gone). */
+    private static Path freezerOf(ProcessHandle process) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "cgroup"))) {
+                String[] parts = line.split(":", 3);
+                if (parts.length == 3 && parts[1].equals("freezer") && !parts[2].equals("/")) {
+                    return Path.of("/sys/fs/cgroup/freezer" + parts[2], "freezer.state");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        return null;
     }
 
     public String name() {
