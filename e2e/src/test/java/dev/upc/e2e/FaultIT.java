@@ -146,14 +146,7 @@ class FaultIT {
             agentA.awaitRegistered(Duration.ofSeconds(60));
         }
         await(() -> !exists(a, containerOnA), Duration.ofSeconds(60), "the stale copy removed once the agent is back");
-        JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), Duration.ofSeconds(120));
-        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
-        CounterOutput output = CounterOutput.ofJob(admin, job.id());
-        assertThat(output.starts()).as("resumed from its checkpoint, not started again: " + output.ticks())
-                .isEqualTo(1);
-        assertThat(output.lastTick()).isEqualTo(120);
-        assertThat(output.memoryFailures()).isZero();
-        assertOneCopyAtATimeAndNothingLeft(job.id());
+        assertResumedToTheEnd(job.id(), 120);
     }
 
     /**
@@ -185,14 +178,7 @@ class FaultIT {
         long elsewhereAfterMs = (System.nanoTime() - lostAt) / 1_000_000;
         assertThat(onB.workerId()).isEqualTo(agentB.status().workerId());
         await(() -> !exists(pcA.client(), containerOnA), Duration.ofSeconds(60), "the dead copy removed once back");
-        JobInfo done = admin.awaitJob(job.id(), j -> j.state().terminal(), Duration.ofSeconds(120));
-        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
-        CounterOutput output = CounterOutput.ofJob(admin, job.id());
-        assertThat(output.starts()).as("resumed from its checkpoint, not started again: " + output.ticks())
-                .isEqualTo(1);
-        assertThat(output.lastTick()).isEqualTo(120);
-        assertThat(output.memoryFailures()).isZero();
-        assertOneCopyAtATimeAndNothingLeft(job.id());
+        assertResumedToTheEnd(job.id(), 120);
         System.out.printf("FaultIT vanished PC: job running elsewhere %d ms after the power loss%n", elsewhereAfterMs);
     }
 
@@ -363,6 +349,18 @@ class FaultIT {
         JobInfo running = admin.awaitJob(job.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(90));
         assertThat(running.workerId()).as("placed on " + host.name()).isEqualTo(host.status().workerId());
         return running;
+    }
+
+    /** The job succeeded with every tick and its memory intact, resumed from a checkpoint rather than started again. */
+    private void assertResumedToTheEnd(String jobId, int ticks) throws Exception {
+        JobInfo done = admin.awaitJob(jobId, j -> j.state().terminal(), Duration.ofSeconds(120));
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        CounterOutput output = CounterOutput.ofJob(admin, jobId);
+        assertThat(output.starts()).as("resumed from its checkpoint, not started again: " + output.ticks())
+                .isEqualTo(1);
+        assertThat(output.lastTick()).isEqualTo(ticks);
+        assertThat(output.memoryFailures()).isZero();
+        assertOneCopyAtATimeAndNothingLeft(jobId);
     }
 
     /**
