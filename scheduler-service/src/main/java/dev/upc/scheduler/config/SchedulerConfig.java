@@ -20,6 +20,13 @@ public interface SchedulerConfig {
     @WithDefault("30s")
     Duration massLossInterval();
 
+    /**
+     * A running job whose container its PC's heartbeats have all left out for this long, the PC online meanwhile, is
+     * given up there and recovered from its checkpoint ({@code VanishedCopies}).
+     */
+    @WithDefault("30s")
+    Duration vanishedAfter();
+
     /** Whether this instance competes for the planner lock and plans; tests drive the planner themselves. */
     @WithDefault("true")
     boolean plannerEnabled();

@@ -71,6 +71,7 @@ public class Planner {
     private final OwnerReports owners;
     private final RegistryReads registry;
     private final MassLoss massLoss;
+    private final VanishedCopies vanished;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
@@ -81,6 +82,7 @@ public class Planner {
         this.owners = owners;
         this.registry = new RegistryReads(directory, config.registry().reconcileInterval(), System::nanoTime);
         this.massLoss = new MassLoss(config.massLossInterval());
+        this.vanished = new VanishedCopies(config.vanishedAfter());
         this.names = names;
         this.learner = learner;
         this.pruning = pruning;
@@ -167,6 +169,7 @@ public class Planner {
                             .map(Decisions.Recovery::lostWorkerId).filter(java.util.Objects::nonNull).distinct()
                             .count(), started))
                     .chain(() -> fenceStale(workers, byId))
+                    .chain(() -> recoverVanished(workers, byId))
                     .chain(() -> explainWaiting(decided, decisions, byId))
                     .replaceWith(decisions);
         })))).call(() -> store.countByState(pool).invoke(metrics::jobCounts));
@@ -247,6 +250,27 @@ public class Planner {
             }
             return chain;
         });
+    }
+
+    /**
+     * Recovers each running job whose container its online PC no longer lists ({@link VanishedCopies}): from its
+     * checkpoint, a retry spent, or failed when none is left, as a lost worker's job.
+     */
+    private Uni<Void> recoverVanished(List<WorkerInfo> workers, Map<String, Job> active) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String jobId : vanished.vanished(workers, active)) {
+            Job before = active.get(jobId);
+            LOG.warnf("job %s: its container %s is gone from worker %s, which no longer lists it; recovering it",
+                    jobId, dev.upc.protocol.AgentCommand.containerName(jobId, before.epoch()), before.workerId());
+            chain = chain.chain(() -> change(jobId, unchanged(before), (tx, job) -> {
+                if (job.retries() >= job.spec().maxRetries()) {
+                    job.fail(tx, "its container vanished from worker " + job.workerId() + " and no retries are left");
+                } else {
+                    job.recover(tx, true);
+                }
+            }));
+        }
+        return chain;
     }
 
     private Uni<Void> change(String jobId, Predicate<Job> expected, BiConsumer<JobEffects, Job> transition) {
