@@ -31,7 +31,7 @@ readonly CRIU_APT_OPTS=(-o "Dir::Etc::SourceList=$CRIU_SRC_DIR/sources.list"
 readonly LOG_DIR=/var/log/upc
 readonly TEMURIN_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 readonly MAIN_CLASS=dev.upc.e2e.UpcMain
-readonly BENCHES=(migration policy store registry agent study owner)  # keep in sync with UpcMain
+readonly BENCHES=(migration policy store registry agent study owner soak)  # keep in sync with UpcMain
 readonly BOINC_PACKAGE=boinc-client  # the peer that ./upc bench agent compares the agent with
 readonly BUILD_STAMP=.upc/build.stamp
 readonly CLI_LAUNCHER=cli/target/upc-cli/bin/upc

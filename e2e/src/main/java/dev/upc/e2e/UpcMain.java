@@ -45,7 +45,7 @@ public final class UpcMain {
 
     private static int bench(List<String> args, Path work) {
         if (args.isEmpty()) {
-            return usage("usage: ./upc bench NAME; benches: migration, policy, store, registry, agent, study, owner");
+            return usage("usage: ./upc bench NAME; benches: migration, policy, store, registry, agent, study, owner, soak");
         }
         List<String> options = args.subList(1, args.size());
         return switch (args.get(0)) {
@@ -56,7 +56,8 @@ public final class UpcMain {
             case "agent" -> AgentBench.run(options, work);
             case "study" -> StudyBench.run(options, work);
             case "owner" -> OwnerBench.run(options, work);
-            default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration, policy, store, registry, agent, study, owner)");
+            case "soak" -> dev.upc.e2e.soak.SoakBench.run(options, work);
+            default -> usage("upc: unknown bench '" + args.get(0) + "' (benches: migration, policy, store, registry, agent, study, owner, soak)");
         };
     }
 
