@@ -121,7 +121,7 @@ class FaultIT {
      */
     @Test
     void anAgentKilledWhileItsJobRunsHasItHeldAndTheJobResumesElsewhereFromItsCheckpoint() throws Exception {
-        JobInfo onA = runningOn(agentA, agentB, "killed-agent", 80, 15);
+        JobInfo onA = runningOn(agentA, agentB, "killed-agent", 120, 30);
         JobInfo job = onA;
         String containerOnA = AgentCommand.containerName(job.id(), onA.epoch());
         LibpodClient a = pcA.client();
@@ -146,7 +146,7 @@ class FaultIT {
             agentA.awaitRegistered(Duration.ofSeconds(60));
         }
         await(() -> !exists(a, containerOnA), Duration.ofSeconds(60), "the stale copy removed once the agent is back");
-        assertResumedToTheEnd(job.id(), 80);
+        assertResumedToTheEnd(job.id(), 120);
     }
 
     /**
@@ -157,7 +157,7 @@ class FaultIT {
      */
     @Test
     void aPcThatVanishesHasItsJobResumeElsewhereAndRunsNothingOnceBack() throws Exception {
-        JobInfo onA = runningOn(agentA, agentB, "vanished", 80, 15);
+        JobInfo onA = runningOn(agentA, agentB, "vanished", 120, 30);
         JobInfo job = onA;
         String containerOnA = AgentCommand.containerName(job.id(), onA.epoch());
         admin.awaitJob(job.id(), j -> j.checkpointBlobId() != null, Duration.ofSeconds(60)); // a periodic one
@@ -178,7 +178,7 @@ class FaultIT {
         long elsewhereAfterMs = (System.nanoTime() - lostAt) / 1_000_000;
         assertThat(onB.workerId()).isEqualTo(agentB.status().workerId());
         await(() -> !exists(pcA.client(), containerOnA), Duration.ofSeconds(60), "the dead copy removed once back");
-        assertResumedToTheEnd(job.id(), 80);
+        assertResumedToTheEnd(job.id(), 120);
         System.out.printf("FaultIT vanished PC: job running elsewhere %d ms after the power loss%n", elsewhereAfterMs);
     }
 
@@ -191,7 +191,7 @@ class FaultIT {
      */
     @Test
     void aDamagedCheckpointIsRefusedAndTheJobStartsAgainFromTheBeginning() throws Exception {
-        JobInfo onA = runningOn(agentA, agentB, "damaged", 70, 15);
+        JobInfo onA = runningOn(agentA, agentB, "damaged", 70, 30);
         JobInfo job = onA;
         JobInfo checkpointed = admin.awaitJob(job.id(), j -> j.checkpointBlobId() != null, Duration.ofSeconds(60));
         agentB.owner("auto");
